@@ -1,0 +1,266 @@
+// The syntax tree of a rules file. Plain structs; the only Spirit piece is x3::variant,
+// which the grammar needs to build recursive alternatives. Every node that a diagnostic can
+// blame derives from Node and carries its source position.
+#pragma once
+
+#include <boost/spirit/home/x3/support/ast/variant.hpp>
+
+#include "engine/diagnostic.hpp"
+
+#include <cstdint>
+#include <boost/optional.hpp>
+#include <string>
+#include <vector>
+
+namespace cogsim::dsl::ast {
+
+namespace x3 = boost::spirit::x3;
+
+using Loc = SourceLoc;
+
+struct Node {
+  Loc loc;
+};
+
+struct Ident : Node {
+  std::string name;
+};
+
+// A literal number with its unit as written: "", "%", "€", "k€", "M€", "Md€".
+struct Number : Node {
+  double value = 0;
+  std::string unit;
+};
+
+struct Ref;
+struct Call;
+struct Unary;
+struct Expr;
+struct If;
+struct Agg;
+
+struct Operand : x3::variant<Number, x3::forward_ast<Ref>, x3::forward_ast<Call>,
+                             x3::forward_ast<Unary>, x3::forward_ast<Expr>, x3::forward_ast<If>,
+                             x3::forward_ast<Agg>> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+// A chain of binary operations of one precedence level: first op1 rhs1 op2 rhs2 ...
+struct Operation : Node {
+  std::string op;
+  Operand rhs;
+};
+
+struct Expr : Node {
+  Operand first;
+  std::vector<Operation> rest;
+};
+
+struct Ref : Node {
+  Ident name;
+  boost::optional<std::vector<Expr>> index;
+};
+
+struct Call : Node {
+  Ident fn;
+  std::vector<Expr> args;
+};
+
+struct Unary : Node {
+  std::string op;  // "-" or "not"
+  Operand operand;
+};
+
+struct If : Node {
+  Expr cond, then_, else_;
+};
+
+struct Range : Node {
+  Expr from, to;
+};
+
+// `e in entities`, `t in 2020..2024`, or without a binder (`entities`, `2022..2024`).
+struct Domain : x3::variant<Ident, Range> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct Axis : Node {
+  boost::optional<Ident> var;
+  Domain domain;
+};
+
+// sum(e in ambulatoires: R[e, t]) and prod(n in 2022..t: 1 + r[n])
+struct Agg : Node {
+  std::string fn;
+  Axis over;
+  Expr body;
+};
+
+// A table cell: a signed literal or a member name.
+struct Cell : x3::variant<Number, Ident> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct Row : Node {
+  Cell key;  // a year (Number) or a member (Ident)
+  std::vector<Cell> cells;
+};
+
+struct Table : Node {
+  std::vector<Row> rows;
+};
+
+struct Attrs {
+  boost::optional<std::string> label;
+  boost::optional<std::string> source;
+};
+
+struct ModelDecl : Node {
+  std::string name;
+  Expr base;
+  Range years;
+  boost::optional<Range> convention;
+  boost::optional<std::string> source;
+};
+
+struct IncludeDecl : Node {
+  std::string path;
+};
+
+struct ExtendsDecl : Node {
+  std::string path;
+};
+
+struct ScenarioDecl : Node {
+  std::string name;
+  boost::optional<std::string> label;
+};
+
+struct Member : Node {
+  Ident name;
+  boost::optional<std::string> label;
+};
+
+struct SetDecl : Node {
+  Ident name;
+  boost::optional<std::string> label;
+  boost::optional<Ident> parent;  // a subset of another set
+  boost::optional<std::string> source;
+  std::vector<Member> members;
+};
+
+struct ParamValue : x3::variant<Table, Expr> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct ParamDecl : Node {
+  bool is_override = false;
+  Ident name;
+  boost::optional<std::vector<Axis>> axes;
+  boost::optional<Ident> unit;  // a unit word (€, %, number) or a set name for member maps
+  Attrs attrs;
+  boost::optional<Cell> fallback;  // `default 0`
+  ParamValue value;
+};
+
+// One piece of a piecewise definition: `2021: expr`, `2022..2024: expr`, `else: expr`.
+struct Clause : Node {
+  boost::optional<Range> when;  // empty means every year not claimed by another clause
+  Expr body;
+};
+
+struct VarDecl : Node {
+  bool is_override = false;
+  Ident name;
+  boost::optional<std::vector<Axis>> axes;
+  boost::optional<Ident> unit;
+  Attrs attrs;
+  std::vector<Clause> clauses;  // `= expr` is one clause with `else`
+  boost::optional<Table> actual;
+};
+
+// A scenario fixes some cells of a series to known values: fix inflation { 2022: 5.3 %, ... }
+struct FixDecl : Node {
+  Ident name;
+  boost::optional<std::vector<Expr>> index;
+  Table values;
+  boost::optional<std::string> source;
+};
+
+struct TargetSpec : Node {
+  Number year;
+  std::string kind;  // reduce_deficit, equilibre, excedent, at_least, at_most, between, increase
+  std::vector<Expr> args;
+};
+
+struct IndicatorDecl : Node {
+  bool is_override = false;
+  Ident id;  // a number or a name, kept as written
+  Attrs attrs;
+  Ref on;
+  boost::optional<Number> vs;
+  std::vector<TargetSpec> targets;
+};
+
+struct EventDecl : Node {
+  Ident name;
+  boost::optional<std::vector<Axis>> axes;
+  Attrs attrs;
+  Expr body;
+};
+
+struct LineAttr : Node {
+  Ident key;
+  boost::optional<std::string> text;
+  boost::optional<std::vector<Expr>> args;
+  boost::optional<Table> table;
+  boost::optional<Number> from;
+};
+
+struct LineDecl : Node {
+  Ident name;
+  boost::optional<std::string> label;
+  std::vector<LineAttr> attrs;
+};
+
+struct FundDecl : Node {
+  Ident name;
+  Attrs attrs;
+  std::vector<LineAttr> fund_attrs;
+  std::vector<LineDecl> lines;
+};
+
+struct TransferDecl : Node {
+  Expr amount;
+  Ident from, to;
+  Number year;
+  boost::optional<std::string> source;
+  boost::optional<std::string> voted;
+};
+
+struct OutputDecl : Node {
+  std::vector<Ref> items;
+};
+
+struct AssertDecl : Node {
+  std::string label;
+  Expr body;
+  boost::optional<Expr> within;
+};
+
+struct Statement : x3::variant<ModelDecl, IncludeDecl, ExtendsDecl, ScenarioDecl, SetDecl, ParamDecl,
+                               VarDecl, FixDecl, IndicatorDecl, EventDecl, FundDecl, TransferDecl,
+                               OutputDecl, AssertDecl> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct File {
+  std::vector<Statement> statements;
+};
+
+}  // namespace cogsim::dsl::ast

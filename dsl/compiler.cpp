@@ -1,0 +1,80 @@
+#include "dsl/compiler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <set>
+
+#include "dsl/lowering.hpp"
+
+namespace cogsim::dsl {
+
+std::string describe(const Dim& d) {
+  if (d.boolean) return "a condition";
+  if (d.money == 0) return "a plain number or rate";
+  if (d.money == 1) return "an amount in €";
+  return "a value in €^" + std::to_string(d.money);
+}
+
+Compiled compile(const Loaded& loaded, Sources& sources) {
+  Lowering l(loaded, sources);
+  return l.run();
+}
+
+Compiled compile_file(const std::string& path, Sources& sources) {
+  Diagnostics diags;
+  Loaded loaded = load(path, sources, diags);
+  Compiled c = compile(loaded, sources);
+  diags.insert(diags.end(), c.diags.begin(), c.diags.end());
+  c.diags = std::move(diags);
+  if (has_errors(c.diags)) c.program.reset();
+  return c;
+}
+
+Compiled compile_text(const std::string& name, const std::string& text, Sources& sources) {
+  Diagnostics diags;
+  Loaded loaded = load_text(name, text, sources, diags);
+  Compiled c = compile(loaded, sources);
+  diags.insert(diags.end(), c.diags.begin(), c.diags.end());
+  c.diags = std::move(diags);
+  if (has_errors(c.diags)) c.program.reset();
+  return c;
+}
+
+static std::string fmt_num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+Diagnostics run_checks(const engine::Program& p) {
+  Diagnostics out;
+  auto central = engine::run_central(p);
+  if (central.error) {
+    out.push_back(*central.error);
+    return out;
+  }
+  for (const auto& c : p.checks) {
+    double lhs = engine::value_at(p, central.ws, c.lhs, 0);
+    double rhs = engine::value_at(p, central.ws, c.rhs, 0);
+    double tol = engine::value_at(p, central.ws, c.tolerance, 0);
+    bool ok;
+    if (c.op == "==")
+      ok = std::fabs(lhs - rhs) <= tol;
+    else if (c.op == "!=")
+      ok = std::fabs(lhs - rhs) > tol;
+    else
+      ok = lhs != 0;  // a condition, lowered whole
+    if (!ok) {
+      std::string msg = "assert failed: " + c.label;
+      if (c.op == "==" || c.op == "!=")
+        msg += ": got " + fmt_num(lhs) + ", expected " + (c.op == "!=" ? "not " : "") +
+               fmt_num(rhs) + " (tolerance " + fmt_num(tol) + ")";
+      out.push_back({Severity::Error, c.loc, msg});
+    }
+  }
+  return out;
+}
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,33 @@
+// Checks a loaded model and lowers it to the engine's IR.
+//
+// The checker works cell by cell: every (member tuple, year) of every definition is lowered in
+// dependency order, so names, indices, units, years and cycles are all checked on the exact
+// cells the model defines, and a lag that reaches before the first year is caught where it is
+// written. Errors do not stop the walk: each one is reported once, and the walk goes on.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "dsl/loader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/ir.hpp"
+
+namespace cogsim::dsl {
+
+struct Compiled {
+  std::optional<engine::Program> program;  // empty when there is an error
+  Diagnostics diags;                       // errors and warnings, in source order
+};
+
+Compiled compile(const Loaded& loaded, Sources& sources);
+
+// Reads PATH (a .cog file or a folder with main.cog) and compiles it.
+Compiled compile_file(const std::string& path, Sources& sources);
+// Compiles text held in memory (tests); includes resolve relative to the current directory.
+Compiled compile_text(const std::string& name, const std::string& text, Sources& sources);
+
+// Evaluates the rules file's `assert` lines on the central path; failures become diagnostics.
+Diagnostics run_checks(const engine::Program& program);
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,507 @@
+// Declarations: the model header, sets, params, vars, events, funds, indicators, fixes.
+#include <cmath>
+
+#include "dsl/lowering.hpp"
+#include "dsl/suggest.hpp"
+
+namespace cogsim::dsl {
+
+namespace {
+template <typename T>
+const T* get(const ast::Statement& s) {
+  return boost::get<T>(&s);
+}
+}  // namespace
+
+Lowering::Lowering(const Loaded& loaded, Sources& sources) : loaded_(loaded), sources_(sources) {}
+
+void Lowering::error(SourceLoc loc, const std::string& msg) {
+  if (seen_.insert({loc.file, loc.offset, msg}).second)
+    diags_.push_back({Severity::Error, loc, msg});
+}
+
+void Lowering::warning(SourceLoc loc, const std::string& msg) {
+  if (seen_.insert({loc.file, loc.offset, msg}).second)
+    diags_.push_back({Severity::Warning, loc, msg});
+}
+
+std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
+  Dim d;
+  double v = n.value;
+  if (n.unit == "%") v /= 100;
+  else if (n.unit == "€") d.money = 1;
+  else if (n.unit == "k€") d.money = 1, v *= 1e3;
+  else if (n.unit == "M€") d.money = 1, v *= 1e6;
+  else if (n.unit == "Md€") d.money = 1, v *= 1e9;
+  if (n.unit.empty() && n.value == 0) d.wild = true;
+  return std::make_pair(v, d);
+}
+
+std::optional<int> Lowering::const_year(const ast::Expr& e) {
+  Env env;
+  return year_of(e, env);
+}
+
+std::optional<std::pair<int, int>> Lowering::const_range(const ast::Range& r) {
+  auto a = const_year(r.from), b = const_year(r.to);
+  if (!a || !b) return std::nullopt;
+  if (*a > *b) {
+    error(r.loc, "bad year range " + std::to_string(*a) + ".." + std::to_string(*b) +
+                     ": the first year is after the last");
+    return std::nullopt;
+  }
+  return std::make_pair(*a, *b);
+}
+
+void Lowering::declare_model() {
+  const ast::ModelDecl* m = nullptr;
+  int layer = -1;
+  for (const auto& it : loaded_.items) {
+    if (const auto* d = get<ast::ModelDecl>(*it.statement)) {
+      if (m && layer == it.layer)
+        error(d->loc, "a second model declaration in the same scenario");
+      m = d;
+      layer = it.layer;
+    }
+    if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) scenario_name_ = s->name;
+  }
+  if (!m) {
+    SourceLoc loc{loaded_.items.empty() ? UINT32_MAX : loaded_.items.front().file, 0, 0};
+    error(loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`");
+    return;
+  }
+  model_name_ = m->name;
+  Env env;
+  // The header's years are plain numbers (base and horizon are not known yet).
+  auto plain = [&](const ast::Expr& e) -> std::optional<int> {
+    if (!e.rest.empty()) return std::nullopt;
+    if (const auto* n = boost::get<ast::Number>(&e.first))
+      if (n->unit.empty() && std::floor(n->value) == n->value) return int(n->value);
+    return std::nullopt;
+  };
+  auto b = plain(m->base), y0 = plain(m->years.from), y1 = plain(m->years.to);
+  if (!b || !y0 || !y1) {
+    error(m->loc, "the model's base and years must be plain years, such as base 2019 years 2020..2024");
+    return;
+  }
+  if (*y0 > *y1) {
+    error(m->years.loc, "bad year range " + std::to_string(*y0) + ".." + std::to_string(*y1) +
+                            ": the first year is after the last");
+    return;
+  }
+  if (*b >= *y0) {
+    error(m->base.loc, "the base year " + std::to_string(*b) +
+                           " must come before the first projection year " + std::to_string(*y0));
+    return;
+  }
+  base_ = *b;
+  first_ = *y0;
+  horizon_ = *y1;
+  has_model_ = true;
+  if (m->convention) {
+    auto r = const_range(*m->convention);
+    if (r) conv0_ = r->first, conv1_ = r->second;
+  } else {
+    conv0_ = first_;
+    conv1_ = horizon_;
+  }
+}
+
+void Lowering::declare_set(const ast::SetDecl& d, int layer) {
+  if (auto it = set_index_.find(d.name.name); it != set_index_.end()) {
+    error(d.name.loc, "duplicate definition of set '" + d.name.name + "'");
+    return;
+  }
+  SetInfo s;
+  s.name = d.name.name;
+  s.label = d.label.value_or("");
+  s.source = d.source.value_or("");
+  s.loc = d.name.loc;
+  s.layer = layer;
+  if (d.parent) {
+    auto it = set_index_.find(d.parent->name);
+    if (it == set_index_.end()) {
+      std::vector<std::string> names;
+      for (auto& x : sets_) names.push_back(x.name);
+      error(d.parent->loc, "unknown set '" + d.parent->name + "'" + did_you_mean(d.parent->name, names));
+    } else {
+      s.parent = it->second;
+    }
+  }
+  for (const auto& m : d.members) {
+    if (s.index.count(m.name.name)) {
+      error(m.name.loc, "member '" + m.name.name + "' appears twice in set '" + s.name + "'");
+      continue;
+    }
+    if (s.parent >= 0) {
+      const SetInfo& p = sets_[s.parent];
+      auto pit = p.index.find(m.name.name);
+      if (pit == p.index.end()) {
+        error(m.name.loc, "'" + m.name.name + "' is not a member of '" + p.name + "'" +
+                              did_you_mean(m.name.name, p.members));
+        continue;
+      }
+      s.index[m.name.name] = int(s.members.size());
+      s.members.push_back(m.name.name);
+      s.labels.push_back(m.label ? *m.label : p.labels[pit->second]);
+      continue;
+    }
+    s.index[m.name.name] = int(s.members.size());
+    s.members.push_back(m.name.name);
+    s.labels.push_back(m.label.value_or(""));
+  }
+  if (s.members.empty()) error(d.name.loc, "set '" + s.name + "' has no members");
+  set_index_[s.name] = int(sets_.size());
+  sets_.push_back(std::move(s));
+}
+
+bool Lowering::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Symbol& s) {
+  if (!axes) return true;
+  bool ok = true;
+  for (std::size_t i = 0; i < axes->size(); ++i) {
+    const ast::Axis& a = (*axes)[i];
+    AxisInfo ax;
+    if (a.var) ax.var = a.var->name;
+    if (const auto* id = boost::get<ast::Ident>(&a.domain)) {
+      auto it = set_index_.find(id->name);
+      if (it == set_index_.end()) {
+        std::vector<std::string> names;
+        for (auto& x : sets_) names.push_back(x.name);
+        error(id->loc, "unknown set '" + id->name + "'" + did_you_mean(id->name, names));
+        ok = false;
+        continue;
+      }
+      ax.set = it->second;
+    } else {
+      const auto& r = boost::get<ast::Range>(a.domain);
+      auto yr = const_range(r);
+      if (!yr) {
+        ok = false;
+        continue;
+      }
+      ax.is_year = true;
+      ax.y0 = yr->first;
+      ax.y1 = yr->second;
+      if (i + 1 != axes->size()) {
+        error(a.loc, "the year index must come last, after the set indices");
+        ok = false;
+      }
+    }
+    s.axes.push_back(ax);
+  }
+  return ok;
+}
+
+int Lowering::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
+  auto it = symbol_index_.find(s.name);
+  if (it != symbol_index_.end()) {
+    Symbol& old = symbols_[it->second];
+    if (is_override && old.layer < s.layer) {
+      old = std::move(s);
+      return it->second;
+    }
+    if (old.layer < s.layer)
+      error(name_loc, "'" + s.name + "' is already defined in the base model; write `override` "
+                      "before the definition to replace it");
+    else
+      error(name_loc, "duplicate definition of '" + s.name + "' (first defined at " +
+                          sources_.path(old.loc.file) + ":" +
+                          std::to_string(sources_.line_col(old.loc.file, old.loc.offset).first) + ")");
+    return -1;
+  }
+  if (is_override) {
+    std::vector<std::string> names;
+    for (auto& x : symbols_) names.push_back(x.name);
+    error(name_loc, "nothing to override: the base model has no '" + s.name + "'" +
+                        did_you_mean(s.name, names));
+    return -1;
+  }
+  symbol_index_[s.name] = int(symbols_.size());
+  symbols_.push_back(std::move(s));
+  return int(symbols_.size()) - 1;
+}
+
+static Dim dim_of_unit_word(const std::string& w, bool& known) {
+  known = true;
+  Dim d;
+  if (w == "€" || w == "k€" || w == "M€") d.money = 1;
+  else if (w == "%" || w == "number" || w == "rate") d.money = 0;
+  else known = false;
+  return d;
+}
+
+static void set_unit(Lowering& l, Symbol& s, const boost::optional<ast::Ident>& unit) {
+  if (!unit) return;
+  bool known;
+  s.unit_word = unit->name;
+  s.declared = dim_of_unit_word(unit->name, known);
+  if (known) {
+    s.has_declared = true;
+    return;
+  }
+  auto it = l.set_index_.find(unit->name);
+  if (it != l.set_index_.end()) {
+    s.map_set = it->second;
+    return;
+  }
+  std::vector<std::string> names = {"€", "%", "number", "rate"};
+  for (auto& x : l.sets_) names.push_back(x.name);
+  l.error(unit->loc, "unknown unit '" + unit->name + "': write €, %, number, or the name of a set" +
+                         did_you_mean(unit->name, names));
+}
+
+void Lowering::declare_param(const ast::ParamDecl& d, int layer) {
+  Symbol s;
+  s.name = d.name.name;
+  s.kind = Kind::Param;
+  s.loc = d.name.loc;
+  s.layer = layer;
+  s.label = d.attrs.label.value_or("");
+  s.source = d.attrs.source.value_or("");
+  s.param = &d;
+  if (!make_axes(d.axes, s)) return;
+  set_unit(*this, s, d.unit);
+  if (const auto* t = boost::get<ast::Table>(&d.value)) {
+    if (s.axes.empty()) {
+      error(t->loc, "param '" + s.name + "' has no index, so it takes one value, not a table");
+      return;
+    }
+    fill_table(s, *t, d.fallback);
+  }
+  add_symbol(std::move(s), d.is_override, d.name.loc);
+}
+
+void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback) {
+  const AxisInfo& first = s.axes.front();
+  int per_row = 1;
+  for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(sets_);
+  std::vector<bool> seen(first.size(sets_), false);
+  for (const auto& row : t.rows) {
+    int k = -1;
+    if (first.is_year) {
+      const auto* n = boost::get<ast::Number>(&row.key);
+      if (!n || !n->unit.empty() || std::floor(n->value) != n->value) {
+        error(row.loc, "expected a year as the row key of table '" + s.name + "'");
+        continue;
+      }
+      int y = int(n->value);
+      if (y < first.y0 || y > first.y1) {
+        error(n->loc, "year " + std::to_string(y) + " is outside the years of '" + s.name + "' (" +
+                          std::to_string(first.y0) + ".." + std::to_string(first.y1) + ")");
+        continue;
+      }
+      k = y - first.y0;
+    } else {
+      const auto* id = boost::get<ast::Ident>(&row.key);
+      const SetInfo& set = sets_[first.set];
+      if (!id) {
+        error(row.loc, "expected a member of '" + set.name + "' as the row key of table '" + s.name + "'");
+        continue;
+      }
+      auto it = set.index.find(id->name);
+      if (it == set.index.end()) {
+        error(id->loc, "'" + id->name + "' is not a member of '" + set.name + "'" +
+                           did_you_mean(id->name, set.members));
+        continue;
+      }
+      k = it->second;
+    }
+    if (seen[k]) {
+      error(row.loc, "duplicate row in table '" + s.name + "'");
+      continue;
+    }
+    seen[k] = true;
+    if (int(row.cells.size()) != per_row) {
+      error(row.loc, "this row of '" + s.name + "' has " + std::to_string(row.cells.size()) +
+                         " value" + (row.cells.size() == 1 ? "" : "s") + ", expected " +
+                         std::to_string(per_row));
+      continue;
+    }
+    for (int j = 0; j < per_row; ++j) {
+      // Decompose (k, j) into one index per axis, row-major.
+      std::vector<int> idx(s.axes.size());
+      idx[0] = k;
+      int rem = j;
+      for (std::size_t a = s.axes.size(); a-- > 1;) {
+        int n = s.axes[a].size(sets_);
+        idx[a] = rem % n;
+        rem /= n;
+      }
+      std::vector<int> members;
+      int year = 0;
+      for (std::size_t a = 0; a < s.axes.size(); ++a) {
+        if (s.axes[a].is_year) year = s.axes[a].y0 + idx[a];
+        else members.push_back(idx[a]);
+      }
+      s.table[{flat_index(s, members), year}] = row.cells[j];
+    }
+  }
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    if (seen[k] || fallback) continue;
+    std::string key = first.is_year ? std::to_string(first.y0 + int(k)) : sets_[first.set].members[k];
+    error(t.loc, "table '" + s.name + "' has no row for " + key + " (give one, or a `default`)");
+  }
+}
+
+void Lowering::declare_var(const ast::VarDecl& d, int layer) {
+  Symbol s;
+  s.name = d.name.name;
+  s.kind = Kind::Var;
+  s.loc = d.name.loc;
+  s.layer = layer;
+  s.label = d.attrs.label.value_or("");
+  s.source = d.attrs.source.value_or("");
+  s.var = &d;
+  if (!make_axes(d.axes, s)) return;
+  set_unit(*this, s, d.unit);
+  if (s.map_set >= 0) {
+    error(d.unit->loc, "a var holds numbers; only a param can map to members of a set");
+    return;
+  }
+  int else_count = 0;
+  for (const auto& c : d.clauses) {
+    if (!c.when) {
+      if (++else_count > 1) error(c.loc, "more than one `else` clause in '" + s.name + "'");
+      continue;
+    }
+    auto r = const_range(*c.when);
+    if (!r) continue;
+    if (!s.has_year()) {
+      error(c.when->loc, "'" + s.name + "' has no year index, so its clauses cannot name years");
+      continue;
+    }
+    const AxisInfo& ya = s.axes.back();
+    if (r->first < ya.y0 || r->second > ya.y1)
+      error(c.when->loc, "years " + std::to_string(r->first) + ".." + std::to_string(r->second) +
+                             " are outside the years of '" + s.name + "' (" + std::to_string(ya.y0) +
+                             ".." + std::to_string(ya.y1) + ")");
+  }
+  if (d.actual) {
+    if (!s.has_year()) {
+      error(d.actual->loc, "`actual` values need a year index on '" + s.name + "'");
+    } else {
+      for (const auto& row : d.actual->rows) {
+        const auto* y = boost::get<ast::Number>(&row.key);
+        const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
+        if (!y || !v) {
+          error(row.loc, "expected `YEAR: value` in the actual values of '" + s.name + "'");
+          continue;
+        }
+        int year = int(y->value);
+        if (year < s.axes.back().y0 || year > s.axes.back().y1) {
+          error(y->loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "'");
+          continue;
+        }
+        s.fixed[{-1, year}] = {literal(*v)->first, v->loc};
+      }
+    }
+  }
+  add_symbol(std::move(s), d.is_override, d.name.loc);
+}
+
+void Lowering::declare_event(const ast::EventDecl& d, int layer) {
+  Symbol s;
+  s.name = d.name.name;
+  s.kind = Kind::Event;
+  s.loc = d.name.loc;
+  s.layer = layer;
+  s.label = d.attrs.label.value_or("");
+  s.source = d.attrs.source.value_or("");
+  s.event = &d;
+  if (!make_axes(d.axes, s)) return;
+  add_symbol(std::move(s), false, d.name.loc);
+}
+
+void Lowering::declare_indicator(const ast::IndicatorDecl& d, int layer) {
+  IndicatorInfo info{&d, d.id.name, layer};
+  auto it = indicator_index_.find(info.id);
+  if (it != indicator_index_.end()) {
+    IndicatorInfo& old = indicators_[it->second];
+    if (d.is_override && old.layer < layer) {
+      old = info;
+      return;
+    }
+    error(d.id.loc, old.layer < layer ? "indicator " + info.id +
+                                            " is already defined in the base model; write "
+                                            "`override indicator` to replace it"
+                                      : "duplicate definition of indicator " + info.id);
+    return;
+  }
+  if (d.is_override) {
+    error(d.id.loc, "nothing to override: the base model has no indicator " + info.id);
+    return;
+  }
+  indicator_index_[info.id] = int(indicators_.size());
+  indicators_.push_back(info);
+}
+
+void Lowering::declare_fix(const ast::FixDecl& d) {
+  auto it = symbol_index_.find(d.name.name);
+  if (it == symbol_index_.end()) {
+    error(d.name.loc, "cannot fix unknown name '" + d.name.name + "'" +
+                          did_you_mean(d.name.name, known_names(nullptr)));
+    return;
+  }
+  Symbol& s = symbols_[it->second];
+  if (s.kind != Kind::Var || !s.has_year()) {
+    error(d.name.loc, "only a var with a year index can be fixed; '" + s.name +
+                          "' is not one (to change a param, use `override param`)");
+    return;
+  }
+  int flat = -1;
+  if (d.index) {
+    if (int(d.index->size()) != s.set_axes()) {
+      error(d.name.loc, "'" + s.name + "' has " + std::to_string(s.set_axes()) +
+                            " set indices; `fix` names them all, or none");
+      return;
+    }
+    std::vector<int> members;
+    Env env;
+    for (std::size_t i = 0; i < d.index->size(); ++i) {
+      auto m = member_of((*d.index)[i], env, s.axes[i].set);
+      if (!m) return;
+      members.push_back(*m);
+    }
+    flat = flat_index(s, members);
+  }
+  for (const auto& row : d.values.rows) {
+    const auto* y = boost::get<ast::Number>(&row.key);
+    const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
+    if (!y || !v) {
+      error(row.loc, "expected `YEAR: value` in `fix " + s.name + "`");
+      continue;
+    }
+    int year = int(y->value);
+    if (year < s.axes.back().y0 || year > s.axes.back().y1) {
+      error(y->loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
+                        std::to_string(s.axes.back().y0) + ".." + std::to_string(s.axes.back().y1) + ")");
+      continue;
+    }
+    s.fixed[{flat, year}] = {literal(*v)->first, v->loc};
+  }
+}
+
+void Lowering::declare() {
+  declare_model();
+  if (!has_model_) return;
+  // Sets first: every other declaration refers to them.
+  for (const auto& it : loaded_.items)
+    if (const auto* d = get<ast::SetDecl>(*it.statement)) declare_set(*d, it.layer);
+  for (const auto& it : loaded_.items) {
+    const ast::Statement& st = *it.statement;
+    if (const auto* d = get<ast::ParamDecl>(st)) declare_param(*d, it.layer);
+    else if (const auto* d = get<ast::VarDecl>(st)) declare_var(*d, it.layer);
+    else if (const auto* d = get<ast::EventDecl>(st)) declare_event(*d, it.layer);
+    else if (const auto* d = get<ast::FundDecl>(st)) declare_fund(*d, it.layer);
+    else if (const auto* d = get<ast::IndicatorDecl>(st)) declare_indicator(*d, it.layer);
+    else if (const auto* d = get<ast::OutputDecl>(st)) outputs_.push_back({d, it.layer});
+    else if (const auto* d = get<ast::AssertDecl>(st)) asserts_.push_back(d);
+  }
+  // Fixes and transfers refer to the symbols above, from any layer.
+  for (const auto& it : loaded_.items) {
+    if (const auto* d = get<ast::FixDecl>(*it.statement)) declare_fix(*d);
+    else if (const auto* d = get<ast::TransferDecl>(*it.statement)) declare_transfer(*d);
+  }
+}
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,93 @@
+#include "dsl/loader.hpp"
+
+#include <filesystem>
+
+#include "dsl/parser.hpp"
+
+namespace cogsim::dsl {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Loader {
+  Sources& sources;
+  Diagnostics& diags;
+  Loaded out;
+  std::vector<std::string> stack;  // canonical paths being loaded, to catch include cycles
+
+  void error(SourceLoc loc, std::string msg) { diags.push_back({Severity::Error, loc, std::move(msg)}); }
+
+  static std::string resolve(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return (fs::path(path) / "main.cog").string();
+    return path;
+  }
+
+  // Loads one file at `layer`; returns the layer its own statements ended up in.
+  void load_file(const std::string& raw_path, int layer, SourceLoc from, bool has_from) {
+    std::string path = resolve(raw_path);
+    std::error_code ec;
+    std::string canon = fs::weakly_canonical(path, ec).string();
+    for (const auto& s : stack) {
+      if (s == canon) {
+        error(from, "'" + raw_path + "' includes itself (include cycle)");
+        return;
+      }
+    }
+    auto id = sources.load(path);
+    if (!id) {
+      std::string why = fs::exists(path, ec) ? "cannot be read" : "does not exist";
+      if (has_from)
+        error(from, "cannot read '" + path + "': the file " + why);
+      else
+        diags.push_back({Severity::Error, SourceLoc{UINT32_MAX, 0, 0},
+                         "cannot read '" + path + "': the file " + why});
+      return;
+    }
+    stack.push_back(canon);
+    take(*id, layer);
+    stack.pop_back();
+  }
+
+  void take(std::uint32_t id, int layer) {
+    out.files.push_back(parse(sources, id, diags));
+    const ast::File& file = out.files.back();
+    fs::path dir = fs::path(sources.path(id)).parent_path();
+    // `extends` puts the whole base underneath this file: base first, this file one layer up.
+    int my_layer = layer;
+    for (const auto& st : file.statements) {
+      if (const auto* e = boost::get<ast::ExtendsDecl>(&st)) {
+        load_file((dir / e->path).string(), layer, e->loc, true);
+        my_layer = out.top_layer + 1;
+      }
+    }
+    out.top_layer = std::max(out.top_layer, my_layer);
+    for (const auto& st : file.statements) {
+      if (const auto* inc = boost::get<ast::IncludeDecl>(&st)) {
+        load_file((dir / inc->path).string(), my_layer, inc->loc, true);
+        continue;
+      }
+      if (boost::get<ast::ExtendsDecl>(&st)) continue;
+      out.items.push_back({&st, id, my_layer});
+    }
+  }
+};
+
+}  // namespace
+
+Loaded load(const std::string& path, Sources& sources, Diagnostics& diags) {
+  Loader l{sources, diags, {}, {}};
+  l.load_file(path, 0, {}, false);
+  return std::move(l.out);
+}
+
+Loaded load_text(const std::string& name, const std::string& text, Sources& sources,
+                 Diagnostics& diags) {
+  Loader l{sources, diags, {}, {}};
+  std::uint32_t id = sources.add(name, text);
+  l.stack.push_back(fs::weakly_canonical(name).string());
+  l.take(id, 0);
+  return std::move(l.out);
+}
+
+}  // namespace cogsim::dsl

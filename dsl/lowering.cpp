@@ -1,0 +1,563 @@
+// Cells: every (member tuple, year) of a definition, lowered once, in dependency order.
+#include "dsl/lowering.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsl/suggest.hpp"
+#include "engine/evaluator.hpp"
+
+namespace cogsim::dsl {
+
+using engine::Op;
+using engine::Operand;
+
+// ---------------------------------------------------------------- emission
+
+engine::Operand Lowering::intern(double v) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  auto it = const_pool_.find(bits);
+  if (it != const_pool_.end()) return it->second;
+  program_.constants.push_back(v);
+  Operand o = -static_cast<Operand>(program_.constants.size());
+  const_pool_[bits] = o;
+  return o;
+}
+
+Val Lowering::constant(double v, Dim d) { return {intern(v), d}; }
+
+Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
+  bool unary = op == Op::Neg || op == Op::Abs || op == Op::Exp || op == Op::Log ||
+               op == Op::Sqrt || op == Op::Not;
+  bool all_const = engine::is_const(a) && (unary || engine::is_const(b)) &&
+                   (op != Op::Select || engine::is_const(c));
+  auto k = [&](Operand o) { return engine::is_const(o) ? program_.constants[engine::const_index(o)] : 0.0; };
+  if (all_const) return intern(engine::apply_op(op, k(a), k(b), k(c)));
+  if (op == Op::Select && engine::is_const(a)) return k(a) != 0 ? b : c;
+  engine::Instr in;
+  in.op = op;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  in.dst = program_.num_slots++;
+  program_.code.push_back(in);
+  return in.dst;
+}
+
+// ---------------------------------------------------------------- cells
+
+int Lowering::cell_count(const Symbol& s) const {
+  int n = 1;
+  for (int i = 0; i < s.set_axes(); ++i) n *= s.axes[i].size(sets_);
+  return n;
+}
+
+int Lowering::flat_index(const Symbol& s, const std::vector<int>& members) const {
+  int flat = 0;
+  for (int i = 0; i < s.set_axes(); ++i) flat = flat * s.axes[i].size(sets_) + members[i];
+  return flat;
+}
+
+std::vector<int> Lowering::unflatten(const Symbol& s, int flat) const {
+  std::vector<int> m(s.set_axes());
+  for (int i = s.set_axes(); i-- > 0;) {
+    int n = s.axes[i].size(sets_);
+    m[i] = flat % n;
+    flat /= n;
+  }
+  return m;
+}
+
+std::string Lowering::cell_name(const Symbol& s, int flat, int year) const {
+  std::string n = s.name;
+  std::vector<int> m = unflatten(s, flat);
+  std::string idx;
+  for (int i = 0; i < s.set_axes(); ++i) idx += (idx.empty() ? "" : ", ") + sets_[s.axes[i].set].members[m[i]];
+  if (s.has_year()) idx += (idx.empty() ? "" : ", ") + std::to_string(year);
+  return idx.empty() ? n : n + "[" + idx + "]";
+}
+
+Env Lowering::cell_env(const Symbol& s, int flat, int year) {
+  Env env;
+  std::vector<int> m = unflatten(s, flat);
+  for (int i = 0; i < s.set_axes(); ++i) env.binds.push_back({s.axes[i].var, false, s.axes[i].set, m[i]});
+  if (s.has_year()) env.binds.push_back({s.axes.back().var, true, -1, year});
+  env.symbol = int(&s - symbols_.data());
+  env.stream_name = s.name;
+  return env;
+}
+
+static std::uint64_t cell_key(int sym, int flat, int year) {
+  return (std::uint64_t(sym) << 44) ^ (std::uint64_t(flat) << 20) ^ std::uint64_t(year & 0xFFFFF);
+}
+
+Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
+  std::uint64_t key = cell_key(sym, flat, year);
+  auto it = cells_.find(key);
+  if (it != cells_.end()) {
+    if (it->second.state == State::Done) return it->second.val;
+    // A cycle: report the chain from the first occurrence of this cell.
+    std::string chain;
+    auto pos = std::find(stack_.begin(), stack_.end(), key);
+    for (auto p = pos; p != stack_.end(); ++p) {
+      int s = int(*p >> 44);
+      chain += cell_name(symbols_[s], int((*p >> 20) & 0xFFFFFF), int(*p & 0xFFFFF)) + " -> ";
+    }
+    chain += cell_name(symbols_[sym], flat, year);
+    error(use, "cycle: " + chain);
+    Val v = constant(0);
+    v.dim.error = true;
+    return v;
+  }
+  cells_[key] = {State::InProgress, {}};
+  stack_.push_back(key);
+  Val v = lower_cell(sym, flat, year);
+  stack_.pop_back();
+  cells_[key] = {State::Done, v};
+  return v;
+}
+
+void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
+  if (v.dim.error || v.dim.wild) return;
+  Symbol& s = symbols_[sym];
+  if (s.has_declared && !(v.dim == s.declared)) {
+    error(where, "'" + s.name + "' is declared as " + describe(s.declared) + " but this is " +
+                     describe(v.dim));
+    return;
+  }
+  auto& known = sym_dim_[sym];
+  if (!known) {
+    known = v.dim;
+    return;
+  }
+  if (!(*known == v.dim))
+    error(where, "unit mismatch: '" + s.name + "' is " + describe(v.dim) + " for " +
+                     std::to_string(year) + " but " + describe(*known) + " for other years");
+}
+
+Val Lowering::lower_cell(int sym, int flat, int year) {
+  const Symbol& s = symbols_[sym];
+  switch (s.kind) {
+    case Kind::Param: return lower_param_cell(s, flat, year);
+    case Kind::Var:
+    case Kind::Event: return lower_var_cell(s, flat, year);
+    default: return lower_line_cell(s, year);
+  }
+}
+
+Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
+  int sym = int(&s - symbols_.data());
+  const ast::ParamDecl& d = *s.param;
+  auto cell_value = [&](const ast::Cell& c, SourceLoc loc) -> Val {
+    if (const auto* n = boost::get<ast::Number>(&c)) {
+      auto lit = literal(*n);
+      Val v = constant(lit->first, lit->second);
+      if (s.map_set >= 0) {
+        error(n->loc, "'" + s.name + "' maps to members of '" + sets_[s.map_set].name +
+                          "', not numbers");
+        v.dim.error = true;
+      } else if (!n->unit.empty() || n->value != 0 || !s.has_declared) {
+        if (s.has_declared && n->unit.empty() && n->value != 0 && s.declared.money != 0)
+          error(n->loc, "this value has no unit but '" + s.name + "' is declared in " + s.unit_word +
+                            " (write " + s.unit_word + " after the number)");
+        else
+          check_dim(sym, v, n->loc, year);
+      }
+      return v;
+    }
+    const auto& id = boost::get<ast::Ident>(c);
+    if (s.map_set < 0) {
+      error(id.loc, "expected a number, found '" + id.name + "' (to map '" + s.name +
+                        "' to members, declare it `: SETNAME`)");
+      return constant(0);
+    }
+    const SetInfo& set = sets_[s.map_set];
+    auto it = set.index.find(id.name);
+    if (it == set.index.end()) {
+      error(id.loc, "'" + id.name + "' is not a member of '" + set.name + "'" +
+                        did_you_mean(id.name, set.members));
+      return constant(0);
+    }
+    (void)loc;
+    return constant(it->second);
+  };
+  if (const auto* t = boost::get<ast::Table>(&d.value)) {
+    auto it = s.table.find({flat, year});
+    if (it != s.table.end()) return cell_value(it->second, t->loc);
+    if (d.fallback) return cell_value(*d.fallback, t->loc);
+    Val v = constant(0);
+    v.dim.error = true;
+    return v;  // the missing row was reported when the table was read
+  }
+  Env env = cell_env(s, flat, year);
+  env.in_param = true;
+  const auto& e = boost::get<ast::Expr>(d.value);
+  Val v = expr(e, env);
+  if (s.map_set >= 0) {
+    error(e.loc, "'" + s.name + "' maps to members of a set: give it a table");
+    return constant(0);
+  }
+  check_dim(sym, v, e.loc, year);
+  return v;
+}
+
+Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
+  int sym = int(&s - symbols_.data());
+  for (int f : {flat, -1}) {
+    auto it = s.fixed.find({f, year});
+    if (it != s.fixed.end()) {
+      Val v = constant(it->second.value);
+      return v;  // a fixed value takes the unit of the series
+    }
+  }
+  if (s.kind == Kind::Event) {
+    Env env = cell_env(s, flat, year);
+    Val v = expr(s.event->body, env);
+    if (!v.dim.error && !v.dim.boolean)
+      error(s.event->body.loc, "an event must be a condition (a comparison), but this is " +
+                                   describe(v.dim));
+    return v;
+  }
+  const ast::Clause* chosen = nullptr;
+  for (const auto& c : s.var->clauses) {
+    if (!c.when) continue;
+    auto r = const_range(*c.when);
+    if (r && year >= r->first && year <= r->second) {
+      chosen = &c;
+      break;
+    }
+  }
+  if (!chosen)
+    for (const auto& c : s.var->clauses)
+      if (!c.when) chosen = &c;
+  if (!chosen) {
+    error(s.loc, "'" + s.name + "' has no definition for " + std::to_string(year) +
+                     " (add a clause for it, an `else` clause, or an `actual` value)");
+    Val v = constant(0);
+    v.dim.error = true;
+    return v;
+  }
+  Env env = cell_env(s, flat, year);
+  Val v = expr(chosen->body, env);
+  if (v.dim.boolean && !v.dim.error) {
+    error(chosen->body.loc, "'" + s.name + "' is a condition; declare it as an `event` instead");
+    v.dim.error = true;
+  }
+  check_dim(sym, v, chosen->body.loc, year);
+  return v;
+}
+
+// ---------------------------------------------------------------- roots
+
+void Lowering::lower_everything() {
+  // Every cell of every definition, so that unused definitions are checked too.
+  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
+    const Symbol& s = symbols_[sym];
+    int n = cell_count(s);
+    int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
+    for (int flat = 0; flat < n; ++flat)
+      for (int y = y0; y <= y1; ++y) cell(sym, flat, y, s.loc);
+  }
+  // A fixed value must have the unit of its series.
+  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
+    const Symbol& s = symbols_[sym];
+    if (!sym_dim_[sym] && !s.has_declared) continue;
+    Dim want = s.has_declared ? s.declared : *sym_dim_[sym];
+    for (const auto& [key, fx] : s.fixed) {
+      (void)key;
+      // Fixed values were written as literals: recover their unit from the source text.
+      const std::string& text = sources_.text(fx.loc.file);
+      std::string lit = text.substr(fx.loc.offset, fx.loc.length);
+      bool money = lit.find("€") != std::string::npos;
+      bool percent = lit.find('%') != std::string::npos;
+      if (money && want.money != 1)
+        error(fx.loc, "unit mismatch: '" + s.name + "' is " + describe(want) + ", not an amount in €");
+      else if (!money && want.money == 1 && fx.value != 0)
+        error(fx.loc, "unit mismatch: '" + s.name + "' is an amount in €; write € after the number");
+      else if (percent && want.money != 0)
+        error(fx.loc, "unit mismatch: '" + s.name + "' is " + describe(want) + ", not a rate");
+    }
+  }
+}
+
+std::vector<std::string> Lowering::known_names(const Env* env) const {
+  std::vector<std::string> names;
+  for (const auto& s : symbols_) names.push_back(s.name);
+  if (env)
+    for (const auto& b : env->binds) names.push_back(b.name);
+  return names;
+}
+
+void Lowering::lower_indicators() {
+  for (const auto& info : indicators_) {
+    const ast::IndicatorDecl& d = *info.decl;
+    engine::IndicatorOut out;
+    out.id = info.id;
+    out.label = d.attrs.label.value_or("");
+    out.source = d.attrs.source.value_or("");
+    int sym = -1;
+    Env env;
+    auto target = resolve_cell(d.on, env, sym);
+    if (sym < 0) continue;
+    const Symbol& s = symbols_[sym];
+    if (!s.has_year()) {
+      error(d.on.loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
+      continue;
+    }
+    if (!target) continue;
+    int flat = target->first;
+    out.on = cell_name(s, flat, 0);
+    out.on = out.on.substr(0, out.on.rfind(", 0]")) + (out.on.find(", 0]") != std::string::npos ? "]" : "");
+    out.on = s.name;
+    for (int m : unflatten(s, flat)) (void)m;
+    {
+      std::vector<int> m = unflatten(s, flat);
+      for (int i = 0; i < s.set_axes(); ++i) out.on += "." + sets_[s.axes[i].set].members[m[i]];
+    }
+    int vs = base_;
+    if (d.vs) vs = int(d.vs->value);
+    const AxisInfo& ya = s.axes.back();
+    std::set<int> years;
+    for (const auto& t : d.targets) {
+      int year = int(t.year.value);
+      if (year < ya.y0 || year > ya.y1) {
+        error(t.year.loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
+                              std::to_string(ya.y0) + ".." + std::to_string(ya.y1) + ")");
+        continue;
+      }
+      if (!years.insert(year).second) {
+        error(t.year.loc, "indicator " + info.id + " has two targets for " + std::to_string(year));
+        continue;
+      }
+      static const std::vector<std::string> kinds = {"reduce_deficit", "equilibre", "excedent", "at_least",
+                                                     "at_most", "between", "increase"};
+      auto k = std::find(kinds.begin(), kinds.end(), t.kind);
+      if (k == kinds.end()) {
+        error(t.loc, "unknown target '" + t.kind + "'" + did_you_mean(t.kind, kinds) +
+                         " (targets: reduce_deficit(r), equilibre, excedent, at_least(x), at_most(x), "
+                         "between(lo, hi), increase(r))");
+        continue;
+      }
+      std::size_t want = (t.kind == "equilibre" || t.kind == "excedent") ? 0 : t.kind == "between" ? 2 : 1;
+      if (t.args.size() != want) {
+        error(t.loc, "'" + t.kind + "' takes " + std::to_string(want) + " argument" +
+                         (want == 1 ? "" : "s") + ", not " + std::to_string(t.args.size()));
+        continue;
+      }
+      Val value = cell(sym, flat, year, d.on.loc);
+      engine::IndicatorYear iy;
+      iy.year = year;
+      iy.kind = t.kind;
+      iy.value = value.op;
+      Env tenv;
+      tenv.binds.push_back({"t", true, -1, year});
+      Val target_v = constant(0), hi = constant(0), met;
+      Dim money = value.dim;
+      auto rate_arg = [&]() -> Val {
+        Val r = expr(t.args[0], tenv);
+        if (!r.dim.error && !r.dim.wild && (r.dim.money != 0 || r.dim.boolean))
+          error(t.args[0].loc, "'" + t.kind + "' takes a rate (such as 40 %), not " + describe(r.dim));
+        return r;
+      };
+      auto amount_arg = [&](const ast::Expr& e) -> Val {
+        Val a = expr(e, tenv);
+        if (!a.dim.error && !a.dim.wild && !value.dim.error && !(a.dim == money))
+          error(e.loc, "unit mismatch: '" + s.name + "' is " + describe(money) + " but this target is " +
+                           describe(a.dim));
+        return a;
+      };
+      if (t.kind == "reduce_deficit" || t.kind == "increase") {
+        if (vs < ya.y0 || vs > ya.y1) {
+          error(d.vs ? d.vs->loc : d.on.loc, "the reference year " + std::to_string(vs) +
+                                                 " is outside the years of '" + s.name + "'");
+          continue;
+        }
+        Val r = rate_arg();
+        if (is_const(r)) iy.rate = const_value(r);
+        Val base = cell(sym, flat, vs, d.on.loc);
+        Operand factor = emit(t.kind == "increase" ? Op::Add : Op::Sub, intern(1), r.op);
+        target_v = {emit(Op::Mul, factor, base.op), money};
+        met = {emit(Op::Ge, value.op, target_v.op), {}};
+      } else if (t.kind == "equilibre") {
+        met = {emit(Op::Ge, value.op, intern(0)), {}};
+      } else if (t.kind == "excedent") {
+        met = {emit(Op::Gt, value.op, intern(0)), {}};
+      } else if (t.kind == "at_least" || t.kind == "at_most") {
+        target_v = amount_arg(t.args[0]);
+        met = {emit(t.kind == "at_least" ? Op::Ge : Op::Le, value.op, target_v.op), {}};
+      } else {
+        target_v = amount_arg(t.args[0]);
+        hi = amount_arg(t.args[1]);
+        met = {emit(Op::And, emit(Op::Ge, value.op, target_v.op), emit(Op::Le, value.op, hi.op)), {}};
+      }
+      iy.target = target_v.op;
+      iy.target_hi = hi.op;
+      iy.met = met.op;
+      indicator_cells_[{info.id, year}] = {met, target_v};
+      out.years.push_back(iy);
+    }
+    std::sort(out.years.begin(), out.years.end(),
+              [](const auto& a, const auto& b) { return a.year < b.year; });
+    program_.indicators.push_back(std::move(out));
+  }
+}
+
+void Lowering::lower_events() {
+  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
+    const Symbol& s = symbols_[sym];
+    if (s.kind != Kind::Event) continue;
+    for (int flat = 0; flat < cell_count(s); ++flat) {
+      engine::EventOut ev;
+      ev.name = s.name;
+      std::vector<int> m = unflatten(s, flat);
+      for (int i = 0; i < s.set_axes(); ++i) ev.name += "." + sets_[s.axes[i].set].members[m[i]];
+      ev.label = s.label;
+      ev.source = s.source;
+      int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
+      for (int y = y0; y <= y1; ++y) ev.years.push_back({y, cell(sym, flat, y, s.loc).op});
+      program_.events.push_back(std::move(ev));
+    }
+  }
+}
+
+void Lowering::lower_outputs() {
+  std::set<std::string> done;
+  for (const auto& [decl, layer] : outputs_) {
+    (void)layer;
+    for (const ast::Ref& r : decl->items) {
+      int sym = -1;
+      std::vector<const ast::Expr*> extra;
+      std::vector<ast::Expr> storage;
+      sym = resolve_symbol(r.name, extra, storage);
+      if (sym < 0) {
+        error(r.name.loc, "unknown name '" + r.name.name + "' in output" +
+                              did_you_mean(r.name.name, known_names(nullptr)));
+        continue;
+      }
+      const Symbol& s = symbols_[sym];
+      if (s.kind == Kind::Event) {
+        error(r.loc, "'" + s.name + "' is an event: events are always reported");
+        continue;
+      }
+      std::vector<const ast::Expr*> idx = extra;
+      if (r.index)
+        for (const auto& e : *r.index) idx.push_back(&e);
+      // An output may restrict members (leading indices) and the year (last index).
+      std::vector<int> fixed_members;
+      std::optional<int> fixed_year;
+      Env env;
+      bool ok = true;
+      for (std::size_t i = 0; i < idx.size(); ++i) {
+        if (int(i) < s.set_axes()) {
+          auto m = member_of(*idx[i], env, s.axes[i].set);
+          if (!m) ok = false;
+          else fixed_members.push_back(*m);
+        } else if (s.has_year() && int(i) == s.set_axes()) {
+          fixed_year = year_of(*idx[i], env);
+          if (!fixed_year) ok = false;
+          else if (*fixed_year < s.axes.back().y0 || *fixed_year > s.axes.back().y1) {
+            error(idx[i]->loc, "year " + std::to_string(*fixed_year) + " is outside the years of '" +
+                                   s.name + "'");
+            ok = false;
+          }
+        } else {
+          error(r.loc, "too many indices for '" + s.name + "'");
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      for (int flat = 0; flat < cell_count(s); ++flat) {
+        std::vector<int> m = unflatten(s, flat);
+        if (!std::equal(fixed_members.begin(), fixed_members.end(), m.begin())) continue;
+        engine::SeriesOut out;
+        out.name = s.name;
+        for (int i = 0; i < s.set_axes(); ++i) out.name += "." + sets_[s.axes[i].set].members[m[i]];
+        if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
+        out.label = s.label;
+        if (s.set_axes() == 1 && !sets_[s.axes[0].set].labels[m[0]].empty())
+          out.label = (s.label.empty() ? "" : s.label + " — ") + sets_[s.axes[0].set].labels[m[0]];
+        out.source = s.source;
+        Dim d = s.has_declared ? s.declared : sym_dim_[sym].value_or(Dim{});
+        out.unit = !s.unit_word.empty() ? s.unit_word : d.money == 1 ? "€" : "";
+        int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
+        for (int y = y0; y <= y1; ++y)
+          if (!fixed_year || *fixed_year == y) out.years.push_back({y, cell(sym, flat, y, r.loc).op});
+        program_.outputs.push_back(std::move(out));
+      }
+    }
+  }
+}
+
+void Lowering::lower_asserts() {
+  for (const ast::AssertDecl* a : asserts_) {
+    engine::CheckOut c;
+    c.label = a->label;
+    c.loc = a->body.loc;
+    Env env;
+    const ast::Expr& e = a->body;
+    // `lhs == rhs within tol`: the chain is or -> and -> comparison; find a lone comparison.
+    const ast::Expr* cmp = &e;
+    while (cmp->rest.empty()) {
+      const auto* inner = boost::get<x3::forward_ast<ast::Expr>>(&cmp->first);
+      if (!inner) break;
+      const ast::Expr& next = inner->get();
+      if (next.rest.size() == 1 && (next.rest[0].op == "==" || next.rest[0].op == "!=")) {
+        cmp = &next;
+        break;
+      }
+      cmp = &next;
+    }
+    if (cmp->rest.size() == 1 && (cmp->rest[0].op == "==" || cmp->rest[0].op == "!=")) {
+      Val l = operand(cmp->first, env);
+      Val r = operand(cmp->rest[0].rhs, env);
+      binary("-", l, r, cmp->rest[0].loc);  // unit check only
+      c.op = cmp->rest[0].op;
+      c.lhs = l.op;
+      c.rhs = r.op;
+      if (a->within) {
+        Val t = expr(*a->within, env);
+        if (!t.dim.error && !t.dim.wild && !l.dim.error && !l.dim.wild && !(t.dim == l.dim))
+          error(a->within->loc, "unit mismatch: the tolerance is " + describe(t.dim) + " but the value is " +
+                                    describe(l.dim));
+        c.tolerance = t.op;
+      } else {
+        c.tolerance = intern(0);
+      }
+    } else {
+      Val v = expr(e, env);
+      if (!v.dim.error && !v.dim.boolean) error(e.loc, "an assert must be a condition or `a == b`");
+      c.op = "cond";
+      c.lhs = v.op;
+      c.rhs = c.tolerance = intern(0);
+    }
+    program_.checks.push_back(c);
+  }
+}
+
+Compiled Lowering::run() {
+  declare();
+  Compiled out;
+  if (has_model_) {
+    sym_dim_.assign(symbols_.size(), std::nullopt);
+    program_.model_name = model_name_;
+    program_.scenario_name = scenario_name_;
+    program_.base_year = base_;
+    program_.first_year = first_;
+    program_.horizon = horizon_;
+    lower_everything();
+    lower_indicators();
+    lower_events();
+    lower_outputs();
+    lower_asserts();
+    eliminate_dead_code();
+  }
+  std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.loc.file, a.loc.offset) < std::tie(b.loc.file, b.loc.offset);
+  });
+  out.diags = std::move(diags_);
+  if (!has_errors(out.diags)) out.program = std::move(program_);
+  return out;
+}
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,356 @@
+// The grammar of the rules language (Boost.Spirit X3). This is the only translation unit that
+// instantiates X3 parsers; docs/language.md describes the same grammar for people.
+#include "dsl/parser.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+#include <cstdlib>
+
+#include "dsl/ast_adapted.hpp"
+
+namespace cogsim::dsl {
+namespace x3 = boost::spirit::x3;
+using It = std::string::const_iterator;
+
+namespace grammar {
+
+struct position_tag;
+struct Position {
+  It begin;
+  std::uint32_t file;
+};
+
+// Stamps the source range on every node that derives from ast::Node.
+struct annotate {
+  template <typename Iterator, typename Attr, typename Context>
+  void on_success(Iterator const& first, Iterator const& last, Attr& attr, Context const& ctx) {
+    if constexpr (std::is_base_of_v<ast::Node, Attr>) {
+      const Position& p = x3::get<position_tag>(ctx).get();
+      attr.loc.file = p.file;
+      attr.loc.offset = static_cast<std::uint32_t>(first - p.begin);
+      attr.loc.length = static_cast<std::uint32_t>(last - first);
+    }
+  }
+};
+
+using x3::alnum;
+using x3::alpha;
+using x3::attr;
+using x3::char_;
+using x3::digit;
+using x3::eol;
+using x3::lexeme;
+using x3::lit;
+using x3::matches;
+using x3::raw;
+using x3::repeat;
+
+// as<T>[p] (not in Boost 1.74): parse p into an attribute of type T.
+template <typename T>
+struct as_type {
+  template <typename P>
+  constexpr auto operator[](P p) const {
+    return x3::rule<struct as_tag, T>{"as"} = x3::as_parser(p);
+  }
+};
+template <typename T>
+constexpr as_type<T> as{};
+
+const auto idchar = alnum | char_('_');
+inline auto kw(const char* s) { return lexeme[lit(s) >> !idchar]; }
+inline auto kws(const char* s) { return lexeme[x3::string(s) >> !idchar]; }
+
+const auto reserved = kw("in") | kw("if") | kw("then") | kw("else") | kw("and") | kw("or") |
+                      kw("not") | kw("sum") | kw("prod") | kw("within") | kw("from") | kw("to");
+
+#define RULE(name, attr_type, text)            \
+  struct name##_class : annotate {};           \
+  const x3::rule<name##_class, attr_type> name = text;
+
+RULE(ident, ast::Ident, "a name")
+RULE(idnum, ast::Ident, "a name or a number")
+RULE(unit_word, ast::Ident, "a unit or a set name")
+RULE(number_value, double, "a number")
+RULE(unit, std::string, "a unit")
+RULE(number, ast::Number, "a number")
+RULE(signed_number, ast::Number, "a number")
+RULE(string_lit, std::string, "a string in double quotes")
+RULE(expr, ast::Expr, "an expression")
+RULE(or_expr, ast::Expr, "an expression")
+RULE(and_expr, ast::Expr, "an expression")
+RULE(cmp_expr, ast::Expr, "an expression")
+RULE(add_expr, ast::Expr, "an expression")
+RULE(mul_expr, ast::Expr, "an expression")
+RULE(pow_expr, ast::Expr, "an expression")
+RULE(unary_expr, ast::Operand, "an expression")
+RULE(unary, ast::Unary, "an expression")
+RULE(primary, ast::Operand, "an expression")
+RULE(paren, ast::Expr, "an expression")
+RULE(ref, ast::Ref, "a name")
+RULE(index_list, std::vector<ast::Expr>, "indices in brackets")
+RULE(arg_list, std::vector<ast::Expr>, "arguments in parentheses")
+RULE(call, ast::Call, "a function call")
+RULE(if_expr, ast::If, "an if expression")
+RULE(agg, ast::Agg, "sum(...) or prod(...)")
+RULE(range, ast::Range, "a year range such as 2022..2024")
+RULE(year_or_range, ast::Range, "a year or a year range")
+RULE(domain, ast::Domain, "a set name or a year range")
+RULE(axis, ast::Axis, "an index such as `e in entities` or `t in 2020..2024`")
+RULE(axes, std::vector<ast::Axis>, "a list of indices in brackets")
+RULE(cell, ast::Cell, "a table value")
+RULE(row, ast::Row, "a table row such as `2022: 1.5 %`")
+RULE(table, ast::Table, "a table in braces")
+RULE(attrs, ast::Attrs, "a label or a source")
+RULE(model_decl, ast::ModelDecl, "a model declaration")
+RULE(include_decl, ast::IncludeDecl, "an include")
+RULE(extends_decl, ast::ExtendsDecl, "extends")
+RULE(scenario_decl, ast::ScenarioDecl, "a scenario declaration")
+RULE(member, ast::Member, "a set member")
+RULE(set_decl, ast::SetDecl, "a set declaration")
+RULE(param_value, ast::ParamValue, "a value or a table")
+RULE(param_decl, ast::ParamDecl, "a param declaration")
+RULE(clause, ast::Clause, "a clause such as `2022..2024: expression`")
+RULE(single_clause, std::vector<ast::Clause>, "an expression")
+RULE(var_decl, ast::VarDecl, "a var declaration")
+RULE(fix_decl, ast::FixDecl, "a fix declaration")
+RULE(target, ast::TargetSpec, "a target such as `2022: reduce_deficit(40 %)`")
+RULE(indicator_decl, ast::IndicatorDecl, "an indicator declaration")
+RULE(event_decl, ast::EventDecl, "an event declaration")
+RULE(line_attr, ast::LineAttr, "a budget line attribute")
+RULE(line_decl, ast::LineDecl, "a budget line")
+RULE(fund_decl, ast::FundDecl, "a fund declaration")
+RULE(transfer_decl, ast::TransferDecl, "a transfer")
+RULE(output_decl, ast::OutputDecl, "an output list")
+RULE(assert_decl, ast::AssertDecl, "an assert")
+RULE(statement, ast::Statement, "a statement")
+#undef RULE
+
+const auto set_name = [](auto& ctx) { x3::_val(ctx).name = std::move(x3::_attr(ctx)); };
+const auto to_double = [](auto& ctx) {
+  std::string s;
+  for (char c : x3::_attr(ctx))
+    if (c != ' ') s += c;
+  x3::_val(ctx) = std::strtod(s.c_str(), nullptr);
+};
+const auto negate = [](auto& ctx) {
+  x3::_val(ctx) = x3::_attr(ctx);
+  x3::_val(ctx).value = -x3::_val(ctx).value;
+};
+
+const auto ident_def = lexeme[!reserved >> as<std::string>[
+                                              (alpha | char_('_')) >>
+                                              *(idchar | (char_('.') >> &(alpha | char_('_'))))]]
+    [set_name];
+const auto idnum_def = lexeme[as<std::string>[+(idchar | char_('.'))]][set_name];
+const auto unit_word_def = lexeme[as<std::string>[+(~char_(" \t\r\n=\"{}[](),:#"))]][set_name];
+
+// 26 633 000.50: digits in groups of three may be separated by single spaces.
+const auto grouped = repeat(1, 3)[digit] >> +(lit(' ') >> repeat(3)[digit] >> !digit);
+const auto number_value_def =
+    raw[lexeme[(grouped | +digit) >> -(lit('.') >> +digit) >>
+               -(char_("eE") >> -char_("+-") >> +digit)]][to_double];
+const auto unit_def = x3::string("Md€") | x3::string("M€") | x3::string("k€") |
+                      x3::string("€") | x3::string("%");
+const auto number_def = number_value >> (unit | attr(std::string()));
+const auto signed_number_def = (lit('-') >> number)[negate] | number;
+const auto string_lit_def = lexeme['"' >> *(~char_("\"\n")) > '"'];
+
+const auto cmp_op = x3::string("<=") | x3::string(">=") | x3::string("==") |
+                    x3::string("!=") | x3::string("<") | x3::string(">");
+
+x3::rule<class or_op, ast::Operation> const or_op = "an expression";
+x3::rule<class and_op, ast::Operation> const and_op = "an expression";
+x3::rule<class cmp_operation, ast::Operation> const cmp_operation = "an expression";
+x3::rule<class add_op, ast::Operation> const add_op = "an expression";
+x3::rule<class mul_op, ast::Operation> const mul_op = "an expression";
+x3::rule<class pow_op, ast::Operation> const pow_op = "an expression";
+const auto or_op_def = kws("or") > and_expr;
+const auto and_op_def = kws("and") > cmp_expr;
+const auto cmp_operation_def = cmp_op > add_expr;
+const auto add_op_def = (x3::string("+") | x3::string("-")) > mul_expr;
+const auto mul_op_def = (x3::string("*") | x3::string("/")) > pow_expr;
+const auto pow_op_def = x3::string("^") > unary_expr;
+
+const auto expr_def = or_expr;
+const auto or_expr_def = and_expr >> *or_op;
+const auto and_expr_def = cmp_expr >> *and_op;
+const auto cmp_expr_def = add_expr >> repeat(0, 1)[cmp_operation];
+const auto add_expr_def = mul_expr >> *add_op;
+const auto mul_expr_def = pow_expr >> *mul_op;
+const auto pow_expr_def = unary_expr >> repeat(0, 1)[pow_op];
+const auto unary_expr_def = unary | primary;
+const auto unary_def = (x3::string("-") | kws("not")) > unary_expr;
+const auto paren_def = '(' > expr > ')';
+const auto primary_def = number | paren | if_expr | agg | call | ref;
+const auto index_list_def = '[' > (expr % ',') > ']';
+const auto arg_list_def = '(' > (expr % ',') > ')';
+const auto ref_def = ident >> -index_list;
+const auto call_def = ident >> '(' >> -(expr % ',') > ')';
+const auto if_expr_def = kw("if") > expr > kw("then") > expr > kw("else") > expr;
+const auto agg_def = (kws("sum") | kws("prod")) >> '(' > axis > ':' > expr > ')';
+
+const auto range_def = add_expr >> ".." > add_expr;
+const auto year_or_range_def =
+    (add_expr >> -(".." > add_expr))[([](auto& ctx) {
+      auto& a = x3::_attr(ctx);
+      auto& v = x3::_val(ctx);
+      v.from = boost::fusion::at_c<0>(a);
+      auto& to = boost::fusion::at_c<1>(a);
+      v.to = to ? *to : v.from;
+    })];
+const auto domain_def = range | ident;
+const auto axis_def = -(ident >> kw("in")) >> domain;
+const auto axes_def = '[' > (axis % ',') > ']';
+
+const auto cell_def = (signed_number | ident) >> !lit(':') >> !lit("..");
+const auto row_def = (signed_number | ident) >> ':' > (cell % ',');
+const auto table_def = lit('{') > as<std::vector<ast::Row>>[-(row % -lit(','))][(
+                                      [](auto& ctx) { x3::_val(ctx).rows = x3::_attr(ctx); })] > '}';
+const auto attrs_def = -string_lit >> -(kw("source") > string_lit);
+
+const auto model_decl_def = kw("model") > string_lit > kw("base") > add_expr > kw("years") > range >
+                            -(kw("convention") > range) > -(kw("source") > string_lit);
+const auto include_decl_def =
+    (kw("include") > string_lit)[([](auto& ctx) { x3::_val(ctx).path = x3::_attr(ctx); })];
+const auto extends_decl_def =
+    (kw("extends") > string_lit)[([](auto& ctx) { x3::_val(ctx).path = x3::_attr(ctx); })];
+const auto scenario_decl_def = kw("scenario") > string_lit > -string_lit;
+const auto member_def = ident >> -string_lit;
+const auto set_decl_def = kw("set") > ident > -string_lit > -(kw("in") > ident) >
+                          -(kw("source") > string_lit) > '=' > '{' > -(member % ',') > '}';
+const auto param_value_def = table | expr;
+const auto param_decl_def = matches[kw("override")] >> kw("param") > ident > -axes >
+                            -(':' > unit_word) > attrs > -(kw("default") > cell) > '=' >
+                            param_value;
+const auto clause_def = ((kw("else") >> attr(boost::optional<ast::Range>())) | year_or_range) > ':' >
+                        expr;
+const auto single_clause_def = expr[([](auto& ctx) {
+  ast::Clause c;
+  c.loc = x3::_attr(ctx).loc;
+  c.body = x3::_attr(ctx);
+  x3::_val(ctx).push_back(std::move(c));
+})];
+const auto var_decl_def = matches[kw("override")] >> kw("var") > ident > -axes > -(':' > unit_word) >
+                          attrs > (('=' > single_clause) | ('{' > *clause > '}')) >
+                          -(kw("actual") > table);
+const auto fix_decl_def = kw("fix") > ident > -index_list > table >
+                          -(kw("source") > string_lit);
+const auto target_def = number > ':' > lexeme[+(alpha | char_('_'))] >
+                        as<std::vector<ast::Expr>>[-('(' > (add_expr % ',') > ')')];
+const auto indicator_decl_def = matches[kw("override")] >> kw("indicator") > idnum > attrs >
+                                kw("on") > ref > -(kw("vs") > number) > '{' > (target % ',') > '}';
+const auto event_decl_def = kw("event") > ident > -axes > attrs > '=' > expr;
+const auto line_attr_def = !kw("line") >> ident >> -string_lit >>
+                           -arg_list >> -table >> -(kw("from") > number);
+const auto line_decl_def = kw("line") > ident > -string_lit > *line_attr;
+const auto fund_decl_def = kw("fund") > ident > attrs > '{' > *line_attr > *line_decl > '}';
+const auto transfer_decl_def = kw("transfer") > add_expr > kw("from") > ident > kw("to") > ident >
+                               kw("in") > number > -(kw("source") > string_lit) >
+                               -(kw("voted") > string_lit);
+const auto output_decl_def = (kw("output") > (ref % ','))[(
+    [](auto& ctx) { x3::_val(ctx).items = x3::_attr(ctx); })];
+const auto assert_decl_def = kw("assert") > string_lit > expr > -(kw("within") > add_expr);
+
+const auto statement_def = model_decl | include_decl | extends_decl | scenario_decl | set_decl |
+                           param_decl | var_decl | fix_decl | indicator_decl | event_decl |
+                           fund_decl | transfer_decl | output_decl | assert_decl;
+
+BOOST_SPIRIT_DEFINE(index_list, arg_list, ident, idnum, unit_word, number_value, unit, number, signed_number, string_lit,
+                    expr, or_expr, and_expr, cmp_expr, add_expr, mul_expr, pow_expr, unary_expr,
+                    unary, primary, paren, ref, call, if_expr, agg, range, year_or_range, domain,
+                    axis, axes, cell, row, table, attrs, model_decl, include_decl, extends_decl,
+                    scenario_decl, member, set_decl, param_value, param_decl, clause,
+                    single_clause, var_decl, fix_decl, target, indicator_decl, event_decl,
+                    line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
+                    statement, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
+
+const auto skipper = x3::space | (lit('#') >> *(char_ - eol)) | (lit("//") >> *(char_ - eol));
+
+const char* const statement_keywords[] = {"model", "include",  "extends",  "scenario", "set",
+                                          "param", "var",      "fix",      "indicator", "event",
+                                          "fund",  "transfer", "output",   "assert",   "override"};
+
+}  // namespace grammar
+
+namespace {
+
+bool starts_with_keyword(const std::string& text, std::size_t pos) {
+  for (const char* kw : grammar::statement_keywords) {
+    std::size_t n = std::strlen(kw);
+    if (text.compare(pos, n, kw) == 0) {
+      char next = pos + n < text.size() ? text[pos + n] : ' ';
+      if (!std::isalnum(static_cast<unsigned char>(next)) && next != '_') return true;
+    }
+  }
+  return false;
+}
+
+// After a syntax error, skip to the next line that starts with a statement keyword.
+It resync(const std::string& text, It from) {
+  std::size_t pos = static_cast<std::size_t>(from - text.begin());
+  while (true) {
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos) return text.end();
+    ++pos;
+    std::size_t p = pos;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+    if (starts_with_keyword(text, p)) return text.begin() + static_cast<long>(p);
+  }
+}
+
+std::string describe(const std::string& which) {
+  if (which.size() >= 2 && which.front() == '\'' && which.back() == '\'') return which;
+  if (which.rfind("\"", 0) == 0) return "'" + which.substr(1, which.size() - 2) + "'";
+  if (which.size() == 1) return "'" + which + "'";
+  return which;
+}
+
+}  // namespace
+
+ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) {
+  const std::string& text = sources.text(file);
+  ast::File out;
+  grammar::Position pos{text.begin(), file};
+  auto const parser = x3::with<grammar::position_tag>(std::ref(pos))[grammar::statement];
+  It it = text.begin();
+  const It end = text.end();
+  while (true) {
+    x3::parse(it, end, *grammar::skipper);
+    if (it == end) break;
+    ast::Statement st;
+    try {
+      It start = it;
+      if (x3::phrase_parse(it, end, parser, grammar::skipper, st)) {
+        out.statements.push_back(std::move(st));
+        continue;
+      }
+      it = start;
+      Diagnostic d;
+      d.loc = {file, static_cast<std::uint32_t>(it - text.begin()), 1};
+      d.message = starts_with_keyword(text, it - text.begin())
+                      ? "this statement is incomplete"
+                      : "expected a statement (model, set, param, var, fix, indicator, event, "
+                        "fund, transfer, output, assert, include, extends, scenario)";
+      diags.push_back(d);
+    } catch (const x3::expectation_failure<It>& e) {
+      Diagnostic d;
+      It where = e.where();
+      d.loc = {file, static_cast<std::uint32_t>(where - text.begin()), 1};
+      std::string found;
+      if (where == end) {
+        found = "the end of the file";
+      } else {
+        It w = where;
+        while (w != end && !std::isspace(static_cast<unsigned char>(*w)) && found.size() < 20)
+          found += *w++;
+        found = "'" + found + "'";
+      }
+      d.message = "expected " + describe(e.which()) + ", found " + found;
+      diags.push_back(d);
+      it = where;
+    }
+    it = resync(text, it);
+  }
+  return out;
+}
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,61 @@
+// The final program: only what the results need, slots renumbered densely.
+#include <algorithm>
+
+#include "dsl/lowering.hpp"
+
+namespace cogsim::dsl {
+
+void Lowering::eliminate_dead_code() {
+  engine::Program& p = program_;
+  std::vector<char> live(static_cast<std::size_t>(p.num_slots), 0);
+  auto mark = [&](engine::Operand o) {
+    if (!engine::is_const(o)) live[static_cast<std::size_t>(o)] = 1;
+  };
+  for (const auto& s : p.outputs)
+    for (const auto& [y, o] : s.years) mark(o);
+  for (const auto& ind : p.indicators)
+    for (const auto& y : ind.years) mark(y.value), mark(y.target), mark(y.target_hi), mark(y.met);
+  for (const auto& e : p.events)
+    for (const auto& [y, o] : e.years) mark(o);
+  for (const auto& c : p.checks) mark(c.lhs), mark(c.rhs), mark(c.tolerance);
+  // Instructions are in dependency order, so one backward sweep finds everything needed.
+  std::vector<char> keep(p.code.size(), 0);
+  for (std::size_t i = p.code.size(); i-- > 0;) {
+    const engine::Instr& in = p.code[i];
+    if (!live[static_cast<std::size_t>(in.dst)]) continue;
+    keep[i] = 1;
+    mark(in.a), mark(in.b), mark(in.c);
+    for (std::uint32_t k = 0; k < in.params_count; ++k) mark(p.draw_params[in.params_begin + k]);
+  }
+  std::vector<engine::Operand> renum(live.size(), -1);
+  std::vector<engine::Instr> code;
+  engine::Operand next = 0;
+  for (std::size_t i = 0; i < p.code.size(); ++i) {
+    if (!keep[i]) continue;
+    engine::Instr in = p.code[i];
+    renum[static_cast<std::size_t>(in.dst)] = next;
+    in.dst = next++;
+    code.push_back(in);
+  }
+  auto fix = [&](engine::Operand& o) {
+    if (!engine::is_const(o)) o = renum[static_cast<std::size_t>(o)];
+  };
+  for (auto& in : code) {
+    if (in.op == engine::Op::Draw) {
+      for (std::uint32_t k = 0; k < in.params_count; ++k) fix(p.draw_params[in.params_begin + k]);
+    } else {
+      fix(in.a), fix(in.b), fix(in.c);
+    }
+  }
+  for (auto& s : p.outputs)
+    for (auto& [y, o] : s.years) fix(o);
+  for (auto& ind : p.indicators)
+    for (auto& y : ind.years) fix(y.value), fix(y.target), fix(y.target_hi), fix(y.met);
+  for (auto& e : p.events)
+    for (auto& [y, o] : e.years) fix(o);
+  for (auto& c : p.checks) fix(c.lhs), fix(c.rhs), fix(c.tolerance);
+  p.code = std::move(code);
+  p.num_slots = next;
+}
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,105 @@
+// The checked view of a model: sets, symbols (params, vars, budget lines, events), indicators.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/ast.hpp"
+
+namespace cogsim::dsl {
+
+struct SetInfo {
+  std::string name, label, source;
+  SourceLoc loc;
+  int layer = 0;
+  int parent = -1;
+  std::vector<std::string> members, labels;
+  std::unordered_map<std::string, int> index;
+};
+
+struct AxisInfo {
+  std::string var;  // binder name, may be empty
+  bool is_year = false;
+  int set = -1;
+  int y0 = 0, y1 = -1;
+  int size(const std::vector<SetInfo>& sets) const {
+    return is_year ? y1 - y0 + 1 : static_cast<int>(sets[set].members.size());
+  }
+};
+
+// The dimension of a value: the power of € it carries (0 for rates and plain numbers), or a
+// condition (true/false). `wild` marks a literal 0, which fits any unit.
+struct Dim {
+  int money = 0;
+  bool boolean = false;
+  bool wild = false;
+  bool error = false;  // already reported: do not report again
+  bool operator==(const Dim& o) const { return money == o.money && boolean == o.boolean; }
+};
+
+std::string describe(const Dim& d);
+
+enum class Kind {
+  Param, Var, Event,
+  LineEnvelope, LineAuthorised, LineExecuted, LineUnspent, LineCarried,
+  FundCancelled, FundCarriedBeyond,
+};
+
+struct LineInfo {
+  std::string fund, name, full, label, source;
+  std::string nature;  // limitative | evaluative
+  std::string group;   // personnel | fonctionnement | investissement
+  bool programme = false, carry_over = false;
+  const ast::Table* amounts = nullptr;
+  const ast::LineAttr* index = nullptr;     // index_inflation(forecast, realised) from Y
+  const ast::LineAttr* actualise = nullptr; // actualise_rmpp(realised, reference) from Y
+  const ast::Expr* execution = nullptr;
+  std::map<int, double> amount;             // year -> € from the table
+  std::vector<std::pair<int, const ast::TransferDecl*>> transfers_in, transfers_out;
+  SourceLoc loc;
+};
+
+struct FundInfo {
+  std::string name, label, source;
+  std::string fungibility, fungibility_source;  // "asymmetric" | "within_groups" | ""
+  std::vector<int> lines;
+  int y0 = 0, y1 = -1;
+  SourceLoc loc;
+};
+
+struct Fixed {
+  double value;
+  SourceLoc loc;
+};
+
+struct Symbol {
+  std::string name, label, source, unit_word;
+  Kind kind = Kind::Param;
+  SourceLoc loc;
+  int layer = 0;
+  std::vector<AxisInfo> axes;  // set axes, then the year axis last if there is one
+  int map_set = -1;            // a param whose values are members of this set
+  Dim declared;
+  bool has_declared = false;
+  const ast::ParamDecl* param = nullptr;
+  const ast::VarDecl* var = nullptr;
+  const ast::EventDecl* event = nullptr;
+  int line = -1, fund = -1;
+  // Cells fixed by `actual` or by a scenario's `fix`, keyed by (flat member index, year).
+  std::map<std::pair<int, int>, Fixed> fixed;
+  // Param tables, keyed by (flat member index, year or 0).
+  std::map<std::pair<int, int>, ast::Cell> table;
+
+  bool has_year() const { return !axes.empty() && axes.back().is_year; }
+  int set_axes() const { return static_cast<int>(axes.size()) - (has_year() ? 1 : 0); }
+};
+
+struct IndicatorInfo {
+  const ast::IndicatorDecl* decl = nullptr;
+  std::string id;
+  int layer = 0;
+};
+
+}  // namespace cogsim::dsl

@@ -1,0 +1,205 @@
+#include "engine/evaluator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/random.hpp"
+
+namespace cogsim::engine {
+
+std::size_t Program::num_draws() const {
+  return static_cast<std::size_t>(
+      std::count_if(code.begin(), code.end(), [](const Instr& i) { return i.op == Op::Draw; }));
+}
+
+void Workspace::reserve(const Program& p, std::size_t block_size) {
+  stride_ = block_size;
+  data_.assign(static_cast<std::size_t>(p.num_slots) * block_size, 0.0);
+  scratch_.assign(block_size * 2, 0.0);
+}
+
+namespace {
+
+// A read-only view of an operand over the block: a constant broadcast or a slot.
+struct View {
+  const double* v;
+  double k;
+  bool vec;
+  double operator[](std::size_t i) const { return vec ? v[i] : k; }
+};
+
+View view(const Program& p, const Workspace& ws, Operand o) {
+  if (is_const(o)) return {nullptr, p.constants[const_index(o)], false};
+  return {ws.slot(o), 0.0, true};
+}
+
+template <typename F>
+void unary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
+  View a = view(p, ws, in.a);
+  double* d = ws.slot(in.dst);
+  if (a.vec)
+    for (std::size_t i = 0; i < n; ++i) d[i] = f(a.v[i]);
+  else
+    std::fill(d, d + n, f(a.k));
+}
+
+// The three shapes (vector-vector, vector-constant, constant-vector) get their own loops so the
+// compiler vectorises each; constant-constant was folded away by the lowering.
+template <typename F>
+void binary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
+  View a = view(p, ws, in.a), b = view(p, ws, in.b);
+  double* d = ws.slot(in.dst);
+  if (a.vec && b.vec) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = f(a.v[i], b.v[i]);
+  } else if (a.vec) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = f(a.v[i], b.k);
+  } else if (b.vec) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = f(a.k, b.v[i]);
+  } else {
+    std::fill(d, d + n, f(a.k, b.k));
+  }
+}
+
+std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspace& ws,
+                               const Instr& in) {
+  const std::size_t n = spec.size;
+  double* d = ws.slot(in.dst);
+  double params[16];
+  const std::size_t np = std::min<std::size_t>(in.params_count, 16);
+  bool all_const = true;
+  for (std::size_t k = 0; k < np; ++k) {
+    Operand o = p.draw_params[in.params_begin + k];
+    if (!is_const(o)) all_const = false;
+    else params[k] = p.constants[const_index(o)];
+  }
+  auto load = [&](std::size_t i) {
+    for (std::size_t k = 0; k < np; ++k) {
+      Operand o = p.draw_params[in.params_begin + k];
+      if (!is_const(o)) params[k] = ws.slot(o)[i];
+    }
+  };
+  auto bad = [&](const std::string& msg) {
+    Diagnostic diag;
+    diag.loc = p.origins.at(in.origin);
+    diag.message = msg;
+    return diag;
+  };
+  if (spec.mode == DrawMode::Mean) {
+    for (std::size_t i = 0; i < n; ++i) {
+      load(i);
+      if (!all_const) {
+        std::string msg = dist_check(in.dist, params, np);
+        if (!msg.empty()) return bad(msg);
+      }
+      d[i] = dist_mean(in.dist, params, np);
+    }
+    return std::nullopt;
+  }
+  fill_uniforms(spec.seed, in.stream, spec.first_path, n, d);
+  if (all_const && in.dist == Dist::Normal) {
+    inverse_normal_cdf(d, d, n);
+    const double mean = params[0], sd = params[1];
+    for (std::size_t i = 0; i < n; ++i) d[i] = mean + sd * d[i];
+    return std::nullopt;
+  }
+  if (all_const && in.dist == Dist::Uniform) {
+    const double lo = params[0], w = params[1] - params[0];
+    for (std::size_t i = 0; i < n; ++i) d[i] = lo + w * d[i];
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    load(i);
+    if (!all_const) {
+      std::string msg = dist_check(in.dist, params, np);
+      if (!msg.empty()) return bad(msg);
+    }
+    d[i] = dist_quantile(in.dist, params, np, d[i]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Workspace& ws) {
+  const std::size_t n = spec.size;
+  for (const Instr& in : p.code) {
+    switch (in.op) {
+      case Op::Add: binary(p, ws, in, n, [](double x, double y) { return x + y; }); break;
+      case Op::Sub: binary(p, ws, in, n, [](double x, double y) { return x - y; }); break;
+      case Op::Mul: binary(p, ws, in, n, [](double x, double y) { return x * y; }); break;
+      case Op::Div: binary(p, ws, in, n, [](double x, double y) { return x / y; }); break;
+      case Op::Min: binary(p, ws, in, n, [](double x, double y) { return std::min(x, y); }); break;
+      case Op::Max: binary(p, ws, in, n, [](double x, double y) { return std::max(x, y); }); break;
+      case Op::Pow: binary(p, ws, in, n, [](double x, double y) { return std::pow(x, y); }); break;
+      case Op::Lt: binary(p, ws, in, n, [](double x, double y) { return double(x < y); }); break;
+      case Op::Le: binary(p, ws, in, n, [](double x, double y) { return double(x <= y); }); break;
+      case Op::Gt: binary(p, ws, in, n, [](double x, double y) { return double(x > y); }); break;
+      case Op::Ge: binary(p, ws, in, n, [](double x, double y) { return double(x >= y); }); break;
+      case Op::Eq: binary(p, ws, in, n, [](double x, double y) { return double(x == y); }); break;
+      case Op::Ne: binary(p, ws, in, n, [](double x, double y) { return double(x != y); }); break;
+      case Op::And:
+        binary(p, ws, in, n, [](double x, double y) { return double(x != 0 && y != 0); });
+        break;
+      case Op::Or:
+        binary(p, ws, in, n, [](double x, double y) { return double(x != 0 || y != 0); });
+        break;
+      case Op::Neg: unary(p, ws, in, n, [](double x) { return -x; }); break;
+      case Op::Abs: unary(p, ws, in, n, [](double x) { return std::fabs(x); }); break;
+      case Op::Exp: unary(p, ws, in, n, [](double x) { return std::exp(x); }); break;
+      case Op::Log: unary(p, ws, in, n, [](double x) { return std::log(x); }); break;
+      case Op::Sqrt: unary(p, ws, in, n, [](double x) { return std::sqrt(x); }); break;
+      case Op::Not: unary(p, ws, in, n, [](double x) { return double(x == 0); }); break;
+      case Op::Select: {
+        View c = view(p, ws, in.a), t = view(p, ws, in.b), e = view(p, ws, in.c);
+        double* d = ws.slot(in.dst);
+        for (std::size_t i = 0; i < n; ++i) d[i] = c[i] != 0 ? t[i] : e[i];
+        break;
+      }
+      case Op::Draw:
+        if (auto err = draw(p, spec, ws, in)) return err;
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+double apply_op(Op op, double a, double b, double c) {
+  switch (op) {
+    case Op::Add: return a + b;
+    case Op::Sub: return a - b;
+    case Op::Mul: return a * b;
+    case Op::Div: return a / b;
+    case Op::Min: return std::min(a, b);
+    case Op::Max: return std::max(a, b);
+    case Op::Pow: return std::pow(a, b);
+    case Op::Lt: return double(a < b);
+    case Op::Le: return double(a <= b);
+    case Op::Gt: return double(a > b);
+    case Op::Ge: return double(a >= b);
+    case Op::Eq: return double(a == b);
+    case Op::Ne: return double(a != b);
+    case Op::And: return double(a != 0 && b != 0);
+    case Op::Or: return double(a != 0 || b != 0);
+    case Op::Neg: return -a;
+    case Op::Abs: return std::fabs(a);
+    case Op::Exp: return std::exp(a);
+    case Op::Log: return std::log(a);
+    case Op::Sqrt: return std::sqrt(a);
+    case Op::Not: return double(a == 0);
+    case Op::Select: return a != 0 ? b : c;
+    case Op::Draw: break;
+  }
+  return 0;
+}
+
+CentralResult run_central(const Program& p) {
+  CentralResult r;
+  r.ws.reserve(p, 1);
+  BlockSpec spec;
+  spec.mode = DrawMode::Mean;
+  spec.size = 1;
+  r.error = run_block(p, spec, r.ws);
+  return r;
+}
+
+}  // namespace cogsim::engine

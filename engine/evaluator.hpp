@@ -1,0 +1,59 @@
+// Evaluates a Program over a block of paths (structure of arrays: one vector per slot).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "engine/ir.hpp"
+
+namespace cogsim::engine {
+
+enum class DrawMode {
+  Mean,    // the central path: every draw replaced by the mean of its distribution
+  Sample,  // Monte Carlo: uniforms from the counter-based generator, through the quantile function
+};
+
+struct BlockSpec {
+  std::uint64_t seed = 0;
+  std::uint64_t first_path = 0;
+  std::size_t size = 1;
+  DrawMode mode = DrawMode::Sample;
+};
+
+// The vectors of one block; reused from block to block so nothing is allocated per block.
+class Workspace {
+ public:
+  void reserve(const Program& p, std::size_t block_size);
+  double* slot(Operand o) { return data_.data() + static_cast<std::size_t>(o) * stride_; }
+  const double* slot(Operand o) const {
+    return data_.data() + static_cast<std::size_t>(o) * stride_;
+  }
+  std::size_t stride() const { return stride_; }
+  std::vector<double>& scratch() { return scratch_; }
+
+ private:
+  std::vector<double> data_, scratch_;
+  std::size_t stride_ = 0;
+};
+
+// Runs every instruction over the block. Returns a diagnostic (pointing at the rules file through
+// Program::origins) when a draw meets invalid parameters at run time.
+std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Workspace& ws);
+
+// The value of an operand for path i of the block just run.
+inline double value_at(const Program& p, const Workspace& ws, Operand o, std::size_t i) {
+  return is_const(o) ? p.constants[const_index(o)] : ws.slot(o)[i];
+}
+
+// The scalar meaning of an arithmetic or logical instruction, shared by the evaluator's loops and
+// by constant folding in the compiler so both agree to the bit.
+double apply_op(Op op, double a, double b, double c);
+
+// Convenience for the central path: runs a block of one path in Mean mode.
+struct CentralResult {
+  Workspace ws;
+  std::optional<Diagnostic> error;
+};
+CentralResult run_central(const Program& p);
+
+}  // namespace cogsim::engine

@@ -1,0 +1,82 @@
+// The intermediate representation the engine evaluates: a straight-line program over blocks of
+// paths. Every instruction reads and writes whole vectors (one value per path of the block), so
+// the cost of interpreting it is paid once per block, not once per path. The program knows
+// nothing of the model it came from: names are only carried for the results.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.hpp"
+#include "engine/distributions.hpp"
+
+namespace cogsim::engine {
+
+// >= 0: a slot (a vector over the block); < 0: constant number -1 - k of Program::constants.
+using Operand = std::int32_t;
+inline bool is_const(Operand o) { return o < 0; }
+inline std::size_t const_index(Operand o) { return static_cast<std::size_t>(-1 - o); }
+
+enum class Op : std::uint8_t {
+  Add, Sub, Mul, Div, Neg, Min, Max, Abs, Exp, Log, Sqrt, Pow,
+  Lt, Le, Gt, Ge, Eq, Ne, And, Or, Not, Select,
+  Draw,  // dst = quantile of `dist` at a uniform addressed by (seed, stream, path)
+};
+
+struct Instr {
+  Op op{};
+  Dist dist{};
+  Operand dst = 0, a = 0, b = 0, c = 0;
+  std::uint32_t params_begin = 0, params_count = 0;  // Draw: operands in Program::draw_params
+  std::uint64_t stream = 0;                          // Draw: identity of the random cell
+  std::uint32_t origin = 0;                          // index into Program::origins
+};
+
+struct SeriesOut {
+  std::string name, label, source, unit;
+  std::vector<std::pair<int, Operand>> years;
+};
+
+struct IndicatorYear {
+  int year = 0;
+  std::string kind;  // reduce_deficit, equilibre, excedent, at_least, at_most, between, increase
+  double rate = 0;   // the reduction/increase rate where the kind has one
+  Operand value = 0, target = 0, target_hi = 0, met = 0;
+};
+
+struct IndicatorOut {
+  std::string id, label, source, on;
+  std::vector<IndicatorYear> years;
+};
+
+struct EventOut {
+  std::string name, label, source;
+  std::vector<std::pair<int, Operand>> years;
+};
+
+// An `assert` of the rules file, checked on the central path.
+struct CheckOut {
+  std::string label;
+  SourceLoc loc;
+  std::string op;
+  Operand lhs = 0, rhs = 0, tolerance = 0;
+};
+
+struct Program {
+  std::vector<double> constants;
+  std::vector<Instr> code;
+  std::vector<Operand> draw_params;
+  std::vector<SourceLoc> origins;
+  std::int32_t num_slots = 0;
+
+  std::string model_name, scenario_name;
+  int base_year = 0, first_year = 0, horizon = 0;
+  std::vector<SeriesOut> outputs;
+  std::vector<IndicatorOut> indicators;
+  std::vector<EventOut> events;
+  std::vector<CheckOut> checks;
+  std::size_t num_draws() const;
+};
+
+}  // namespace cogsim::engine

@@ -1,0 +1,172 @@
+#include "engine/random.hpp"
+
+#include <Random123/philox.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace cogsim::engine {
+
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t hash_name(std::string_view name) {
+  std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a 64 offset basis
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 0x100000001B3ull;  // FNV-1a 64 prime
+  }
+  return mix64(h);  // FNV alone leaves the high bits weakly mixed for short names
+}
+
+std::uint64_t hash_combine(std::uint64_t h, std::uint64_t v) {
+  // Boost-style asymmetric combine (order-sensitive), then a full avalanche.
+  return mix64(h ^ (mix64(v) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2)));
+}
+
+namespace {
+
+using Philox = r123::Philox4x32;
+
+inline std::uint32_t lo32(std::uint64_t x) { return static_cast<std::uint32_t>(x); }
+inline std::uint32_t hi32(std::uint64_t x) { return static_cast<std::uint32_t>(x >> 32); }
+inline std::uint64_t join(std::uint32_t lo, std::uint32_t hi) {
+  return static_cast<std::uint64_t>(lo) | (static_cast<std::uint64_t>(hi) << 32);
+}
+
+}  // namespace
+
+void fill_uniforms(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_path, std::size_t n,
+                   double* u) {
+  if (n == 0) return;
+  const Philox g;
+  const Philox::key_type key = {{lo32(seed), hi32(seed)}};
+  Philox::ctr_type ctr = {{0, 0, lo32(stream), hi32(stream)}};
+  auto block = [&](std::uint64_t path) {  // one Philox call covers paths 2k and 2k+1
+    ctr.v[0] = lo32(path >> 1);
+    ctr.v[1] = hi32(path >> 1);
+    return g(ctr, key);
+  };
+  std::uint64_t path = first_path;
+  std::size_t i = 0;
+  if (path & 1) {  // odd start: only the odd half of the first block is ours
+    const auto r = block(path);
+    u[i++] = bits_to_open01(join(r.v[2], r.v[3]));
+    ++path;
+  }
+  for (; i + 2 <= n; i += 2, path += 2) {
+    const auto r = block(path);
+    u[i] = bits_to_open01(join(r.v[0], r.v[1]));
+    u[i + 1] = bits_to_open01(join(r.v[2], r.v[3]));
+  }
+  if (i < n) {  // odd end: only the even half of the last block
+    const auto r = block(path);
+    u[i] = bits_to_open01(join(r.v[0], r.v[1]));
+  }
+}
+
+double uniform_at(std::uint64_t seed, std::uint64_t stream, std::uint64_t path) {
+  double u;
+  fill_uniforms(seed, stream, path, 1, &u);
+  return u;
+}
+
+namespace {
+
+// Wichura (1988), Algorithm AS 241 PPND16; coefficients lowest degree first.
+constexpr double kA[8] = {3.3871328727963666080e0, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
+                          1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
+                          3.3430575583588128105e+4, 2.5090809287301226727e+3};
+constexpr double kB[8] = {1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2,
+                          5.3941960214247511077e+3, 2.1213794301586595867e+4, 3.9307895800092710610e+4,
+                          2.8729085735721942674e+4, 5.2264952788528545610e+3};
+constexpr double kC[8] = {1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0,
+                          3.64784832476320460504e0, 1.27045825245236838258e0, 2.41780725177450611770e-1,
+                          2.27238449892691845833e-2, 7.74545014278341407640e-4};
+constexpr double kD[8] = {1.0, 2.05319162663775882187e0, 1.67638483018380384940e0,
+                          6.89767334985100004550e-1, 1.48103976427480074590e-1, 1.51986665636164571966e-2,
+                          5.47593808499534494600e-4, 1.05075007164441684324e-9};
+constexpr double kE[8] = {6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0,
+                          2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
+                          2.71155556874348757815e-5, 2.01033439929228813265e-7};
+constexpr double kF[8] = {1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1,
+                          1.48753612908506148525e-2, 7.86869131145613259100e-4, 1.84631831751005468180e-5,
+                          1.42151175831644588870e-7, 2.04426310338993978564e-15};
+
+inline double poly7(const double (&c)[8], double x) {
+  return ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0];
+}
+
+inline double central(double q) {  // |q| <= 0.425
+  const double r = 0.180625 - q * q;
+  return q * poly7(kA, r) / poly7(kB, r);
+}
+
+double tail(double p, double q) {  // |q| > 0.425, or p outside [0,1], or NaN
+  double r = q < 0 ? p : 1.0 - p;  // 1 - p is exact for p >= 1/2
+  if (!(r > 0)) {
+    if (std::isnan(r)) return r;
+    return q < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  }
+  r = std::sqrt(-std::log(r));
+  const double z = r <= 5.0 ? poly7(kC, r - 1.6) / poly7(kD, r - 1.6) : poly7(kE, r - 5.0) / poly7(kF, r - 5.0);
+  return q < 0 ? -z : z;
+}
+
+inline bool is_central(double q) { return std::fabs(q) <= 0.425; }
+
+}  // namespace
+
+double inverse_normal_cdf(double p) {
+  const double q = p - 0.5;
+  return is_central(q) ? central(q) : tail(p, q);
+}
+
+void inverse_normal_cdf(const double* p, double* z, std::size_t n) {
+  // Per chunk: the branch-free central formula over everything (vectorises), then a scalar fix-up of
+  // the ~15% of entries in the tails, which need log and sqrt. The chunk buffer lets p and z alias.
+  constexpr std::size_t kChunk = 256;
+  double c[kChunk];
+  for (std::size_t base = 0; base < n; base += kChunk) {
+    const std::size_t m = std::min(kChunk, n - base);
+    const double* pb = p + base;
+    for (std::size_t i = 0; i < m; ++i) c[i] = central(pb[i] - 0.5);
+    for (std::size_t i = 0; i < m; ++i) {
+      const double q = pb[i] - 0.5;
+      if (!is_central(q)) c[i] = tail(pb[i], q);
+    }
+    std::copy(c, c + m, z + base);
+  }
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440); }
+
+std::uint64_t permute_index(std::uint64_t seed, std::uint64_t stream, std::uint64_t n, std::uint64_t p) {
+  if (p >= n) return p;  // outside the contract; avoid walking forever
+  if (n == 1) return 0;
+  // Unbalanced Feistel on bits = ceil(log2 n): each round maps (L: hi bits, R: lo bits) to
+  // (R, L ^ F(R)), a bijection on [0, 2^bits) for any split. The domain is < 2n, so cycle walking
+  // needs fewer than two rounds of the network on average.
+  const int bits = std::bit_width(n - 1);
+  const int lo = bits / 2, hi = bits - lo;  // both <= 32, so shifts stay in range
+  const std::uint64_t mask_lo = (std::uint64_t{1} << lo) - 1, mask_hi = (std::uint64_t{1} << hi) - 1;
+  const std::uint64_t key = hash_combine(hash_combine(mix64(seed), stream), n);
+  std::uint64_t x = p;
+  do {
+    for (std::uint64_t round = 0; round < 6; ++round) {
+      const std::uint64_t l = x >> lo, r = x & mask_lo;
+      const std::uint64_t f = mix64((key + round * 0x9E3779B97F4A7C15ull) ^ r);
+      x = (r << hi) | ((l ^ f) & mask_hi);
+    }
+  } while (x >= n);
+  return x;
+}
+
+}  // namespace cogsim::engine

@@ -1,0 +1,53 @@
+// The Monte Carlo kernel: generate (counter-based draws) -> evaluate (blocks of paths) ->
+// accumulate (streaming statistics). No I/O: progress goes through a callback.
+//
+// Reproducibility: paths are cut into fixed chunks; each chunk is evaluated block after block by
+// one thread and its moments are accumulated in path order; chunks are merged in chunk order.
+// Quantile sketches and hit counts are integers, merged exactly. Hence results are bit-identical
+// for any thread count and any block size (the block size must divide the chunk size).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "engine/evaluator.hpp"
+#include "engine/ir.hpp"
+#include "engine/stats.hpp"
+
+namespace cogsim::engine {
+
+struct RunOptions {
+  std::uint64_t paths = 100000;
+  std::uint64_t seed = 42;
+  int threads = 0;                  // 0: all cores
+  std::size_t block_size = 1024;    // paths evaluated together by each instruction
+  std::size_t chunk_size = 16384;   // paths accumulated in order by one thread (fixed: results depend on it)
+  bool central = false;             // one path, every draw at its mean
+  double quantile_alpha = 1e-4;     // relative accuracy of the quantile sketches
+  // Stop early once every indicator's P(met) has a standard error below this (0: never).
+  double target_se = 0;
+  std::uint64_t min_paths = 10000;  // with target_se: never stop before this many paths
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
+struct SeriesStats {
+  Moments moments;
+  QuantileSketch sketch;
+  double central = 0;
+};
+
+struct RunResults {
+  std::uint64_t paths = 0;
+  bool stopped_early = false;
+  std::vector<std::vector<SeriesStats>> outputs;      // [output][year index]
+  std::vector<std::vector<Proportion>> indicator_met; // [indicator][year index]
+  std::vector<std::vector<SeriesStats>> indicator_target;
+  std::vector<std::vector<Proportion>> events;        // [event][year index]
+  std::optional<Diagnostic> error;
+};
+
+RunResults simulate(const Program& program, const RunOptions& options);
+
+}  // namespace cogsim::engine

@@ -1,0 +1,218 @@
+#include "engine/stats.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace cogsim::engine {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moments
+
+// Same inline add() as the scalar path, in the same order, so the result is bit-identical.
+// (Would break only if one path were compiled with FMA contraction and the other not.)
+void Moments::add(const double* x, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) add(x[i]);
+}
+
+void Moments::merge(const Moments& o) {
+  if (o.n == 0) return;
+  if (n == 0) { *this = o; return; }  // 0 + s == s exactly, so adopting o is the same as adding
+  if (shift != o.shift) throw std::invalid_argument("Moments::merge: different shifts");
+  n += o.n;
+  s1 += o.s1;
+  s2 += o.s2;
+}
+
+double Moments::mean() const { return n == 0 ? kNaN : shift + s1 / static_cast<double>(n); }
+
+double Moments::variance() const {
+  if (n < 2) return kNaN;
+  const double nd = static_cast<double>(n);
+  // Rounding can push a (near-)zero variance slightly negative.
+  return std::max(0.0, (s2 - s1 * (s1 / nd)) / (nd - 1));
+}
+
+double Moments::sd() const { return std::sqrt(variance()); }
+
+double Moments::std_error() const { return sd() / std::sqrt(static_cast<double>(n)); }
+
+// ---------------------------------------------------------------------------------------------
+// QuantileSketch
+
+namespace {
+
+// Fast natural log for positive normal doubles, replacing std::log in the hot path: no libm call,
+// add() ~1.35x faster (measured 200 vs 150 M values/s). ln x = e ln2 + ln c_k + ln(1 + r), where
+// c_k is the centre of the k-th of 128 mantissa intervals and r = m/c_k - 1, |r| <= 1/256; the
+// degree-5 series leaves |r|^6/6 < 1e-15.
+// Absolute error < ~3e-13 (dominated by e*ln2 rounding for |e| ~ 1000), covered by the 1e-11 margin.
+constexpr int kTableBits = 7;
+constexpr int kTableSize = 1 << kTableBits;
+
+const double* ln_table() {
+  // [0, 128): 1/c_k; [128, 256): -ln(1/c_k), computed from the rounded 1/c_k so r stays consistent.
+  static const std::array<double, 2 * kTableSize> table = [] {
+    std::array<double, 2 * kTableSize> t{};
+    for (int k = 0; k < kTableSize; ++k) {
+      t[k] = 1.0 / (1.0 + (k + 0.5) / kTableSize);
+      t[kTableSize + k] = -std::log(t[k]);
+    }
+    return t;
+  }();
+  return table.data();
+}
+
+inline double fast_ln(double ax, const double* table) {
+  constexpr double kLn2 = 0.6931471805599453;
+  const auto b = std::bit_cast<std::uint64_t>(ax);
+  const int e = static_cast<int>(b >> 52) - 1023;  // ax > 0: no sign bit
+  const unsigned k = static_cast<unsigned>(b >> (52 - kTableBits)) & (kTableSize - 1);
+  const double m = std::bit_cast<double>((b & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+  const double r = m * table[k] - 1.0;
+  const double p = r * (1 - r * (1.0 / 2 - r * (1.0 / 3 - r * (1.0 / 4 - r * (1.0 / 5)))));
+  return e * kLn2 + table[kTableSize + k] + p;
+}
+
+constexpr double kAlphaMargin = 1e-11;
+
+}  // namespace
+
+QuantileSketch::QuantileSketch(double alpha, double zero_threshold)
+    : alpha_(alpha), zero_threshold_(zero_threshold) {
+  if (!(alpha >= 1e-6 && alpha < 1)) throw std::invalid_argument("QuantileSketch: alpha not in [1e-6, 1)");
+  if (!(zero_threshold >= 0 && zero_threshold <= DBL_MAX))
+    throw std::invalid_argument("QuantileSketch: zero_threshold must be finite and >= 0");
+  // Subnormals join the zero band: their representative could not be rounded to relative alpha.
+  zero_cut_ = std::max(zero_threshold, std::nextafter(DBL_MIN, 0.0));
+  // Slightly narrower buckets than alpha asks for, so rounding cannot break the documented bound.
+  const double a = alpha - kAlphaMargin;
+  ln_gamma_ = std::log1p(2 * a / (1 - a));  // ln((1+a)/(1-a)) without cancellation for small a
+  inv_ln_gamma_ = 1 / ln_gamma_;
+  ln_rep_factor_ = std::log1p(-a);          // 2/(gamma+1) == 1-a
+  ln_table_ = ln_table();
+}
+
+std::int32_t QuantileSketch::index(double ax) const {
+  const double t = fast_ln(ax, ln_table_) * inv_ln_gamma_;  // |t| < 710 / 2e-6 fits int32
+  auto i = static_cast<std::int32_t>(t);                      // truncation; ceil without a libm call
+  return i + (i < t);
+}
+
+double QuantileSketch::value(std::int32_t i) const {
+  // Computed in the log domain so gamma^i cannot overflow; the top bucket may exceed DBL_MAX, and
+  // DBL_MAX is then closer to every value in it.
+  return std::min(std::exp(i * ln_gamma_ + ln_rep_factor_), DBL_MAX);
+}
+
+void QuantileSketch::Store::grow(std::int32_t i) {
+  // Exact range plus ~6% slack in the growth direction: amortises repeated extension while keeping
+  // memory within a few percent of the data's log range.
+  const bool empty = counts.empty();
+  const std::int32_t old_hi = empty ? i : static_cast<std::int32_t>(min_index + counts.size() - 1);
+  std::int32_t lo = empty ? i : std::min(min_index, i), hi = std::max(old_hi, i);
+  const std::int32_t pad = (hi - lo + 1) / 16 + 8;
+  if (empty || i < min_index) lo -= pad;
+  if (empty || i > old_hi) hi += pad;
+  std::vector<std::uint64_t> grown(static_cast<std::size_t>(hi - lo + 1), 0);
+  std::copy(counts.begin(), counts.end(), grown.begin() + (counts.empty() ? 0 : min_index - lo));
+  counts.swap(grown);
+  min_index = lo;
+}
+
+inline void QuantileSketch::Store::increment(std::int32_t i, std::uint64_t c) {
+  auto off = static_cast<std::size_t>(static_cast<std::int64_t>(i) - min_index);  // <0 wraps high
+  if (off >= counts.size()) {
+    grow(i);
+    off = static_cast<std::size_t>(i - min_index);
+  }
+  counts[off] += c;
+}
+
+inline void QuantileSketch::add_one(double x) {
+  const double ax = std::fabs(x);
+  if (!(ax <= DBL_MAX)) throw std::domain_error("QuantileSketch::add: NaN or infinite value");
+  if (ax <= zero_cut_) {
+    ++zero_count_;
+  } else {
+    (x > 0 ? pos_ : neg_).increment(index(ax), 1);
+  }
+  ++n_;
+}
+
+void QuantileSketch::add(double x) { add_one(x); }
+
+void QuantileSketch::add(const double* x, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) add_one(x[i]);
+}
+
+void QuantileSketch::merge(const QuantileSketch& o) {
+  if (alpha_ != o.alpha_ || zero_threshold_ != o.zero_threshold_)
+    throw std::invalid_argument("QuantileSketch::merge: different alpha or zero_threshold");
+  if (&o == this) {  // the loops below would read what they write
+    const QuantileSketch copy(o);
+    merge(copy);
+    return;
+  }
+  for (auto [dst, src] : {std::pair{&pos_, &o.pos_}, std::pair{&neg_, &o.neg_}}) {
+    for (std::size_t j = 0; j < src->counts.size(); ++j)
+      if (src->counts[j] != 0) dst->increment(src->min_index + static_cast<std::int32_t>(j), src->counts[j]);
+  }
+  zero_count_ += o.zero_count_;
+  n_ += o.n_;
+}
+
+double QuantileSketch::quantile(double q) const {
+  if (n_ == 0 || !(q >= 0 && q <= 1)) return kNaN;
+  const double rank = std::ceil(q * static_cast<double>(n_));
+  const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
+  // Sorted order: negatives by decreasing |x| (highest index first), zeros, positives.
+  std::uint64_t seen = 0;
+  for (std::size_t j = neg_.counts.size(); j-- > 0;)
+    if ((seen += neg_.counts[j]) >= r) return -value(neg_.min_index + static_cast<std::int32_t>(j));
+  if ((seen += zero_count_) >= r) return 0.0;
+  for (std::size_t j = 0; j < pos_.counts.size(); ++j)
+    if ((seen += pos_.counts[j]) >= r) return value(pos_.min_index + static_cast<std::int32_t>(j));
+  return kNaN;  // unreachable: the counts sum to n_
+}
+
+std::size_t QuantileSketch::memory_bytes() const {
+  return sizeof(*this) + (pos_.counts.capacity() + neg_.counts.capacity()) * sizeof(std::uint64_t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proportion
+
+double Proportion::p() const { return n == 0 ? kNaN : static_cast<double>(hits) / static_cast<double>(n); }
+
+double Proportion::std_error() const {
+  const double pp = p();
+  return std::sqrt(pp * (1 - pp) / static_cast<double>(n));
+}
+
+std::pair<double, double> Proportion::wilson(double z) const {
+  if (n == 0) return {kNaN, kNaN};
+  const double nd = static_cast<double>(n), pp = p(), qq = 1 - pp;
+  const double a = z * z / (2 * nd);
+  const double h = z * std::sqrt(pp * qq / nd + z * z / (4 * nd * nd));
+  // The textbook (p + a -/+ h) / (1 + z^2/n) cancels badly near p = 0 or 1. Multiplying the lower end
+  // by its conjugate gives p^2 / (p + a + h) (no cancellation); the upper end is a plain sum. For
+  // p >= 1/2 use the mirror image in q = 1 - p. Ends are exactly 0 / 1 when hits == 0 / n.
+  const double scale = 1 + z * z / nd;
+  const bool low = pp < 0.5;
+  const double s = low ? pp : qq;
+  const double near = s * s / (s + a + h), far = (s + a + h) / scale;
+  const double lower = low ? near : 1 - far;
+  const double upper = low ? far : 1 - near;
+  return {std::clamp(lower, 0.0, 1.0), std::clamp(upper, 0.0, 1.0)};
+}
+
+}  // namespace cogsim::engine

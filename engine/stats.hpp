@@ -1,0 +1,106 @@
+#pragma once
+// Streaming statistics for Monte Carlo outputs. Results must be bit-identical for any thread count
+// and block size: the driver adds values in path order within a chunk and merges Moments/Proportion
+// in chunk order; QuantileSketch merges are exact (integer counts), so their order is free.
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace cogsim::engine {
+
+// Mean / variance by shifted sums: x is accumulated as d = x - shift, keeping n, sum d, sum d^2.
+// A shift near the mean (the caller passes the central-path value) avoids the cancellation of the
+// naive sum-of-squares formula. merge() is plain addition, so it is exact up to floating-point
+// rounding, whose order the driver fixes.
+struct Moments {
+  double shift = 0;
+  std::uint64_t n = 0;
+  double s1 = 0, s2 = 0;
+
+  // Inline: called once per path and output.
+  void add(double x) {
+    const double d = x - shift;
+    ++n;
+    s1 += d;
+    s2 += d * d;
+  }
+  void add(const double* x, std::size_t count);  // sequential: bit-identical to repeated add(x[i])
+  // Requires the same shift, except that an empty side is absorbed whatever its shift (so a
+  // default-constructed accumulator can be a merge target). Throws std::invalid_argument otherwise.
+  void merge(const Moments& o);
+  double mean() const;       // NaN if n == 0
+  double variance() const;   // unbiased (n-1); NaN if n < 2
+  double sd() const;
+  double std_error() const;  // sd / sqrt(n)
+};
+
+// Relative-accuracy quantile sketch (DDSketch, Masson et al. 2019) with a fixed zero band.
+//  * |x| <= zero_threshold, and subnormal |x| < DBL_MIN, go to a zero bucket (reported as 0).
+//  * otherwise |x| goes to bucket i = ceil(log_gamma |x|), gamma = (1+alpha)/(1-alpha), in a store
+//    for its sign; bucket i is reported as sign * 2 gamma^i / (gamma+1), the point within relative
+//    distance alpha of the whole bucket (gamma^(i-1), gamma^i].
+//  * Counts are uint64, so merge() is exact, associative and commutative.
+//
+// GUARANTEE. For every q in [0,1] with n > 0, let x_q be the exact empirical quantile: the element of
+// 1-based rank r = max(1, ceil(q*n)) (q*n evaluated in double) of the sorted inputs. Then
+//     |quantile(q) - x_q| <= alpha * |x_q| + max(zero_threshold, DBL_MIN).
+// (The DBL_MIN term only matters for subnormal inputs.) The bound holds despite floating-point
+// rounding: internally gamma is built from alpha - 1e-11, a margin far above the ~1e-12 relative
+// error of the bucket index and of the representative value.
+//
+// Memory: one dense uint64 vector per sign, covering the bucket range seen (plus ~6% growth slack),
+// i.e. about 8 * ln(max|x| / min|x|) / (2 alpha) bytes per sign: ~40 KB for 1e6 lognormal(0,1)
+// values at alpha = 1e-3. It grows with the log range of the data, not with the count. Values close
+// to zero widen that range (N(0,1) with zero_threshold 0: ~140 KB); a zero_threshold caps it.
+class QuantileSketch {
+ public:
+  // alpha in [1e-6, 1), zero_threshold >= 0 (finite); throws std::invalid_argument otherwise.
+  explicit QuantileSketch(double alpha = 1e-3, double zero_threshold = 0);
+
+  void add(double x);  // throws std::domain_error for NaN or infinite x
+  void add(const double* x, std::size_t count);
+  // Requires the same alpha and zero_threshold (std::invalid_argument otherwise).
+  void merge(const QuantileSketch& o);
+
+  double quantile(double q) const;  // NaN if empty or q outside [0,1]
+  std::uint64_t count() const { return n_; }
+  double alpha() const { return alpha_; }
+  double zero_threshold() const { return zero_threshold_; }
+  std::size_t memory_bytes() const;  // object plus allocated bucket storage
+
+ private:
+  // Dense counts for buckets min_index .. min_index + counts.size() - 1.
+  struct Store {
+    std::int32_t min_index = 0;
+    std::vector<std::uint64_t> counts;
+    void increment(std::int32_t i, std::uint64_t c);
+    void grow(std::int32_t i);
+  };
+  std::int32_t index(double ax) const;      // bucket of a normal |x| above the zero band
+  double value(std::int32_t i) const;       // representative of bucket i (positive)
+  void add_one(double x);
+
+  double alpha_, zero_threshold_;
+  double zero_cut_;       // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
+  double inv_ln_gamma_;   // 1 / ln(gamma)
+  double ln_gamma_;
+  double ln_rep_factor_;  // ln(2 / (gamma + 1))
+  const double* ln_table_;  // fast-log tables (shared, built once)
+  std::uint64_t n_ = 0, zero_count_ = 0;
+  Store pos_, neg_;
+};
+
+// Probability estimate from a count of successes (hits <= n).
+struct Proportion {
+  std::uint64_t hits = 0, n = 0;
+  double p() const;          // NaN if n == 0
+  double std_error() const;  // sqrt(p(1-p)/n); NaN if n == 0
+  // Wilson score interval, clamped to [0,1], exactly 0 / 1 at the ends when hits == 0 / hits == n.
+  // {NaN, NaN} if n == 0.
+  std::pair<double, double> wilson(double z = 1.959963984540054) const;
+  void merge(const Proportion& o) { hits += o.hits; n += o.n; }
+};
+
+}  // namespace cogsim::engine

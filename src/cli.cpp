@@ -1,0 +1,201 @@
+#include "src/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "dsl/compiler.hpp"
+#include "src/results.hpp"
+
+namespace cogsim::app {
+
+namespace {
+
+struct RunArgs {
+  std::string path;
+  bool central = false;
+  std::uint64_t paths = 100000;
+  std::uint64_t seed = 42;
+  int threads = 0;
+  std::size_t block_size = 1024;
+  double target_se = 0;
+  std::string json;
+  bool quiet = false;
+};
+
+// Compiles PATH and prints its diagnostics; nullopt when there is an error.
+std::optional<engine::Program> load_model(const std::string& path, std::ostream& err) {
+  dsl::Sources sources;
+  dsl::Compiled c = dsl::compile_file(path, sources);
+  err << sources.format_all(c.diags);
+  if (!c.program) {
+    std::size_t n = 0;
+    for (const auto& d : c.diags) n += d.severity == Severity::Error;
+    err << "cogsim: " << n << " error" << (n == 1 ? "" : "s") << " in " << path << "\n";
+    return std::nullopt;
+  }
+  return std::move(c.program);
+}
+
+// A progress bar with ETA on stderr, only on a terminal and only once a run passes a second.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
+  void update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    double elapsed = std::chrono::duration<double>(now - start_).count();
+    if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    shown_ = true;
+    double frac = total ? double(done) / double(total) : 1.0;
+    double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+    int width = 30, fill = int(frac * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %llu/%llu paths  ETA %.0fs ", fill,
+                 "##############################", width - fill, "", 100 * frac,
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), eta);
+    std::fflush(stderr);
+  }
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\r%80s\r", "");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_, shown_ = false;
+  Clock::time_point start_, last_{};
+};
+
+int do_check(const std::string& path, std::ostream& out, std::ostream& err) {
+  auto program = load_model(path, err);
+  if (!program) return kInvalidModel;
+  dsl::Sources sources;
+  dsl::compile_file(path, sources);  // re-read only to format assert failures with their source
+  Diagnostics failures = dsl::run_checks(*program);
+  err << sources.format_all(failures);
+  if (has_errors(failures)) {
+    err << "cogsim: " << failures.size() << " assert" << (failures.size() == 1 ? "" : "s") << " failed in "
+        << path << "\n";
+    return kInvalidModel;
+  }
+  out << path << ": ok (" << program->outputs.size() << " outputs, " << program->indicators.size()
+      << " indicators, " << program->events.size() << " events, " << program->checks.size()
+      << " asserts passed, " << program->code.size() << " instructions, " << program->num_draws()
+      << " random cells)\n";
+  return kOk;
+}
+
+int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
+  if (!a.json.empty()) {
+    if (auto e = check_writable(a.json); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto program = load_model(a.path, err);
+  if (!program) return kInvalidModel;
+  engine::RunOptions opt;
+  opt.central = a.central;
+  opt.paths = a.paths;
+  opt.seed = a.seed;
+  opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  opt.block_size = a.block_size;
+  opt.target_se = a.target_se;
+  Progress progress(!a.quiet && !a.central && ::isatty(2));
+  opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
+  engine::RunResults r = engine::simulate(*program, opt);
+  if (r.error) {
+    dsl::Sources sources;
+    dsl::compile_file(a.path, sources);
+    err << sources.format(*r.error);
+    err << "cogsim: the model failed while running; no results written\n";
+    return kRuntime;
+  }
+  RunMeta meta;
+  meta.model_path = a.path;
+  meta.seed = a.seed;
+  meta.threads = opt.threads;
+  meta.central = a.central;
+  meta.block_size = a.block_size;
+  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.json.empty()) {
+    std::string text = results_json(*program, r, meta).dump(2) + "\n";
+    if (auto e = write_atomically(a.json, text); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  if (!a.quiet) out << summary_text(*program, r, meta);
+  return kOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"cogsim — test the commitments of a COG (convention d'objectifs et de gestion) "
+               "against uncertainty.\nRules files (.cog) encode the budget and indicator rules and "
+               "the projection model; cogsim checks them and runs them by Monte Carlo.",
+               "cogsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", COGSIM_VERSION);
+
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "Run a model: Monte Carlo (default) or the central path.");
+  run->add_option("PATH", ra.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+  run->add_flag("--central", ra.central, "Evaluate the central path only: every random draw at its mean");
+  run->add_option("--paths,-n", ra.paths, "Number of Monte Carlo paths (default 100000)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  run->add_option("--seed,-s", ra.seed, "Seed of the random numbers (default 42); same seed, same results");
+  run->add_option("--threads,-t", ra.threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  run->add_option("--block-size", ra.block_size,
+                  "Paths evaluated together by each instruction (default 1024; a power of two up to 16384)")
+      ->check([](const std::string& s) -> std::string {
+        std::size_t v = 0;
+        try {
+          v = std::stoul(s);
+        } catch (...) {
+          return "must be a number";
+        }
+        if (v == 0 || v > 16384 || (v & (v - 1)) != 0) return "must be a power of two between 1 and 16384";
+        return "";
+      });
+  run->add_option("--target-se", ra.target_se,
+                  "Stop once every indicator's P(met) has a standard error below this (e.g. 0.001)")
+      ->check(CLI::Range(0.0, 0.5));
+  run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
+  run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
+
+  std::string check_path;
+  auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
+  check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help(e.get_name() == "--help" && argc > 2 ? "" : "", CLI::AppFormatMode::Normal);
+    return kOk;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      std::ostringstream o, er;
+      app.exit(e, o, er);
+      out << o.str();
+      return kOk;
+    }
+    std::ostringstream o, er;
+    app.exit(e, o, er);
+    err << "cogsim: " << er.str();
+    if (er.str().find("--help") == std::string::npos) err << "Run with --help for more information.\n";
+    return kUsage;
+  }
+  if (*run) return do_run(ra, out, err);
+  if (*check) return do_check(check_path, out, err);
+  return kUsage;
+}
+
+}  // namespace cogsim::app

@@ -1,0 +1,210 @@
+#include "src/results.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace cogsim::app {
+
+namespace {
+
+const double kQuantiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+const char* const kQuantileNames[] = {"p5", "p10", "p25", "p50", "p75", "p90", "p95"};
+
+nlohmann::ordered_json stats_json(const engine::SeriesStats& s, bool central) {
+  nlohmann::ordered_json j;
+  j["mean"] = s.moments.mean();
+  if (central) return j;
+  double sd = s.moments.n > 1 ? s.moments.sd() : 0.0;
+  j["sd"] = sd;
+  for (std::size_t i = 0; i < 7; ++i) j[kQuantileNames[i]] = s.sketch.quantile(kQuantiles[i]);
+  j["se"] = s.moments.n > 1 ? s.moments.std_error() : 0.0;
+  return j;
+}
+
+std::string euros(double v) {
+  // 1 234 567.89 € — the French grouping the COG uses.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", std::fabs(v));
+  std::string s(buf), out;
+  std::size_t dot = s.find('.');
+  for (std::size_t i = 0; i < dot; ++i) {
+    out += s[i];
+    std::size_t left = dot - i - 1;
+    if (left > 0 && left % 3 == 0) out += ' ';
+  }
+  return (v < 0 ? "-" : "") + out + s.substr(dot) + " €";
+}
+
+}  // namespace
+
+nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,
+                                    const RunMeta& meta) {
+  nlohmann::ordered_json j;
+  auto& m = j["meta"];
+  m["model"] = p.model_name;
+  if (!p.scenario_name.empty()) m["scenario"] = p.scenario_name;
+  m["file"] = meta.model_path;
+  m["mode"] = meta.central ? "central" : "monte-carlo";
+  m["paths"] = r.paths;
+  m["seed"] = meta.seed;
+  m["threads"] = meta.threads;
+  if (!meta.central) m["block_size"] = meta.block_size;
+  m["stopped_early"] = r.stopped_early;
+  m["wall_seconds"] = meta.wall_seconds;
+  m["version"] = COGSIM_VERSION;
+  m["quantile_sketch"] = "DDSketch, relative accuracy 1e-4 (see docs/design.md)";
+
+  auto& outs = j["outputs"];
+  outs = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < p.outputs.size(); ++i) {
+    const auto& o = p.outputs[i];
+    nlohmann::ordered_json years;
+    for (std::size_t k = 0; k < o.years.size(); ++k)
+      years[std::to_string(o.years[k].first)] = stats_json(r.outputs[i][k], meta.central);
+    outs[o.name] = years;
+    // Labels, sources and units live beside the figures, so `outputs` keeps the spec's shape.
+    j["series"][o.name] = {{"label", o.label}, {"source", o.source}, {"unit", o.unit}};
+  }
+  auto& inds = j["indicators"];
+  inds = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+    const auto& ind = p.indicators[i];
+    nlohmann::ordered_json e;
+    e["label"] = ind.label;
+    e["source"] = ind.source;
+    e["on"] = ind.on;
+    nlohmann::ordered_json years;
+    for (std::size_t k = 0; k < ind.years.size(); ++k) {
+      const auto& y = ind.years[k];
+      const auto& met = r.indicator_met[i][k];
+      nlohmann::ordered_json yj;
+      yj["kind"] = y.kind;
+      if (y.kind == "reduce_deficit" || y.kind == "increase") yj["rate"] = y.rate;
+      yj["target"] = r.indicator_target[i][k].moments.mean();
+      yj["p_met"] = met.p();
+      if (!meta.central) {
+        yj["se"] = met.std_error();
+        auto [lo, hi] = met.wilson();
+        yj["wilson95"] = {lo, hi};
+      }
+      years[std::to_string(y.year)] = yj;
+    }
+    e["years"] = years;
+    inds[ind.id] = e;
+  }
+  auto& evs = j["events"];
+  evs = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < p.events.size(); ++i) {
+    nlohmann::ordered_json e;
+    for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
+      e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
+    evs[p.events[i].name] = e;
+  }
+  return j;
+}
+
+std::string summary_text(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta) {
+  std::ostringstream out;
+  out << p.model_name;
+  if (!p.scenario_name.empty()) out << " — scénario " << p.scenario_name;
+  out << "\n";
+  if (meta.central)
+    out << "Central path (every random draw at its mean)\n\n";
+  else
+    out << r.paths << " paths, seed " << meta.seed << ", " << meta.threads << " thread"
+        << (meta.threads > 1 ? "s" : "") << ", " << std::fixed;
+  if (!meta.central) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f s", meta.wall_seconds);
+    out << buf << (r.stopped_early ? " (stopped early: precision reached)" : "") << "\n\n";
+  }
+  // The indicators by year: P(met) (or met / missed on the central path).
+  std::vector<int> years;
+  for (const auto& ind : p.indicators)
+    for (const auto& y : ind.years)
+      if (std::find(years.begin(), years.end(), y.year) == years.end()) years.push_back(y.year);
+  std::sort(years.begin(), years.end());
+  if (!p.indicators.empty()) {
+    out << (meta.central ? "Indicators (met?)" : "Indicators, P(met)") << "\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-4s %-26s", "n°", "on");
+    out << buf;
+    for (int y : years) out << "  " << y << "  ";
+    out << "  target " << (years.empty() ? 0 : years.back()) << "\n";
+    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+      const auto& ind = p.indicators[i];
+      std::snprintf(buf, sizeof buf, "  %-4s %-26s", ind.id.c_str(), ind.on.substr(0, 26).c_str());
+      out << buf;
+      for (int y : years) {
+        std::string cell = "    -   ";
+        for (std::size_t k = 0; k < ind.years.size(); ++k) {
+          if (ind.years[k].year != y) continue;
+          double pm = r.indicator_met[i][k].p();
+          if (meta.central)
+            std::snprintf(buf, sizeof buf, "  %-6s", pm > 0.5 ? "met" : "MISSED");
+          else
+            std::snprintf(buf, sizeof buf, "  %5.1f%%", 100 * pm);
+          cell = buf;
+        }
+        out << cell;
+      }
+      if (!ind.years.empty()) out << "  " << euros(r.indicator_target[i].back().moments.mean());
+      out << "\n";
+    }
+    out << "\n";
+  }
+  for (std::size_t i = 0; i < p.events.size(); ++i) {
+    const auto& e = p.events[i];
+    out << "P(" << e.name << ")";
+    if (!e.label.empty()) out << " — " << e.label;
+    out << ":";
+    for (std::size_t k = 0; k < e.years.size(); ++k) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %d: %.1f%%", e.years[k].first, 100 * r.events[i][k].p());
+      out << buf;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return "cannot write '" + path + "': folder '" + dir.string() + "' does not exist";
+  if (fs::is_directory(path, ec)) return "cannot write '" + path + "': it is a folder";
+  if (::access(dir.c_str(), W_OK) != 0) return "cannot write '" + path + "': " + std::strerror(errno);
+  return "";
+}
+
+std::string write_atomically(const std::string& path, const std::string& text) {
+  if (auto err = check_writable(path); !err.empty()) return err;
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write '" + path + "': " + std::strerror(errno);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return "cannot write '" + path + "': " + std::strerror(errno);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string e = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return "cannot write '" + path + "': " + e;
+  }
+  return "";
+}
+
+}  // namespace cogsim::app

@@ -1,0 +1,32 @@
+// Results of a run as JSON (the spec's results file) and as a readable terminal summary.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/simulator.hpp"
+
+namespace cogsim::app {
+
+struct RunMeta {
+  std::string model_path;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  double wall_seconds = 0;
+  bool central = false;
+  std::size_t block_size = 0;
+};
+
+nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,
+                                    const RunMeta& meta);
+
+// The short summary printed on the terminal after a run.
+std::string summary_text(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta);
+
+// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename.
+// Returns an error message, or "" on success.
+std::string write_atomically(const std::string& path, const std::string& text);
+// Checks early that `path` can be written (its folder exists and is writable).
+std::string check_writable(const std::string& path);
+
+}  // namespace cogsim::app

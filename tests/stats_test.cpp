@@ -1,0 +1,309 @@
+#include "engine/stats.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+using cogsim::engine::Moments;
+using cogsim::engine::Proportion;
+using cogsim::engine::QuantileSketch;
+
+namespace {
+
+double rel(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
+
+std::vector<double> normal(std::size_t n, double mu, double sigma, unsigned seed) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<double> d(mu, sigma);
+  std::vector<double> v(n);
+  for (auto& x : v) x = d(g);
+  return v;
+}
+
+std::vector<double> lognormal(std::size_t n, double mu, double sigma, unsigned seed) {
+  auto v = normal(n, mu, sigma, seed);
+  for (auto& x : v) x = std::exp(x);
+  return v;
+}
+
+// Exact empirical quantile with the rank definition documented in stats.hpp.
+double exact_quantile(const std::vector<double>& sorted, double q) {
+  const double rank = std::ceil(q * static_cast<double>(sorted.size()));
+  const std::size_t r = rank < 1 ? 1 : std::min(sorted.size(), static_cast<std::size_t>(rank));
+  return sorted[r - 1];
+}
+
+// Checks the documented bound at q = 0, 0.01, ..., 0.99, 1.
+void expect_bound(std::vector<double> data, double alpha, double zero_threshold) {
+  QuantileSketch s(alpha, zero_threshold);
+  s.add(data.data(), data.size());
+  ASSERT_EQ(s.count(), data.size());
+  std::sort(data.begin(), data.end());
+  for (int k = 0; k <= 100; ++k) {
+    const double q = k / 100.0, xq = exact_quantile(data, q), v = s.quantile(q);
+    EXPECT_LE(std::fabs(v - xq), alpha * std::fabs(xq) + std::max(zero_threshold, DBL_MIN))
+        << "q=" << q << " exact=" << xq << " sketch=" << v << " alpha=" << alpha;
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------ Moments
+
+TEST(Moments, MatchesTwoPass) {
+  const auto x = normal(100000, 1000.0, 3.0, 1);
+  Moments m{.shift = x[0]};  // the driver passes the central-path value; any nearby value works
+  for (double v : x) m.add(v);
+  double mean = 0;
+  for (double v : x) mean += v;
+  mean /= x.size();
+  double var = 0;
+  for (double v : x) var += (v - mean) * (v - mean);
+  var /= (x.size() - 1);
+  EXPECT_EQ(m.n, x.size());
+  EXPECT_LT(rel(m.mean(), mean), 1e-12);
+  EXPECT_LT(rel(m.variance(), var), 1e-12);
+  EXPECT_LT(rel(m.sd(), std::sqrt(var)), 1e-12);
+  EXPECT_LT(rel(m.std_error(), std::sqrt(var / x.size())), 1e-12);
+}
+
+TEST(Moments, BlockAddIsBitIdenticalToRepeatedAdd) {
+  const auto x = normal(10007, -3.0, 7.0, 2);
+  Moments a{.shift = -3.1}, b{.shift = -3.1};
+  for (double v : x) a.add(v);
+  b.add(x.data(), x.size());
+  EXPECT_EQ(a.n, b.n);
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(a.s1), std::bit_cast<std::uint64_t>(b.s1));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(a.s2), std::bit_cast<std::uint64_t>(b.s2));
+}
+
+TEST(Moments, MergeOfSplitsMatchesWhole) {
+  const auto x = normal(50000, 42.0, 0.5, 3);
+  Moments whole{.shift = 42.0}, merged{.shift = 42.0};
+  whole.add(x.data(), x.size());
+  for (std::size_t begin = 0, len = 1; begin < x.size(); begin += len, len = len * 3 + 1) {
+    Moments chunk{.shift = 42.0};
+    chunk.add(x.data() + begin, std::min(len, x.size() - begin));
+    merged.merge(chunk);
+  }
+  EXPECT_EQ(merged.n, whole.n);
+  EXPECT_LT(rel(merged.mean(), whole.mean()), 1e-12);
+  EXPECT_LT(rel(merged.variance(), whole.variance()), 1e-12);
+}
+
+TEST(Moments, ShiftInvariance) {
+  const auto x = normal(20000, 5.0, 1.0, 4);
+  Moments ref{.shift = 5.0};
+  ref.add(x.data(), x.size());
+  for (double shift : {0.0, 4.0, 6.5, -3.0}) {
+    Moments m{.shift = shift};
+    m.add(x.data(), x.size());
+    EXPECT_LT(rel(m.mean(), ref.mean()), 1e-12) << shift;
+    EXPECT_LT(rel(m.variance(), ref.variance()), 1e-12) << shift;
+  }
+}
+
+TEST(Moments, ShiftRescuesLargeOffset) {
+  // Why the shift exists: mean 1e8, sd 1. Unshifted sums lose ~all digits of the variance.
+  const auto x = normal(10000, 1e8, 1.0, 5);
+  Moments m{.shift = x[0]};
+  m.add(x.data(), x.size());
+  double mean = 0, var = 0;
+  for (double v : x) mean += v - 1e8;
+  mean = mean / x.size() + 1e8;
+  for (double v : x) var += (v - mean) * (v - mean);
+  var /= (x.size() - 1);
+  EXPECT_LT(rel(m.variance(), var), 1e-9);
+}
+
+TEST(Moments, EdgeCases) {
+  Moments m{.shift = 1.0};
+  EXPECT_TRUE(std::isnan(m.mean()));
+  m.add(2.0);
+  EXPECT_EQ(m.mean(), 2.0);
+  EXPECT_TRUE(std::isnan(m.variance()));
+  m.add(2.0);
+  EXPECT_EQ(m.variance(), 0.0);
+
+  Moments target;  // default shift 0, empty: absorbs anything
+  target.merge(m);
+  EXPECT_EQ(target.shift, 1.0);
+  EXPECT_EQ(target.n, 2u);
+  target.merge(Moments{.shift = 7.0});  // empty source: no-op whatever its shift
+  EXPECT_EQ(target.n, 2u);
+  Moments other{.shift = 7.0};
+  other.add(1.0);
+  EXPECT_THROW(target.merge(other), std::invalid_argument);
+}
+
+// ------------------------------------------------------------------------------------ QuantileSketch
+
+TEST(QuantileSketch, BoundNormal) {
+  for (double alpha : {1e-3, 1e-2, 0.05}) expect_bound(normal(200000, 3.0, 2.0, 10), alpha, 0);
+}
+
+TEST(QuantileSketch, BoundLognormal) {
+  for (double alpha : {1e-3, 1e-2}) expect_bound(lognormal(200000, 0.0, 2.0, 11), alpha, 0);
+}
+
+TEST(QuantileSketch, BoundMixedSignWithZeros) {
+  // 30% exact zeros, tiny values, and a bulk crossing zero; with and without a zero band.
+  std::mt19937_64 g(12);
+  std::normal_distribution<double> bulk(0.2, 1.0), tiny(0.0, 1e-5);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> x(200000);
+  for (auto& v : x) {
+    const double r = u(g);
+    v = r < 0.3 ? 0.0 : r < 0.4 ? tiny(g) : bulk(g);
+  }
+  for (double alpha : {1e-3, 1e-2}) {
+    expect_bound(x, alpha, 0);
+    expect_bound(x, alpha, 1e-5);
+  }
+}
+
+TEST(QuantileSketch, BoundWideRangeAndExtremes) {
+  // Magnitudes 1e-300 .. 1e300 with random signs, plus the ends of the double range.
+  std::mt19937_64 g(13);
+  std::uniform_real_distribution<double> e(-300, 300);
+  std::vector<double> x(50000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i % 2 ? -1 : 1) * std::pow(10.0, e(g));
+  for (double v : {DBL_MAX, -DBL_MAX, DBL_MIN, -DBL_MIN, DBL_TRUE_MIN, 1.0, -1.0}) x.push_back(v);
+  expect_bound(x, 1e-3, 0);
+}
+
+TEST(QuantileSketch, BoundAtBucketBoundaries) {
+  // Values at and one ulp around gamma^i, where an inexact bucket index would hurt most.
+  for (double alpha : {1e-3, 0.01, 0.3}) {
+    const double lg = std::log((1 + alpha) / (1 - alpha));
+    for (double i = std::ceil(-700 / lg); i * lg < 709; i += std::max(1.0, std::floor(3 / lg))) {
+      const double b = std::exp(i * lg);
+      for (double x : {std::nextafter(b, 0.0), b, std::nextafter(b, DBL_MAX)}) {
+        if (x < DBL_MIN || x > DBL_MAX) continue;
+        QuantileSketch s(alpha);
+        s.add(x);
+        EXPECT_LE(std::fabs(s.quantile(0.5) - x), alpha * x) << "x=" << x << " alpha=" << alpha;
+      }
+    }
+  }
+}
+
+TEST(QuantileSketch, MergeIsOrderFree) {
+  const auto x = normal(80000, 0.0, 10.0, 14);
+  std::vector<QuantileSketch> parts(8, QuantileSketch(1e-3, 1e-3));
+  for (std::size_t i = 0; i < x.size(); ++i) parts[(i * 7919) % 8].add(x[i]);
+
+  QuantileSketch whole(1e-3, 1e-3), forward(1e-3, 1e-3), backward(1e-3, 1e-3);
+  whole.add(x.data(), x.size());
+  for (const auto& p : parts) forward.merge(p);
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) backward.merge(*it);
+  auto tree = parts;  // ((01)(23))((45)(67))
+  for (std::size_t step = 1; step < 8; step *= 2)
+    for (std::size_t i = 0; i + step < 8; i += 2 * step) tree[i].merge(tree[i + step]);
+
+  for (const auto* s : {&forward, &backward, &tree[0]}) {
+    ASSERT_EQ(s->count(), whole.count());
+    for (int k = 0; k <= 1000; ++k)
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(s->quantile(k / 1000.0)),
+                std::bit_cast<std::uint64_t>(whole.quantile(k / 1000.0)))
+          << k;
+  }
+  EXPECT_THROW(whole.merge(QuantileSketch(1e-2, 1e-3)), std::invalid_argument);
+  EXPECT_THROW(whole.merge(QuantileSketch(1e-3, 0)), std::invalid_argument);
+  whole.merge(whole);  // self-merge doubles every count
+  EXPECT_EQ(whole.count(), 2 * x.size());
+}
+
+TEST(QuantileSketch, MemoryBounded) {
+  // Memory follows the log range of the data, not the count. Lognormal(0,1), alpha 1e-3: the
+  // 1e6-sample range ln|x| in about [-5, 5] is ~5000 buckets ~ 40 KB.
+  QuantileSketch s(1e-3);
+  const auto first = lognormal(1000000, 0.0, 1.0, 15);
+  s.add(first.data(), first.size());
+  const std::size_t m1 = s.memory_bytes();
+  EXPECT_LT(m1, 64u * 1024);
+  // 10x more data stretches the extremes by ~0.4 in ln each side (~400 buckets), plus growth slack.
+  for (unsigned seed = 16; seed < 25; ++seed) {
+    const auto more = lognormal(1000000, 0.0, 1.0, seed);
+    s.add(more.data(), more.size());
+  }
+  EXPECT_EQ(s.count(), 10000000u);
+  EXPECT_LT(s.memory_bytes(), m1 * 5 / 4);
+
+  QuantileSketch constant;
+  for (int i = 0; i < 1000; ++i) constant.add(2.5);
+  EXPECT_LT(constant.memory_bytes(), 512u);
+}
+
+TEST(QuantileSketch, EmptySingleAndInvalid) {
+  QuantileSketch s(0.01, 0.5);
+  EXPECT_EQ(s.count(), 0u);
+  EXPECT_TRUE(std::isnan(s.quantile(0.5)));
+  s.add(-3.7);
+  for (double q : {0.0, 0.3, 1.0}) EXPECT_LE(std::fabs(s.quantile(q) + 3.7), 0.01 * 3.7);
+  EXPECT_TRUE(std::isnan(s.quantile(-0.1)));
+  EXPECT_TRUE(std::isnan(s.quantile(1.1)));
+  EXPECT_TRUE(std::isnan(s.quantile(NAN)));
+
+  QuantileSketch z(0.01, 0.5);
+  z.add(0.4);  // inside the zero band
+  EXPECT_EQ(z.quantile(0.5), 0.0);
+  EXPECT_EQ(s.alpha(), 0.01);
+  EXPECT_EQ(s.zero_threshold(), 0.5);
+
+  EXPECT_THROW(s.add(NAN), std::domain_error);
+  EXPECT_THROW(s.add(INFINITY), std::domain_error);
+  EXPECT_EQ(s.count(), 1u);
+  EXPECT_THROW(QuantileSketch(0), std::invalid_argument);
+  EXPECT_THROW(QuantileSketch(1), std::invalid_argument);
+  EXPECT_THROW(QuantileSketch(0.01, -1), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------- Proportion
+
+TEST(Proportion, WilsonMatchesHandComputed) {
+  // Reference values: textbook formula (p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)
+  // evaluated in 40-digit decimal arithmetic.
+  struct Case { std::uint64_t hits, n; double z, lo, hi; };
+  const double z95 = 1.959963984540054;
+  for (const Case& c : {Case{8, 10, z95, 0.49016247153664174, 0.94331784854562474},
+                        Case{1, 3, z95, 0.061491944720396242, 0.79234039919795225},
+                        Case{500, 1000, z95, 0.46906960036810418, 0.53093039963189582},
+                        Case{3, 1000000, z95, 1.0202712409681228e-06, 8.8211497743124349e-06},
+                        Case{37, 150, 2.5758293035489, 0.16803097632424628, 0.34676424715914891}}) {
+    const auto [lo, hi] = Proportion{c.hits, c.n}.wilson(c.z);
+    EXPECT_LT(rel(lo, c.lo), 1e-12) << c.hits << "/" << c.n;
+    EXPECT_LT(rel(hi, c.hi), 1e-12) << c.hits << "/" << c.n;
+  }
+}
+
+TEST(Proportion, ZeroAndOne) {
+  const double z = 1.959963984540054, z2 = z * z;
+  const auto [lo0, hi0] = Proportion{0, 20}.wilson();
+  EXPECT_EQ(lo0, 0.0);
+  EXPECT_LT(rel(hi0, z2 / (20 + z2)), 1e-14);  // closed form at p = 0
+  const auto [lo1, hi1] = Proportion{20, 20}.wilson();
+  EXPECT_EQ(hi1, 1.0);
+  EXPECT_LT(rel(lo1, 20 / (20 + z2)), 1e-14);
+  EXPECT_EQ(Proportion({0, 20}).p(), 0.0);
+  EXPECT_EQ(Proportion({0, 20}).std_error(), 0.0);
+  EXPECT_EQ(Proportion({20, 20}).std_error(), 0.0);
+}
+
+TEST(Proportion, BasicsAndMerge) {
+  Proportion a{3, 10}, b{7, 30};
+  EXPECT_DOUBLE_EQ(a.p(), 0.3);
+  EXPECT_DOUBLE_EQ(a.std_error(), std::sqrt(0.3 * 0.7 / 10));
+  a.merge(b);
+  EXPECT_EQ(a.hits, 10u);
+  EXPECT_EQ(a.n, 40u);
+  Proportion empty;
+  EXPECT_TRUE(std::isnan(empty.p()));
+  EXPECT_TRUE(std::isnan(empty.wilson().first));
+}
