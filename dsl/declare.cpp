@@ -74,8 +74,7 @@ void Lowering::declare_model() {
   Env env;
   // The header's years are plain numbers (base and horizon are not known yet).
   auto plain = [&](const ast::Expr& e) -> std::optional<int> {
-    if (!e.rest.empty()) return std::nullopt;
-    if (const auto* n = boost::get<ast::Number>(&e.first))
+    if (const auto* n = lone<ast::Number>(e))
       if (n->unit.empty() && std::floor(n->value) == n->value) return int(n->value);
     return std::nullopt;
   };

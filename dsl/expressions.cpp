@@ -194,9 +194,7 @@ std::optional<int> Lowering::map_member(int from_set, int idx, int to_set, Sourc
 }
 
 std::optional<int> Lowering::member_of(const ast::Expr& e, Env& env, int set) {
-  const ast::Ref* ref = nullptr;
-  if (e.rest.empty())
-    if (const auto* r = boost::get<x3::forward_ast<ast::Ref>>(&e.first)) ref = &r->get();
+  const ast::Ref* ref = lone<ast::Ref>(e);
   const SetInfo& S = sets_[set];
   if (!ref) {
     error(e.loc, "expected a member of '" + S.name + "' here");

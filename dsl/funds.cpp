@@ -215,9 +215,7 @@ void Lowering::declare_transfer(const ast::TransferDecl& d) {
 
 // A yearly series named in a budget rule: `inflation` means inflation[year].
 Val Lowering::series_at(const ast::Expr& arg, int year, SourceLoc loc) {
-  const ast::Ref* ref = nullptr;
-  if (arg.rest.empty())
-    if (const auto* r = boost::get<x3::forward_ast<ast::Ref>>(&arg.first)) ref = &r->get();
+  const ast::Ref* ref = lone<ast::Ref>(arg);
   if (!ref || ref->index) {
     Env env;
     env.binds.push_back({"t", true, -1, year});

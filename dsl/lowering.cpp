@@ -545,8 +545,8 @@ Compiled Lowering::run() {
     program_.base_year = base_;
     program_.first_year = first_;
     program_.horizon = horizon_;
+    lower_indicators();  // first: events and asserts may use met(), all_met(), target()
     lower_everything();
-    lower_indicators();
     lower_events();
     lower_outputs();
     lower_asserts();

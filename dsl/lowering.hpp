@@ -16,6 +16,27 @@
 namespace cogsim::dsl {
 namespace x3 = boost::spirit::x3;
 
+// The grammar nests one Expr per precedence level; a lone operand sits at the bottom.
+inline const ast::Operand* lone_operand(const ast::Expr& e) {
+  const ast::Expr* cur = &e;
+  while (cur->rest.empty()) {
+    const auto* inner = boost::get<x3::forward_ast<ast::Expr>>(&cur->first);
+    if (!inner) return &cur->first;
+    cur = &inner->get();
+  }
+  return nullptr;
+}
+template <typename T>
+const T* lone(const ast::Expr& e) {
+  const ast::Operand* o = lone_operand(e);
+  if (!o) return nullptr;
+  if constexpr (std::is_same_v<T, ast::Number>) return boost::get<ast::Number>(o);
+  else {
+    const auto* f = boost::get<x3::forward_ast<T>>(o);
+    return f ? &f->get() : nullptr;
+  }
+}
+
 struct Val {
   engine::Operand op = -1;
   Dim dim;

@@ -98,6 +98,8 @@ RULE(axis, ast::Axis, "an index such as `e in entities` or `t in 2020..2024`")
 RULE(axes, std::vector<ast::Axis>, "a list of indices in brackets")
 RULE(cell, ast::Cell, "a table value")
 RULE(row, ast::Row, "a table row such as `2022: 1.5 %`")
+RULE(row_key, ast::Cell, "a year or a member")
+RULE(rows, std::vector<ast::Row>, "table rows")
 RULE(table, ast::Table, "a table in braces")
 RULE(attrs, ast::Attrs, "a label or a source")
 RULE(model_decl, ast::ModelDecl, "a model declaration")
@@ -151,7 +153,10 @@ const auto number_value_def =
 const auto unit_def = x3::string("Md€") | x3::string("M€") | x3::string("k€") |
                       x3::string("€") | x3::string("%");
 const auto number_def = number_value >> (unit | attr(std::string()));
-const auto signed_number_def = (lit('-') >> number)[negate] | number;
+// A rule whose right side has a semantic action does not propagate attributes by itself, so
+// each branch assigns explicitly.
+const auto copy = [](auto& ctx) { x3::_val(ctx) = x3::_attr(ctx); };
+const auto signed_number_def = (lit('-') >> number)[negate] | number[copy];
 const auto string_lit_def = lexeme['"' >> *(~char_("\"\n")) > '"'];
 
 const auto cmp_op = x3::string("<=") | x3::string(">=") | x3::string("==") |
@@ -202,9 +207,17 @@ const auto axis_def = -(ident >> kw("in")) >> domain;
 const auto axes_def = '[' > (axis % ',') > ']';
 
 const auto cell_def = (signed_number | ident) >> !lit(':') >> !lit("..");
-const auto row_def = (signed_number | ident) >> ':' > (cell % ',');
-const auto table_def = lit('{') > as<std::vector<ast::Row>>[-(row % -lit(','))][(
-                                      [](auto& ctx) { x3::_val(ctx).rows = x3::_attr(ctx); })] > '}';
+const auto row_key_def = signed_number | ident;
+const auto row_def = row_key >> ':' > (cell % ',');
+const auto rows_def = -(row % -lit(','));
+const auto table_def = (lit('{') > rows > '}')[([](auto& ctx) {
+  auto& v = x3::_val(ctx);
+  v.rows = x3::_attr(ctx);
+  const Position& p = x3::get<position_tag>(ctx).get();
+  auto w = x3::_where(ctx);
+  v.loc = {p.file, static_cast<std::uint32_t>(w.begin() - p.begin),
+           static_cast<std::uint32_t>(w.end() - w.begin())};
+})];
 const auto attrs_def = -string_lit >> -(kw("source") > string_lit);
 
 const auto model_decl_def = kw("model") > string_lit > kw("base") > add_expr > kw("years") > range >
@@ -254,7 +267,7 @@ const auto statement_def = model_decl | include_decl | extends_decl | scenario_d
                            param_decl | var_decl | fix_decl | indicator_decl | event_decl |
                            fund_decl | transfer_decl | output_decl | assert_decl;
 
-BOOST_SPIRIT_DEFINE(index_list, arg_list, ident, idnum, unit_word, number_value, unit, number, signed_number, string_lit,
+BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word, number_value, unit, number, signed_number, string_lit,
                     expr, or_expr, and_expr, cmp_expr, add_expr, mul_expr, pow_expr, unary_expr,
                     unary, primary, paren, ref, call, if_expr, agg, range, year_or_range, domain,
                     axis, axes, cell, row, table, attrs, model_decl, include_decl, extends_decl,

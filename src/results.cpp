@@ -46,8 +46,10 @@ std::string euros(double v) {
 
 nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,
                                     const RunMeta& meta) {
-  nlohmann::ordered_json j;
-  auto& m = j["meta"];
+  // Sub-objects are built apart and moved in: ordered_json stores keys in a vector, so a
+  // reference into it does not survive the next insertion.
+  nlohmann::ordered_json j, m, outs = nlohmann::ordered_json::object(), series,
+                             inds = nlohmann::ordered_json::object(), evs = nlohmann::ordered_json::object();
   m["model"] = p.model_name;
   if (!p.scenario_name.empty()) m["scenario"] = p.scenario_name;
   m["file"] = meta.model_path;
@@ -61,8 +63,6 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   m["version"] = COGSIM_VERSION;
   m["quantile_sketch"] = "DDSketch, relative accuracy 1e-4 (see docs/design.md)";
 
-  auto& outs = j["outputs"];
-  outs = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < p.outputs.size(); ++i) {
     const auto& o = p.outputs[i];
     nlohmann::ordered_json years;
@@ -70,10 +70,8 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
       years[std::to_string(o.years[k].first)] = stats_json(r.outputs[i][k], meta.central);
     outs[o.name] = years;
     // Labels, sources and units live beside the figures, so `outputs` keeps the spec's shape.
-    j["series"][o.name] = {{"label", o.label}, {"source", o.source}, {"unit", o.unit}};
+    series[o.name] = {{"label", o.label}, {"source", o.source}, {"unit", o.unit}};
   }
-  auto& inds = j["indicators"];
-  inds = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < p.indicators.size(); ++i) {
     const auto& ind = p.indicators[i];
     nlohmann::ordered_json e;
@@ -99,14 +97,17 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
     e["years"] = years;
     inds[ind.id] = e;
   }
-  auto& evs = j["events"];
-  evs = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < p.events.size(); ++i) {
     nlohmann::ordered_json e;
     for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
       e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
     evs[p.events[i].name] = e;
   }
+  j["meta"] = std::move(m);
+  j["outputs"] = std::move(outs);
+  j["indicators"] = std::move(inds);
+  j["events"] = std::move(evs);
+  j["series"] = std::move(series);
   return j;
 }
 
