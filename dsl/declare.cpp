@@ -494,7 +494,11 @@ void Lowering::declare() {
     else if (const auto* d = get<ast::FundDecl>(st)) declare_fund(*d, it.layer);
     else if (const auto* d = get<ast::IndicatorDecl>(st)) declare_indicator(*d, it.layer);
     else if (const auto* d = get<ast::OutputDecl>(st)) outputs_.push_back({d, it.layer});
-    else if (const auto* d = get<ast::AssertDecl>(st)) asserts_.push_back(d);
+    // An assert speaks of the model it was written for: a scenario that changes assumptions
+    // checks its own asserts, not those of the base it extends.
+    else if (const auto* d = get<ast::AssertDecl>(st)) {
+      if (it.layer == loaded_.top_layer) asserts_.push_back(d);
+    }
   }
   // Fixes and transfers refer to the symbols above, from any layer.
   for (const auto& it : loaded_.items) {
