@@ -1,0 +1,158 @@
+// The Monte Carlo kernel: reproducibility and statistics against closed forms.
+// Statistical tolerances are stated in standard errors (SE).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "dsl/compiler.hpp"
+#include "engine/simulator.hpp"
+
+namespace cogsim {
+namespace {
+
+engine::Program compile(const std::string& text) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("test.cog", text, sources);
+  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
+  return c.program ? std::move(*c.program) : engine::Program{};
+}
+
+const engine::SeriesStats& output(const engine::Program& p, const engine::RunResults& r,
+                                  const std::string& name, int year) {
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    if (p.outputs[i].name == name)
+      for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k)
+        if (p.outputs[i].years[k].first == year) return r.outputs[i][k];
+  throw std::runtime_error("no output " + name);
+}
+
+// A linear model of independent drivers: y = 10 + 2 x + 3 z, x ~ N(1, 0.5), z ~ U(0, 1).
+const char* kLinear = R"(
+model "linear" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(1, 0.5)
+var z[t in 2020..2020] = uniform(0, 1)
+var y[t in 2020..2020] = 10 + 2 * x[t] + 3 * z[t]
+var big[t in 2020..2020] : € = 1 000 000 € * (1 + x[t])
+output x, z, y, big
+)";
+
+TEST(Simulator, LinearModelMomentsAndQuantilesMatchClosedForms) {
+  auto p = compile(kLinear);
+  engine::RunOptions opt;
+  opt.paths = 400000;
+  opt.threads = 2;
+  auto r = engine::simulate(p, opt);
+  ASSERT_FALSE(r.error);
+  const double n = double(r.paths);
+  // y: mean 10 + 2 + 1.5 = 13.5, variance 4 * 0.25 + 9 / 12 = 1.75.
+  const auto& y = output(p, r, "y", 2020);
+  double var = 1.75, se_mean = std::sqrt(var / n);
+  EXPECT_NEAR(y.moments.mean(), 13.5, 5 * se_mean);
+  // Var of the sample variance ≈ (m4 − σ⁴)/n; m4 of this sum computed in closed form:
+  // m4 = E[(2X' + 3Z')^4] with X' ~ N(0, .5), Z' ~ U(-.5, .5): 16·3·.0625 + 6·4·.25·9/12 + 81·(1/80).
+  double m4 = 16 * 3 * 0.0625 + 6 * (4 * 0.25) * (9.0 / 12) + 81.0 / 80;
+  EXPECT_NEAR(y.moments.variance(), var, 5 * std::sqrt((m4 - var * var) / n));
+  // Quantiles of x ~ N(1, 0.5): x_q = 1 + 0.5 z_q. SE of a sample quantile: sqrt(q(1−q)/n)/f(x_q).
+  const auto& x = output(p, r, "x", 2020);
+  const double zq[] = {-1.6448536269514722, 0, 1.6448536269514722};
+  const double qs[] = {0.05, 0.5, 0.95};
+  for (int i = 0; i < 3; ++i) {
+    double xq = 1 + 0.5 * zq[i];
+    double f = std::exp(-0.5 * zq[i] * zq[i]) / std::sqrt(2 * M_PI) / 0.5;
+    double se = std::sqrt(qs[i] * (1 - qs[i]) / n) / f;
+    // Sampling error (5 SE) plus the sketch's documented bound alpha·|x_q|.
+    EXPECT_NEAR(x.sketch.quantile(qs[i]), xq, 5 * se + 1e-4 * std::fabs(xq)) << "q = " << qs[i];
+  }
+  // Uniform quantiles: z_q = q.
+  const auto& z = output(p, r, "z", 2020);
+  EXPECT_NEAR(z.sketch.quantile(0.25), 0.25, 5 * std::sqrt(0.25 * 0.75 / n) + 1e-4 * 0.25);
+}
+
+TEST(Simulator, ResultsDoNotDependOnThreadsOrBlockSize) {
+  auto p = compile(kLinear);
+  auto run = [&](int threads, std::size_t block) {
+    engine::RunOptions opt;
+    opt.paths = 50000;  // not a multiple of the chunk: the last chunk is partial
+    opt.threads = threads;
+    opt.block_size = block;
+    return engine::simulate(p, opt);
+  };
+  auto a = run(1, 1024), b = run(2, 256), c = run(2, 4096);
+  for (const auto* other : {&b, &c}) {
+    for (std::size_t i = 0; i < a.outputs.size(); ++i) {
+      const auto &u = a.outputs[i][0], &v = other->outputs[i][0];
+      EXPECT_EQ(u.moments.s1, v.moments.s1);
+      EXPECT_EQ(u.moments.s2, v.moments.s2);
+      for (double q : {0.05, 0.5, 0.95}) EXPECT_EQ(u.sketch.quantile(q), v.sketch.quantile(q));
+    }
+  }
+}
+
+TEST(Simulator, ADifferentSeedGivesDifferentResults) {
+  auto p = compile(kLinear);
+  engine::RunOptions opt;
+  opt.paths = 20000;
+  auto a = engine::simulate(p, opt);
+  opt.seed = 43;
+  auto b = engine::simulate(p, opt);
+  EXPECT_NE(a.outputs[0][0].moments.s1, b.outputs[0][0].moments.s1);
+}
+
+TEST(Simulator, ProbabilitiesOfEventsMatchClosedForm) {
+  auto p = compile(R"(
+model "events" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(0, 1)
+var y[t in 2020..2020] = normal(0, 1)
+event above[t in 2020..2020] = x[t] > 1
+event both[t in 2020..2020] = x[t] > 0 and y[t] > 0
+)");
+  engine::RunOptions opt;
+  opt.paths = 200000;
+  auto r = engine::simulate(p, opt);
+  const double n = double(r.paths);
+  double p1 = 0.15865525393145707;  // P(Z > 1)
+  EXPECT_NEAR(r.events[0][0].p(), p1, 5 * std::sqrt(p1 * (1 - p1) / n));
+  EXPECT_NEAR(r.events[1][0].p(), 0.25, 5 * std::sqrt(0.25 * 0.75 / n));  // joint, same paths
+}
+
+TEST(Simulator, TargetPrecisionStopsTheRunEarly) {
+  auto p = compile(R"(
+model "stop" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(0, 1)
+indicator 1 on x { 2020: at_least(0) }
+)");
+  engine::RunOptions opt;
+  opt.paths = 10000000;
+  opt.target_se = 0.005;  // p ≈ 0.5 needs about 0.25 / 0.005² = 10 000 paths
+  auto r = engine::simulate(p, opt);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_LT(r.paths, 100000u);
+  EXPECT_LE(r.indicator_met[0][0].std_error(), 0.005);
+}
+
+// The whole program: byte-identical results files whatever the thread count and block size.
+std::string run_cli(const std::string& args, const std::string& json) {
+  std::string cmd = std::string(COGSIM_EXE) + " run " + COGSIM_SOURCE_DIR + "/scenarios/cog-2022-2024 " + args +
+                    " --quiet --json " + json;
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  j.erase("meta");  // wall time, thread count, block size
+  return j.dump();
+}
+
+TEST(SimulatorCli, ResultsFilesAreByteIdenticalAcrossThreadsAndBlockSizes) {
+  std::string dir = testing::TempDir();
+  std::string a = run_cli("--paths 40000 --seed 11 --threads 1 --block-size 1024", dir + "/a.json");
+  std::string b = run_cli("--paths 40000 --seed 11 --threads 2 --block-size 512", dir + "/b.json");
+  std::string c = run_cli("--paths 40000 --seed 12 --threads 2", dir + "/c.json");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+}  // namespace
+}  // namespace cogsim
