@@ -242,6 +242,14 @@ struct TransferDecl : Node {
   boost::optional<std::string> voted;
 };
 
+// correlate a, b = 0.4 [rank]: the draws of two definitions, cell by cell.
+struct CorrelateDecl : Node {
+  Ident a, b;
+  Number value;
+  bool rank = false;
+  boost::optional<std::string> source;
+};
+
 struct OutputDecl : Node {
   std::vector<Ref> items;
 };
@@ -254,7 +262,7 @@ struct AssertDecl : Node {
 
 struct Statement : x3::variant<ModelDecl, IncludeDecl, ExtendsDecl, ScenarioDecl, SetDecl, ParamDecl,
                                VarDecl, FixDecl, IndicatorDecl, EventDecl, FundDecl, TransferDecl,
-                               OutputDecl, AssertDecl> {
+                               OutputDecl, AssertDecl, CorrelateDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

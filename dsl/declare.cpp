@@ -504,7 +504,9 @@ void Lowering::declare() {
   for (const auto& it : loaded_.items) {
     if (const auto* d = get<ast::FixDecl>(*it.statement)) declare_fix(*d);
     else if (const auto* d = get<ast::TransferDecl>(*it.statement)) declare_transfer(*d);
+    else if (const auto* d = get<ast::CorrelateDecl>(*it.statement)) correlates_.push_back(d);
   }
+  declare_correlations();
 }
 
 }  // namespace cogsim::dsl

@@ -525,6 +525,7 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
     }
   }
   // The draw's identity: the definition, the draw's rank in it, and the cell's indices.
+  // (correlated_uniform below computes the same identity for the partners of a correlation.)
   std::uint64_t stream = engine::hash_name(env.stream_name);
   stream = engine::hash_combine(stream, std::uint64_t(env.draw_ordinal++));
   for (const auto& b : env.binds)
@@ -534,6 +535,10 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
   in.op = Op::Draw;
   in.dist = dist;
   in.stream = stream;
+  if (auto u = correlated_uniform(env, c.loc)) {
+    in.external_u = true;
+    in.a = *u;
+  }
   in.params_begin = std::uint32_t(program_.draw_params.size());
   in.params_count = std::uint32_t(n);
   for (const auto& a : args) program_.draw_params.push_back(a.op);

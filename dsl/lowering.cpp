@@ -232,8 +232,8 @@ Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
     for (const auto& c : s.var->clauses)
       if (!c.when) chosen = &c;
   if (!chosen) {
-    error(s.loc, "'" + s.name + "' has no definition for " + std::to_string(year) +
-                     " (add a clause for it, an `else` clause, or an `actual` value)");
+    // Reported once per definition, with every uncovered year, after the walk.
+    undefined_years_[sym].insert(year);
     Val v = constant(0);
     v.dim.error = true;
     return v;
@@ -258,6 +258,13 @@ void Lowering::lower_everything() {
     int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
     for (int flat = 0; flat < n; ++flat)
       for (int y = y0; y <= y1; ++y) cell(sym, flat, y, s.loc);
+  }
+  for (const auto& [sym, years] : undefined_years_) {
+    std::string list;
+    for (int y : years) list += (list.empty() ? "" : ", ") + std::to_string(y);
+    error(symbols_[sym].loc, "'" + symbols_[sym].name + "' has no definition for " + list +
+                                 " (add a clause for " + (years.size() == 1 ? "it" : "them") +
+                                 ", an `else` clause, or `actual` values)");
   }
   // A fixed value must have the unit of its series.
   for (int sym = 0; sym < int(symbols_.size()); ++sym) {

@@ -136,6 +136,10 @@ class Lowering {
   bool is_const(const Val& v) const { return engine::is_const(v.op); }
   double const_value(const Val& v) const { return program_.constants[engine::const_index(v.op)]; }
 
+  // -- correlations (correlations.cpp)
+  void declare_correlations();
+  std::optional<engine::Operand> correlated_uniform(const Env& env, SourceLoc loc);
+
   // -- final program (program.cpp)
   void eliminate_dead_code();
 
@@ -159,6 +163,15 @@ class Lowering {
   std::unordered_map<std::string, int> indicator_index_;
   std::vector<std::pair<const ast::OutputDecl*, int>> outputs_;
   std::vector<const ast::AssertDecl*> asserts_;
+  std::vector<const ast::CorrelateDecl*> correlates_;
+  struct CorrGroup {
+    std::vector<int> syms;
+    std::vector<std::vector<double>> chol;  // lower-triangular factor of the matrix used
+  };
+  std::vector<CorrGroup> corr_groups_;
+  std::unordered_map<int, std::pair<int, int>> corr_of_;  // symbol -> (group, index)
+  std::map<std::pair<int, std::uint64_t>, engine::Operand> corr_cells_;  // (symbol, cell) -> uniform
+  std::vector<std::pair<int, int>> corr_pairs_;          // per Program::correlations: symbols
 
   enum class State : std::uint8_t { InProgress, Done };
   struct CellState {
@@ -168,6 +181,7 @@ class Lowering {
   std::unordered_map<std::uint64_t, CellState> cells_;
   std::vector<std::uint64_t> stack_;  // cells being lowered, for cycle reports
   std::vector<std::optional<Dim>> sym_dim_;
+  std::map<int, std::set<int>> undefined_years_;
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
 
   engine::Program program_;

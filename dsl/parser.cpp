@@ -32,6 +32,26 @@ struct annotate {
   }
 };
 
+// Yields the current byte offset (after skipping) without consuming input. Rules whose right
+// side has a semantic action get no on_success call, so they stamp their position with this.
+struct offset_parser : x3::parser<offset_parser> {
+  using attribute_type = std::uint32_t;
+  static bool const has_attribute = true;
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&, Attribute& attr) const {
+    x3::skip_over(first, last, ctx);
+    const Position& p = x3::get<position_tag>(ctx).get();
+    x3::traits::move_to(static_cast<std::uint32_t>(first - p.begin), attr);
+    return true;
+  }
+};
+const offset_parser offset{};
+
+template <typename Ctx>
+ast::Loc loc_at(const Ctx& ctx, std::uint32_t offset, std::size_t length) {
+  return {x3::get<position_tag>(ctx).get().file, offset, static_cast<std::uint32_t>(length)};
+}
+
 using x3::alnum;
 using x3::alpha;
 using x3::attr;
@@ -123,10 +143,16 @@ RULE(fund_decl, ast::FundDecl, "a fund declaration")
 RULE(transfer_decl, ast::TransferDecl, "a transfer")
 RULE(output_decl, ast::OutputDecl, "an output list")
 RULE(assert_decl, ast::AssertDecl, "an assert")
+RULE(correlate_decl, ast::CorrelateDecl, "a correlation")
 RULE(statement, ast::Statement, "a statement")
 #undef RULE
 
-const auto set_name = [](auto& ctx) { x3::_val(ctx).name = std::move(x3::_attr(ctx)); };
+const auto set_name = [](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  auto& v = x3::_val(ctx);
+  v.name = std::move(boost::fusion::at_c<1>(a));
+  v.loc = loc_at(ctx, boost::fusion::at_c<0>(a), v.name.size());
+};
 const auto to_double = [](auto& ctx) {
   std::string s;
   for (char c : x3::_attr(ctx))
@@ -138,12 +164,12 @@ const auto negate = [](auto& ctx) {
   x3::_val(ctx).value = -x3::_val(ctx).value;
 };
 
-const auto ident_def = lexeme[!reserved >> as<std::string>[
+const auto ident_def = (offset >> lexeme[!reserved >> as<std::string>[
                                               (alpha | char_('_')) >>
-                                              *(idchar | (char_('.') >> &(alpha | char_('_'))))]]
+                                              *(idchar | (char_('.') >> &(alpha | char_('_'))))]])
     [set_name];
-const auto idnum_def = lexeme[as<std::string>[+(idchar | char_('.'))]][set_name];
-const auto unit_word_def = lexeme[as<std::string>[+(~char_(" \t\r\n=\"{}[](),:#"))]][set_name];
+const auto idnum_def = (offset >> lexeme[as<std::string>[+(idchar | char_('.'))]])[set_name];
+const auto unit_word_def = (offset >> lexeme[as<std::string>[+(~char_(" \t\r\n=\"{}[](),:#"))]])[set_name];
 
 // 26 633 000.50: digits in groups of three may be separated by single spaces.
 const auto grouped = repeat(1, 3)[digit] >> +(lit(' ') >> repeat(3)[digit] >> !digit);
@@ -195,12 +221,14 @@ const auto agg_def = (kws("sum") | kws("prod")) >> '(' > axis > ':' > expr > ')'
 
 const auto range_def = add_expr >> ".." > add_expr;
 const auto year_or_range_def =
-    (add_expr >> -(".." > add_expr))[([](auto& ctx) {
+    (offset >> add_expr >> -(".." > add_expr))[([](auto& ctx) {
       auto& a = x3::_attr(ctx);
       auto& v = x3::_val(ctx);
-      v.from = boost::fusion::at_c<0>(a);
-      auto& to = boost::fusion::at_c<1>(a);
+      v.from = boost::fusion::at_c<1>(a);
+      auto& to = boost::fusion::at_c<2>(a);
       v.to = to ? *to : v.from;
+      std::uint32_t start = boost::fusion::at_c<0>(a);
+      v.loc = loc_at(ctx, start, v.to.loc.offset + v.to.loc.length - start);
     })];
 const auto domain_def = range | ident;
 const auto axis_def = -(ident >> kw("in")) >> domain;
@@ -210,22 +238,22 @@ const auto cell_def = (signed_number | ident) >> !lit(':') >> !lit("..");
 const auto row_key_def = signed_number | ident;
 const auto row_def = row_key >> ':' > (cell % ',');
 const auto rows_def = -(row % -lit(','));
-const auto table_def = (lit('{') > rows > '}')[([](auto& ctx) {
+const auto table_def = (offset >> lit('{') > rows > '}')[([](auto& ctx) {
   auto& v = x3::_val(ctx);
-  v.rows = x3::_attr(ctx);
-  const Position& p = x3::get<position_tag>(ctx).get();
-  auto w = x3::_where(ctx);
-  v.loc = {p.file, static_cast<std::uint32_t>(w.begin() - p.begin),
-           static_cast<std::uint32_t>(w.end() - w.begin())};
+  v.rows = boost::fusion::at_c<1>(x3::_attr(ctx));
+  v.loc = loc_at(ctx, boost::fusion::at_c<0>(x3::_attr(ctx)), 1);
 })];
 const auto attrs_def = -string_lit >> -(kw("source") > string_lit);
 
 const auto model_decl_def = kw("model") > string_lit > kw("base") > add_expr > kw("years") > range >
                             -(kw("convention") > range) > -(kw("source") > string_lit);
-const auto include_decl_def =
-    (kw("include") > string_lit)[([](auto& ctx) { x3::_val(ctx).path = x3::_attr(ctx); })];
-const auto extends_decl_def =
-    (kw("extends") > string_lit)[([](auto& ctx) { x3::_val(ctx).path = x3::_attr(ctx); })];
+const auto set_path = [](auto& ctx) {
+  auto& v = x3::_val(ctx);
+  v.path = boost::fusion::at_c<1>(x3::_attr(ctx));
+  v.loc = loc_at(ctx, boost::fusion::at_c<0>(x3::_attr(ctx)), v.path.size() + 2);
+};
+const auto include_decl_def = (kw("include") > offset > string_lit)[set_path];
+const auto extends_decl_def = (kw("extends") > offset > string_lit)[set_path];
 const auto scenario_decl_def = kw("scenario") > string_lit > -string_lit;
 const auto member_def = ident >> -string_lit;
 const auto set_decl_def = kw("set") > ident > -string_lit > -(kw("in") > ident) >
@@ -263,7 +291,10 @@ const auto output_decl_def = (kw("output") > (ref % ','))[(
     [](auto& ctx) { x3::_val(ctx).items = x3::_attr(ctx); })];
 const auto assert_decl_def = kw("assert") > string_lit > expr > -(kw("within") > add_expr);
 
-const auto statement_def = model_decl | include_decl | extends_decl | scenario_decl | set_decl |
+const auto correlate_decl_def = kw("correlate") > ident > ',' > ident > '=' > signed_number >
+                                matches[kw("rank")] > -(kw("source") > string_lit);
+
+const auto statement_def = correlate_decl | model_decl | include_decl | extends_decl | scenario_decl | set_decl |
                            param_decl | var_decl | fix_decl | indicator_decl | event_decl |
                            fund_decl | transfer_decl | output_decl | assert_decl;
 
@@ -274,13 +305,14 @@ BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word
                     scenario_decl, member, set_decl, param_value, param_decl, clause,
                     single_clause, var_decl, fix_decl, target, indicator_decl, event_decl,
                     line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
-                    statement, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
+                    statement)
+BOOST_SPIRIT_DEFINE(correlate_decl, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
 
 const auto skipper = x3::space | (lit('#') >> *(char_ - eol)) | (lit("//") >> *(char_ - eol));
 
 const char* const statement_keywords[] = {"model", "include",  "extends",  "scenario", "set",
                                           "param", "var",      "fix",      "indicator", "event",
-                                          "fund",  "transfer", "output",   "assert",   "override"};
+                                          "fund",  "transfer", "output",   "assert",   "override", "correlate"};
 
 }  // namespace grammar
 

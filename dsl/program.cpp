@@ -18,13 +18,15 @@ void Lowering::eliminate_dead_code() {
   for (const auto& e : p.events)
     for (const auto& [y, o] : e.years) mark(o);
   for (const auto& c : p.checks) mark(c.lhs), mark(c.rhs), mark(c.tolerance);
+  for (const auto& c : p.correlations) mark(c.ua), mark(c.ub);
   // Instructions are in dependency order, so one backward sweep finds everything needed.
   std::vector<char> keep(p.code.size(), 0);
   for (std::size_t i = p.code.size(); i-- > 0;) {
     const engine::Instr& in = p.code[i];
     if (!live[static_cast<std::size_t>(in.dst)]) continue;
     keep[i] = 1;
-    mark(in.a), mark(in.b), mark(in.c);
+    if (in.op != engine::Op::Draw || in.external_u) mark(in.a);
+    if (in.op != engine::Op::Draw && in.op != engine::Op::CorrUniform) mark(in.b), mark(in.c);
     for (std::uint32_t k = 0; k < in.params_count; ++k) mark(p.draw_params[in.params_begin + k]);
   }
   std::vector<engine::Operand> renum(live.size(), -1);
@@ -43,10 +45,12 @@ void Lowering::eliminate_dead_code() {
   for (auto& in : code) {
     if (in.op == engine::Op::Draw) {
       for (std::uint32_t k = 0; k < in.params_count; ++k) fix(p.draw_params[in.params_begin + k]);
-    } else {
+      if (in.external_u) fix(in.a);
+    } else if (in.op != engine::Op::CorrUniform) {
       fix(in.a), fix(in.b), fix(in.c);
     }
   }
+  for (auto& c : p.correlations) fix(c.ua), fix(c.ub);
   for (auto& s : p.outputs)
     for (auto& [y, o] : s.years) fix(o);
   for (auto& ind : p.indicators)

@@ -60,6 +60,39 @@ void binary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f
   }
 }
 
+// The uniforms of one random cell for the block. Latin Hypercube: path p falls in stratum
+// π(p) of a keyed permutation of [0, N), jittered within it; still a pure function of the path.
+void uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) {
+  fill_uniforms(spec.seed, stream, spec.first_path, spec.size, u);
+  if (spec.sampling != Sampling::LatinHypercube) return;
+  const std::uint64_t n = spec.total_paths;
+  const double inv = 1.0 / double(n);
+  for (std::size_t i = 0; i < spec.size; ++i) {
+    std::uint64_t k = permute_index(spec.seed, stream ^ 0x9E3779B97F4A7C15ull, n, spec.first_path + i);
+    u[i] = (double(k) + u[i]) * inv;
+  }
+}
+
+void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const Instr& in) {
+  const std::size_t n = spec.size;
+  double* d = ws.slot(in.dst);
+  if (spec.mode == DrawMode::Mean) {
+    std::fill(d, d + n, 0.5);
+    return;
+  }
+  double* tmp = ws.scratch().data();
+  std::fill(d, d + n, 0.0);
+  for (std::uint32_t k = 0; k < in.params_count; ++k) {
+    double coef = p.constants[const_index(p.draw_params[in.params_begin + k])];
+    if (coef == 0) continue;
+    uniforms(spec, p.streams[in.streams_begin + k], tmp);
+    inverse_normal_cdf(tmp, tmp, n);
+    for (std::size_t i = 0; i < n; ++i) d[i] += coef * tmp[i];
+  }
+  const double lo = 0x1p-53, hi = 1 - 0x1p-53;
+  for (std::size_t i = 0; i < n; ++i) d[i] = std::clamp(normal_cdf(d[i]), lo, hi);
+}
+
 std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspace& ws,
                                const Instr& in) {
   const std::size_t n = spec.size;
@@ -95,7 +128,12 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     }
     return std::nullopt;
   }
-  fill_uniforms(spec.seed, in.stream, spec.first_path, n, d);
+  if (in.external_u) {
+    const double* u = ws.slot(in.a);
+    std::copy(u, u + n, d);
+  } else {
+    uniforms(spec, in.stream, d);
+  }
   if (all_const && in.dist == Dist::Normal) {
     inverse_normal_cdf(d, d, n);
     const double mean = params[0], sd = params[1];
@@ -158,6 +196,7 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
       case Op::Draw:
         if (auto err = draw(p, spec, ws, in)) return err;
         break;
+      case Op::CorrUniform: corr_uniform(p, spec, ws, in); break;
     }
   }
   return std::nullopt;
@@ -187,7 +226,8 @@ double apply_op(Op op, double a, double b, double c) {
     case Op::Sqrt: return std::sqrt(a);
     case Op::Not: return double(a == 0);
     case Op::Select: return a != 0 ? b : c;
-    case Op::Draw: break;
+    case Op::Draw:
+    case Op::CorrUniform: break;
   }
   return 0;
 }

@@ -13,11 +13,18 @@ enum class DrawMode {
   Sample,  // Monte Carlo: uniforms from the counter-based generator, through the quantile function
 };
 
+enum class Sampling {
+  MonteCarlo,     // independent uniforms
+  LatinHypercube, // each random cell's uniforms stratified over the run's paths
+};
+
 struct BlockSpec {
   std::uint64_t seed = 0;
   std::uint64_t first_path = 0;
   std::size_t size = 1;
   DrawMode mode = DrawMode::Sample;
+  Sampling sampling = Sampling::MonteCarlo;
+  std::uint64_t total_paths = 0;  // Latin Hypercube: the number of strata
 };
 
 // The vectors of one block; reused from block to block so nothing is allocated per block.

@@ -21,7 +21,9 @@ inline std::size_t const_index(Operand o) { return static_cast<std::size_t>(-1 -
 enum class Op : std::uint8_t {
   Add, Sub, Mul, Div, Neg, Min, Max, Abs, Exp, Log, Sqrt, Pow,
   Lt, Le, Gt, Ge, Eq, Ne, And, Or, Not, Select,
-  Draw,  // dst = quantile of `dist` at a uniform addressed by (seed, stream, path)
+  Draw,  // dst = quantile of `dist` at a uniform addressed by (seed, stream, path), or at the
+         // uniform in operand `a` when `external_u` (a correlated draw)
+  CorrUniform,  // dst = Φ(Σ_i L_i Φ⁻¹(u(stream_i))): one column of a Gaussian copula
 };
 
 struct Instr {
@@ -31,6 +33,17 @@ struct Instr {
   std::uint32_t params_begin = 0, params_count = 0;  // Draw: operands in Program::draw_params
   std::uint64_t stream = 0;                          // Draw: identity of the random cell
   std::uint32_t origin = 0;                          // index into Program::origins
+  std::uint32_t streams_begin = 0;                   // CorrUniform: Program::streams[begin..+count)
+  bool external_u = false;                           // Draw: the uniform comes from operand a
+};
+
+// A correlation between the draws of two definitions, as asked and as used after repair.
+struct CorrelationOut {
+  std::string a, b;
+  bool rank = false;          // asked as a rank (Spearman) correlation
+  double requested = 0;       // as written
+  double used = 0;            // Spearman (rank) or Pearson of the normal scores, after any repair
+  Operand ua = 0, ub = 0;     // the copula uniforms of one cell of each, to measure the rank correlation
 };
 
 struct SeriesOut {
@@ -68,6 +81,8 @@ struct Program {
   std::vector<Instr> code;
   std::vector<Operand> draw_params;
   std::vector<SourceLoc> origins;
+  std::vector<std::uint64_t> streams;  // CorrUniform streams
+  std::vector<CorrelationOut> correlations;
   std::int32_t num_slots = 0;
 
   std::string model_name, scenario_name;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
 #include <mutex>
 
 namespace cogsim::engine {
@@ -40,6 +41,7 @@ struct ChunkResult {
   std::vector<Moments> moments;
   std::vector<std::uint64_t> hits;
   std::vector<QuantileSketch> sketches;  // only when the run may stop early
+  std::vector<std::array<double, 5>> corr;  // Σa, Σb, Σa², Σb², Σab of copula uniforms (centred)
   std::optional<Diagnostic> error;
 };
 
@@ -66,6 +68,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   std::vector<Moments> total(lay.series.size());
   for (std::size_t i = 0; i < total.size(); ++i) total[i].shift = centre[i];
   std::vector<std::uint64_t> hits(lay.hits.size(), 0);
+  std::vector<std::array<double, 5>> corr(p.correlations.size(), {0, 0, 0, 0, 0});
   std::vector<QuantileSketch> sketches;
   auto make_sketches = [&]() {
     std::vector<QuantileSketch> s;
@@ -132,6 +135,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
                     cr.moments.resize(lay.series.size());
                     for (std::size_t i = 0; i < cr.moments.size(); ++i) cr.moments[i].shift = centre[i];
                     cr.hits.assign(lay.hits.size(), 0);
+                    cr.corr.assign(p.correlations.size(), {0, 0, 0, 0, 0});
                     // A run that may stop early keeps each chunk's sketches apart, so that chunks
                     // evaluated past the stopping point are left out exactly.
                     const bool own = opt.target_se > 0;
@@ -142,7 +146,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
                     cr.paths = last - first;
                     for (std::uint64_t b = first; b < last; b += block) {
                       BlockSpec spec{opt.seed, b, static_cast<std::size_t>(std::min<std::uint64_t>(block, last - b)),
-                                     DrawMode::Sample};
+                                     DrawMode::Sample, opt.sampling, opt.paths};
                       if (auto err = run_block(p, spec, st.ws)) {
                         cr.error = err;
                         return cr;
@@ -158,6 +162,16 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
                         }
                         cr.moments[i].add(v, spec.size);
                         sk[i].add(v, spec.size);
+                      }
+                      for (std::size_t i = 0; i < p.correlations.size(); ++i) {
+                        const auto& c = p.correlations[i];
+                        if (is_const(c.ua) || is_const(c.ub)) continue;
+                        const double *ua = st.ws.slot(c.ua), *ub = st.ws.slot(c.ub);
+                        auto& acc = cr.corr[i];
+                        for (std::size_t k = 0; k < spec.size; ++k) {
+                          double x = ua[k] - 0.5, y = ub[k] - 0.5;
+                          acc[0] += x, acc[1] += y, acc[2] += x * x, acc[3] += y * y, acc[4] += x * y;
+                        }
                       }
                       for (std::size_t i = 0; i < lay.hits.size(); ++i) {
                         Operand o = lay.hits[i];
@@ -182,6 +196,8 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
                 }
                 for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i]);
                 for (std::size_t i = 0; i < hits.size(); ++i) hits[i] += cr.hits[i];
+                for (std::size_t i = 0; i < cr.corr.size(); ++i)
+                  for (int k = 0; k < 5; ++k) corr[i][k] += cr.corr[i][k];
                 for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches[i].merge(cr.sketches[i]);
                 merged_paths += cr.paths;
                 if (opt.progress) opt.progress(merged_paths, opt.paths);
@@ -196,6 +212,13 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
     r.paths = merged_paths;
   }
   if (r.error) return r;
+  // The Pearson correlation of the copula uniforms is the rank (Spearman) correlation achieved.
+  for (const auto& c : corr) {
+    double n = double(r.paths);
+    double cov = c[4] / n - c[0] / n * c[1] / n;
+    double va = c[2] / n - (c[0] / n) * (c[0] / n), vb = c[3] / n - (c[1] / n) * (c[1] / n);
+    r.correlations.push_back(va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : std::nan(""));
+  }
   // Scatter the flat figures back into the program's shape.
   std::size_t s = 0;
   for (const auto& o : p.outputs) {

@@ -25,6 +25,7 @@ struct RunOptions {
   std::size_t block_size = 1024;    // paths evaluated together by each instruction
   std::size_t chunk_size = 16384;   // paths accumulated in order by one thread (fixed: results depend on it)
   bool central = false;             // one path, every draw at its mean
+  Sampling sampling = Sampling::MonteCarlo;
   double quantile_alpha = 1e-4;     // relative accuracy of the quantile sketches
   // Stop early once every indicator's P(met) has a standard error below this (0: never).
   double target_se = 0;
@@ -45,6 +46,7 @@ struct RunResults {
   std::vector<std::vector<Proportion>> indicator_met; // [indicator][year index]
   std::vector<std::vector<SeriesStats>> indicator_target;
   std::vector<std::vector<Proportion>> events;        // [event][year index]
+  std::vector<double> correlations;                   // measured rank correlation, per Program::correlations
   std::optional<Diagnostic> error;
 };
 

@@ -23,6 +23,7 @@ struct RunArgs {
   int threads = 0;
   std::size_t block_size = 1024;
   double target_se = 0;
+  std::string sampling = "mc";
   std::string json;
   bool quiet = false;
 };
@@ -106,6 +107,11 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   opt.block_size = a.block_size;
   opt.target_se = a.target_se;
+  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  if (opt.sampling == engine::Sampling::LatinHypercube && a.target_se > 0) {
+    err << "cogsim: --target-se cannot be used with --sampling lhs (the strata need the whole run)\n";
+    return kUsage;
+  }
   Progress progress(!a.quiet && !a.central && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
   engine::RunResults r = engine::simulate(*program, opt);
@@ -122,6 +128,7 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   meta.threads = opt.threads;
   meta.central = a.central;
   meta.block_size = a.block_size;
+  meta.sampling = a.sampling;
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!a.json.empty()) {
     std::string text = results_json(*program, r, meta).dump(2) + "\n";
@@ -168,6 +175,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--target-se", ra.target_se,
                   "Stop once every indicator's P(met) has a standard error below this (e.g. 0.001)")
       ->check(CLI::Range(0.0, 0.5));
+  run->add_option("--sampling", ra.sampling,
+                  "mc (plain Monte Carlo, default) or lhs (Latin Hypercube: each random cell stratified)")
+      ->check(CLI::IsMember({"mc", "lhs"}));
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
 

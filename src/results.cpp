@@ -58,6 +58,7 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   m["seed"] = meta.seed;
   m["threads"] = meta.threads;
   if (!meta.central) m["block_size"] = meta.block_size;
+  if (!meta.central) m["sampling"] = meta.sampling;
   m["stopped_early"] = r.stopped_early;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
@@ -103,11 +104,24 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
       e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
     evs[p.events[i].name] = e;
   }
+  nlohmann::ordered_json corrs = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < p.correlations.size(); ++i) {
+    const auto& c = p.correlations[i];
+    nlohmann::ordered_json cj;
+    cj["a"] = c.a;
+    cj["b"] = c.b;
+    cj["kind"] = c.rank ? "rank" : "normal-scores";
+    cj["requested"] = c.requested;
+    cj["used"] = c.used;
+    if (!meta.central && i < r.correlations.size()) cj["measured_rank"] = r.correlations[i];
+    corrs.push_back(cj);
+  }
   j["meta"] = std::move(m);
   j["outputs"] = std::move(outs);
   j["indicators"] = std::move(inds);
   j["events"] = std::move(evs);
   j["series"] = std::move(series);
+  if (!corrs.empty()) j["correlations"] = std::move(corrs);
   return j;
 }
 

@@ -15,6 +15,7 @@ struct RunMeta {
   double wall_seconds = 0;
   bool central = false;
   std::size_t block_size = 0;
+  std::string sampling = "mc";
 };
 
 nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,

@@ -337,7 +337,7 @@ json run_cogsim(const std::string& model, const std::string& args, const std::st
 const json* find_indicator(const json& doc, int n) {
   if (!doc.contains("indicators")) return nullptr;
   const auto& inds = doc["indicators"];
-  for (const std::string key :
+  for (const std::string& key :
        {std::to_string(n), "ind" + std::to_string(n), "IND" + std::to_string(n)}) {
     if (inds.contains(key)) return &inds[key];
   }
@@ -471,7 +471,9 @@ TEST(RM1Golden, CentralPathMatchesClosedForm) {
   const Expected x = closed_form(central_drivers());
   const json doc = run_cogsim(repo_root() + "/scenarios/cog-2022-2024", "--central", "central");
   const int n = compare(doc, x, Mode::Central);
-  EXPECT_GE(n, 200);
+  // 113 output means (12 entities + total: 6 years; FNMO 5; 6 envelopes × 3; inflation, rmpp
+  // × 5; cancelled, carried beyond), 12 × 3 × (target, p_met) = 72, all_met + 4 fnmo.negative.
+  EXPECT_EQ(n, 190);
   RecordProperty("values_compared", n);
 
   // Central path: every indicator holds, FNMO never negative.
@@ -494,7 +496,9 @@ TEST(RM1Golden, RealisedHistoryCentralPathMatchesClosedForm) {
   const json doc =
       run_cogsim(repo_root() + "/scenarios/realised-history", "--central", "realised");
   const int n = compare(doc, x, Mode::Central);
-  EXPECT_GE(n, 200);
+  // 113 output means (12 entities + total: 6 years; FNMO 5; 6 envelopes × 3; inflation, rmpp
+  // × 5; cancelled, carried beyond), 12 × 3 × (target, p_met) = 72, all_met + 4 fnmo.negative.
+  EXPECT_EQ(n, 190);
   RecordProperty("values_compared", n);
 
   // Spec §8 / COG figures, literally: corrected rates 8.0 % (2023) and 3.2 % (2024).
@@ -528,7 +532,7 @@ TEST(RM1Golden, ZeroStandardDeviationsMonteCarloEqualsCentralPath) {
     EXPECT_EQ(doc["meta"]["paths"].get<long long>(), 5000);
   }
   const int n = compare(doc, x, Mode::ZeroSdMonteCarlo);
-  EXPECT_GE(n, 300);
+  EXPECT_EQ(n, 303);  // 113 means + 113 sds + 72 indicator values + 5 events
   RecordProperty("values_compared", n);
 }
 

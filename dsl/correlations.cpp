@@ -1,0 +1,199 @@
+// Correlations between the draws of definitions: a Gaussian copula, cell by cell.
+// `rank` asks for a Spearman correlation ρs, obtained exactly by the copula with Pearson
+// correlation 2·sin(π·ρs/6) between the normal scores. A matrix that is not positive
+// semi-definite is replaced by the nearest correlation matrix (Higham's alternating projections).
+#include <Eigen/Dense>
+#include <functional>
+#include <cmath>
+#include <cstdio>
+
+#include "dsl/lowering.hpp"
+#include "dsl/suggest.hpp"
+#include "engine/random.hpp"
+
+namespace cogsim::dsl {
+
+namespace {
+
+Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& a) {
+  Eigen::MatrixXd y = a, ds = Eigen::MatrixXd::Zero(a.rows(), a.cols());
+  for (int it = 0; it < 200; ++it) {
+    Eigen::MatrixXd r = y - ds;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(r);
+    Eigen::VectorXd ev = es.eigenvalues().cwiseMax(1e-10);
+    Eigen::MatrixXd x = es.eigenvectors() * ev.asDiagonal() * es.eigenvectors().transpose();
+    ds = x - r;
+    Eigen::MatrixXd prev = y;
+    y = x;
+    y.diagonal().setOnes();
+    if ((y - prev).norm() < 1e-12) break;
+  }
+  // Make it strictly positive definite for the Cholesky factor, keeping a unit diagonal.
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(y);
+  Eigen::VectorXd ev = es.eigenvalues().cwiseMax(1e-10);
+  y = es.eigenvectors() * ev.asDiagonal() * es.eigenvectors().transpose();
+  Eigen::VectorXd d = y.diagonal().cwiseSqrt().cwiseInverse();
+  return d.asDiagonal() * y * d.asDiagonal();
+}
+
+std::string fmt(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", v);
+  return b;
+}
+
+}  // namespace
+
+void Lowering::declare_correlations() {
+  if (correlates_.empty()) return;
+  // Connected components of the pairs become the groups.
+  std::vector<int> parent(symbols_.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = int(i);
+  std::function<int(int)> root = [&](int x) { return parent[x] == x ? x : parent[x] = root(parent[x]); };
+  struct Pair {
+    int a, b;
+    double rho;
+    bool rank;
+    const ast::CorrelateDecl* d;
+  };
+  std::vector<Pair> pairs;
+  for (const auto* d : correlates_) {
+    int ids[2] = {-1, -1};
+    const ast::Ident* names[2] = {&d->a, &d->b};
+    for (int k = 0; k < 2; ++k) {
+      auto it = symbol_index_.find(names[k]->name);
+      if (it == symbol_index_.end()) {
+        error(names[k]->loc, "unknown name '" + names[k]->name + "'" + did_you_mean(names[k]->name, known_names(nullptr)));
+        continue;
+      }
+      if (symbols_[it->second].kind != Kind::Var) {
+        error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
+        continue;
+      }
+      ids[k] = it->second;
+    }
+    if (ids[0] < 0 || ids[1] < 0) continue;
+    if (ids[0] == ids[1]) {
+      error(d->b.loc, "a var cannot be correlated with itself");
+      continue;
+    }
+    double rho = literal(d->value)->first;
+    if (!(rho >= -1 && rho <= 1) || !d->value.unit.empty() && d->value.unit != "%") {
+      error(d->value.loc, "a correlation is a number between -1 and 1");
+      continue;
+    }
+    const Symbol &sa = symbols_[ids[0]], &sb = symbols_[ids[1]];
+    bool same = sa.axes.size() == sb.axes.size();
+    for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
+      same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
+    if (!same) {
+      error(d->loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices to be correlated cell by cell");
+      continue;
+    }
+    pairs.push_back({ids[0], ids[1], rho, d->rank, d});
+    parent[root(ids[0])] = root(ids[1]);
+  }
+  std::map<int, int> group_of_root;
+  for (const auto& p : pairs) {
+    for (int s : {p.a, p.b}) {
+      int r = root(s);
+      if (!group_of_root.count(r)) {
+        group_of_root[r] = int(corr_groups_.size());
+        corr_groups_.emplace_back();
+      }
+      CorrGroup& g = corr_groups_[group_of_root[r]];
+      if (!corr_of_.count(s)) {
+        corr_of_[s] = {group_of_root[r], int(g.syms.size())};
+        g.syms.push_back(s);
+      }
+    }
+  }
+  for (std::size_t gi = 0; gi < corr_groups_.size(); ++gi) {
+    CorrGroup& g = corr_groups_[gi];
+    const int k = int(g.syms.size());
+    Eigen::MatrixXd m = Eigen::MatrixXd::Identity(k, k);
+    std::vector<const Pair*> mine;
+    for (const auto& p : pairs) {
+      if (corr_of_[p.a].first != int(gi)) continue;
+      int i = corr_of_[p.a].second, j = corr_of_[p.b].second;
+      double r = p.rank ? 2 * std::sin(M_PI * p.rho / 6) : p.rho;
+      m(i, j) = m(j, i) = r;
+      mine.push_back(&p);
+    }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+    Eigen::MatrixXd used = m;
+    if (es.eigenvalues().minCoeff() < 1e-10) {
+      used = nearest_correlation(m);
+      std::string what;
+      for (const Pair* p : mine) {
+        int i = corr_of_[p->a].second, j = corr_of_[p->b].second;
+        double u = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
+        what += "; " + symbols_[p->a].name + "–" + symbols_[p->b].name + " " + fmt(u) + " (asked " + fmt(p->rho) + ")";
+      }
+      warning(mine.front()->d->loc, "the correlations asked are not consistent (the matrix is not positive "
+                                    "semi-definite); using the nearest valid matrix" + what);
+    }
+    Eigen::LLT<Eigen::MatrixXd> llt(used);
+    Eigen::MatrixXd l = llt.matrixL();
+    g.chol.assign(k, std::vector<double>(k, 0));
+    for (int i = 0; i < k; ++i)
+      for (int j = 0; j <= i; ++j) g.chol[i][j] = l(i, j);
+    for (const Pair* p : mine) {
+      engine::CorrelationOut c;
+      c.a = symbols_[p->a].name;
+      c.b = symbols_[p->b].name;
+      c.rank = p->rank;
+      c.requested = p->rho;
+      int i = corr_of_[p->a].second, j = corr_of_[p->b].second;
+      c.used = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
+      c.ua = c.ub = intern(0.5);
+      program_.correlations.push_back(c);
+      corr_pairs_.push_back({p->a, p->b});
+    }
+  }
+}
+
+// The copula uniform for the draw about to be emitted, when its definition is correlated.
+std::optional<engine::Operand> Lowering::correlated_uniform(const Env& env, SourceLoc loc) {
+  if (env.symbol < 0) return std::nullopt;
+  auto it = corr_of_.find(env.symbol);
+  if (it == corr_of_.end()) return std::nullopt;
+  if (env.draw_ordinal != 1) {  // draw() has already counted this draw
+    error(loc, "'" + symbols_[env.symbol].name + "' is correlated, so its definition must hold exactly one random draw");
+    return std::nullopt;
+  }
+  const CorrGroup& g = corr_groups_[it->second.first];
+  const int j = it->second.second;
+  // Every member's independent stream for this same cell: the identity its own draw would have.
+  std::uint64_t cell = 0;
+  engine::Instr in;
+  in.op = engine::Op::CorrUniform;
+  in.streams_begin = std::uint32_t(program_.streams.size());
+  in.params_begin = std::uint32_t(program_.draw_params.size());
+  in.params_count = std::uint32_t(j + 1);
+  for (int i = 0; i <= j; ++i) {
+    std::uint64_t s = engine::hash_combine(engine::hash_name(symbols_[g.syms[i]].name), 0);
+    for (const auto& b : env.binds)
+      s = engine::hash_combine(s, b.is_year ? std::uint64_t(b.value) : engine::hash_name(sets_[b.set].members[b.value]));
+    program_.streams.push_back(s);
+    program_.draw_params.push_back(intern(g.chol[j][i]));
+  }
+  for (const auto& b : env.binds) cell = engine::hash_combine(cell, std::uint64_t(b.value));
+  in.dst = program_.num_slots++;
+  program_.code.push_back(in);
+  corr_cells_[{env.symbol, cell}] = in.dst;
+  // Remember one cell of each pair to measure the rank correlation achieved.
+  for (std::size_t k = 0; k < corr_pairs_.size(); ++k) {
+    auto [a, b] = corr_pairs_[k];
+    if (a != env.symbol && b != env.symbol) continue;
+    auto ia = corr_cells_.find({a, cell}), ib = corr_cells_.find({b, cell});
+    auto& out = program_.correlations[k];
+    if (ia != corr_cells_.end() && ib != corr_cells_.end() && engine::is_const(out.ua)) {
+      out.ua = ia->second;
+      out.ub = ib->second;
+    }
+  }
+  return in.dst;
+}
+
+}  // namespace cogsim::dsl
