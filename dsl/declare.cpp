@@ -66,6 +66,7 @@ void Lowering::declare_model() {
     if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) scenario_name_ = s->name;
   }
   if (!m) {
+    if (loaded_.files.empty()) return;  // nothing could be read: that error is already reported
     SourceLoc loc{loaded_.items.empty() ? UINT32_MAX : loaded_.items.front().file, 0, 0};
     error(loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`");
     return;

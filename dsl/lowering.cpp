@@ -105,7 +105,8 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
       chain += cell_name(symbols_[s], int((*p >> 20) & 0xFFFFFF), int(*p & 0xFFFFF)) + " -> ";
     }
     chain += cell_name(symbols_[sym], flat, year);
-    error(use, "cycle: " + chain);
+    // One report per definition: the same cycle usually repeats for every member and year.
+    if (cycle_reported_.insert(sym).second) error(use, "cycle: " + chain);
     Val v = constant(0);
     v.dim.error = true;
     return v;

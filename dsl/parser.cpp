@@ -79,8 +79,14 @@ const auto idchar = alnum | char_('_');
 inline auto kw(const char* s) { return lexeme[lit(s) >> !idchar]; }
 inline auto kws(const char* s) { return lexeme[x3::string(s) >> !idchar]; }
 
+// Words that cannot be names: the expression keywords, and the words that start a statement
+// (so that an unfinished expression stops at the next statement instead of swallowing it).
 const auto reserved = kw("in") | kw("if") | kw("then") | kw("else") | kw("and") | kw("or") |
-                      kw("not") | kw("sum") | kw("prod") | kw("within") | kw("from") | kw("to");
+                      kw("not") | kw("sum") | kw("prod") | kw("within") | kw("from") | kw("to") |
+                      kw("model") | kw("include") | kw("extends") | kw("scenario") | kw("set") |
+                      kw("param") | kw("var") | kw("fix") | kw("indicator") | kw("event") |
+                      kw("fund") | kw("transfer") | kw("output") | kw("assert") | kw("override") |
+                      kw("correlate");
 
 #define RULE(name, attr_type, text)            \
   struct name##_class : annotate {};           \
@@ -188,12 +194,18 @@ const auto string_lit_def = lexeme['"' >> *(~char_("\"\n")) > '"'];
 const auto cmp_op = x3::string("<=") | x3::string(">=") | x3::string("==") |
                     x3::string("!=") | x3::string("<") | x3::string(">");
 
-x3::rule<class or_op, ast::Operation> const or_op = "an expression";
-x3::rule<class and_op, ast::Operation> const and_op = "an expression";
-x3::rule<class cmp_operation, ast::Operation> const cmp_operation = "an expression";
-x3::rule<class add_op, ast::Operation> const add_op = "an expression";
-x3::rule<class mul_op, ast::Operation> const mul_op = "an expression";
-x3::rule<class pow_op, ast::Operation> const pow_op = "an expression";
+struct or_op_class : annotate {};
+struct and_op_class : annotate {};
+struct cmp_operation_class : annotate {};
+struct add_op_class : annotate {};
+struct mul_op_class : annotate {};
+struct pow_op_class : annotate {};
+x3::rule<or_op_class, ast::Operation> const or_op = "an expression";
+x3::rule<and_op_class, ast::Operation> const and_op = "an expression";
+x3::rule<cmp_operation_class, ast::Operation> const cmp_operation = "an expression";
+x3::rule<add_op_class, ast::Operation> const add_op = "an expression";
+x3::rule<mul_op_class, ast::Operation> const mul_op = "an expression";
+x3::rule<pow_op_class, ast::Operation> const pow_op = "an expression";
 const auto or_op_def = kws("or") > and_expr;
 const auto and_op_def = kws("and") > cmp_expr;
 const auto cmp_operation_def = cmp_op > add_expr;
@@ -329,9 +341,11 @@ bool starts_with_keyword(const std::string& text, std::size_t pos) {
   return false;
 }
 
-// After a syntax error, skip to the next line that starts with a statement keyword.
-It resync(const std::string& text, It from) {
+// After a syntax error, resume at the next statement keyword that starts a line (or at the
+// error itself when a statement starts there: the error was a missing end of the previous one).
+It resync(const std::string& text, It from, It start) {
   std::size_t pos = static_cast<std::size_t>(from - text.begin());
+  if (from != start && starts_with_keyword(text, pos)) return from;
   while (true) {
     pos = text.find('\n', pos);
     if (pos == std::string::npos) return text.end();
@@ -362,8 +376,8 @@ ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) 
     x3::parse(it, end, *grammar::skipper);
     if (it == end) break;
     ast::Statement st;
+    const It start = it;
     try {
-      It start = it;
       if (x3::phrase_parse(it, end, parser, grammar::skipper, st)) {
         out.statements.push_back(std::move(st));
         continue;
@@ -379,10 +393,14 @@ ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) 
     } catch (const x3::expectation_failure<It>& e) {
       Diagnostic d;
       It where = e.where();
+      // Point at the next token, not at the blank after the last one (except inside a string).
+      if (e.which() != "'\"'") x3::parse(where, end, *grammar::skipper);
       d.loc = {file, static_cast<std::uint32_t>(where - text.begin()), 1};
       std::string found;
       if (where == end) {
         found = "the end of the file";
+      } else if (*where == '\n' || *where == '\r') {
+        found = "the end of the line";
       } else {
         It w = where;
         while (w != end && !std::isspace(static_cast<unsigned char>(*w)) && found.size() < 20)
@@ -393,7 +411,7 @@ ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) 
       diags.push_back(d);
       it = where;
     }
-    it = resync(text, it);
+    it = resync(text, it, start);
   }
   return out;
 }

@@ -43,6 +43,21 @@ std::string Sources::format(const Diagnostic& d) const {
     out << "cogsim: " << names[int(d.severity)] << ": " << d.message << "\n";
     return out.str();
   }
+  Diagnostic at = d;
+  // An error at the very end of a file that ends with a newline belongs to the last line.
+  const std::string& whole = files_[d.loc.file].text;
+  if (at.loc.offset >= whole.size() && at.loc.offset > 0 && whole[at.loc.offset - 1] == '\n') {
+    at.loc.offset = static_cast<std::uint32_t>(whole.size() - 1);
+    while (at.loc.offset > 0 && (whole[at.loc.offset - 1] == '\n' || whole[at.loc.offset - 1] == '\r'))
+      --at.loc.offset;
+    at.loc.length = 1;
+  }
+  return format_at(at);
+}
+
+std::string Sources::format_at(const Diagnostic& d) const {
+  static const char* names[] = {"error", "warning", "note"};
+  std::ostringstream out;
   auto [line, col] = line_col(d.loc.file, d.loc.offset);
   out << files_[d.loc.file].path << ":" << line << ":" << col << ": " << names[int(d.severity)]
       << ": " << d.message << "\n";

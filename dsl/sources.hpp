@@ -25,6 +25,7 @@ class Sources {
   std::string format_all(const Diagnostics& ds) const;
 
  private:
+  std::string format_at(const Diagnostic& d) const;
   struct File {
     std::string path, text;
   };

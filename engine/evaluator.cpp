@@ -202,6 +202,17 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
   return std::nullopt;
 }
 
+std::optional<Diagnostic> run_draws_only(const Program& p, const BlockSpec& spec, Workspace& ws) {
+  for (const Instr& in : p.code) {
+    if (in.op == Op::Draw) {
+      if (auto err = draw(p, spec, ws, in)) return err;
+    } else if (in.op == Op::CorrUniform) {
+      corr_uniform(p, spec, ws, in);
+    }
+  }
+  return std::nullopt;
+}
+
 double apply_op(Op op, double a, double b, double c) {
   switch (op) {
     case Op::Add: return a + b;

@@ -47,6 +47,10 @@ class Workspace {
 // Program::origins) when a draw meets invalid parameters at run time.
 std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Workspace& ws);
 
+// Runs only the random draws of the program (same generator and transforms): the floor that the
+// whole evaluation is measured against in bench/.
+std::optional<Diagnostic> run_draws_only(const Program& p, const BlockSpec& spec, Workspace& ws);
+
 // The value of an operand for path i of the block just run.
 inline double value_at(const Program& p, const Workspace& ws, Operand o, std::size_t i) {
   return is_const(o) ? p.constants[const_index(o)] : ws.slot(o)[i];

@@ -188,7 +188,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    out << app.help(e.get_name() == "--help" && argc > 2 ? "" : "", CLI::AppFormatMode::Normal);
+    // `cogsim --help` shows every command with its options; `cogsim run --help` only run's.
+    if (*run) out << run->help();
+    else if (*check) out << check->help();
+    else out << app.help() << "\n" << run->help() << "\n" << check->help();
     return kOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

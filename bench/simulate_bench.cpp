@@ -1,0 +1,69 @@
+// RM1 simulation speed: paths per second by thread count and block size, against the floor of
+// producing exactly RM1's random draws with the same generator and transforms.
+#include <benchmark/benchmark.h>
+
+#include "dsl/compiler.hpp"
+#include "engine/simulator.hpp"
+
+namespace {
+
+const cogsim::engine::Program& rm1() {
+  static const cogsim::engine::Program p = [] {
+    cogsim::dsl::Sources sources;
+    auto c = cogsim::dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024", sources);
+    return std::move(*c.program);
+  }();
+  return p;
+}
+
+// Whole simulation (evaluate + statistics), args: paths, threads, block size.
+void BM_SimulateRM1(benchmark::State& state) {
+  cogsim::engine::RunOptions opt;
+  opt.paths = std::uint64_t(state.range(0));
+  opt.threads = int(state.range(1));
+  opt.block_size = std::size_t(state.range(2));
+  for (auto _ : state) benchmark::DoNotOptimize(cogsim::engine::simulate(rm1(), opt));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_SimulateRM1)
+    ->ArgNames({"paths", "threads", "block"})
+    ->Args({1 << 18, 1, 256})
+    ->Args({1 << 18, 1, 1024})
+    ->Args({1 << 18, 1, 4096})
+    ->Args({1 << 18, 2, 1024})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// One thread, evaluation only (no statistics): the interpreter over blocks.
+void BM_EvaluateRM1(benchmark::State& state) {
+  const auto& p = rm1();
+  cogsim::engine::Workspace ws;
+  const std::size_t block = std::size_t(state.range(0));
+  ws.reserve(p, block);
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    cogsim::engine::BlockSpec spec{42, first, block, cogsim::engine::DrawMode::Sample};
+    benchmark::DoNotOptimize(cogsim::engine::run_block(p, spec, ws));
+    first += block;
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_EvaluateRM1)->ArgName("block")->Arg(256)->Arg(1024)->Arg(4096);
+
+// The random-number floor: exactly RM1's draws, same generator and transforms, nothing else.
+void BM_DrawsOnlyRM1(benchmark::State& state) {
+  const auto& p = rm1();
+  cogsim::engine::Workspace ws;
+  const std::size_t block = std::size_t(state.range(0));
+  ws.reserve(p, block);
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    cogsim::engine::BlockSpec spec{42, first, block, cogsim::engine::DrawMode::Sample};
+    benchmark::DoNotOptimize(cogsim::engine::run_draws_only(p, spec, ws));
+    first += block;
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_DrawsOnlyRM1)->ArgName("block")->Arg(1024);
+
+}  // namespace
