@@ -70,11 +70,30 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   std::vector<std::uint64_t> hits(lay.hits.size(), 0);
   std::vector<std::array<double, 5>> corr(p.correlations.size(), {0, 0, 0, 0, 0});
   std::vector<QuantileSketch> sketches;
+  // The zero band of each sketch is sized on the series' scale, from a fixed pilot block (the
+  // first paths, the same whatever the threads), so a series that crosses zero keeps a bounded
+  // number of buckets: |error| <= alpha·|x| + 1e-6·(|central| + pilot sd).
+  std::vector<double> band(lay.series.size(), 1e-12);
+  if (!opt.central) {
+    Workspace pilot;
+    const std::size_t n = 1024;
+    pilot.reserve(p, n);
+    BlockSpec spec{opt.seed, 0, n, DrawMode::Sample, Sampling::MonteCarlo, 0};
+    if (auto err = run_block(p, spec, pilot)) {
+      r.error = err;
+      return r;
+    }
+    for (std::size_t i = 0; i < lay.series.size(); ++i) {
+      Moments m;
+      m.shift = centre[i];
+      for (std::size_t k = 0; k < n; ++k) m.add(value_at(p, pilot, lay.series[i], k));
+      band[i] = 1e-6 * (std::fabs(centre[i]) + m.sd()) + 1e-12;
+    }
+  }
   auto make_sketches = [&]() {
     std::vector<QuantileSketch> s;
     s.reserve(lay.series.size());
-    for (std::size_t i = 0; i < lay.series.size(); ++i)
-      s.emplace_back(opt.quantile_alpha, 1e-7 * std::fabs(centre[i]) + 1e-12);
+    for (std::size_t i = 0; i < lay.series.size(); ++i) s.emplace_back(opt.quantile_alpha, band[i]);
     return s;
   };
   sketches = make_sketches();
@@ -153,13 +172,8 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
                       }
                       for (std::size_t i = 0; i < lay.series.size(); ++i) {
                         Operand o = lay.series[i];
-                        const double* v;
-                        if (is_const(o)) {
-                          st.broadcast.assign(spec.size, p.constants[const_index(o)]);
-                          v = st.broadcast.data();
-                        } else {
-                          v = st.ws.slot(o);
-                        }
+                        if (is_const(o)) continue;  // known exactly: filled in at the end
+                        const double* v = st.ws.slot(o);
                         cr.moments[i].add(v, spec.size);
                         sk[i].add(v, spec.size);
                       }
@@ -212,6 +226,14 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
     r.paths = merged_paths;
   }
   if (r.error) return r;
+  // Series that do not depend on any draw: every path has the central value.
+  if (!opt.central)
+    for (std::size_t i = 0; i < lay.series.size(); ++i)
+      if (is_const(lay.series[i])) {
+        total[i].n = r.paths;
+        sketches[i] = QuantileSketch(opt.quantile_alpha, band[i]);
+        sketches[i].add(centre[i]);  // one entry is enough: every quantile is that value
+      }
   // The Pearson correlation of the copula uniforms is the rank (Spearman) correlation achieved.
   for (const auto& c : corr) {
     double n = double(r.paths);

@@ -26,7 +26,7 @@ struct RunOptions {
   std::size_t chunk_size = 16384;   // paths accumulated in order by one thread (fixed: results depend on it)
   bool central = false;             // one path, every draw at its mean
   Sampling sampling = Sampling::MonteCarlo;
-  double quantile_alpha = 1e-4;     // relative accuracy of the quantile sketches
+  double quantile_alpha = 1e-3;     // relative accuracy of the quantile sketches
   // Stop early once every indicator's P(met) has a standard error below this (0: never).
   double target_se = 0;
   std::uint64_t min_paths = 10000;  // with target_se: never stop before this many paths
