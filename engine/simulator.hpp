@@ -52,4 +52,27 @@ struct RunResults {
 
 RunResults simulate(const Program& program, const RunOptions& options);
 
+// The general kernel behind simulate() and comparisons: several programs evaluated on the same
+// paths (so a variable they share gets the same draws), each series a value of one program or
+// the paired difference of two.
+struct Term {
+  int prog = 0;
+  Operand op = 0;
+};
+struct SeriesSpec {
+  Term plus;
+  std::optional<Term> minus;
+};
+struct CoreResult {
+  std::uint64_t paths = 0;
+  bool stopped_early = false;
+  std::vector<SeriesStats> series;
+  std::vector<std::uint64_t> hits;  // paths where each hit term is non-zero
+  std::vector<double> correlations; // of programs[0]
+  std::optional<Diagnostic> error;
+};
+// `stop_hits`: the first hits whose precision decides an early stop (RunOptions::target_se).
+CoreResult run_core(const std::vector<const Program*>& programs, const std::vector<SeriesSpec>& series,
+                    const std::vector<Term>& hits, std::size_t stop_hits, const RunOptions& options);
+
 }  // namespace cogsim::engine
