@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "dsl/compiler.hpp"
+#include "engine/compare.hpp"
+#include "src/compare_report.hpp"
 #include "src/results.hpp"
 
 namespace cogsim::app {
@@ -71,6 +73,18 @@ class Progress {
   Clock::time_point start_, last_{};
 };
 
+engine::RunOptions run_options(const RunArgs& a) {
+  engine::RunOptions opt;
+  opt.central = a.central;
+  opt.paths = a.paths;
+  opt.seed = a.seed;
+  opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  opt.block_size = a.block_size;
+  opt.target_se = a.target_se;
+  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  return opt;
+}
+
 int do_check(const std::string& path, std::ostream& out, std::ostream& err) {
   auto program = load_model(path, err);
   if (!program) return kInvalidModel;
@@ -100,14 +114,7 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   auto t0 = std::chrono::steady_clock::now();
   auto program = load_model(a.path, err);
   if (!program) return kInvalidModel;
-  engine::RunOptions opt;
-  opt.central = a.central;
-  opt.paths = a.paths;
-  opt.seed = a.seed;
-  opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  opt.block_size = a.block_size;
-  opt.target_se = a.target_se;
-  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  engine::RunOptions opt = run_options(a);
   if (opt.sampling == engine::Sampling::LatinHypercube && a.target_se > 0) {
     err << "cogsim: --target-se cannot be used with --sampling lhs (the strata need the whole run)\n";
     return kUsage;
@@ -138,6 +145,41 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
     }
   }
   if (!a.quiet) out << summary_text(*program, r, meta);
+  return kOk;
+}
+
+int do_compare(const RunArgs& a, const std::string& variant_path, std::ostream& out, std::ostream& err) {
+  if (!a.json.empty()) {
+    if (auto e = check_writable(a.json); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto base = load_model(a.path, err);
+  auto variant = load_model(variant_path, err);
+  if (!base || !variant) return kInvalidModel;
+  engine::RunOptions opt = run_options(a);
+  Progress progress(!a.quiet && ::isatty(2));
+  opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
+  engine::CompareResults r = engine::compare(*base, *variant, opt);
+  if (r.error) {
+    err << "cogsim: a scenario failed while running: " << r.error->message << "; no results written\n";
+    return kRuntime;
+  }
+  RunMeta meta;
+  meta.seed = a.seed;
+  meta.threads = opt.threads;
+  meta.sampling = a.sampling;
+  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.json.empty()) {
+    std::string text = compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n";
+    if (auto e = write_atomically(a.json, text); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  if (!a.quiet) out << compare_summary(*base, *variant, r, meta);
   return kOk;
 }
 
@@ -181,6 +223,20 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
 
+  RunArgs ca;
+  std::string variant_path;
+  auto* cmp = app.add_subcommand(
+      "compare", "Compare two scenarios on the same paths (common random numbers): variant − base, path by path.");
+  cmp->add_option("BASE", ca.path, "The base scenario (.cog file or folder with main.cog)")->required();
+  cmp->add_option("VARIANT", variant_path, "The variant scenario, e.g. an avenant")->required();
+  cmp->add_option("--paths,-n", ca.paths, "Number of paired paths (default 100000)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)");
+  cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmp->add_option("--sampling", ca.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
+  cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
+
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
@@ -191,7 +247,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     // `cogsim --help` shows every command with its options; `cogsim run --help` only run's.
     if (*run) out << run->help();
     else if (*check) out << check->help();
-    else out << app.help() << "\n" << run->help() << "\n" << check->help();
+    else if (*cmp) out << cmp->help();
+    else out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << check->help();
     return kOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
@@ -208,6 +265,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   if (*run) return do_run(ra, out, err);
   if (*check) return do_check(check_path, out, err);
+  if (*cmp) return do_compare(ca, variant_path, out, err);
   return kUsage;
 }
 

@@ -1,0 +1,84 @@
+#include "engine/compare.hpp"
+
+#include <cmath>
+#include <map>
+
+namespace cogsim::engine {
+
+double ProbabilityDelta::std_error() const {
+  return paired.n > 1 ? paired.sd() / std::sqrt(double(paired.n)) : 0.0;
+}
+
+
+CompareResults compare(const Program& base, const Program& variant, const RunOptions& opt) {
+  CompareResults r;
+  std::vector<SeriesSpec> series;
+  std::vector<Term> hits;
+  // Outputs present in both, by name and year.
+  std::map<std::pair<std::string, int>, Operand> base_out;
+  for (const auto& o : base.outputs)
+    for (const auto& [y, op] : o.years) base_out[{o.name, y}] = op;
+  std::map<std::string, bool> variant_names;
+  for (const auto& o : variant.outputs) {
+    variant_names[o.name] = true;
+    OutputDelta d{o.name, o.label, o.unit, {}};
+    for (const auto& [y, op] : o.years) {
+      auto it = base_out.find({o.name, y});
+      if (it == base_out.end()) continue;
+      d.years.push_back({y, {}});
+      series.push_back({{1, op}, Term{0, it->second}});
+    }
+    if (d.years.empty()) r.only_in_variant.push_back(o.name);
+    else r.outputs.push_back(std::move(d));
+  }
+  for (const auto& o : base.outputs)
+    if (!variant_names.count(o.name)) r.only_in_base.push_back(o.name);
+  // Indicators and events, by id and year: hits of each side and the paired difference.
+  auto pair_up = [&](auto const& b_items, auto const& v_items, auto name_of, auto years_of,
+                     std::vector<IndicatorDelta>& out) {
+    std::map<std::pair<std::string, int>, Operand> b;
+    for (const auto& it : b_items)
+      for (const auto& [y, op] : years_of(it)) b[{name_of(it), y}] = op;
+    for (const auto& it : v_items) {
+      IndicatorDelta d{name_of(it), it.label, {}};
+      for (const auto& [y, op] : years_of(it)) {
+        auto f = b.find({name_of(it), y});
+        if (f == b.end()) continue;
+        ProbabilityDelta pd;
+        pd.year = y;
+        d.years.push_back(pd);
+        hits.push_back({0, f->second});
+        hits.push_back({1, op});
+        series.push_back({{1, op}, Term{0, f->second}});
+      }
+      if (!d.years.empty()) out.push_back(std::move(d));
+    }
+  };
+  auto ind_years = [](const IndicatorOut& i) {
+    std::vector<std::pair<int, Operand>> v;
+    for (const auto& y : i.years) v.push_back({y.year, y.met});
+    return v;
+  };
+  pair_up(base.indicators, variant.indicators, [](const IndicatorOut& i) { return i.id; }, ind_years,
+          r.indicators);
+  pair_up(base.events, variant.events, [](const EventOut& e) { return e.name; },
+          [](const EventOut& e) { return e.years; }, r.events);
+
+  CoreResult core = run_core({&base, &variant}, series, hits, 0, opt);
+  r.paths = core.paths;
+  r.error = core.error;
+  if (r.error) return r;
+  std::size_t s = 0, h = 0;
+  for (auto& o : r.outputs)
+    for (auto& y : o.years) y.delta = std::move(core.series[s++]);
+  for (auto* group : {&r.indicators, &r.events})
+    for (auto& d : *group)
+      for (auto& y : d.years) {
+        y.base = {core.hits[h++], r.paths};
+        y.variant = {core.hits[h++], r.paths};
+        y.paired = core.series[s++].moments;
+      }
+  return r;
+}
+
+}  // namespace cogsim::engine

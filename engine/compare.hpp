@@ -1,0 +1,47 @@
+// Paired comparison of two scenarios on the same paths: the variant minus the base, path by
+// path. Because draws are addressed by content, a variable both scenarios have gets the same
+// draws (common random numbers) and the difference carries only the effect of the change.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/simulator.hpp"
+
+namespace cogsim::engine {
+
+struct PairedYear {
+  int year = 0;
+  SeriesStats delta;  // distribution of variant − base over paths
+};
+
+struct OutputDelta {
+  std::string name, label, unit;
+  std::vector<PairedYear> years;
+};
+
+struct ProbabilityDelta {
+  int year = 0;
+  Proportion base, variant;
+  Moments paired;  // of met(variant) − met(base) per path: its sd gives the paired standard error
+  double delta() const { return variant.p() - base.p(); }
+  double std_error() const;
+};
+
+struct IndicatorDelta {
+  std::string id, label;
+  std::vector<ProbabilityDelta> years;
+};
+
+struct CompareResults {
+  std::uint64_t paths = 0;
+  std::vector<OutputDelta> outputs;
+  std::vector<IndicatorDelta> indicators;
+  std::vector<IndicatorDelta> events;  // same shape: one probability per year
+  std::vector<std::string> only_in_base, only_in_variant;  // outputs not shared
+  std::optional<Diagnostic> error;
+};
+
+CompareResults compare(const Program& base, const Program& variant, const RunOptions& options);
+
+}  // namespace cogsim::engine

@@ -1,0 +1,19 @@
+// Results of `cogsim compare` as JSON and as a terminal summary.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/compare.hpp"
+#include "src/results.hpp"
+
+namespace cogsim::app {
+
+nlohmann::ordered_json compare_json(const engine::Program& base, const engine::Program& variant,
+                                    const engine::CompareResults& r, const RunMeta& meta,
+                                    const std::string& base_path, const std::string& variant_path);
+
+std::string compare_summary(const engine::Program& base, const engine::Program& variant,
+                            const engine::CompareResults& r, const RunMeta& meta);
+
+}  // namespace cogsim::app
