@@ -148,6 +148,68 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   return kOk;
 }
 
+// Replays one path of a run: every output, indicator and event on that path alone.
+int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostream& err) {
+  auto program = load_model(a.path, err);
+  if (!program) return kInvalidModel;
+  const bool lhs = a.sampling == "lhs";
+  if (lhs && path >= a.paths) {
+    err << "cogsim: --path " << path << " is outside a run of " << a.paths << " paths\n";
+    return kUsage;
+  }
+  engine::Workspace ws;
+  ws.reserve(*program, 1);
+  engine::BlockSpec spec{a.seed, path, 1, engine::DrawMode::Sample,
+                         lhs ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo, a.paths};
+  if (auto e = engine::run_block(*program, spec, ws)) {
+    err << "cogsim: the model failed on this path: " << e->message << "\n";
+    return kRuntime;
+  }
+  nlohmann::ordered_json j, outs, inds, evs;
+  char buf[128];
+  out << program->model_name << " — path " << path << ", seed " << a.seed << (lhs ? " (Latin Hypercube)" : "")
+      << "\n\n";
+  for (const auto& o : program->outputs) {
+    out << "  " << o.name;
+    for (const auto& [y, op] : o.years) {
+      double v = engine::value_at(*program, ws, op, 0);
+      outs[o.name][std::to_string(y)] = v;
+      std::snprintf(buf, sizeof buf, o.unit == "€" ? "  %d: %.2f" : "  %d: %.6g", y, v);
+      out << buf;
+    }
+    out << "\n";
+  }
+  out << "\nIndicators (value vs target):\n";
+  for (const auto& ind : program->indicators) {
+    out << "  " << ind.id;
+    for (const auto& y : ind.years) {
+      double v = engine::value_at(*program, ws, y.value, 0), t = engine::value_at(*program, ws, y.target, 0);
+      bool met = engine::value_at(*program, ws, y.met, 0) != 0;
+      inds[ind.id][std::to_string(y.year)] = {{"value", v}, {"target", t}, {"met", met}};
+      std::snprintf(buf, sizeof buf, "  %d: %s (%.0f vs %.0f)", y.year, met ? "met" : "MISSED", v, t);
+      out << buf;
+    }
+    out << "\n";
+  }
+  for (const auto& e : program->events)
+    for (const auto& [y, op] : e.years) {
+      bool hit = engine::value_at(*program, ws, op, 0) != 0;
+      evs[e.name][std::to_string(y)] = hit;
+      out << "  " << e.name << " " << y << ": " << (hit ? "yes" : "no") << "\n";
+    }
+  if (!a.json.empty()) {
+    j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
+    j["outputs"] = outs;
+    j["indicators"] = inds;
+    j["events"] = evs;
+    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  return kOk;
+}
+
 int do_compare(const RunArgs& a, const std::string& variant_path, std::ostream& out, std::ostream& err) {
   if (!a.json.empty()) {
     if (auto e = check_writable(a.json); !e.empty()) {
@@ -237,6 +299,17 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
 
+  RunArgs pa;
+  std::uint64_t replay_path = 0;
+  auto* replay = app.add_subcommand("replay", "Replay one path of a Monte Carlo run and print every figure on it.");
+  replay->add_option("PATH", pa.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+  replay->add_option("--path,-k", replay_path, "The path to replay (0-based)")->required();
+  replay->add_option("--seed,-s", pa.seed, "Seed of the run (default 42)");
+  replay->add_option("--sampling", pa.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  replay->add_option("--paths,-n", pa.paths, "Paths of the run (needed with --sampling lhs)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
+
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
@@ -248,7 +321,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (*run) out << run->help();
     else if (*check) out << check->help();
     else if (*cmp) out << cmp->help();
-    else out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << check->help();
+    else if (*replay) out << replay->help();
+    else
+      out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << replay->help() << "\n"
+          << check->help();
     return kOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
@@ -266,6 +342,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (*run) return do_run(ra, out, err);
   if (*check) return do_check(check_path, out, err);
   if (*cmp) return do_compare(ca, variant_path, out, err);
+  if (*replay) return do_replay(pa, replay_path, out, err);
   return kUsage;
 }
 

@@ -156,3 +156,33 @@ TEST(SimulatorCli, ResultsFilesAreByteIdenticalAcrossThreadsAndBlockSizes) {
 
 }  // namespace
 }  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+// Any single path can be replayed: `cogsim replay --path 0` prints exactly what a one-path run
+// accumulated.
+TEST(SimulatorCli, ReplayedPathEqualsTheSimulatedOne) {
+  std::string dir = testing::TempDir();
+  std::string scen = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+  ASSERT_EQ(std::system((std::string(COGSIM_EXE) + " replay " + scen + " --path 0 --seed 5 --json " + dir +
+                         "/replay.json > /dev/null")
+                            .c_str()),
+            0);
+  ASSERT_EQ(std::system((std::string(COGSIM_EXE) + " run " + scen + " --paths 1 --seed 5 --quiet --json " + dir +
+                         "/one.json")
+                            .c_str()),
+            0);
+  std::ifstream a(dir + "/replay.json"), b(dir + "/one.json");
+  auto replay = nlohmann::json::parse(a), one = nlohmann::json::parse(b);
+  int n = 0;
+  for (auto& [name, years] : one["outputs"].items())
+    for (auto& [year, s] : years.items()) {
+      EXPECT_EQ(replay["outputs"][name][year].get<double>(), s["mean"].get<double>()) << name << " " << year;
+      ++n;
+    }
+  EXPECT_GT(n, 100);
+}
+
+}  // namespace
+}  // namespace cogsim
