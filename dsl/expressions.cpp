@@ -1,4 +1,5 @@
 // Expressions: names, indices, units, functions, distributions, sums.
+#include <algorithm>
 #include <cmath>
 
 #include "dsl/lowering.hpp"
@@ -20,7 +21,7 @@ Val failed() {
 
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = {
-      "min", "max", "abs", "exp", "log", "sqrt", "pow", "met", "all_met", "target",
+      "min", "max", "abs", "exp", "log", "sqrt", "sin", "cos", "pow", "met", "all_met", "target",
       "normal", "lognormal", "uniform", "triangular", "pert", "discrete", "truncnormal"};
   return names;
 }
@@ -446,7 +447,7 @@ Val Lowering::call(const ast::Call& c, Env& env) {
     }
     return acc;
   }
-  if (fn == "abs" || fn == "exp" || fn == "log" || fn == "sqrt") {
+  if (fn == "abs" || fn == "exp" || fn == "log" || fn == "sqrt" || fn == "sin" || fn == "cos") {
     auto v = args(1, 1);
     if (!v) return failed();
     Val x = (*v)[0];
@@ -455,7 +456,8 @@ Val Lowering::call(const ast::Call& c, Env& env) {
       error(c.args[0].loc, fn + "() needs a plain number, not " + describe(x.dim));
       return failed();
     }
-    return {emit(fn == "exp" ? Op::Exp : fn == "log" ? Op::Log : Op::Sqrt, x.op), {}};
+    Op op = fn == "exp" ? Op::Exp : fn == "log" ? Op::Log : fn == "sin" ? Op::Sin : fn == "cos" ? Op::Cos : Op::Sqrt;
+    return {emit(op, x.op), {}};
   }
   if (fn == "pow") {
     auto v = args(2, 2);
@@ -542,6 +544,9 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
   in.params_begin = std::uint32_t(program_.draw_params.size());
   in.params_count = std::uint32_t(n);
   for (const auto& a : args) program_.draw_params.push_back(a.op);
+  auto g = std::find(program_.draw_groups.begin(), program_.draw_groups.end(), env.stream_name);
+  in.group = std::uint32_t(g - program_.draw_groups.begin());
+  if (g == program_.draw_groups.end()) program_.draw_groups.push_back(env.stream_name);
   in.origin = std::uint32_t(program_.origins.size());
   program_.origins.push_back(c.loc);
   in.dst = program_.num_slots++;

@@ -29,7 +29,7 @@ Val Lowering::constant(double v, Dim d) { return {intern(v), d}; }
 
 Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
   bool unary = op == Op::Neg || op == Op::Abs || op == Op::Exp || op == Op::Log ||
-               op == Op::Sqrt || op == Op::Not;
+               op == Op::Sqrt || op == Op::Sin || op == Op::Cos || op == Op::Not;
   bool all_const = engine::is_const(a) && (unary || engine::is_const(b)) &&
                    (op != Op::Select || engine::is_const(c));
   auto k = [&](Operand o) { return engine::is_const(o) ? program_.constants[engine::const_index(o)] : 0.0; };

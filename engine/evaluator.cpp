@@ -76,7 +76,7 @@ void uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) {
 void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const Instr& in) {
   const std::size_t n = spec.size;
   double* d = ws.slot(in.dst);
-  if (spec.mode == DrawMode::Mean) {
+  if (spec.mode != DrawMode::Sample) {
     std::fill(d, d + n, 0.5);
     return;
   }
@@ -117,6 +117,14 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     diag.message = msg;
     return diag;
   };
+  if (spec.mode == DrawMode::Fixed) {
+    double u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
+    for (std::size_t i = 0; i < n; ++i) {
+      load(i);
+      d[i] = std::isnan(u) ? dist_mean(in.dist, params, np) : dist_quantile(in.dist, params, np, u);
+    }
+    return std::nullopt;
+  }
   if (spec.mode == DrawMode::Mean) {
     for (std::size_t i = 0; i < n; ++i) {
       load(i);
@@ -131,6 +139,10 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
   if (in.external_u) {
     const double* u = ws.slot(in.a);
     std::copy(u, u + n, d);
+  } else if (spec.group_seed) {
+    BlockSpec own = spec;
+    own.seed = (*spec.group_seed)[in.group];
+    uniforms(own, in.stream, d);
   } else {
     uniforms(spec, in.stream, d);
   }
@@ -186,6 +198,8 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
       case Op::Exp: unary(p, ws, in, n, [](double x) { return std::exp(x); }); break;
       case Op::Log: unary(p, ws, in, n, [](double x) { return std::log(x); }); break;
       case Op::Sqrt: unary(p, ws, in, n, [](double x) { return std::sqrt(x); }); break;
+      case Op::Sin: unary(p, ws, in, n, [](double x) { return std::sin(x); }); break;
+      case Op::Cos: unary(p, ws, in, n, [](double x) { return std::cos(x); }); break;
       case Op::Not: unary(p, ws, in, n, [](double x) { return double(x == 0); }); break;
       case Op::Select: {
         View c = view(p, ws, in.a), t = view(p, ws, in.b), e = view(p, ws, in.c);
@@ -235,6 +249,8 @@ double apply_op(Op op, double a, double b, double c) {
     case Op::Exp: return std::exp(a);
     case Op::Log: return std::log(a);
     case Op::Sqrt: return std::sqrt(a);
+    case Op::Sin: return std::sin(a);
+    case Op::Cos: return std::cos(a);
     case Op::Not: return double(a == 0);
     case Op::Select: return a != 0 ? b : c;
     case Op::Draw:

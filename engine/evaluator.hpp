@@ -10,6 +10,7 @@ namespace cogsim::engine {
 
 enum class DrawMode {
   Mean,    // the central path: every draw replaced by the mean of its distribution
+  Fixed,   // each group's draws at the quantile BlockSpec::group_u (NaN: at the mean)
   Sample,  // Monte Carlo: uniforms from the counter-based generator, through the quantile function
 };
 
@@ -25,6 +26,9 @@ struct BlockSpec {
   DrawMode mode = DrawMode::Sample;
   Sampling sampling = Sampling::MonteCarlo;
   std::uint64_t total_paths = 0;  // Latin Hypercube: the number of strata
+  // Sensitivity analysis: a seed per draw group (Sobol's resampling), or a quantile per group.
+  const std::vector<std::uint64_t>* group_seed = nullptr;
+  const std::vector<double>* group_u = nullptr;
 };
 
 // The vectors of one block; reused from block to block so nothing is allocated per block.

@@ -19,7 +19,7 @@ inline bool is_const(Operand o) { return o < 0; }
 inline std::size_t const_index(Operand o) { return static_cast<std::size_t>(-1 - o); }
 
 enum class Op : std::uint8_t {
-  Add, Sub, Mul, Div, Neg, Min, Max, Abs, Exp, Log, Sqrt, Pow,
+  Add, Sub, Mul, Div, Neg, Min, Max, Abs, Exp, Log, Sqrt, Sin, Cos, Pow,
   Lt, Le, Gt, Ge, Eq, Ne, And, Or, Not, Select,
   Draw,  // dst = quantile of `dist` at a uniform addressed by (seed, stream, path), or at the
          // uniform in operand `a` when `external_u` (a correlated draw)
@@ -35,6 +35,7 @@ struct Instr {
   std::uint32_t origin = 0;                          // index into Program::origins
   std::uint32_t streams_begin = 0;                   // CorrUniform: Program::streams[begin..+count)
   bool external_u = false;                           // Draw: the uniform comes from operand a
+  std::uint32_t group = 0;                           // Draw: index in Program::draw_groups
 };
 
 // A correlation between the draws of two definitions, as asked and as used after repair.
@@ -82,6 +83,8 @@ struct Program {
   std::vector<Operand> draw_params;
   std::vector<SourceLoc> origins;
   std::vector<std::uint64_t> streams;  // CorrUniform streams
+  // The uncertain inputs, one per definition holding draws (for sensitivity analysis).
+  std::vector<std::string> draw_groups;
   std::vector<CorrelationOut> correlations;
   std::int32_t num_slots = 0;
 
