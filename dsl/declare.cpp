@@ -224,7 +224,7 @@ int Lowering::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
 static Dim dim_of_unit_word(const std::string& w, bool& known) {
   known = true;
   Dim d;
-  if (w == "€" || w == "k€" || w == "M€") d.money = 1;
+  if (w == "€" || w == "k€" || w == "M€" || w == "Md€") d.money = 1;
   else if (w == "%" || w == "number" || w == "rate") d.money = 0;
   else known = false;
   return d;

@@ -18,6 +18,11 @@ const char* const kAsymmetricRule =
 }  // namespace
 
 void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
+  for (const auto& other : funds_)
+    if (other.name == d.name.name) {
+      error(d.name.loc, "duplicate definition of fund '" + d.name.name + "'");
+      return;
+    }
   FundInfo f;
   f.name = d.name.name;
   f.label = d.attrs.label.value_or("");
@@ -276,7 +281,9 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
   const AxisInfo& ax = s.axes.back();
   switch (s.kind) {
     case Kind::LineEnvelope: {
-      engine::Operand e = intern(l.amount.at(year));
+      auto amt = l.amount.find(year);
+      if (amt == l.amount.end()) return money(intern(0));  // a skipped year, already reported
+      engine::Operand e = intern(amt->second);
       if (l.index) {
         int from = int(l.index->from->value);
         for (int n = from; n <= year; ++n) {
@@ -300,10 +307,16 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
         }
       }
       Env env;
+      auto amount = [&](const ast::TransferDecl* t) {
+        Val a = expr(t->amount, env);
+        if (!a.dim.error && !a.dim.wild && (a.dim.money != 1 || a.dim.boolean))
+          error(t->amount.loc, "unit mismatch: a transfer moves an amount in €, not " + describe(a.dim));
+        return a.op;
+      };
       for (const auto& [y, t] : l.transfers_in)
-        if (y == year) e = emit(Op::Add, e, expr(t->amount, env).op);
+        if (y == year) e = emit(Op::Add, e, amount(t));
       for (const auto& [y, t] : l.transfers_out)
-        if (y == year) e = emit(Op::Sub, e, expr(t->amount, env).op);
+        if (y == year) e = emit(Op::Sub, e, amount(t));
       return money(e);
     }
     case Kind::LineAuthorised: {

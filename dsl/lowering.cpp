@@ -208,8 +208,11 @@ Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
   for (int f : {flat, -1}) {
     auto it = s.fixed.find({f, year});
     if (it != s.fixed.end()) {
+      // A fixed value takes the unit of the series (checked against its literal after the walk).
       Val v = constant(it->second.value);
-      return v;  // a fixed value takes the unit of the series
+      if (s.has_declared) v.dim = s.declared;
+      else v.dim.wild = true;
+      return v;
     }
   }
   if (s.kind == Kind::Event) {
@@ -482,6 +485,9 @@ void Lowering::lower_outputs() {
         out.name = s.name;
         for (int i = 0; i < s.set_axes(); ++i) out.name += "." + sets_[s.axes[i].set].members[m[i]];
         if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
+        // The same series listed again for other years: add them to its entry.
+        auto same = std::find_if(program_.outputs.begin(), program_.outputs.end(),
+                                 [&](const engine::SeriesOut& o) { return o.name == out.name; });
         out.label = s.label;
         if (s.set_axes() == 1 && !sets_[s.axes[0].set].labels[m[0]].empty())
           out.label = (s.label.empty() ? "" : s.label + " — ") + sets_[s.axes[0].set].labels[m[0]];
@@ -491,6 +497,13 @@ void Lowering::lower_outputs() {
         int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
         for (int y = y0; y <= y1; ++y)
           if (!fixed_year || *fixed_year == y) out.years.push_back({y, cell(sym, flat, y, r.loc).op});
+        if (same != program_.outputs.end()) {
+          for (const auto& yv : out.years)
+            if (std::none_of(same->years.begin(), same->years.end(), [&](const auto& e) { return e.first == yv.first; }))
+              same->years.push_back(yv);
+          std::sort(same->years.begin(), same->years.end());
+          continue;
+        }
         program_.outputs.push_back(std::move(out));
       }
     }

@@ -24,6 +24,7 @@ struct ChunkResult {
   std::vector<QuantileSketch> sketches;  // only when the run may stop early
   std::vector<CorrSums> corr;
   std::optional<Diagnostic> error;
+  std::size_t nonfinite_series = SIZE_MAX;
 };
 
 struct ThreadState {
@@ -61,7 +62,19 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
     return s.minus ? v - value_of(progs, ws, *s.minus, i) : v;
   };
   std::vector<double> centre(series.size());
-  for (std::size_t i = 0; i < series.size(); ++i) centre[i] = series_value(central, series[i], 0);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    centre[i] = series_value(central, series[i], 0);
+    if (!std::isfinite(centre[i])) {
+      Diagnostic d;
+      d.loc.file = UINT32_MAX;
+      d.message = "series " + std::to_string(i) +
+                  " is not a finite number on the central path (a logarithm or square root of a negative "
+                  "number, or a division by zero?)";
+      r.error = d;
+      r.nonfinite_series = i;
+      return r;
+    }
+  }
 
   std::vector<Moments> total(series.size());
   for (std::size_t i = 0; i < total.size(); ++i) total[i].shift = centre[i];
@@ -89,6 +102,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
       m.shift = centre[i];
       for (std::size_t k = 0; k < n; ++k) m.add(series_value(pilot, series[i], k));
       band[i] = 1e-6 * (std::fabs(centre[i]) + m.sd()) + 1e-12;
+      if (!std::isfinite(band[i])) band[i] = 1e-12;  // a NaN or infinity is reported below
     }
   }
   auto make_sketches = [&]() {
@@ -172,6 +186,16 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             v = st.diff.data();
           }
           cr.moments[i].add(v, spec.size);
+          for (std::size_t k = 0; k < spec.size; ++k)
+            if (!std::isfinite(v[k])) {
+              Diagnostic d;
+              d.loc.file = UINT32_MAX;
+              d.message = "series " + std::to_string(i) + " is not a finite number on path " + std::to_string(b + k) +
+                          " (a logarithm or square root of a negative number, or a division by zero?)";
+              cr.error = d;
+              cr.nonfinite_series = i;
+              return cr;
+            }
           sk[i].add(v, spec.size);
         }
         for (std::size_t i = 0; i < corrs.size(); ++i) {
@@ -202,6 +226,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
       if (r.error || stop) return;
       if (cr.error) {
         r.error = cr.error;
+        r.nonfinite_series = cr.nonfinite_series;
         stop = true;
         return;
       }
@@ -252,7 +277,8 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
     double va = c[2] / n - (c[0] / n) * (c[0] / n), vb = c[3] / n - (c[1] / n) * (c[1] / n);
     r.correlations.push_back(va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : std::nan(""));
   }
-  for (std::size_t i = 0; i < series.size(); ++i) r.series.push_back({total[i], std::move(sketches[i]), centre[i]});
+  for (std::size_t i = 0; i < series.size(); ++i)
+    r.series.push_back({total[i], std::move(sketches[i]), centre[i], constant_series(series[i]) || opt.central});
   r.hits = std::move(hits);
   return r;
 }
@@ -276,6 +302,18 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   r.stopped_early = core.stopped_early;
   r.error = core.error;
   r.correlations = core.correlations;
+  if (r.error && core.nonfinite_series != SIZE_MAX) {
+    std::size_t k = core.nonfinite_series;
+    std::string what;
+    for (const auto& o : p.outputs)
+      for (const auto& [y, op] : o.years)
+        if (k-- == 0) what = o.name + " in " + std::to_string(y);
+    for (const auto& ind : p.indicators)
+      for (const auto& y : ind.years)
+        if (what.empty() && k-- == 0) what = "the target of indicator " + ind.id + " in " + std::to_string(y.year);
+    std::string msg = r.error->message;
+    r.error->message = "output " + what + msg.substr(msg.find(" is not"));
+  }
   if (r.error) return r;
   // Scatter the flat figures back into the program's shape.
   std::size_t s = 0;

@@ -37,6 +37,8 @@ struct SeriesStats {
   Moments moments;
   QuantileSketch sketch;
   double central = 0;
+  bool constant = false;  // the same value on every path: quantiles are exactly `central`
+  double quantile(double q) const { return constant ? central : sketch.quantile(q); }
 };
 
 struct RunResults {
@@ -70,6 +72,7 @@ struct CoreResult {
   std::vector<std::uint64_t> hits;  // paths where each hit term is non-zero
   std::vector<double> correlations; // of programs[0]
   std::optional<Diagnostic> error;
+  std::size_t nonfinite_series = SIZE_MAX;  // with error: the series that was not finite
 };
 // `stop_hits`: the first hits whose precision decides an early stop (RunOptions::target_se).
 CoreResult run_core(const std::vector<const Program*>& programs, const std::vector<SeriesSpec>& series,

@@ -63,9 +63,12 @@ class Progress {
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), eta);
     std::fflush(stderr);
   }
-  ~Progress() {
+  // Erases the bar, before anything else is printed.
+  void finish() {
     if (shown_) std::fprintf(stderr, "\r%80s\r", "");
+    shown_ = false;
   }
+  ~Progress() { finish(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -122,6 +125,7 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   Progress progress(!a.quiet && !a.central && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
   engine::RunResults r = engine::simulate(*program, opt);
+  progress.finish();
   if (r.error) {
     dsl::Sources sources;
     dsl::compile_file(a.path, sources);
@@ -225,6 +229,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, std::ostream& 
   Progress progress(!a.quiet && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
   engine::CompareResults r = engine::compare(*base, *variant, opt);
+  progress.finish();
   if (r.error) {
     err << "cogsim: a scenario failed while running: " << r.error->message << "; no results written\n";
     return kRuntime;

@@ -36,9 +36,9 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
       const auto& s = y.delta;
       years[std::to_string(y.year)] = {{"mean", s.moments.mean()},
                                        {"sd", s.moments.n > 1 ? s.moments.sd() : 0.0},
-                                       {"p5", s.sketch.quantile(0.05)},
-                                       {"p50", s.sketch.quantile(0.50)},
-                                       {"p95", s.sketch.quantile(0.95)},
+                                       {"p5", s.quantile(0.05)},
+                                       {"p50", s.quantile(0.50)},
+                                       {"p95", s.quantile(0.95)},
                                        {"se", s.moments.n > 1 ? s.moments.std_error() : 0.0}};
     }
     outs[o.name] = years;
@@ -101,7 +101,7 @@ std::string compare_summary(const engine::Program& base, const engine::Program& 
     double mean = y.delta.moments.mean();
     if (mean == 0 && y.delta.moments.n > 1 && y.delta.moments.sd() == 0) continue;
     std::snprintf(buf, sizeof buf, "  %-28s %d: mean %+14.2f  P5 %+14.2f  P95 %+14.2f %s\n", o.name.c_str(), y.year,
-                  mean, y.delta.sketch.quantile(0.05), y.delta.sketch.quantile(0.95), o.unit.c_str());
+                  mean, y.delta.quantile(0.05), y.delta.quantile(0.95), o.unit.c_str());
     moved.push_back({-std::fabs(mean), buf});
   }
   std::sort(moved.begin(), moved.end());

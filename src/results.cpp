@@ -23,7 +23,7 @@ nlohmann::ordered_json stats_json(const engine::SeriesStats& s, bool central) {
   if (central) return j;
   double sd = s.moments.n > 1 ? s.moments.sd() : 0.0;
   j["sd"] = sd;
-  for (std::size_t i = 0; i < 7; ++i) j[kQuantileNames[i]] = s.sketch.quantile(kQuantiles[i]);
+  for (std::size_t i = 0; i < 7; ++i) j[kQuantileNames[i]] = s.quantile(kQuantiles[i]);
   j["se"] = s.moments.n > 1 ? s.moments.std_error() : 0.0;
   return j;
 }

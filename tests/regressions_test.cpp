@@ -1,0 +1,120 @@
+// Bugs found by trying the tool, each pinned by a test.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "dsl/compiler.hpp"
+#include "engine/simulator.hpp"
+
+namespace cogsim {
+namespace {
+
+dsl::Compiled compile(const std::string& text, std::string* formatted = nullptr) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("r.cog", text, sources);
+  if (formatted) *formatted = sources.format_all(c.diags);
+  return c;
+}
+
+TEST(Regressions, BudgetAmountsThatSkipAYearAreAnErrorNotACrash) {
+  std::string out;
+  auto c = compile(R"(model "x" base 2019 years 2020..2024
+fund f "F" { line c "C" limitative fonctionnement amounts { 2022: 1 €, 2024: 2 € } }
+)",
+                   &out);
+  EXPECT_FALSE(c.program);
+  EXPECT_NE(out.find("r.cog:2:59: error: the amounts of 'f.c' skip 2023"), std::string::npos) << out;
+}
+
+TEST(Regressions, AFixedAmountKeepsTheUnitOfItsSeries) {
+  std::string out;
+  auto c = compile(R"(model "x" base 2019 years 2020..2022
+var a[t in 2020..2022] : € = 1 € actual { 2020: 4 € }
+var b[t in 2020..2022] : € = a[t] + 1 €
+output b
+)",
+                   &out);
+  ASSERT_TRUE(c.program) << out;
+  auto central = engine::run_central(*c.program);
+  EXPECT_EQ(engine::value_at(*c.program, central.ws, c.program->outputs[0].years[0].second, 0), 5.0);
+}
+
+TEST(Regressions, ATransferMovesEuros) {
+  std::string out;
+  auto c = compile(R"(model "x" base 2019 years 2020..2022
+fund f "F" {
+  line a "A" limitative fonctionnement amounts { 2021: 10 € }
+  line b "B" limitative fonctionnement amounts { 2021: 10 € }
+}
+transfer 7 from f.a to f.b in 2021
+)",
+                   &out);
+  EXPECT_FALSE(c.program);
+  EXPECT_NE(out.find("r.cog:6:10: error: unit mismatch: a transfer moves an amount in €, not a plain number"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Regressions, ASecondFundWithTheSameNameIsADuplicate) {
+  std::string out;
+  auto c = compile(R"(model "x" base 2019 years 2020..2022
+fund f "F" { line a "A" limitative fonctionnement amounts { 2021: 10 € } }
+fund f "F again" { line b "B" limitative fonctionnement amounts { 2021: 10 € } }
+)",
+                   &out);
+  EXPECT_FALSE(c.program);
+  EXPECT_NE(out.find("r.cog:3:6: error: duplicate definition of fund 'f'"), std::string::npos) << out;
+}
+
+TEST(Regressions, AnOutputListedForTwoYearsKeepsBoth) {
+  auto c = compile(R"(model "x" base 2019 years 2020..2022
+var x[t in 2020..2022] = t
+output x[2021], x[2022]
+)");
+  ASSERT_TRUE(c.program);
+  ASSERT_EQ(c.program->outputs.size(), 1u);
+  ASSERT_EQ(c.program->outputs[0].years.size(), 2u);
+  EXPECT_EQ(c.program->outputs[0].years[0].first, 2021);
+  EXPECT_EQ(c.program->outputs[0].years[1].first, 2022);
+}
+
+TEST(Regressions, ANonFiniteOutputIsARuntimeErrorNamingIt) {
+  auto c = compile(R"(model "x" base 2019 years 2020..2022
+var s[t in 2020..2022] = sqrt(normal(0, 1))
+output s
+)");
+  ASSERT_TRUE(c.program);
+  engine::RunOptions opt;
+  opt.paths = 1000;
+  auto r = engine::simulate(*c.program, opt);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message.rfind("output s in 2020 is not a finite number on path", 0), 0u) << r.error->message;
+  // And the CLI exits 5 without writing the results file.
+  std::string dir = testing::TempDir();
+  { std::ofstream(dir + "/nan.cog") << "model \"x\" base 2019 years 2020..2022\nvar s[t in 2020..2022] = log(0)\noutput s\n"; }
+  std::string cmd = std::string(COGSIM_EXE) + " run " + dir + "/nan.cog -n 100 --json " + dir + "/nan.json 2>/dev/null";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 5);
+  EXPECT_FALSE(std::ifstream(dir + "/nan.json").good());
+}
+
+TEST(Regressions, QuantilesOfAKnownYearAreExact) {
+  dsl::Sources sources;
+  auto c = dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024", sources);
+  ASSERT_TRUE(c.program);
+  engine::RunOptions opt;
+  opt.paths = 2000;
+  auto r = engine::simulate(*c.program, opt);
+  for (std::size_t i = 0; i < c.program->outputs.size(); ++i)
+    if (c.program->outputs[i].name == "resultat.CDS") {
+      ASSERT_EQ(c.program->outputs[i].years[0].first, 2019);
+      const auto& s = r.outputs[i][0];
+      EXPECT_NEAR(s.central, -13607724.82, 1e-6);
+      EXPECT_EQ(s.quantile(0.05), s.central);
+      EXPECT_EQ(s.quantile(0.95), s.central);
+      EXPECT_EQ(s.moments.mean(), s.central);
+    }
+}
+
+}  // namespace
+}  // namespace cogsim
