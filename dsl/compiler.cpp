@@ -17,15 +17,21 @@ std::string describe(const Dim& d) {
   return "a value in €^" + std::to_string(d.money);
 }
 
-Compiled compile(const Loaded& loaded, Sources& sources) {
+Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options) {
   Lowering l(loaded, sources);
+  for (const auto& [name, value] : options.param_overrides) {
+    std::string key;
+    for (char ch : name)
+      if (ch != ' ') key += ch;
+    l.param_overrides_[key] = {value, false};
+  }
   return l.run();
 }
 
-Compiled compile_file(const std::string& path, Sources& sources) {
+Compiled compile_file(const std::string& path, Sources& sources, const CompileOptions& options) {
   Diagnostics diags;
   Loaded loaded = load(path, sources, diags);
-  Compiled c = compile(loaded, sources);
+  Compiled c = compile(loaded, sources, options);
   diags.insert(diags.end(), c.diags.begin(), c.diags.end());
   c.diags = std::move(diags);
   if (has_errors(c.diags)) c.program.reset();

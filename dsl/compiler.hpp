@@ -6,6 +6,7 @@
 // written. Errors do not stop the walk: each one is reported once, and the walk goes on.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -20,10 +21,16 @@ struct Compiled {
   Diagnostics diags;                       // errors and warnings, in source order
 };
 
-Compiled compile(const Loaded& loaded, Sources& sources);
+struct CompileOptions {
+  // Param cells replaced by a value, e.g. {"savings[CDS,2024]", 0.02} or {"gap_sd", 0.01}
+  // (what `cogsim goal` searches over). Spaces in the names do not matter.
+  std::map<std::string, double> param_overrides;
+};
+
+Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options = {});
 
 // Reads PATH (a .cog file or a folder with main.cog) and compiles it.
-Compiled compile_file(const std::string& path, Sources& sources);
+Compiled compile_file(const std::string& path, Sources& sources, const CompileOptions& options = {});
 // Compiles text held in memory (tests); includes resolve relative to the current directory.
 Compiled compile_text(const std::string& name, const std::string& text, Sources& sources);
 

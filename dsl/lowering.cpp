@@ -149,6 +149,19 @@ Val Lowering::lower_cell(int sym, int flat, int year) {
 
 Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
   int sym = int(&s - symbols_.data());
+  if (!param_overrides_.empty()) {
+    std::string key;
+    for (char ch : cell_name(s, flat, year))
+      if (ch != ' ') key += ch;
+    auto it = param_overrides_.find(key);
+    if (it != param_overrides_.end()) {
+      it->second.second = true;
+      Val v = constant(it->second.first);
+      if (s.has_declared) v.dim = s.declared;
+      else v.dim.wild = true;
+      return v;
+    }
+  }
   const ast::ParamDecl& d = *s.param;
   auto cell_value = [&](const ast::Cell& c, SourceLoc loc) -> Val {
     if (const auto* n = boost::get<ast::Number>(&c)) {
@@ -571,6 +584,14 @@ Compiled Lowering::run() {
     lower_events();
     lower_outputs();
     lower_asserts();
+    for (const auto& [name, v] : param_overrides_)
+      if (!v.second) {
+        std::vector<std::string> names;
+        for (const auto& s : symbols_)
+          if (s.kind == Kind::Param) names.push_back(s.name);
+        error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "' (write it as name or name[MEMBER,YEAR])" +
+                                              did_you_mean(name.substr(0, name.find('[')), names));
+      }
     eliminate_dead_code();
   }
   std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {

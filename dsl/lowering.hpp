@@ -183,6 +183,7 @@ class Lowering {
   std::vector<std::optional<Dim>> sym_dim_;
   std::map<int, std::set<int>> undefined_years_;
   std::set<int> cycle_reported_;
+  std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
 
   engine::Program program_;

@@ -10,6 +10,7 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/compare.hpp"
+#include "src/analysis_cli.hpp"
 #include "src/compare_report.hpp"
 #include "src/results.hpp"
 
@@ -315,6 +316,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
 
+  auto run_analysis = add_analysis_commands(app);
+
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
@@ -327,8 +330,11 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     else if (*check) out << check->help();
     else if (*cmp) out << cmp->help();
     else if (*replay) out << replay->help();
+    else if (app.got_subcommand("sensitivity")) out << app.get_subcommand("sensitivity")->help();
+    else if (app.got_subcommand("goal")) out << app.get_subcommand("goal")->help();
     else
       out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << replay->help() << "\n"
+          << app.get_subcommand("sensitivity")->help() << "\n" << app.get_subcommand("goal")->help() << "\n"
           << check->help();
     return kOk;
   } catch (const CLI::ParseError& e) {
@@ -348,6 +354,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (*check) return do_check(check_path, out, err);
   if (*cmp) return do_compare(ca, variant_path, out, err);
   if (*replay) return do_replay(pa, replay_path, out, err);
+  if (int rc = run_analysis(out, err); rc >= 0) return rc;
   return kUsage;
 }
 

@@ -1,0 +1,202 @@
+#include "engine/sensitivity.hpp"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <numeric>
+
+#include "engine/evaluator.hpp"
+#include "engine/random.hpp"
+
+namespace cogsim::engine {
+
+namespace {
+
+constexpr std::size_t kBlock = 1024;
+
+// Evaluates `target` (and optionally every draw) for paths [0, n) with per-group seeds.
+// Blocks are independent and write to their own rows: the result does not depend on threads.
+std::optional<Diagnostic> sample(const Program& p, Operand target, std::uint64_t n, std::uint64_t seed,
+                                 const std::vector<std::uint64_t>* group_seed, std::vector<double>& out,
+                                 std::vector<std::vector<double>>* draws) {
+  out.assign(n, 0);
+  std::vector<Operand> draw_slots;
+  for (const auto& in : p.code)
+    if (in.op == Op::Draw) draw_slots.push_back(in.dst);
+  if (draws) draws->assign(draw_slots.size(), std::vector<double>(n));
+  std::optional<Diagnostic> error;
+  std::mutex m;
+  const std::uint64_t blocks = (n + kBlock - 1) / kBlock;
+  tbb::parallel_for(std::uint64_t(0), blocks, [&](std::uint64_t b) {
+    Workspace ws;
+    ws.reserve(p, kBlock);
+    BlockSpec spec{seed, b * kBlock, std::size_t(std::min<std::uint64_t>(kBlock, n - b * kBlock)), DrawMode::Sample};
+    spec.group_seed = group_seed;
+    if (auto e = run_block(p, spec, ws)) {
+      std::lock_guard<std::mutex> lock(m);
+      error = e;
+      return;
+    }
+    for (std::size_t i = 0; i < spec.size; ++i) out[spec.first_path + i] = value_at(p, ws, target, i);
+    if (draws)
+      for (std::size_t d = 0; d < draw_slots.size(); ++d)
+        for (std::size_t i = 0; i < spec.size; ++i) (*draws)[d][spec.first_path + i] = ws.slot(draw_slots[d])[i];
+  });
+  return error;
+}
+
+std::vector<double> ranks(const std::vector<double>& x) {
+  std::vector<std::size_t> idx(x.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> r(x.size());
+  for (std::size_t i = 0; i < idx.size();) {  // ties get their average rank
+    std::size_t j = i;
+    while (j + 1 < idx.size() && x[idx[j + 1]] == x[idx[i]]) ++j;
+    for (std::size_t k = i; k <= j; ++k) r[idx[k]] = 0.5 * double(i + j);
+    i = j + 1;
+  }
+  return r;
+}
+
+double pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) ma += a[i], mb += b[i];
+  ma /= double(a.size()), mb /= double(b.size());
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+}
+
+struct SobolSums {
+  double first, total;
+};
+
+// Saltelli (2010) first order and Jansen (1999) total, on the paths listed in `idx`.
+SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double>& fb, const std::vector<double>& fab,
+                         const std::vector<std::uint64_t>& idx) {
+  double mean = 0, sq = 0, s1 = 0, st = 0;
+  for (std::uint64_t i : idx) {
+    mean += fa[i] + fb[i];
+    sq += fa[i] * fa[i] + fb[i] * fb[i];
+    s1 += fb[i] * (fab[i] - fa[i]);
+    st += (fa[i] - fab[i]) * (fa[i] - fab[i]);
+  }
+  const double n = double(idx.size());
+  mean /= 2 * n;
+  const double var = sq / (2 * n) - mean * mean;
+  if (var <= 0) return {0, 0};
+  return {s1 / n / var, st / (2 * n) / var};
+}
+
+}  // namespace
+
+SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& opt) {
+  SensitivityResults r;
+  const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
+  tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const std::size_t groups = p.draw_groups.size();
+  // Tornado: each group alone at P10 and P90.
+  {
+    Workspace ws;
+    ws.reserve(p, 1);
+    BlockSpec spec;
+    spec.mode = DrawMode::Fixed;
+    std::vector<double> u(groups, std::nan(""));
+    spec.group_u = &u;
+    if (auto e = run_block(p, spec, ws)) {
+      r.error = e;
+      return r;
+    }
+    r.central = value_at(p, ws, target, 0);
+    for (std::size_t g = 0; g < groups; ++g) {
+      TornadoBar bar{p.draw_groups[g]};
+      u[g] = 0.1;
+      run_block(p, spec, ws);
+      bar.low = value_at(p, ws, target, 0);
+      u[g] = 0.9;
+      run_block(p, spec, ws);
+      bar.high = value_at(p, ws, target, 0);
+      u[g] = std::nan("");
+      r.tornado.push_back(bar);
+    }
+    std::stable_sort(r.tornado.begin(), r.tornado.end(), [](const TornadoBar& a, const TornadoBar& b) {
+      return std::fabs(a.high - a.low) > std::fabs(b.high - b.low);
+    });
+  }
+  // Matrix A (seed), matrix B (another seed), and A with group g's draws taken from B.
+  const std::uint64_t n = opt.paths, seed_a = opt.seed, seed_b = mix64(opt.seed ^ 0x5EEDB5EEDull);
+  std::vector<double> fa, fb;
+  std::vector<std::vector<double>> draws;
+  if (auto e = sample(p, target, n, seed_a, nullptr, fa, &draws)) {
+    r.error = e;
+    return r;
+  }
+  sample(p, target, n, seed_b, nullptr, fb, nullptr);
+  double mean = 0, sq = 0;
+  for (std::uint64_t i = 0; i < n; ++i) mean += fa[i], sq += fa[i] * fa[i];
+  r.mean = mean / double(n);
+  r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
+  // Contributions to variance: squared rank correlations of each draw with the output, by group.
+  {
+    std::vector<double> out_rank = ranks(fa);
+    std::vector<double> sum_sq(groups, 0), strongest(groups, 0);
+    std::size_t d = 0;
+    for (const auto& in : p.code) {
+      if (in.op != Op::Draw) continue;
+      double rho = pearson(ranks(draws[d++]), out_rank);
+      sum_sq[in.group] += rho * rho;
+      if (std::fabs(rho) > std::fabs(strongest[in.group])) strongest[in.group] = rho;
+    }
+    double total = std::accumulate(sum_sq.begin(), sum_sq.end(), 0.0);
+    for (std::size_t g = 0; g < groups; ++g)
+      r.contributions.push_back({p.draw_groups[g], strongest[g], total > 0 ? sum_sq[g] / total : 0});
+    std::stable_sort(r.contributions.begin(), r.contributions.end(),
+                     [](const Contribution& a, const Contribution& b) { return a.share > b.share; });
+  }
+  // Sobol indices with bootstrap intervals (resampled paths from a fixed generator).
+  std::vector<std::uint64_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
+  for (std::size_t b = 0; b < resamples.size(); ++b) {
+    resamples[b].resize(n);
+    for (std::uint64_t i = 0; i < n; ++i)
+      resamples[b][i] = std::min<std::uint64_t>(n - 1, std::uint64_t(uniform_at(opt.seed, 0xB007 + b, i) * double(n)));
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::vector<std::uint64_t> seeds(groups, seed_a);
+    seeds[g] = seed_b;
+    std::vector<double> fab;
+    sample(p, target, n, seed_a, &seeds, fab, nullptr);
+    SobolIndex s{p.draw_groups[g]};
+    SobolSums est = sobol_estimate(fa, fb, fab, all);
+    s.first = est.first;
+    s.total = est.total;
+    std::vector<double> firsts, totals;
+    for (const auto& idx : resamples) {
+      SobolSums e = sobol_estimate(fa, fb, fab, idx);
+      firsts.push_back(e.first);
+      totals.push_back(e.total);
+    }
+    auto pct = [](std::vector<double> v, double q) {
+      if (v.empty()) return std::nan("");
+      std::sort(v.begin(), v.end());
+      return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
+    };
+    s.first_lo = pct(firsts, 0.025), s.first_hi = pct(firsts, 0.975);
+    s.total_lo = pct(totals, 0.025), s.total_hi = pct(totals, 0.975);
+    r.sobol.push_back(s);
+  }
+  std::stable_sort(r.sobol.begin(), r.sobol.end(),
+                   [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
+  return r;
+}
+
+}  // namespace cogsim::engine

@@ -1,0 +1,49 @@
+// Which uncertain input matters: a tornado (each input alone at its P10 and P90, the others at
+// their means), contributions to variance (squared rank correlations, as @RISK shows), and
+// Sobol first-order and total indices (Saltelli 2010 / Jansen 1999 estimators, bootstrap
+// intervals). An "input" is a draw group: every draw of one definition (e.g. all the years of
+// the inflation shock), so the answer reads in the model's own vocabulary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/ir.hpp"
+
+namespace cogsim::engine {
+
+struct SensitivityOptions {
+  std::uint64_t paths = 20000;  // per Sobol matrix, and for the rank correlations
+  std::uint64_t seed = 42;
+  int threads = 0;
+  int bootstrap = 200;
+};
+
+struct TornadoBar {
+  std::string input;
+  double low = 0, high = 0;  // the output with this input at its P10 and at its P90
+};
+
+struct Contribution {
+  std::string input;
+  double rank_correlation = 0;  // the group's strongest signed Spearman correlation with the output
+  double share = 0;             // share of the sum of squared rank correlations
+};
+
+struct SobolIndex {
+  std::string input;
+  double first = 0, first_lo = 0, first_hi = 0;
+  double total = 0, total_lo = 0, total_hi = 0;
+};
+
+struct SensitivityResults {
+  double central = 0, mean = 0, variance = 0;
+  std::vector<TornadoBar> tornado;         // widest first
+  std::vector<Contribution> contributions; // largest first
+  std::vector<SobolIndex> sobol;           // largest total first
+  std::optional<Diagnostic> error;
+};
+
+SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& options);
+
+}  // namespace cogsim::engine

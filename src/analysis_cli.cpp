@@ -1,0 +1,217 @@
+#include "src/analysis_cli.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "dsl/compiler.hpp"
+#include "engine/sensitivity.hpp"
+#include "src/cli.hpp"
+#include "src/goal.hpp"
+#include "src/results.hpp"
+
+namespace cogsim::app {
+
+namespace {
+
+struct SensitivityArgs {
+  std::string path, output, indicator;
+  int year = 0;
+  engine::SensitivityOptions opt;
+  std::string json;
+};
+
+struct GoalArgs {
+  GoalRequest req;
+  std::string json;
+};
+
+int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
+  if (!a.json.empty())
+    if (auto e = check_writable(a.json); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  dsl::Sources sources;
+  auto c = dsl::compile_file(a.path, sources);
+  err << sources.format_all(c.diags);
+  if (!c.program) return kInvalidModel;
+  const engine::Program& p = *c.program;
+  // The figure studied: an output's value in a year, or an indicator's met flag (so P(met)).
+  engine::Operand target = 0;
+  bool found = false;
+  std::string what;
+  if (!a.indicator.empty()) {
+    for (const auto& ind : p.indicators)
+      if (ind.id == a.indicator)
+        for (const auto& y : ind.years)
+          if (y.year == a.year) target = y.met, found = true, what = "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")";
+  } else {
+    for (const auto& o : p.outputs)
+      if (o.name == a.output)
+        for (const auto& [y, op] : o.years)
+          if (y == a.year) target = op, found = true, what = o.name + " in " + std::to_string(a.year);
+  }
+  if (!found) {
+    err << "cogsim: " << (a.indicator.empty() ? "no output '" + a.output + "'" : "no indicator '" + a.indicator + "'")
+        << " for " << a.year << " in " << a.path << "\n";
+    return kUsage;
+  }
+  engine::SensitivityOptions opt = a.opt;
+  if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  auto r = engine::sensitivity(p, target, opt);
+  if (r.error) {
+    err << sources.format(*r.error) << "cogsim: the model failed while running\n";
+    return kRuntime;
+  }
+  char buf[256];
+  out << "Sensitivity of " << what << " — " << p.model_name << "\n";
+  std::snprintf(buf, sizeof buf, "central %.6g, mean %.6g, sd %.6g (%llu paths per Sobol matrix)\n\n", r.central,
+                r.mean, std::sqrt(std::max(0.0, r.variance)), static_cast<unsigned long long>(opt.paths));
+  out << buf << "Tornado: each input alone at its P10 and P90, the others at their means\n";
+  double widest = r.tornado.empty() ? 1 : std::fabs(r.tornado.front().high - r.tornado.front().low);
+  for (const auto& t : r.tornado) {
+    int w = widest > 0 ? int(std::lround(30 * std::fabs(t.high - t.low) / widest)) : 0;
+    std::snprintf(buf, sizeof buf, "  %-32s %14.6g .. %-14.6g %s\n", t.input.c_str(), t.low, t.high,
+                  std::string(std::size_t(w), '#').c_str());
+    out << buf;
+  }
+  out << "\nContribution to variance (squared rank correlations)\n";
+  for (const auto& c2 : r.contributions) {
+    std::snprintf(buf, sizeof buf, "  %-32s %6.1f%%   rank corr %+.3f\n", c2.input.c_str(), 100 * c2.share,
+                  c2.rank_correlation);
+    out << buf;
+  }
+  out << "\nSobol indices (first order, total; 95% bootstrap intervals)\n";
+  for (const auto& s : r.sobol) {
+    std::snprintf(buf, sizeof buf, "  %-32s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n", s.input.c_str(),
+                  s.first, s.first_lo, s.first_hi, s.total, s.total_lo, s.total_hi);
+    out << buf;
+  }
+  if (!a.json.empty()) {
+    nlohmann::ordered_json j, tor = nlohmann::ordered_json::array(), con = nlohmann::ordered_json::array(),
+                              sob = nlohmann::ordered_json::array();
+    for (const auto& t : r.tornado) tor.push_back({{"input", t.input}, {"p10", t.low}, {"p90", t.high}});
+    for (const auto& x : r.contributions)
+      con.push_back({{"input", x.input}, {"share", x.share}, {"rank_correlation", x.rank_correlation}});
+    for (const auto& s : r.sobol)
+      sob.push_back({{"input", s.input},
+                     {"first", s.first},
+                     {"first_ci", {s.first_lo, s.first_hi}},
+                     {"total", s.total},
+                     {"total_ci", {s.total_lo, s.total_hi}}});
+    j["meta"] = {{"model", p.model_name}, {"of", what}, {"paths", opt.paths}, {"seed", opt.seed},
+                 {"bootstrap", opt.bootstrap}};
+    j["central"] = r.central;
+    j["mean"] = r.mean;
+    j["variance"] = r.variance;
+    j["tornado"] = tor;
+    j["contribution_to_variance"] = con;
+    j["sobol"] = sob;
+    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  return kOk;
+}
+
+int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
+  if (!a.json.empty())
+    if (auto e = check_writable(a.json); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  if (a.req.indicator.empty() == a.req.event.empty()) {
+    err << "cogsim: give either --indicator or --event\n";
+    return kUsage;
+  }
+  if (!(a.req.lo < a.req.hi)) {
+    err << "cogsim: --lo must be below --hi\n";
+    return kUsage;
+  }
+  if (a.req.run.threads <= 0) a.req.run.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  GoalResult g = goal_seek(a.req);
+  if (!g.error.empty()) {
+    err << g.diagnostics << "cogsim: " << g.error << "\n";
+    return g.diagnostics.empty() ? kRuntime : kInvalidModel;
+  }
+  char buf[512];
+  std::string of = a.req.indicator.empty() ? "P(" + a.req.event + ")" : "P(indicator " + a.req.indicator + " met)";
+  std::snprintf(buf, sizeof buf,
+                "%s = %.4g in %d for %s = %.6g ± %.2g (Monte Carlo standard error)\n"
+                "  (P = %.4g at %g, %.4g at %g; %d bisection steps on %llu common paths; P at the answer %.4g)\n",
+                of.c_str(), a.req.probability, a.req.year, a.req.param.c_str(), g.value, g.std_error, g.p_lo,
+                a.req.lo, g.p_hi, a.req.hi, g.iterations, static_cast<unsigned long long>(a.req.run.paths),
+                g.p_at_value);
+  out << buf;
+  if (!a.json.empty()) {
+    nlohmann::ordered_json j = {{"param", a.req.param},      {"of", of},
+                                {"year", a.req.year},        {"probability", a.req.probability},
+                                {"value", g.value},          {"std_error", g.std_error},
+                                {"p_at_value", g.p_at_value}, {"iterations", g.iterations},
+                                {"paths", a.req.run.paths},  {"seed", a.req.run.seed}};
+    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  return kOk;
+}
+
+}  // namespace
+
+std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App& app) {
+  auto sa = std::make_shared<SensitivityArgs>();
+  auto* sens = app.add_subcommand("sensitivity",
+                                  "Which uncertain input matters for an output or an indicator: tornado, "
+                                  "contribution to variance, Sobol indices.");
+  sens->add_option("PATH", sa->path, "Rules file (.cog) or scenario folder")->required();
+  sens->add_option("--output", sa->output, "An output name, e.g. resultat.CDS");
+  sens->add_option("--indicator", sa->indicator, "An indicator id: studies P(met)");
+  sens->add_option("--year", sa->year, "The year studied")->required();
+  sens->add_option("--paths,-n", sa->opt.paths, "Paths per Sobol matrix (default 20000)")
+      ->check(CLI::Range(std::uint64_t(100), std::uint64_t(1) << 30));
+  sens->add_option("--seed,-s", sa->opt.seed, "Seed (default 42)");
+  sens->add_option("--threads,-t", sa->opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  sens->add_option("--bootstrap", sa->opt.bootstrap, "Bootstrap resamples for the Sobol intervals (default 200)")
+      ->check(CLI::Range(0, 100000));
+  sens->add_option("--json", sa->json, "Write the results (JSON) here");
+
+  auto ga = std::make_shared<GoalArgs>();
+  ga->req.run.paths = 100000;
+  auto* goal = app.add_subcommand("goal",
+                                  "Find the value of a param that brings a probability to a level, e.g. the 2024 "
+                                  "savings rate of the centres de santé that gives P(indicator 8 met) = 80 %.");
+  goal->add_option("PATH", ga->req.model_path, "Rules file (.cog) or scenario folder")->required();
+  goal->add_option("--param", ga->req.param, "The param cell to vary: name or name[MEMBER, YEAR]")->required();
+  goal->add_option("--indicator", ga->req.indicator, "An indicator id (its P(met))");
+  goal->add_option("--event", ga->req.event, "Or an event name (its probability)");
+  goal->add_option("--year", ga->req.year, "The year of the indicator or event")->required();
+  goal->add_option("--probability,-p", ga->req.probability, "The probability to reach, e.g. 0.8")
+      ->required()
+      ->check(CLI::Range(0.0, 1.0));
+  goal->add_option("--lo", ga->req.lo, "Lower end of the search interval")->required();
+  goal->add_option("--hi", ga->req.hi, "Upper end of the search interval")->required();
+  goal->add_option("--paths,-n", ga->req.run.paths, "Paths per trial (default 100000)")
+      ->check(CLI::Range(std::uint64_t(100), std::uint64_t(1) << 40));
+  goal->add_option("--seed,-s", ga->req.run.seed, "Seed (default 42)");
+  goal->add_option("--threads,-t", ga->req.run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  goal->add_option("--json", ga->json, "Write the answer (JSON) here");
+
+  return [=](std::ostream& out, std::ostream& err) {
+    if (*sens) {
+      if (sa->output.empty() == sa->indicator.empty()) {
+        err << "cogsim: give either --output or --indicator\n";
+        return int(kUsage);
+      }
+      return run_sensitivity(*sa, out, err);
+    }
+    if (*goal) return run_goal(*ga, out, err);
+    return -1;
+  };
+}
+
+}  // namespace cogsim::app

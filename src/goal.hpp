@@ -1,0 +1,35 @@
+// Goal seek: the value of one param cell that brings a probability to a level, by bisection
+// on common random numbers (every trial value runs on the same paths, so P(θ) is a monotone
+// step function of θ for a monotone model and bisection converges on it).
+#pragma once
+
+#include <string>
+
+#include "engine/simulator.hpp"
+
+namespace cogsim::app {
+
+struct GoalRequest {
+  std::string model_path;
+  std::string param;      // a param cell: name or name[MEMBER, YEAR]
+  std::string indicator;  // an indicator id, or empty when `event` is used
+  std::string event;      // an event name
+  int year = 0;
+  double probability = 0.8;
+  double lo = 0, hi = 1;
+  engine::RunOptions run;
+};
+
+struct GoalResult {
+  double value = 0;       // the param value found
+  double std_error = 0;   // its Monte Carlo standard error (delta method: se(P) / |dP/dθ|)
+  double p_at_value = 0;  // P at the value found
+  double p_lo = 0, p_hi = 0;
+  int iterations = 0;
+  std::string error;      // non-empty when no answer (with the reason)
+  std::string diagnostics;  // compile errors, formatted
+};
+
+GoalResult goal_seek(const GoalRequest& request);
+
+}  // namespace cogsim::app

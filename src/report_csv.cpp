@@ -1,0 +1,269 @@
+#include "src/report_csv.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+
+namespace cogsim::app::report {
+
+namespace {
+
+const double kQuantiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+const char* const kQuantileNames[] = {"p5", "p10", "p25", "p50", "p75", "p90", "p95"};
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+template <class Years>
+int index_of_year(const Years& years, int year) {
+  for (std::size_t k = 0; k < years.size(); ++k)
+    if (years[k].first == year) return static_cast<int>(k);
+  return -1;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> output_statistics(const engine::SeriesStats& s) {
+  std::vector<std::pair<std::string, double>> v;
+  v.emplace_back("mean", s.moments.mean());
+  v.emplace_back("sd", s.moments.n > 1 ? s.moments.sd() : 0.0);
+  for (std::size_t i = 0; i < 7; ++i) v.emplace_back(kQuantileNames[i], s.sketch.quantile(kQuantiles[i]));
+  v.emplace_back("se", s.moments.n > 1 ? s.moments.std_error() : 0.0);
+  return v;
+}
+
+std::vector<std::pair<std::string, double>> indicator_statistics(const engine::IndicatorYear& y,
+                                                                 const engine::SeriesStats& target,
+                                                                 const engine::Proportion& met) {
+  std::vector<std::pair<std::string, double>> v;
+  v.emplace_back("target", target.moments.mean());
+  v.emplace_back("p_met", met.p());
+  v.emplace_back("se", met.std_error());
+  auto [lo, hi] = met.wilson();
+  v.emplace_back("wilson95_low", lo);
+  v.emplace_back("wilson95_high", hi);
+  if (y.kind == "reduce_deficit" || y.kind == "increase") v.emplace_back("rate", y.rate);
+  return v;
+}
+
+std::vector<std::pair<std::string, double>> event_statistics(const engine::Proportion& e) {
+  auto [lo, hi] = e.wilson();
+  return {{"p", e.p()}, {"se", e.std_error()}, {"wilson95_low", lo}, {"wilson95_high", hi}};
+}
+
+bool is_entity_output(const std::string& name) {
+  return starts_with(name, "resultat.") && name != "resultat.total";
+}
+
+bool is_fund_output(const std::string& name) {
+  return starts_with(name, "bnass.") || starts_with(name, "bnpps.") || starts_with(name, "bnga.");
+}
+
+int find_output(const engine::Program& p, const std::string& name) {
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    if (p.outputs[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+int find_event(const engine::Program& p, const std::string& name) {
+  for (std::size_t i = 0; i < p.events.size(); ++i)
+    if (p.events[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+int find_indicator_on(const engine::Program& p, const std::string& name) {
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    if (p.indicators[i].on == name) return static_cast<int>(i);
+  return -1;
+}
+
+int year_index(const engine::IndicatorOut& ind, int year) {
+  for (std::size_t k = 0; k < ind.years.size(); ++k)
+    if (ind.years[k].year == year) return static_cast<int>(k);
+  return -1;
+}
+int year_index(const engine::EventOut& e, int year) { return index_of_year(e.years, year); }
+int year_index(const engine::SeriesOut& o, int year) { return index_of_year(o.years, year); }
+
+int last_indicator_year(const engine::Program& p) {
+  int last = 0;
+  for (const auto& ind : p.indicators)
+    for (const auto& y : ind.years) last = std::max(last, y.year);
+  return last;
+}
+
+std::vector<std::size_t> indicators_by_risk(const engine::Program& p, const engine::RunResults& r, int year) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    if (year_index(p.indicators[i], year) >= 0) idx.push_back(i);
+  auto pm = [&](std::size_t i) { return r.indicator_met[i][year_index(p.indicators[i], year)].p(); };
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return pm(a) < pm(b); });
+  return idx;
+}
+
+std::string timestamp_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,
+                                                            const RunMeta& meta, const std::string& generated_at) {
+  std::vector<std::pair<std::string, std::string>> v;
+  v.emplace_back("Modèle", p.model_name);
+  v.emplace_back("Scénario", p.scenario_name.empty() ? "(modèle de référence)" : p.scenario_name);
+  v.emplace_back("Fichier de règles", meta.model_path);
+  v.emplace_back("Mode", meta.central ? "chemin central" : "Monte Carlo");
+  v.emplace_back("Trajectoires simulées", std::to_string(r.paths) +
+                                              (r.stopped_early ? " (arrêt anticipé : précision atteinte)" : ""));
+  v.emplace_back("Graine", std::to_string(meta.seed));
+  v.emplace_back("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
+  v.emplace_back("Fils d'exécution", std::to_string(meta.threads));
+  v.emplace_back("Taille de bloc", std::to_string(meta.block_size));
+  v.emplace_back("Durée du calcul", fixed(meta.wall_seconds, 2) + " s");
+  v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
+                                std::to_string(p.horizon));
+  v.emplace_back("Date", generated_at);
+  v.emplace_back("Version de cogsim", COGSIM_VERSION);
+  return v;
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_number(double v) {
+  if (std::isnan(v)) return "";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+namespace {
+
+struct Table {
+  std::ostringstream out;
+  explicit Table(std::initializer_list<const char*> header) {
+    bool first = true;
+    for (const char* h : header) {
+      out << (first ? "" : ",") << h;
+      first = false;
+    }
+    out << "\r\n";
+  }
+  void row(std::initializer_list<std::string> fields) {
+    bool first = true;
+    for (const auto& f : fields) {
+      out << (first ? "" : ",") << csv_field(f);
+      first = false;
+    }
+    out << "\r\n";
+  }
+};
+
+}  // namespace
+
+std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
+                                const std::string& generated_at) {
+  Table outs({"output", "year", "statistic", "value"});
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k)
+      for (const auto& [stat, v] : output_statistics(r.outputs[i][k]))
+        outs.row({p.outputs[i].name, std::to_string(p.outputs[i].years[k].first), stat, csv_number(v)});
+
+  Table inds({"indicator", "year", "statistic", "value"});
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    for (std::size_t k = 0; k < p.indicators[i].years.size(); ++k) {
+      const auto& y = p.indicators[i].years[k];
+      for (const auto& [stat, v] : indicator_statistics(y, r.indicator_target[i][k], r.indicator_met[i][k]))
+        inds.row({p.indicators[i].id, std::to_string(y.year), stat, csv_number(v)});
+    }
+
+  Table evs({"event", "year", "statistic", "value"});
+  for (std::size_t i = 0; i < p.events.size(); ++i)
+    for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
+      for (const auto& [stat, v] : event_statistics(r.events[i][k]))
+        evs.row({p.events[i].name, std::to_string(p.events[i].years[k].first), stat, csv_number(v)});
+
+  Table labels({"kind", "name", "label", "source", "unit", "on"});
+  for (const auto& o : p.outputs) labels.row({"output", o.name, o.label, o.source, o.unit, ""});
+  for (const auto& ind : p.indicators) labels.row({"indicator", ind.id, ind.label, ind.source, "", ind.on});
+  for (const auto& e : p.events) labels.row({"event", e.name, e.label, e.source, "", ""});
+
+  Table run({"parameter", "value"});
+  run.row({"model", p.model_name});
+  run.row({"scenario", p.scenario_name});
+  run.row({"file", meta.model_path});
+  run.row({"mode", meta.central ? "central" : "monte-carlo"});
+  run.row({"paths", std::to_string(r.paths)});
+  run.row({"seed", std::to_string(meta.seed)});
+  run.row({"sampling", meta.sampling});
+  run.row({"threads", std::to_string(meta.threads)});
+  run.row({"block_size", std::to_string(meta.block_size)});
+  run.row({"stopped_early", r.stopped_early ? "true" : "false"});
+  run.row({"wall_seconds", csv_number(meta.wall_seconds)});
+  run.row({"generated_at", generated_at});
+  run.row({"version", COGSIM_VERSION});
+
+  return {{"outputs.csv", outs.out.str()},
+          {"indicators.csv", inds.out.str()},
+          {"events.csv", evs.out.str()},
+          {"labels.csv", labels.out.str()},
+          {"run.csv", run.out.str()}};
+}
+
+std::string check_csv_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path d(dir);
+  if (fs::exists(d, ec)) {
+    if (!fs::is_directory(d, ec)) return "cannot write CSV tables into '" + dir + "': it is not a folder";
+    if (::access(d.c_str(), W_OK) != 0) return "cannot write CSV tables into '" + dir + "': " + std::strerror(errno);
+    return "";
+  }
+  fs::path parent = d.lexically_normal().parent_path();
+  if (d.lexically_normal().filename().empty()) parent = d.lexically_normal().parent_path().parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    return "cannot create the CSV folder '" + dir + "': folder '" + parent.string() + "' does not exist";
+  if (::access(parent.c_str(), W_OK) != 0)
+    return "cannot create the CSV folder '" + dir + "': " + std::strerror(errno);
+  return "";
+}
+
+std::string write_csv_dir(const std::string& dir, const engine::Program& p, const engine::RunResults& r,
+                          const RunMeta& meta, const std::string& generated_at) {
+  namespace fs = std::filesystem;
+  if (auto e = check_csv_dir(dir); !e.empty()) return e;
+  std::error_code ec;
+  fs::create_directory(dir, ec);
+  if (ec) return "cannot create the CSV folder '" + dir + "': " + ec.message();
+  for (const auto& f : csv_tables(p, r, meta, generated_at))
+    if (auto e = write_atomically((fs::path(dir) / f.name).string(), f.text); !e.empty()) return e;
+  return "";
+}
+
+}  // namespace cogsim::app::report

@@ -1,0 +1,78 @@
+// The tidy CSV tables of a run (`cogsim run … --csv DIR`), and what the three report writers
+// (HTML, XLSX, CSV) share: the statistics written for each output, and how the report picks the
+// entities, the budget funds and the headline events out of a Program.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/ir.hpp"
+#include "engine/simulator.hpp"
+#include "src/results.hpp"
+
+namespace cogsim::app::report {
+
+// ---- Shared by the report writers --------------------------------------------------------------
+
+// The statistics of one output in one year, in the order and with the formulas of results_json:
+// mean, sd, p5, p10, p25, p50, p75, p90, p95, se (sd and se are 0 below two paths).
+std::vector<std::pair<std::string, double>> output_statistics(const engine::SeriesStats& s);
+
+// The statistics of an indicator in one year: target (€), p_met, se, wilson95_low, wilson95_high,
+// and rate where the kind has one (reduce_deficit, increase).
+std::vector<std::pair<std::string, double>> indicator_statistics(const engine::IndicatorYear& y,
+                                                                 const engine::SeriesStats& target,
+                                                                 const engine::Proportion& met);
+// The statistics of an event in one year: p, se, wilson95_low, wilson95_high.
+std::vector<std::pair<std::string, double>> event_statistics(const engine::Proportion& e);
+
+// An entity's result: an output named resultat.X, other than resultat.total.
+bool is_entity_output(const std::string& name);
+// A budget fund: an output named bnass.*, bnpps.* or bnga.*.
+bool is_fund_output(const std::string& name);
+// Index of the output / event named `name`, or -1.
+int find_output(const engine::Program& p, const std::string& name);
+int find_event(const engine::Program& p, const std::string& name);
+// Index of the indicator measured on output `name` (IndicatorOut::on), or -1.
+int find_indicator_on(const engine::Program& p, const std::string& name);
+// Index of `year` in an indicator's / event's / output's years, or -1.
+int year_index(const engine::IndicatorOut& ind, int year);
+int year_index(const engine::EventOut& e, int year);
+int year_index(const engine::SeriesOut& o, int year);
+// The last year any indicator has (0 when there is none).
+int last_indicator_year(const engine::Program& p);
+// Indicators that have `year`, by increasing P(met) that year (ties by declaration order).
+std::vector<std::size_t> indicators_by_risk(const engine::Program& p, const engine::RunResults& r, int year);
+
+// "2024-11-24 23:18 UTC": when a report was written (all the files of one run share it).
+std::string timestamp_now();
+// The run's inputs, as (French label, value) pairs, for the summary and the parameter sheet.
+std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,
+                                                            const RunMeta& meta, const std::string& generated_at);
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+// One field, quoted as RFC 4180 asks when it holds a comma, a double quote, CR or LF.
+std::string csv_field(const std::string& s);
+// A number that reads back to the same double (%.17g); empty for NaN.
+std::string csv_number(double v);
+
+struct CsvFile {
+  std::string name;  // e.g. "outputs.csv"
+  std::string text;  // UTF-8, CRLF line ends, header first
+};
+// outputs.csv (output,year,statistic,value), indicators.csv (indicator,year,statistic,value),
+// events.csv (event,year,statistic,value), labels.csv (kind,name,label,source,unit,on) and
+// run.csv (parameter,value).
+std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
+                                const std::string& generated_at);
+
+// Checks early that DIR can receive the tables: an existing writable folder, or a folder that can
+// be created in an existing writable parent. Returns an error message, or "".
+std::string check_csv_dir(const std::string& dir);
+// Creates DIR if needed and writes each table atomically (a temporary file, then a rename).
+std::string write_csv_dir(const std::string& dir, const engine::Program& p, const engine::RunResults& r,
+                          const RunMeta& meta, const std::string& generated_at);
+
+}  // namespace cogsim::app::report

@@ -1,0 +1,143 @@
+// Sensitivity analysis against closed forms, and goal seek on an analytic model.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "dsl/compiler.hpp"
+#include "engine/sensitivity.hpp"
+#include "src/goal.hpp"
+
+namespace cogsim {
+namespace {
+
+engine::Program compile(const std::string& text) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("s.cog", text, sources);
+  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
+  return std::move(*c.program);
+}
+
+const engine::SobolIndex& sobol(const engine::SensitivityResults& r, const std::string& name) {
+  for (const auto& s : r.sobol)
+    if (s.input == name) return s;
+  throw std::runtime_error(name);
+}
+
+// Ishigami function (a = 7, b = 0.1), x_i ~ U(−π, π): the textbook test of Sobol estimators.
+TEST(Sensitivity, SobolIndicesOfTheIshigamiFunctionMatchTheClosedForms) {
+  auto p = compile(R"(
+model "ishigami" base 2019 years 2020..2020
+var x1[t in 2020..2020] = uniform(-3.141592653589793, 3.141592653589793)
+var x2[t in 2020..2020] = uniform(-3.141592653589793, 3.141592653589793)
+var x3[t in 2020..2020] = uniform(-3.141592653589793, 3.141592653589793)
+var y[t in 2020..2020] = sin(x1[t]) + 7 * sin(x2[t]) ^ 2 + 0.1 * x3[t] ^ 4 * sin(x1[t])
+output y
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 40000;
+  opt.bootstrap = 300;
+  auto r = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
+  ASSERT_FALSE(r.error);
+  const double pi4 = std::pow(M_PI, 4), pi8 = std::pow(M_PI, 8);
+  const double v1 = 0.5 * std::pow(1 + 0.1 * pi4 / 5, 2), v2 = 49.0 / 8, v13 = 0.01 * pi8 * (1.0 / 18 - 1.0 / 50);
+  const double v = v1 + v2 + v13;
+  struct Expect {
+    const char* name;
+    double first, total;
+  } expect[] = {{"x1", v1 / v, (v1 + v13) / v}, {"x2", v2 / v, v2 / v}, {"x3", 0.0, v13 / v}};
+  EXPECT_NEAR(r.variance, v, 0.05 * v);  // 40 000 paths: the sample variance is within a few %
+  for (const auto& e : expect) {
+    const auto& s = sobol(r, e.name);
+    // The closed form lies in the 95 % bootstrap interval, widened by a quarter of its width on
+    // each side (≈ 3 standard errors), so the test does not fail one run in twenty by design.
+    double w1 = s.first_hi - s.first_lo, wt = s.total_hi - s.total_lo;
+    EXPECT_GE(e.first, s.first_lo - w1 / 4) << e.name << " S1 " << s.first;
+    EXPECT_LE(e.first, s.first_hi + w1 / 4) << e.name << " S1 " << s.first;
+    EXPECT_GE(e.total, s.total_lo - wt / 4) << e.name << " ST " << s.total;
+    EXPECT_LE(e.total, s.total_hi + wt / 4) << e.name << " ST " << s.total;
+    EXPECT_LT(w1, 0.1) << e.name;
+  }
+}
+
+// A linear model: y = 3 a + b + 0 c, independent normals: S_i = ST_i = β_i² σ_i² / Σ.
+TEST(Sensitivity, LinearModelTornadoAndContributionsAreExact) {
+  auto p = compile(R"(
+model "linear" base 2019 years 2020..2020
+var a[t in 2020..2020] = normal(0, 1)
+var b[t in 2020..2020] = normal(0, 2)
+var c[t in 2020..2020] = normal(5, 1)
+var y[t in 2020..2020] = 3 * a[t] + b[t] + 0 * c[t]
+output y
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 20000;
+  auto r = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
+  ASSERT_FALSE(r.error);
+  // Tornado: a at its P10 / P90 moves y by 3 × ∓1.2816; c does not move it.
+  const double z90 = 1.2815515655446004;
+  ASSERT_EQ(r.tornado.front().input, "a");
+  EXPECT_NEAR(r.tornado.front().low, -3 * z90, 1e-9);
+  EXPECT_NEAR(r.tornado.front().high, 3 * z90, 1e-9);
+  EXPECT_EQ(r.tornado.back().input, "c");
+  EXPECT_EQ(r.tornado.back().low, r.tornado.back().high);
+  // Contributions: a 9/13, b 4/13 (the squared rank correlations of a Gaussian linear model
+  // keep those proportions up to the ρ→ρs map; within 0.03).
+  ASSERT_EQ(r.contributions.front().input, "a");
+  EXPECT_NEAR(r.contributions.front().share, 9.0 / 13, 0.03);
+  const auto &sa = sobol(r, "a"), &sb = sobol(r, "b"), &sc = sobol(r, "c");
+  EXPECT_NEAR(sa.total, 9.0 / 13, 0.03);
+  EXPECT_NEAR(sb.total, 4.0 / 13, 0.03);
+  EXPECT_NEAR(sc.total, 0.0, 1e-12);  // exactly: c never changes y
+  EXPECT_NEAR(sa.first, 9.0 / 13, 0.05);
+}
+
+// Goal seek where the answer is analytic: x ~ N(μ, 1), P(x ≥ 0) = Φ(μ) = 0.8 ⇔ μ = 0.8416.
+TEST(Goal, RecoversTheAnalyticAnswer) {
+  std::string path = testing::TempDir() + "/goal.cog";
+  std::ofstream(path) << R"(model "goal" base 2019 years 2020..2020
+param mu "Moyenne" = 0
+var x[t in 2020..2020] = normal(mu, 1)
+indicator 1 "x positif" on x { 2020: at_least(0) }
+)";
+  app::GoalRequest q;
+  q.model_path = path;
+  q.param = "mu";
+  q.indicator = "1";
+  q.year = 2020;
+  q.probability = 0.8;
+  q.lo = -2;
+  q.hi = 3;
+  q.run.paths = 200000;
+  q.run.threads = 2;
+  auto g = app::goal_seek(q);
+  ASSERT_TRUE(g.error.empty()) << g.error << g.diagnostics;
+  const double answer = 0.8416212335729143;
+  EXPECT_GT(g.std_error, 0);
+  EXPECT_NEAR(g.value, answer, 5 * g.std_error) << "se " << g.std_error;
+  EXPECT_LT(g.std_error, 0.01);
+  EXPECT_NEAR(g.p_at_value, 0.8, 0.001);
+}
+
+TEST(Goal, SaysWhenTheTargetIsNotBracketed) {
+  std::string path = testing::TempDir() + "/goal2.cog";
+  std::ofstream(path) << R"(model "goal" base 2019 years 2020..2020
+param mu = 0
+var x[t in 2020..2020] = normal(mu, 1)
+indicator 1 on x { 2020: at_least(0) }
+)";
+  app::GoalRequest q;
+  q.model_path = path;
+  q.param = "mu";
+  q.indicator = "1";
+  q.year = 2020;
+  q.probability = 0.99;
+  q.lo = -1;
+  q.hi = 1;
+  q.run.paths = 10000;
+  auto g = app::goal_seek(q);
+  EXPECT_NE(g.error.find("does not cross 0.99 between -1"), std::string::npos) << g.error;
+}
+
+}  // namespace
+}  // namespace cogsim
