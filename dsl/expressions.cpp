@@ -22,7 +22,7 @@ Val failed() {
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = {
       "min", "max", "abs", "exp", "log", "sqrt", "sin", "cos", "pow", "met", "all_met", "target",
-      "normal", "lognormal", "uniform", "triangular", "pert", "discrete", "truncnormal"};
+      "normal", "lognormal", "uniform", "triangular", "pert", "discrete", "truncnormal", "truncated"};
   return names;
 }
 
@@ -424,6 +424,15 @@ Val Lowering::call(const ast::Call& c, Env& env) {
   const std::string& fn = c.fn.name;
   if (fn == "met" || fn == "all_met" || fn == "target") return indicator_value(fn, c, env);
   if (auto dist = engine::dist_from_name(fn)) return draw(c, *dist, env);
+  if (fn == "truncated") {
+    const ast::Call* inner = c.args.size() == 3 ? lone<ast::Call>(c.args[0]) : nullptr;
+    auto d = inner ? engine::dist_from_name(inner->fn.name) : std::nullopt;
+    if (!d) {
+      error(c.loc, "write truncated(DISTRIBUTION(...), lo, hi), e.g. truncated(lognormal(0, 0.5), 0.5, 3)");
+      return failed();
+    }
+    return draw(*inner, *d, env, &c);
+  }
   auto args = [&](std::size_t lo, std::size_t hi) -> std::optional<std::vector<Val>> {
     if (c.args.size() < lo || c.args.size() > hi) {
       error(c.loc, fn + "() takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " or more") +
@@ -468,7 +477,7 @@ Val Lowering::call(const ast::Call& c, Env& env) {
   return failed();
 }
 
-Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
+Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::Call* truncation) {
   const std::string name(engine::dist_name(dist));
   if (env.in_param) {
     error(c.loc, "a param cannot be random: declare it as a var to draw from " + name + "()");
@@ -513,6 +522,19 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
     }
   }
   if (!ok) return failed();
+  const std::size_t n_law = args.size();
+  if (truncation) {
+    for (std::size_t i = 1; i < 3; ++i) {
+      Val b = expr(truncation->args[i], env);
+      if (b.dim.error) return failed();
+      if (!b.dim.wild && !result.wild && !(b.dim == result) && !(result.money == 0 && b.dim.money == 0)) {
+        error(truncation->args[i].loc, "unit mismatch: the bounds of truncated() are in the unit of the draw (" +
+                                           describe(result) + "), not " + describe(b.dim));
+        return failed();
+      }
+      args.push_back(b);
+    }
+  }
   bool all_const = true;
   std::vector<double> k;
   for (const auto& a : args) {
@@ -520,7 +542,8 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
     else k.push_back(const_value(a));
   }
   if (all_const) {
-    std::string msg = engine::dist_check(dist, k.data(), k.size());
+    std::string msg = engine::dist_check(dist, k.data(), n_law);
+    if (msg.empty() && truncation) msg = engine::truncated_check(dist, k.data(), n_law, k[n_law], k[n_law + 1]);
     if (!msg.empty()) {
       error(c.loc, msg);
       return failed();
@@ -542,7 +565,8 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env) {
     in.a = *u;
   }
   in.params_begin = std::uint32_t(program_.draw_params.size());
-  in.params_count = std::uint32_t(n);
+  in.params_count = std::uint32_t(args.size());
+  in.truncated = truncation != nullptr;
   for (const auto& a : args) program_.draw_params.push_back(a.op);
   auto g = std::find(program_.draw_groups.begin(), program_.draw_groups.end(), env.stream_name);
   in.group = std::uint32_t(g - program_.draw_groups.begin());

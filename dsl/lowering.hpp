@@ -113,7 +113,7 @@ class Lowering {
   Val reference(const ast::Ref& r, Env& env);
   Val call(const ast::Call& c, Env& env);
   Val aggregate(const ast::Agg& a, Env& env);
-  Val draw(const ast::Call& c, engine::Dist dist, Env& env);
+  Val draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::Call* truncation = nullptr);
   std::optional<int> year_of(const ast::Expr& e, const Env& env);
   std::optional<int> member_of(const ast::Expr& e, Env& env, int set);
   int resolve_symbol(const ast::Ident& name, std::vector<const ast::Expr*>& extra,

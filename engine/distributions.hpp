@@ -39,6 +39,13 @@ std::string dist_check(Dist d, const double* params, std::size_t nparams);
 std::string_view dist_name(Dist d);
 std::optional<Dist> dist_from_name(std::string_view name);
 
+// The CDF, and the law truncated to [lo, hi] (any law: quantile of a uniform on [F(lo⁻), F(hi)]).
+// Its mean has no closed form for every law: it is integrated numerically (Gauss–Legendre).
+double dist_cdf(Dist d, const double* params, std::size_t nparams, double x);
+double truncated_quantile(Dist d, const double* params, std::size_t nparams, double lo, double hi, double u);
+double truncated_mean(Dist d, const double* params, std::size_t nparams, double lo, double hi);
+std::string truncated_check(Dist d, const double* params, std::size_t nparams, double lo, double hi);
+
 // Regularized incomplete beta I_x(a, b) (a, b > 0) and its inverse in x; about 1e-13 accurate.
 double beta_inc(double a, double b, double x);
 double beta_inc_inv(double a, double b, double p);

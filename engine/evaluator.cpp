@@ -97,16 +97,30 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
                                const Instr& in) {
   const std::size_t n = spec.size;
   double* d = ws.slot(in.dst);
-  double params[16];
-  const std::size_t np = std::min<std::size_t>(in.params_count, 16);
+  double params[18];
+  const std::size_t np_all = std::min<std::size_t>(in.params_count, 18);
+  const std::size_t np = in.truncated ? np_all - 2 : np_all;  // the law's own parameters
   bool all_const = true;
-  for (std::size_t k = 0; k < np; ++k) {
+  for (std::size_t k = 0; k < np_all; ++k) {
     Operand o = p.draw_params[in.params_begin + k];
     if (!is_const(o)) all_const = false;
     else params[k] = p.constants[const_index(o)];
   }
+  const double* bounds = params + np;  // lo, hi when truncated
+  auto check = [&]() {
+    std::string msg = dist_check(in.dist, params, np);
+    if (msg.empty() && in.truncated) msg = truncated_check(in.dist, params, np, bounds[0], bounds[1]);
+    return msg;
+  };
+  auto quantile = [&](double u) {
+    return in.truncated ? truncated_quantile(in.dist, params, np, bounds[0], bounds[1], u)
+                        : dist_quantile(in.dist, params, np, u);
+  };
+  auto mean = [&]() {
+    return in.truncated ? truncated_mean(in.dist, params, np, bounds[0], bounds[1]) : dist_mean(in.dist, params, np);
+  };
   auto load = [&](std::size_t i) {
-    for (std::size_t k = 0; k < np; ++k) {
+    for (std::size_t k = 0; k < np_all; ++k) {
       Operand o = p.draw_params[in.params_begin + k];
       if (!is_const(o)) params[k] = ws.slot(o)[i];
     }
@@ -121,7 +135,7 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     double u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
     for (std::size_t i = 0; i < n; ++i) {
       load(i);
-      d[i] = std::isnan(u) ? dist_mean(in.dist, params, np) : dist_quantile(in.dist, params, np, u);
+      d[i] = std::isnan(u) ? mean() : quantile(u);
     }
     return std::nullopt;
   }
@@ -129,10 +143,10 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     for (std::size_t i = 0; i < n; ++i) {
       load(i);
       if (!all_const) {
-        std::string msg = dist_check(in.dist, params, np);
+        std::string msg = check();
         if (!msg.empty()) return bad(msg);
       }
-      d[i] = dist_mean(in.dist, params, np);
+      d[i] = mean();
     }
     return std::nullopt;
   }
@@ -146,13 +160,13 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
   } else {
     uniforms(spec, in.stream, d);
   }
-  if (all_const && in.dist == Dist::Normal) {
+  if (all_const && !in.truncated && in.dist == Dist::Normal) {
     inverse_normal_cdf(d, d, n);
     const double mean = params[0], sd = params[1];
     for (std::size_t i = 0; i < n; ++i) d[i] = mean + sd * d[i];
     return std::nullopt;
   }
-  if (all_const && in.dist == Dist::Uniform) {
+  if (all_const && !in.truncated && in.dist == Dist::Uniform) {
     const double lo = params[0], w = params[1] - params[0];
     for (std::size_t i = 0; i < n; ++i) d[i] = lo + w * d[i];
     return std::nullopt;
@@ -160,10 +174,10 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
   for (std::size_t i = 0; i < n; ++i) {
     load(i);
     if (!all_const) {
-      std::string msg = dist_check(in.dist, params, np);
+      std::string msg = check();
       if (!msg.empty()) return bad(msg);
     }
-    d[i] = dist_quantile(in.dist, params, np, d[i]);
+    d[i] = quantile(d[i]);
   }
   return std::nullopt;
 }

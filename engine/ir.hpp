@@ -36,6 +36,7 @@ struct Instr {
   std::uint32_t streams_begin = 0;                   // CorrUniform: Program::streams[begin..+count)
   bool external_u = false;                           // Draw: the uniform comes from operand a
   std::uint32_t group = 0;                           // Draw: index in Program::draw_groups
+  bool truncated = false;                            // Draw: the last two params are lo, hi
 };
 
 // A correlation between the draws of two definitions, as asked and as used after repair.

@@ -12,6 +12,9 @@
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
 #include "src/compare_report.hpp"
+#include "src/report_csv.hpp"
+#include "src/report_html.hpp"
+#include "src/report_xlsx.hpp"
 #include "src/results.hpp"
 
 namespace cogsim::app {
@@ -28,6 +31,7 @@ struct RunArgs {
   double target_se = 0;
   std::string sampling = "mc";
   std::string json;
+  std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
   bool quiet = false;
 };
 
@@ -115,6 +119,21 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
       return kCannotWrite;
     }
   }
+  if (a.central && (!a.report.empty() || !a.xlsx.empty() || !a.csv.empty())) {
+    err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
+    return kUsage;
+  }
+  for (const std::string* f : {&a.report, &a.xlsx})
+    if (!f->empty())
+      if (auto e = check_writable(*f); !e.empty()) {
+        err << "cogsim: " << e << "\n";
+        return kCannotWrite;
+      }
+  if (!a.csv.empty())
+    if (auto e = report::check_csv_dir(a.csv); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
   auto t0 = std::chrono::steady_clock::now();
   auto program = load_model(a.path, err);
   if (!program) return kInvalidModel;
@@ -148,6 +167,15 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
       err << "cogsim: " << e << "\n";
       return kCannotWrite;
     }
+  }
+  const std::string stamp = report::timestamp_now();
+  std::string report_error;
+  if (!a.report.empty()) report_error = report::write_report_html(a.report, *program, r, meta, stamp);
+  if (report_error.empty() && !a.xlsx.empty()) report_error = report::write_xlsx(a.xlsx, *program, r, meta, stamp);
+  if (report_error.empty() && !a.csv.empty()) report_error = report::write_csv_dir(a.csv, *program, r, meta, stamp);
+  if (!report_error.empty()) {
+    err << "cogsim: " << report_error << "\n";
+    return kCannotWrite;
   }
   if (!a.quiet) out << summary_text(*program, r, meta);
   return kOk;
@@ -289,6 +317,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                   "mc (plain Monte Carlo, default) or lhs (Latin Hypercube: each random cell stratified)")
       ->check(CLI::IsMember({"mc", "lhs"}));
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
+  run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
+  run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
+  run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
 
   RunArgs ca;

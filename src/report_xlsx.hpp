@@ -1,0 +1,22 @@
+// The workbook of a run (`cogsim run … --xlsx FILE.xlsx`), written with libxlsxwriter: sheets
+// Synthèse, Indicateurs, Entités, Fonds and Paramètres du calcul. Every figure is a number cell
+// with a € or % number format, never text. See docs/reports.md.
+#pragma once
+
+#include <string>
+
+#include "engine/ir.hpp"
+#include "engine/simulator.hpp"
+#include "src/results.hpp"
+
+namespace cogsim::app::report {
+
+// The names of the sheets, in order.
+extern const char* const kXlsxSheets[5];
+
+// Writes the workbook to a temporary file beside `path`, then renames it; returns an error
+// message or "".
+std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
+                       const RunMeta& meta, const std::string& generated_at);
+
+}  // namespace cogsim::app::report
