@@ -173,6 +173,14 @@ std::string summary_text(const engine::Program& p, const engine::RunResults& r, 
       if (!ind.years.empty()) out << "  " << euros(r.indicator_target[i].back().moments.mean());
       out << "\n";
     }
+    if (!meta.central) {
+      double worst = 0;
+      for (const auto& per_year : r.indicator_met)
+        for (const auto& pr : per_year) worst = std::max(worst, pr.std_error());
+      char se[160];
+      std::snprintf(se, sizeof se, "  (Monte Carlo standard error of each P(met): at most %.2f points)\n", 100 * worst);
+      out << se;
+    }
     out << "\n";
   }
   for (std::size_t i = 0; i < p.events.size(); ++i) {
