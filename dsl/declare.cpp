@@ -250,14 +250,19 @@ static void set_unit(Lowering& l, Symbol& s, const boost::optional<ast::Ident>& 
                          did_you_mean(unit->name, names));
 }
 
-void Lowering::declare_param(const ast::ParamDecl& d, int layer) {
+static Symbol new_symbol(const ast::Ident& name, Kind kind, const ast::Attrs& attrs, int layer) {
   Symbol s;
-  s.name = d.name.name;
-  s.kind = Kind::Param;
-  s.loc = d.name.loc;
+  s.name = name.name;
+  s.kind = kind;
+  s.loc = name.loc;
   s.layer = layer;
-  s.label = d.attrs.label.value_or("");
-  s.source = d.attrs.source.value_or("");
+  s.label = attrs.label.value_or("");
+  s.source = attrs.source.value_or("");
+  return s;
+}
+
+void Lowering::declare_param(const ast::ParamDecl& d, int layer) {
+  Symbol s = new_symbol(d.name, Kind::Param, d.attrs, layer);
   s.param = &d;
   if (!make_axes(d.axes, s)) return;
   set_unit(*this, s, d.unit);
@@ -344,13 +349,7 @@ void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
 }
 
 void Lowering::declare_var(const ast::VarDecl& d, int layer) {
-  Symbol s;
-  s.name = d.name.name;
-  s.kind = Kind::Var;
-  s.loc = d.name.loc;
-  s.layer = layer;
-  s.label = d.attrs.label.value_or("");
-  s.source = d.attrs.source.value_or("");
+  Symbol s = new_symbol(d.name, Kind::Var, d.attrs, layer);
   s.var = &d;
   if (!make_axes(d.axes, s)) return;
   set_unit(*this, s, d.unit);
@@ -400,13 +399,7 @@ void Lowering::declare_var(const ast::VarDecl& d, int layer) {
 }
 
 void Lowering::declare_event(const ast::EventDecl& d, int layer) {
-  Symbol s;
-  s.name = d.name.name;
-  s.kind = Kind::Event;
-  s.loc = d.name.loc;
-  s.layer = layer;
-  s.label = d.attrs.label.value_or("");
-  s.source = d.attrs.source.value_or("");
+  Symbol s = new_symbol(d.name, Kind::Event, d.attrs, layer);
   s.event = &d;
   if (!make_axes(d.axes, s)) return;
   add_symbol(std::move(s), false, d.name.loc);

@@ -79,6 +79,8 @@ class Lowering {
   void declare_var(const ast::VarDecl& d, int layer);
   void declare_event(const ast::EventDecl& d, int layer);
   void declare_fund(const ast::FundDecl& d, int layer);
+  void add_money_series(const std::string& name, Kind kind, const std::string& label, const std::string& source,
+                        SourceLoc loc, int layer, int line, int fund, int y0, int y1);
   void declare_indicator(const ast::IndicatorDecl& d, int layer);
   void declare_fix(const ast::FixDecl& d);
   void declare_transfer(const ast::TransferDecl& d);
