@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -93,7 +95,22 @@ engine::RunOptions run_options(const RunArgs& a) {
   return opt;
 }
 
-int do_check(const std::string& path, std::ostream& out, std::ostream& err) {
+// A file that a folder's main.cog includes (entities.cog, drivers.cog...) is checked as part of
+// that model: alone it has no model header to check against.
+std::string model_of(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path), main = p.parent_path() / "main.cog";
+  if (fs::is_directory(p, ec) || p.filename() == "main.cog" || !fs::exists(main, ec)) return path;
+  std::ifstream in(main);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("include \"" + p.filename().string() + "\"") == std::string::npos) return path;
+  return main.string();
+}
+
+int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
+  const std::string path = model_of(file);
+  if (path != file) out << file << " is included by " << path << ": checking that model\n";
   auto program = load_model(path, err);
   if (!program) return kInvalidModel;
   dsl::Sources sources;
