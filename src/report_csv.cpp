@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,19 +28,13 @@ int index_of_year(const Years& years, int year) {
   return -1;
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, double>> output_statistics(const engine::SeriesStats& s) {
   std::vector<std::pair<std::string, double>> v;
   v.emplace_back("mean", s.moments.mean());
   v.emplace_back("sd", s.moments.n > 1 ? s.moments.sd() : 0.0);
-  for (std::size_t i = 0; i < 7; ++i) v.emplace_back(kQuantileNames[i], s.sketch.quantile(kQuantiles[i]));
+  for (std::size_t i = 0; i < 7; ++i) v.emplace_back(kQuantileNames[i], s.quantile(kQuantiles[i]));
   v.emplace_back("se", s.moments.n > 1 ? s.moments.std_error() : 0.0);
   return v;
 }
@@ -63,9 +58,7 @@ std::vector<std::pair<std::string, double>> event_statistics(const engine::Propo
   return {{"p", e.p()}, {"se", e.std_error()}, {"wilson95_low", lo}, {"wilson95_high", hi}};
 }
 
-bool is_entity_output(const std::string& name) {
-  return starts_with(name, "resultat.") && name != "resultat.total";
-}
+bool is_entity_output(const std::string& name) { return starts_with(name, "resultat.") && name != "resultat.total"; }
 
 bool is_fund_output(const std::string& name) {
   return starts_with(name, "bnass.") || starts_with(name, "bnpps.") || starts_with(name, "bnga.");
@@ -122,27 +115,6 @@ std::string timestamp_now() {
   return buf;
 }
 
-std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,
-                                                            const RunMeta& meta, const std::string& generated_at) {
-  std::vector<std::pair<std::string, std::string>> v;
-  v.emplace_back("Modèle", p.model_name);
-  v.emplace_back("Scénario", p.scenario_name.empty() ? "(modèle de référence)" : p.scenario_name);
-  v.emplace_back("Fichier de règles", meta.model_path);
-  v.emplace_back("Mode", meta.central ? "chemin central" : "Monte Carlo");
-  v.emplace_back("Trajectoires simulées", std::to_string(r.paths) +
-                                              (r.stopped_early ? " (arrêt anticipé : précision atteinte)" : ""));
-  v.emplace_back("Graine", std::to_string(meta.seed));
-  v.emplace_back("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
-  v.emplace_back("Fils d'exécution", std::to_string(meta.threads));
-  v.emplace_back("Taille de bloc", std::to_string(meta.block_size));
-  v.emplace_back("Durée du calcul", fixed(meta.wall_seconds, 2) + " s");
-  v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
-                                std::to_string(p.horizon));
-  v.emplace_back("Date", generated_at);
-  v.emplace_back("Version de cogsim", COGSIM_VERSION);
-  return v;
-}
-
 // ---- CSV ---------------------------------------------------------------------------------------
 
 std::string csv_field(const std::string& s) {
@@ -157,9 +129,10 @@ std::string csv_field(const std::string& s) {
 
 std::string csv_number(double v) {
   if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  // The shortest text that reads back to the same double (as the JSON file writes it).
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
 }
 
 namespace {
@@ -249,8 +222,7 @@ std::string check_csv_dir(const std::string& dir) {
   if (parent.empty()) parent = ".";
   if (!fs::is_directory(parent, ec))
     return "cannot create the CSV folder '" + dir + "': folder '" + parent.string() + "' does not exist";
-  if (::access(parent.c_str(), W_OK) != 0)
-    return "cannot create the CSV folder '" + dir + "': " + std::strerror(errno);
+  if (::access(parent.c_str(), W_OK) != 0) return "cannot create the CSV folder '" + dir + "': " + std::strerror(errno);
   return "";
 }
 

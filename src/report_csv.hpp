@@ -47,15 +47,12 @@ std::vector<std::size_t> indicators_by_risk(const engine::Program& p, const engi
 
 // "2024-11-24 23:18 UTC": when a report was written (all the files of one run share it).
 std::string timestamp_now();
-// The run's inputs, as (French label, value) pairs, for the summary and the parameter sheet.
-std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,
-                                                            const RunMeta& meta, const std::string& generated_at);
 
 // ---- CSV ---------------------------------------------------------------------------------------
 
 // One field, quoted as RFC 4180 asks when it holds a comma, a double quote, CR or LF.
 std::string csv_field(const std::string& s);
-// A number that reads back to the same double (%.17g); empty for NaN.
+// The shortest text that reads back to the same double (std::to_chars); empty for NaN.
 std::string csv_number(double v);
 
 struct CsvFile {

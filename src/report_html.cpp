@@ -16,9 +16,9 @@ namespace cogsim::app::report {
 
 namespace {
 
-const char* const kMinus = "\u2212";   // −
-const char* const kThin = "\u202f";    // narrow no-break space (thousands)
-const char* const kNbsp = "\u00a0";    // no-break space (before € and %)
+const char* const kMinus = "\u2212";  // −
+const char* const kThin = "\u202f";   // narrow no-break space (thousands)
+const char* const kNbsp = "\u00a0";   // no-break space (before € and %)
 
 }  // namespace
 
@@ -58,12 +58,23 @@ std::string html_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   return out;
 }
@@ -76,8 +87,10 @@ std::uint64_t sketch_count_at_most(const engine::QuantileSketch& s, double x) {
   std::uint64_t lo = 0, hi = n;  // ranks <= lo are <= x; ranks > hi are > x
   while (lo < hi) {
     std::uint64_t mid = lo + (hi - lo + 1) / 2;
-    if (at(mid) <= x) lo = mid;
-    else hi = mid - 1;
+    if (at(mid) <= x)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }
@@ -99,7 +112,16 @@ std::string fr_interval(const engine::Proportion& pr) {
   auto [lo, hi] = pr.wilson();
   if (std::isnan(lo)) return "n.d.";
   int d = (hi - lo) < 0.001 ? 2 : 1;
-  auto end = [&](double v) { return v == 0 ? std::string("0") : v == 1 ? std::string("100") : fr_number(100 * v, d); };
+  auto end = [&](double v) {
+    if (v == 0) return std::string("0");
+    if (v == 1) return std::string("100");
+    // Enough decimals that an end strictly inside (0, 1) never reads as 0 or 100.
+    int k = d;
+    while (k < 6 && (std::round(100 * v * std::pow(10.0, k)) == 0 ||
+                     std::round(100 * v * std::pow(10.0, k)) == 100 * std::pow(10.0, k)))
+      ++k;
+    return fr_number(100 * v, k);
+  };
   return end(lo) + "–" + end(hi) + kNbsp + "%";
 }
 
@@ -118,15 +140,24 @@ std::string entity_name(const engine::Program& p, const engine::IndicatorOut& in
 }
 
 // "≥ −841 655 €" for a target of the given kind.
-std::string target_text(const engine::IndicatorYear& y, double target) {
-  if (y.kind == "equilibre") return "≥" + std::string(kNbsp) + fr_euros(0) + " (équilibre)";
-  if (y.kind == "excedent") return ">" + std::string(kNbsp) + fr_euros(0) + " (excédent)";
+std::string target_value(const engine::IndicatorYear& y, double target) {
+  if (y.kind == "equilibre") return "≥" + std::string(kNbsp) + fr_euros(0);
+  if (y.kind == "excedent") return ">" + std::string(kNbsp) + fr_euros(0);
   if (y.kind == "at_most") return "≤" + std::string(kNbsp) + fr_euros(target);
-  std::string s = "≥" + std::string(kNbsp) + fr_euros(target);
-  if (y.kind == "reduce_deficit") s += " (déficit " + std::string(kMinus) + fr_percent(y.rate, 0) + ")";
-  if (y.kind == "increase") s += " (+" + fr_percent(y.rate, 0) + ")";
-  if (y.kind == "between") s += " (borne basse)";
-  return s;
+  return "≥" + std::string(kNbsp) + fr_euros(target);
+}
+// "déficit réduit de 70 %", "équilibre"…: the kind of target in words.
+std::string target_kind(const engine::IndicatorYear& y) {
+  if (y.kind == "reduce_deficit") return "déficit réduit de " + fr_percent(y.rate, 0);
+  if (y.kind == "increase") return "hausse de " + fr_percent(y.rate, 0);
+  if (y.kind == "equilibre") return "équilibre";
+  if (y.kind == "excedent") return "excédent";
+  if (y.kind == "between") return "borne basse d'un intervalle";
+  return "";
+}
+std::string target_text(const engine::IndicatorYear& y, double target) {
+  std::string k = target_kind(y);
+  return target_value(y, target) + (k.empty() ? "" : " (" + k + ")");
 }
 bool met_above(const engine::IndicatorYear& y) { return y.kind != "at_most"; }
 
@@ -143,8 +174,10 @@ struct MoneyAxis {
   const char* unit = "€";
   int decimals = 0;
   MoneyAxis(double max_abs, double step) {
-    if (max_abs >= 1e6) div = 1e6, unit = "M€";
-    else if (max_abs >= 1e4) div = 1e3, unit = "k€";
+    if (max_abs >= 1e6)
+      div = 1e6, unit = "M€";
+    else if (max_abs >= 1e4)
+      div = 1e3, unit = "k€";
     double s = step / div;
     for (decimals = 0; decimals < 3; ++decimals) {
       double m = s * std::pow(10.0, decimals);
@@ -154,12 +187,34 @@ struct MoneyAxis {
   std::string operator()(double v) const { return fr_number(v / div, decimals) + kNbsp + unit; }
 };
 
-// "−9,28 M€" / "−841,7 k€" / "512 €": a compact amount for captions.
-std::string fr_short_euros(double v) {
-  double a = std::fabs(v);
+// "−9,28 M€" / "−841,7 k€" / "512 €": a compact amount for captions, in the unit that suits
+// `scale` (by default the value itself), so that amounts side by side share a unit.
+std::string fr_short_euros(double v, double scale = NAN) {
+  double a = std::fabs(std::isnan(scale) ? v : scale);
   if (a >= 1e6) return fr_number(v / 1e6, 2) + kNbsp + "M€";
   if (a >= 1e4) return fr_number(v / 1e3, 1) + kNbsp + "k€";
   return fr_euros(v);
+}
+
+// The run's inputs, as (label, value) pairs.
+std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,
+                                                            const RunMeta& meta, const std::string& generated_at) {
+  std::vector<std::pair<std::string, std::string>> v;
+  v.emplace_back("Modèle", p.model_name);
+  v.emplace_back("Scénario", p.scenario_name.empty() ? "(modèle de référence)" : p.scenario_name);
+  v.emplace_back("Fichier de règles", meta.model_path);
+  v.emplace_back("Trajectoires simulées",
+                 fr_number(double(r.paths), 0) + (r.stopped_early ? " (arrêt anticipé : précision atteinte)" : ""));
+  v.emplace_back("Graine", std::to_string(meta.seed));
+  v.emplace_back("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
+  v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
+                               std::to_string(p.horizon));
+  v.emplace_back("Calcul", fr_number(meta.wall_seconds, 2) + std::string(kNbsp) + "s, " + std::to_string(meta.threads) +
+                               " fil" + (meta.threads > 1 ? "s" : "") + ", blocs de " +
+                               std::to_string(meta.block_size));
+  v.emplace_back("Date", generated_at);
+  v.emplace_back("Version de cogsim", COGSIM_VERSION);
+  return v;
 }
 
 struct Lin {
@@ -186,18 +241,17 @@ struct FanSpec {
   std::vector<FanTarget> targets;
   std::string target_label = "cible COG";
   std::vector<FanNote> notes;
-  std::string notes_title;   // left of the notes row
-  bool force_zero = false;   // always show 0 (the FNMO's threshold)
-  std::string zero_label;    // label on the zero line
+  std::string notes_title;  // left of the notes row
+  bool force_zero = false;  // always show 0 (the FNMO's threshold)
+  std::string zero_label;   // label on the zero line
   int shade_from = 0, shade_to = 0;
   std::string title;
-  double w = 380, h = 250;
+  double w = 340, h = 240;
 };
 
 FanYear fan_year(int year, const engine::SeriesStats& s) {
-  const auto& q = s.sketch;
-  return {year, q.quantile(0.05), q.quantile(0.25), q.quantile(0.50), q.quantile(0.75), q.quantile(0.95),
-          s.moments.mean()};
+  return {
+      year, s.quantile(0.05), s.quantile(0.25), s.quantile(0.50), s.quantile(0.75), s.quantile(0.95), s.moments.mean()};
 }
 
 std::string fan_svg(const FanSpec& f) {
@@ -228,9 +282,9 @@ std::string fan_svg(const FanSpec& f) {
   if (f.shade_to >= f.shade_from && f.shade_from != 0) {
     double a = std::max(L, X(f.shade_from) - colw / 2), b = std::min(W - R, X(f.shade_to) + colw / 2);
     if (b > a)
-      o << "<rect class=\"cog\" x=\"" << num(a) << "\" y=\"" << num(T) << "\" width=\"" << num(b - a)
-        << "\" height=\"" << num(H - B - T) << "\"/><text class=\"cogt\" x=\"" << num(b - 3) << "\" y=\""
-        << num(T + 10) << "\" text-anchor=\"end\">période de la COG</text>";
+      o << "<rect class=\"cog\" x=\"" << num(a) << "\" y=\"" << num(T) << "\" width=\"" << num(b - a) << "\" height=\""
+        << num(H - B - T) << "\"/><text class=\"cogt\" x=\"" << num(b - 3) << "\" y=\"" << num(T + 10)
+        << "\" text-anchor=\"end\">période de la COG</text>";
   }
   // Grid and y labels.
   for (double v = d0; v <= d1 + step / 2; v += step) {
@@ -269,8 +323,8 @@ std::string fan_svg(const FanSpec& f) {
   }
   // X labels and notes.
   for (const auto& y : f.years)
-    o << "<text class=\"tick\" x=\"" << num(X(y.year)) << "\" y=\"" << num(H - B + 14)
-      << "\" text-anchor=\"middle\">" << y.year << "</text>";
+    o << "<text class=\"tick\" x=\"" << num(X(y.year)) << "\" y=\"" << num(H - B + 14) << "\" text-anchor=\"middle\">"
+      << y.year << "</text>";
   if (!f.notes.empty() && !f.notes_title.empty())
     o << "<text class=\"notet\" x=\"" << num(L - 5) << "\" y=\"" << num(H - B + 31) << "\" text-anchor=\"end\">"
       << html_escape(f.notes_title) << "</text>";
@@ -279,15 +333,14 @@ std::string fan_svg(const FanSpec& f) {
       o << "<text class=\"note " << n.cls << "\" x=\"" << num(X(n.year)) << "\" y=\"" << num(H - B + 31)
         << "\" text-anchor=\"middle\">" << html_escape(n.text) << "</text>";
   // Legend.
-  double lx = L;
+  double lx = 8;
   auto key = [&](const std::string& swatch, const char* text, double width) {
     o << swatch << "<text class=\"legend\" x=\"" << num(lx + 16) << "\" y=\"14\">" << text << "</text>";
     lx += width;
   };
-  key("<rect class=\"b90\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P5–P95", 68);
-  key("<rect class=\"b50\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P25–P75", 74);
-  key("<line class=\"med\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>", "médiane",
-      70);
+  key("<rect class=\"b90\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P5–P95", 60);
+  key("<rect class=\"b50\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P25–P75", 66);
+  key("<line class=\"med\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>", "médiane", 72);
   if (!f.targets.empty())
     key("<line class=\"tgt\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>",
         f.target_label.c_str(), 80);
@@ -298,8 +351,8 @@ std::string fan_svg(const FanSpec& f) {
                       " ; moyenne " + fr_euros(y.mean);
     for (const auto& t : f.targets)
       if (t.year == y.year) tip += " ; cible " + fr_euros(t.value);
-    o << "<rect class=\"hit\" x=\"" << num(X(y.year) - colw / 2) << "\" y=\"" << num(T) << "\" width=\""
-      << num(colw) << "\" height=\"" << num(H - B - T) << "\"><title>" << html_escape(tip) << "</title></rect>";
+    o << "<rect class=\"hit\" x=\"" << num(X(y.year) - colw / 2) << "\" y=\"" << num(T) << "\" width=\"" << num(colw)
+      << "\" height=\"" << num(H - B - T) << "\"><title>" << html_escape(tip) << "</title></rect>";
   }
   o << "</svg>";
   return o.str();
@@ -308,26 +361,27 @@ std::string fan_svg(const FanSpec& f) {
 // ---- Histogram of a last-year distribution -----------------------------------------------------
 
 struct HistSpec {
-  const engine::QuantileSketch* sketch = nullptr;
+  const engine::SeriesStats* stats = nullptr;
   bool has_target = false;
   double target = 0;
-  bool above = true;               // met when the value is >= target (else <=)
+  bool above = true;  // met when the value is >= target (else <=)
   const engine::Proportion* met = nullptr;
   int year = 0;
   std::string title;
-  double w = 250, h = 250;
+  double w = 230, h = 240;
 };
 
 std::string histogram_svg(const HistSpec& hs) {
-  const auto& s = *hs.sketch;
-  const double L = 10, R = 10, T = 30, B = 42, W = hs.w, H = hs.h;
+  const auto& st = *hs.stats;
+  const auto& s = st.sketch;
+  const double L = 16, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
   std::ostringstream o;
   o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
     << html_escape(hs.title) << "\">";
   o << "<text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">Distribution du résultat " << hs.year << "</text>";
   if (s.count() == 0) return o.str() + "</svg>";
-  double lo = s.quantile(0.005), hi = s.quantile(0.995);
-  if (!(hi > lo)) {
+  double lo = st.quantile(0.005), hi = st.quantile(0.995);
+  if (!(hi - lo > 1e-9 * std::max(std::fabs(lo), std::fabs(hi)))) {
     double d = std::max(std::fabs(lo) * 0.01, 1.0);
     lo -= d, hi += d;
   }
@@ -344,14 +398,16 @@ std::string histogram_svg(const HistSpec& hs) {
   double bw = (hi - lo) / bins, start = lo;
   if (target_in) start = hs.target + std::floor((lo - hs.target) / bw) * bw;  // the target on an edge
   std::vector<double> edges;
-  for (double e = start; e < hi + bw * 0.5; e += bw) edges.push_back(e);
-  if (edges.size() < 2) edges.push_back(start + bw);
+  int nb = std::clamp(static_cast<int>(std::ceil((hi - start) / bw - 1e-9)), 1, 2 * bins);
+  for (int i = 0; i <= nb; ++i) edges.push_back(start + i * bw);
   const double n = static_cast<double>(s.count());
   std::vector<double> mass;
   double peak = 0;
-  std::uint64_t prev = sketch_count_at_most(s, edges.front());
+  // A constant series (a known year) is all in one bar.
+  auto at_most = [&](double x) { return st.constant ? (st.central <= x ? s.count() : 0) : sketch_count_at_most(s, x); };
+  std::uint64_t prev = at_most(edges.front());
   for (std::size_t i = 1; i < edges.size(); ++i) {
-    std::uint64_t c = sketch_count_at_most(s, edges[i]);
+    std::uint64_t c = at_most(edges[i]);
     mass.push_back(static_cast<double>(c - prev) / n);
     peak = std::max(peak, mass.back());
     prev = c;
@@ -372,8 +428,8 @@ std::string histogram_svg(const HistSpec& hs) {
   double step = nice_step(edges.back() - edges.front(), 3);
   MoneyAxis lab(std::max(std::fabs(edges.front()), std::fabs(edges.back())), step);
   for (double v = std::ceil(edges.front() / step) * step; v <= edges.back(); v += step)
-    o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0))
-      << "\" y2=\"" << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)
+    o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+      << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)
       << "\" text-anchor=\"middle\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
   if (hs.has_target) {
     if (target_in) {
@@ -388,16 +444,14 @@ std::string histogram_svg(const HistSpec& hs) {
         << (left ? "" : " ▸") << "</text>";
     }
     if (hs.met) {
-      double p = hs.met->p();
       std::string met = "atteint " + fr_probability(*hs.met);
       engine::Proportion miss{hs.met->n - hs.met->hits, hs.met->n};
       std::string missed = "manqué " + fr_probability(miss);
-      (void)p;
       const std::string& left_text = hs.above ? missed : met;
       const std::string& right_text = hs.above ? met : missed;
-      o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8)
-        << "\">" << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\""
-        << num(W - R) << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
+      o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8) << "\">"
+        << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\"" << num(W - R)
+        << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
     }
   }
   o << "</svg>";
@@ -410,22 +464,22 @@ std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>&
                           bool bad_when_high) {
   const double W = 380, H = 150, L = 62, R = 10, T = 24, B = 22;
   std::ostringstream o;
-  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << html_escape(title) << "\"><text class=\"legend\" x=\"" << num(L)
-    << "\" y=\"14\">" << html_escape(title) << "</text>";
+  o << "<svg class=\"chart pbars\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(title) << "\"><text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">" << html_escape(title)
+    << "</text>";
   if (v.empty()) return o.str() + "</svg>";
   Lin Y{0, 1, H - B, T};
   for (double g : {0.0, 0.5, 1.0})
-    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(g))
-      << "\" y2=\"" << num(Y(g)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(g) + 3.5)
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(g)) << "\" y2=\""
+      << num(Y(g)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(g) + 3.5)
       << "\" text-anchor=\"end\">" << fr_percent(g, 0) << "</text>";
   const double slot = (W - L - R) / v.size(), bw = std::min(34.0, slot * 0.6);
   for (std::size_t i = 0; i < v.size(); ++i) {
     double p = v[i].second.p(), cx = L + slot * (i + 0.5);
     const char* cls = risk_class(bad_when_high ? 1 - p : p);
     o << "<rect class=\"pbar " << cls << "\" x=\"" << num(cx - bw / 2) << "\" y=\"" << num(Y(p)) << "\" width=\""
-      << num(bw) << "\" height=\"" << num(Y(0) - Y(p)) << "\"/><text class=\"tick strong\" x=\"" << num(cx)
-      << "\" y=\"" << num(Y(p) - 4) << "\" text-anchor=\"middle\">" << fr_probability(v[i].second)
+      << num(bw) << "\" height=\"" << num(Y(0) - Y(p)) << "\"/><text class=\"tick strong\" x=\"" << num(cx) << "\" y=\""
+      << num(Y(p) - 4) << "\" text-anchor=\"middle\">" << fr_probability(v[i].second)
       << "</text><text class=\"tick\" x=\"" << num(cx) << "\" y=\"" << num(H - B + 14) << "\" text-anchor=\"middle\">"
       << v[i].first << "</text>";
   }
@@ -443,16 +497,19 @@ body { margin: 0; font-family: "DejaVu Sans", "Segoe UI", Arial, Helvetica, sans
        background: #fff; font-size: 14px; line-height: 1.45; }
 .page { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; }
 header.top { border-bottom: 3px solid var(--accent); padding-bottom: 12px; margin-bottom: 8px; }
-header.top .kicker { color: var(--accent); font-weight: bold; letter-spacing: .04em; text-transform: uppercase; font-size: 12px; }
+header.top .kicker { color: var(--accent); font-weight: bold; letter-spacing: .04em; text-transform: uppercase;
+                     font-size: 12px; }
 h1 { font-size: 26px; margin: 4px 0 4px; }
-h2 { font-size: 20px; color: var(--accent); border-bottom: 1px solid var(--line); padding-bottom: 4px; margin: 34px 0 12px; }
+h2 { font-size: 20px; color: var(--accent); border-bottom: 1px solid var(--line); padding-bottom: 4px;
+     margin: 34px 0 12px; }
 h3 { font-size: 15px; margin: 0 0 2px; }
 .sub { color: var(--muted); margin: 0; }
 nav.toc { font-size: 13px; margin: 10px 0 0; }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 16px; }
 .small, .src { font-size: 12px; color: var(--muted); }
 .src { font-style: italic; }
-.lead { font-size: 15px; background: var(--bg); border-left: 4px solid var(--accent); padding: 10px 14px; margin: 14px 0; }
+.lead { font-size: 15px; background: var(--bg); border-left: 4px solid var(--accent); padding: 10px 14px;
+        margin: 14px 0; }
 .cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px; margin: 14px 0; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; background: #fff; break-inside: avoid; }
 .kpi .what { font-weight: bold; }
@@ -460,6 +517,10 @@ nav.toc a { color: var(--accent); text-decoration: none; margin-right: 16px; }
 .kpi.ok { border-top: 6px solid var(--ok); } .kpi.ok .big { color: var(--ok); }
 .kpi.warn { border-top: 6px solid #d99a00; } .kpi.warn .big { color: var(--warn); }
 .kpi.bad { border-top: 6px solid var(--bad); } .kpi.bad .big { color: var(--bad); }
+.levels { display: flex; gap: 14px; margin: 4px 0 2px; }
+.lv { font-size: 12px; color: var(--muted); }
+.lv b { display: block; font-size: 30px; line-height: 1.15; }
+.lv.bad b { color: var(--bad); } .lv.warn b { color: var(--warn); } .lv.ok b { color: var(--ok); }
 .two { display: grid; grid-template-columns: 3fr 2fr; gap: 18px; align-items: start; }
 .rank { width: 100%; border-collapse: collapse; font-size: 13px; }
 .rank td { padding: 3px 4px; vertical-align: middle; border-bottom: 1px solid #eef0f2; }
@@ -484,9 +545,10 @@ td.pc .tg { color: var(--ink); margin-top: 2px; }
 td.ok { background: var(--okbg); } td.ok .p { color: var(--ok); }
 td.warn { background: var(--warnbg); } td.warn .p { color: var(--warn); }
 td.bad { background: var(--badbg); } td.bad .p { color: var(--bad); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, table.grid th.num { text-align: right; white-space: nowrap; }
 .legendrow { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
-.sw { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; border-radius: 2px; margin: 0 4px 0 10px; }
+.sw { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; border-radius: 2px;
+      margin: 0 4px 0 10px; }
 .sw.ok { background: var(--ok); } .sw.warn { background: #d99a00; } .sw.bad { background: var(--bad); }
 .entities { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .entity .charts { display: grid; grid-template-columns: 60fr 40fr; gap: 6px; margin-top: 6px; }
@@ -517,7 +579,8 @@ svg .bar { fill: #7fb0d8; } svg .bar.ok { fill: #5aa86a; } svg .bar.bad { fill: 
 svg .pbar.ok { fill: var(--ok); } svg .pbar.warn { fill: #d99a00; } svg .pbar.bad { fill: var(--bad); }
 .method p, .method li { max-width: 900px; }
 footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
-@media (max-width: 980px) { .cards, .two, .entities, .fnmo { grid-template-columns: 1fr; } }
+td.num .small { white-space: normal; }
+@media screen and (max-width: 980px) { .cards, .two, .entities, .fnmo { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 12mm 11mm; }
 @media print {
   body { font-size: 10pt; }
@@ -526,7 +589,29 @@ footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px
   section { break-before: page; }
   section.first { break-before: auto; }
   h2 { margin-top: 0; break-after: avoid; }
-  .entities { grid-template-columns: 1fr 1fr; gap: 10px; }
+  .entities { grid-template-columns: 1fr; gap: 10px; }
+  .entity .charts { grid-template-columns: 58fr 42fr; width: 84%; margin: 4px auto 0; }
+  .entity h3 { font-size: 10.5pt; }
+  .entity .ind, .entity .cap { font-size: 8pt; }
+  .entity.card { padding: 8px 10px; }
+  .two, .fnmo { grid-template-columns: 1fr; gap: 10px; }
+  dl.inputs { grid-template-columns: max-content 1fr max-content 1fr; }
+  .rank { font-size: 8.5pt; }
+  .rank td { padding: 0 4px; }
+  .rank .track { height: 10px; }
+  h1 { font-size: 18pt; }
+  .lead { font-size: 9.5pt; padding: 6px 10px; margin: 8px 0; }
+  header.top { padding-bottom: 6px; }
+  .cards { margin: 8px 0; gap: 10px; }
+  .card { padding: 8px 10px; }
+  .fnmo svg.pbars { max-width: 75%; margin: 0 auto; }
+  table.grid { font-size: 8.5pt; }
+  table.grid td, table.grid th { padding: 4px 5px; }
+  td.pc { width: 19%; }
+  td.pc .p { font-size: 11.5pt; }
+  td.pc .ci, td.pc .tg { font-size: 7.5pt; }
+  .kpi .big { font-size: 24pt; }
+  .lv b { font-size: 20pt; }
   .card, figure, table.grid tr, .kpi { break-inside: avoid; }
   .cards { grid-template-columns: repeat(3, 1fr); }
   svg .hit { display: none; }
@@ -539,8 +624,9 @@ struct Page {
   const RunMeta& meta;
   std::string generated_at;
   std::ostringstream o;
-  int last_year = 0;          // last year of the indicators
+  int last_year = 0;  // last year of the indicators
   int cog_from = 0, cog_to = 0;
+  bool has_entities = false, has_fnmo = false, has_funds = false;
 
   void head() {
     o << "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
@@ -553,22 +639,27 @@ struct Page {
       << "convention, sur " << fr_number(double(r.paths), 0) << " trajectoires simulées";
     if (!p.scenario_name.empty()) o << " — scénario <b>" << html_escape(p.scenario_name) << "</b>";
     o << " — " << html_escape(generated_at) << "</p><nav class=\"toc\"><a href=\"#synthese\">Synthèse</a>"
-      << "<a href=\"#indicateurs\">Indicateurs</a><a href=\"#entites\">Entités</a>"
-      << "<a href=\"#fnmo\">Réserve du FNMO</a><a href=\"#fonds\">Fonds budgétaires</a>"
-      << "<a href=\"#methode\">Lecture et méthode</a></nav></header>";
+      << "<a href=\"#indicateurs\">Indicateurs</a>";
+    if (has_entities) o << "<a href=\"#entites\">Entités</a>";
+    if (has_fnmo) o << "<a href=\"#fnmo\">Réserve du FNMO</a>";
+    if (has_funds) o << "<a href=\"#fonds\">Fonds budgétaires</a>";
+    o << "<a href=\"#methode\">Lecture et méthode</a></nav></header>";
   }
 
   void kpi(const std::string& what, const std::string& when, const engine::Proportion& pr, bool bad_when_high,
            const std::string& note) {
     double good = bad_when_high ? 1 - pr.p() : pr.p();
-    o << "<div class=\"card kpi " << risk_class(good) << "\"><div class=\"what\">" << what << "</div><div class=\"small\">"
-      << when << "</div><div class=\"big\">" << fr_probability(pr) << "</div><div class=\"small\">IC 95 % : "
-      << fr_interval(pr) << (note.empty() ? "" : " · ") << note << "</div></div>";
+    o << "<div class=\"card kpi " << risk_class(good) << "\"><div class=\"what\">" << what
+      << "</div><div class=\"small\">" << when << "</div><div class=\"big\">" << fr_probability(pr)
+      << "</div><div class=\"small\">IC 95&nbsp;%&nbsp;: " << fr_interval(pr) << (note.empty() ? "" : " · ") << note
+      << "</div></div>";
   }
 
   void summary() {
     o << "<section id=\"synthese\" class=\"first\"><h2>Synthèse</h2>";
     int all = find_event(p, "all_met"), neg = find_event(p, "fnmo.negative");
+    if (all >= 0 && p.events[all].years.empty()) all = -1;
+    if (neg >= 0 && p.events[neg].years.empty()) neg = -1;
     std::vector<std::size_t> risk = indicators_by_risk(p, r, last_year);
     std::size_t below = 0;
     for (std::size_t i : risk)
@@ -582,11 +673,16 @@ struct Page {
         << " dans " << fr_probability(r.events[all].back()) << " des cas</b>";
     }
     o << ". ";
+    if (p.indicators.empty()) o << "Le modèle ne déclare aucun indicateur. ";
     if (!risk.empty()) {
-      o << "<b>" << below << " indicateur" << (below > 1 ? "s" : "") << " sur " << risk.size() << "</b> "
-        << (below > 1 ? "ont" : "a") << " moins d'une chance sur deux d'être atteint" << (below > 1 ? "s" : "")
-        << " en " << last_year << " ; le plus fragile est l'indicateur n°&nbsp;" << html_escape(p.indicators[risk[0]].id)
-        << " (" << html_escape(entity_name(p, p.indicators[risk[0]])) << ", "
+      if (below == 0)
+        o << "<b>Aucun indicateur</b> n'a moins d'une chance sur deux d'être atteint en " << last_year;
+      else
+        o << "<b>" << below << " indicateur" << (below > 1 ? "s" : "") << " sur " << risk.size() << "</b> "
+          << (below > 1 ? "ont" : "a") << " moins d'une chance sur deux d'être atteint" << (below > 1 ? "s" : "")
+          << " en " << last_year;
+      o << " ; le plus fragile est l'indicateur n°&nbsp;" << html_escape(p.indicators[risk[0]].id) << " ("
+        << html_escape(entity_name(p, p.indicators[risk[0]])) << ", "
         << fr_probability(r.indicator_met[risk[0]][year_index(p.indicators[risk[0]], last_year)]) << "). ";
     }
     if (neg >= 0) {
@@ -611,10 +707,18 @@ struct Page {
           "<span class=\"src\">" + html_escape(e.source) + "</span>");
     }
     if (!risk.empty()) {
-      double share = double(risk.size() - below) / double(risk.size());
-      o << "<div class=\"card kpi " << risk_class(share) << "\"><div class=\"what\">Indicateurs à moins de 50 % "
-        << "de chances</div><div class=\"small\">en " << last_year << "</div><div class=\"big\">" << below
-        << " sur " << risk.size() << "</div><div class=\"small\">Les plus à risque : ";
+      std::size_t count[3] = {0, 0, 0};  // bad, warn, ok
+      for (std::size_t i : risk) {
+        double pm = r.indicator_met[i][year_index(p.indicators[i], last_year)].p();
+        ++count[pm < 0.5 ? 0 : pm < 0.8 ? 1 : 2];
+      }
+      const char* worst = count[0] ? "bad" : count[1] ? "warn" : "ok";
+      o << "<div class=\"card kpi " << worst << "\"><div class=\"what\">Les " << risk.size()
+        << " indicateurs par niveau de risque</div><div class=\"small\">probabilité d'atteindre la cible " << last_year
+        << "</div><div class=\"levels\"><span class=\"lv bad\"><b>" << count[0]
+        << "</b>&lt; 50 %</span><span class=\"lv warn\"><b>" << count[1]
+        << "</b>50 à 80 %</span><span class=\"lv ok\"><b>" << count[2]
+        << "</b>≥ 80 %</span></div><div class=\"small\">Les plus à risque : ";
       for (std::size_t k = 0; k < std::min<std::size_t>(3, risk.size()); ++k)
         o << (k ? ", " : "") << "n°&nbsp;" << html_escape(p.indicators[risk[k]].id);
       o << "</div></div>";
@@ -622,18 +726,24 @@ struct Page {
     o << "</div>";
 
     // Entities ranked by risk, and the run's inputs.
-    o << "<div class=\"two\"><div class=\"card\"><h3>Entités les plus à risque en " << last_year
-      << "</h3><p class=\"small\" style=\"margin:0 0 6px\">Probabilité d'atteindre la cible " << last_year
-      << " de chaque indicateur, de la plus faible à la plus forte (traits : 50 % et 80 %).</p><table class=\"rank\">";
-    for (std::size_t i : risk) {
-      const auto& ind = p.indicators[i];
-      const auto& pr = r.indicator_met[i][year_index(ind, last_year)];
-      o << "<tr><td class=\"nm\"><b>n°&nbsp;" << html_escape(ind.id) << "</b> " << html_escape(entity_name(p, ind))
-        << "</td><td class=\"barcell\"><div class=\"track\"><div class=\"fill " << risk_class(pr.p())
-        << "\" style=\"width:" << num(100 * pr.p()) << "%\"></div><div class=\"tick50\"></div><div class=\"tick80\"></div>"
-        << "</div></td><td class=\"pv\">" << fr_probability(pr) << "</td></tr>";
+    o << "<div class=\"two\">";
+    if (!risk.empty()) {
+      o << "<div class=\"card\"><h3>Entités les plus à risque en " << last_year
+        << "</h3><p class=\"small\" style=\"margin:0 0 6px\">Probabilité d'atteindre la cible " << last_year
+        << " de chaque indicateur, de la plus faible à la plus forte (traits : 50 % et 80 %).</p><table "
+           "class=\"rank\">";
+      for (std::size_t i : risk) {
+        const auto& ind = p.indicators[i];
+        const auto& pr = r.indicator_met[i][year_index(ind, last_year)];
+        o << "<tr><td class=\"nm\"><b>n°&nbsp;" << html_escape(ind.id) << "</b> " << html_escape(entity_name(p, ind))
+          << "</td><td class=\"barcell\"><div class=\"track\"><div class=\"fill " << risk_class(pr.p())
+          << "\" style=\"width:" << num(100 * pr.p())
+          << "%\"></div><div class=\"tick50\"></div><div class=\"tick80\"></div>"
+          << "</div></td><td class=\"pv\">" << fr_probability(pr) << "</td></tr>";
+      }
+      o << "</table></div>";
     }
-    o << "</table></div><div class=\"card\"><h3>Paramètres du calcul</h3><dl class=\"inputs\">";
+    o << "<div class=\"card\"><h3>Paramètres du calcul</h3><dl class=\"inputs\">";
     for (const auto& [k, v] : run_inputs(p, r, meta, generated_at))
       o << "<dt>" << html_escape(k) << "</dt><dd>" << html_escape(v) << "</dd>";
     o << "</dl></div></div></section>";
@@ -653,8 +763,8 @@ struct Page {
     o << "</tr></thead><tbody>";
     for (std::size_t i = 0; i < p.indicators.size(); ++i) {
       const auto& ind = p.indicators[i];
-      o << "<tr><td><b>" << html_escape(ind.id) << "</b></td><td>" << html_escape(ind.label)
-        << "<div class=\"src\">" << html_escape(ind.source) << "</div></td>";
+      o << "<tr><td><b>" << html_escape(ind.id) << "</b></td><td>" << html_escape(ind.label) << "<div class=\"src\">"
+        << html_escape(ind.source) << "</div></td>";
       for (int y : years) {
         int k = year_index(ind, y);
         if (k < 0) {
@@ -663,8 +773,9 @@ struct Page {
         }
         const auto& pr = r.indicator_met[i][k];
         o << "<td class=\"pc " << risk_class(pr.p()) << "\"><span class=\"p\">" << fr_probability(pr)
-          << "</span><span class=\"ci\">IC 95 % : " << fr_interval(pr) << "</span><span class=\"tg\">cible "
-          << target_text(ind.years[k], r.indicator_target[i][k].moments.mean()) << "</span></td>";
+          << "</span><span class=\"ci\">IC 95&nbsp;%&nbsp;: " << fr_interval(pr) << "</span><span class=\"tg\">cible "
+          << target_value(ind.years[k], r.indicator_target[i][k].moments.mean()) << "</span><span class=\"ci\">"
+          << target_kind(ind.years[k]) << "</span></td>";
       }
       o << "</tr>";
     }
@@ -674,11 +785,13 @@ struct Page {
   }
 
   void entities() {
+    if (!has_entities) return;
     o << "<section id=\"entites\"><h2>Résultat de chaque entité : trajectoire et distribution</h2>"
       << "<p class=\"small\">À gauche, l'éventail des résultats simulés année par année (bandes P5–P95 et P25–P75, "
       << "médiane) et la trajectoire cible de la COG (tirets) ; sous chaque année, la probabilité d'atteindre la "
       << "cible. À droite, la distribution du résultat " << last_year
-      << " : en vert les trajectoires qui atteignent la cible, en rouge celles qui la manquent.</p><div class=\"entities\">";
+      << " : en vert les trajectoires qui atteignent la cible, en rouge celles qui la manquent.</p><div "
+         "class=\"entities\">";
     for (std::size_t oi = 0; oi < p.outputs.size(); ++oi) {
       const auto& out = p.outputs[oi];
       if (!is_entity_output(out.name) || out.years.empty()) continue;
@@ -686,7 +799,8 @@ struct Page {
       FanSpec f;
       f.title = out.label;
       f.shade_from = cog_from, f.shade_to = cog_to;
-      for (std::size_t k = 0; k < out.years.size(); ++k) f.years.push_back(fan_year(out.years[k].first, r.outputs[oi][k]));
+      for (std::size_t k = 0; k < out.years.size(); ++k)
+        f.years.push_back(fan_year(out.years[k].first, r.outputs[oi][k]));
       const engine::IndicatorOut* ind = ii >= 0 ? &p.indicators[ii] : nullptr;
       if (ind) {
         f.notes_title = "P(atteint)";
@@ -705,7 +819,7 @@ struct Page {
       int last = out.years.back().first;
       int ky = ind ? year_index(*ind, last) : -1;
       HistSpec hs;
-      hs.sketch = &r.outputs[oi].back().sketch;
+      hs.stats = &r.outputs[oi].back();
       hs.year = last;
       hs.title = "Distribution du résultat " + std::to_string(last) + " — " + out.label;
       if (ky >= 0) {
@@ -716,12 +830,13 @@ struct Page {
       }
       o << "<figure style=\"margin:0\">" << histogram_svg(hs) << "</figure></div>";
       const auto& last_stats = r.outputs[oi].back();
-      o << "<p class=\"cap\">" << last << " : médiane " << fr_short_euros(last_stats.sketch.quantile(0.5))
-        << " · P5–P95 " << fr_short_euros(last_stats.sketch.quantile(0.05)) << " à "
-        << fr_short_euros(last_stats.sketch.quantile(0.95));
+      double q5 = last_stats.quantile(0.05), q50 = last_stats.quantile(0.5), q95 = last_stats.quantile(0.95),
+             scale = std::max(std::fabs(q5), std::fabs(q95));
+      o << "<p class=\"cap\">" << last << " : médiane " << fr_short_euros(q50, scale) << " · P5–P95 "
+        << fr_short_euros(q5, scale) << " à " << fr_short_euros(q95, scale);
       if (ky >= 0)
-        o << " · cible " << target_text(ind->years[ky], hs.target) << " · <b>P(atteint) "
-          << fr_probability(*hs.met) << "</b>";
+        o << " · cible " << target_text(ind->years[ky], hs.target) << " · <b>P(atteint) " << fr_probability(*hs.met)
+          << "</b>";
       o << " <span class=\"src\">— " << html_escape(out.source) << "</span></p></div>";
     }
     o << "</div></section>";
@@ -745,7 +860,8 @@ struct Page {
       f.zero_label = "réserve nulle";
       f.shade_from = cog_from, f.shade_to = cog_to;
       f.w = 560, f.h = 280;
-      for (std::size_t k = 0; k < out.years.size(); ++k) f.years.push_back(fan_year(out.years[k].first, r.outputs[oi][k]));
+      for (std::size_t k = 0; k < out.years.size(); ++k)
+        f.years.push_back(fan_year(out.years[k].first, r.outputs[oi][k]));
       if (ei >= 0) {
         f.notes_title = "P(< 0)";
         for (std::size_t k = 0; k < p.events[ei].years.size(); ++k) {
@@ -758,25 +874,28 @@ struct Page {
     o << "</div><div class=\"card\">";
     if (ei >= 0) {
       std::vector<std::pair<int, engine::Proportion>> v;
-      for (std::size_t k = 0; k < p.events[ei].years.size(); ++k) v.emplace_back(p.events[ei].years[k].first, r.events[ei][k]);
+      for (std::size_t k = 0; k < p.events[ei].years.size(); ++k)
+        v.emplace_back(p.events[ei].years[k].first, r.events[ei][k]);
       o << prob_bars_svg(v, "Probabilité que la réserve soit négative en fin d'année", true);
     }
     if (oi >= 0) {
       const auto& out = p.outputs[oi];
-      o << "<table class=\"grid\" style=\"margin-top:10px\"><thead><tr><th>Fin d'année</th><th class=\"num\">Médiane</th>"
+      o << "<table class=\"grid\" style=\"margin-top:10px\"><thead><tr><th>Fin d'année</th><th "
+           "class=\"num\">Médiane</th>"
         << "<th class=\"num\">P5</th><th class=\"num\">P95</th><th class=\"num\">P(&lt; 0)</th></tr></thead><tbody>";
       for (std::size_t k = 0; k < out.years.size(); ++k) {
         const auto& s = r.outputs[oi][k];
         int ek = ei >= 0 ? year_index(p.events[ei], out.years[k].first) : -1;
-        o << "<tr><td>" << out.years[k].first << "</td><td class=\"num\">" << fr_short_euros(s.sketch.quantile(0.5))
-          << "</td><td class=\"num\">" << fr_short_euros(s.sketch.quantile(0.05)) << "</td><td class=\"num\">"
-          << fr_short_euros(s.sketch.quantile(0.95)) << "</td><td class=\"num\">"
+        o << "<tr><td>" << out.years[k].first << "</td><td class=\"num\">" << fr_short_euros(s.quantile(0.5))
+          << "</td><td class=\"num\">" << fr_short_euros(s.quantile(0.05)) << "</td><td class=\"num\">"
+          << fr_short_euros(s.quantile(0.95)) << "</td><td class=\"num\">"
           << (ek >= 0 ? fr_probability(r.events[ei][ek]) : "—") << "</td></tr>";
       }
       o << "</tbody></table>";
     }
     if (ei >= 0)
-      o << "<p class=\"src\">" << html_escape(p.events[ei].label) << " — " << html_escape(p.events[ei].source) << "</p>";
+      o << "<p class=\"src\">" << html_escape(p.events[ei].label) << " — " << html_escape(p.events[ei].source)
+        << "</p>";
     o << "</div></div></section>";
   }
 
@@ -806,12 +925,12 @@ struct Page {
           continue;
         }
         const auto& s = r.outputs[i][k];
-        double p5 = s.sketch.quantile(0.05), p95 = s.sketch.quantile(0.95);
+        double p5 = s.quantile(0.05), p95 = s.quantile(0.95);
         o << "<td class=\"num\"><b>" << fr_euros(s.moments.mean()) << "</b>";
         if (s.moments.n > 1 && s.moments.sd() > 0)
           o << "<div class=\"small\">" << fr_euros(p5) << " à " << fr_euros(p95) << "</div>";
         else
-          o << "<div class=\"small\">(certain)</div>";
+          o << "<div class=\"small\">(sans aléa)</div>";
         o << "</td>";
       }
       o << "</tr>";
@@ -852,6 +971,11 @@ struct Page {
         cog_from = cog_from == 0 ? y.year : std::min(cog_from, y.year);
         cog_to = std::max(cog_to, y.year);
       }
+    for (const auto& out : p.outputs) {
+      has_entities |= is_entity_output(out.name) && !out.years.empty();
+      has_funds |= is_fund_output(out.name);
+    }
+    has_fnmo = find_output(p, "fnmo.reserve") >= 0 || find_event(p, "fnmo.negative") >= 0;
     head();
     summary();
     indicators();

@@ -29,7 +29,7 @@ const char* const kNumFmt = "#,##0.######";
 const char* const kSecondsFmt = "0.00\\ \"s\"";
 
 struct Formats {
-  lxw_format *title, *bold, *header, *wrap, *muted, *text, *euro, *pct, *pct2, *rate, *integer, *number, *seconds,
+  lxw_format *title, *bold, *header, *muted, *text, *euro, *pct, *pct2, *rate, *integer, *number, *seconds,
       *pct_bold;
 };
 
@@ -41,14 +41,18 @@ struct Sheet {
     worksheet_write_string(ws, row, c, s.c_str(), fmt ? fmt : f.text);
   }
   void number(lxw_col_t c, double v, lxw_format* fmt) {
-    if (std::isfinite(v)) worksheet_write_number(ws, row, c, v, fmt);
-    else worksheet_write_blank(ws, row, c, fmt);
+    if (std::isfinite(v))
+      worksheet_write_number(ws, row, c, v, fmt);
+    else
+      worksheet_write_blank(ws, row, c, fmt);
   }
   // An identifier like "12" is a number; "1a" stays text.
   void id(lxw_col_t c, const std::string& s) {
     bool digits = !s.empty() && s.size() < 10 && s.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) number(c, std::stod(s), f.integer);
-    else text(c, s);
+    if (digits)
+      number(c, std::stod(s), f.integer);
+    else
+      text(c, s);
   }
   void header(const std::vector<std::string>& names) {
     for (std::size_t c = 0; c < names.size(); ++c) text(lxw_col_t(c), names[c], f.header);
@@ -80,12 +84,14 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
               const std::string& generated_at) {
   const Formats& f = s.f;
   s.widths({40, 34, 60, 18, 14, 13, 13, 50});
-  s.text(0, p.model_name + (p.scenario_name.empty() ? "" : " — scénario " + p.scenario_name) +
-                " : probabilité de tenir les engagements",
+  s.text(0,
+         p.model_name + (p.scenario_name.empty() ? "" : " — scénario " + p.scenario_name) +
+             " : probabilité de tenir les engagements",
          f.title);
   s.row++;
-  s.text(0, "Simulation Monte Carlo : " + std::to_string(r.paths) + " trajectoires, graine " +
-                std::to_string(meta.seed) + ", " + generated_at + ". Détail : feuilles Indicateurs, Entités, Fonds.",
+  s.text(0,
+         "Simulation Monte Carlo : " + std::to_string(r.paths) + " trajectoires, graine " + std::to_string(meta.seed) +
+             ", " + generated_at + ". Détail : feuilles Indicateurs, Entités, Fonds.",
          f.muted);
   s.row += 2;
   s.text(0, "Risques principaux", f.bold);
@@ -216,8 +222,8 @@ void fonds(Sheet s, const engine::Program& p, const engine::RunResults& r) {
       s.number(2, o.years[k].first, s.f.integer);
       s.number(3, st.moments.mean(), fmt);
       s.number(4, st.moments.n > 1 ? st.moments.sd() : 0.0, fmt);
-      s.number(5, st.sketch.quantile(0.05), fmt);
-      s.number(6, st.sketch.quantile(0.95), fmt);
+      s.number(5, st.quantile(0.05), fmt);
+      s.number(6, st.quantile(0.95), fmt);
       s.text(7, o.source);
       s.row++;
     }
@@ -246,8 +252,10 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
   t("Mode", meta.central ? "chemin central" : "Monte Carlo");
   n("Trajectoires simulées", double(r.paths), f.integer);
   t("Arrêt anticipé", r.stopped_early ? "oui (précision atteinte)" : "non");
-  if (meta.seed <= (std::uint64_t(1) << 53)) n("Graine", double(meta.seed), f.integer);
-  else t("Graine", std::to_string(meta.seed));
+  if (meta.seed <= (std::uint64_t(1) << 53))
+    n("Graine", double(meta.seed), f.integer);
+  else
+    t("Graine", std::to_string(meta.seed));
   t("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
   n("Fils d'exécution", meta.threads, f.integer);
   n("Taille de bloc", double(meta.block_size), f.integer);
@@ -283,8 +291,6 @@ std::string write_xlsx(const std::string& path, const engine::Program& p, const 
   format_set_bold(f.header);
   format_set_bg_color(f.header, 0xDCE6F1);
   format_set_bottom(f.header, LXW_BORDER_THIN);
-  f.wrap = fmt(nullptr);
-  format_set_text_wrap(f.wrap);
   f.muted = fmt(nullptr);
   format_set_font_color(f.muted, 0x5F6B76);
   f.text = nullptr;
