@@ -98,7 +98,9 @@ SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double
 
 }  // namespace
 
-SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& opt) {
+SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& opt,
+                               std::optional<Operand> tornado_on) {
+  const Operand bar_target = tornado_on.value_or(target);
   SensitivityResults r;
   const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
@@ -115,15 +117,15 @@ SensitivityResults sensitivity(const Program& p, Operand target, const Sensitivi
       r.error = e;
       return r;
     }
-    r.central = value_at(p, ws, target, 0);
+    r.central = value_at(p, ws, bar_target, 0);
     for (std::size_t g = 0; g < groups; ++g) {
       TornadoBar bar{p.draw_groups[g]};
       u[g] = 0.1;
       run_block(p, spec, ws);
-      bar.low = value_at(p, ws, target, 0);
+      bar.low = value_at(p, ws, bar_target, 0);
       u[g] = 0.9;
       run_block(p, spec, ws);
-      bar.high = value_at(p, ws, target, 0);
+      bar.high = value_at(p, ws, bar_target, 0);
       u[g] = std::nan("");
       r.tornado.push_back(bar);
     }

@@ -37,13 +37,17 @@ struct SobolIndex {
 };
 
 struct SensitivityResults {
-  double central = 0, mean = 0, variance = 0;
+  double central = 0;          // of the tornado's figure on the central path
+  double mean = 0, variance = 0;  // of the target over the paths
   std::vector<TornadoBar> tornado;         // widest first
   std::vector<Contribution> contributions; // largest first
   std::vector<SobolIndex> sobol;           // largest total first
   std::optional<Diagnostic> error;
 };
 
-SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& options);
+// `tornado_on`: what the tornado shows (by default the target itself). For a probability (a 0/1
+// met flag) the tornado is more telling on the value the indicator follows.
+SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& options,
+                               std::optional<Operand> tornado_on = std::nullopt);
 
 }  // namespace cogsim::engine

@@ -10,6 +10,7 @@
 #include "engine/sensitivity.hpp"
 #include "src/cli.hpp"
 #include "src/goal.hpp"
+#include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 
 namespace cogsim::app {
@@ -20,7 +21,7 @@ struct SensitivityArgs {
   std::string path, output, indicator;
   int year = 0;
   engine::SensitivityOptions opt;
-  std::string json;
+  std::string json, report;
 };
 
 struct GoalArgs {
@@ -29,11 +30,12 @@ struct GoalArgs {
 };
 
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
-  if (!a.json.empty())
-    if (auto e = check_writable(a.json); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+  for (const std::string* f : {&a.json, &a.report})
+    if (!f->empty())
+      if (auto e = check_writable(*f); !e.empty()) {
+        err << "cogsim: " << e << "\n";
+        return kCannotWrite;
+      }
   dsl::Sources sources;
   auto c = dsl::compile_file(a.path, sources);
   err << sources.format_all(c.diags);
@@ -41,13 +43,18 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   const engine::Program& p = *c.program;
   // The figure studied: an output's value in a year, or an indicator's met flag (so P(met)).
   engine::Operand target = 0;
+  std::optional<engine::Operand> tornado_on;
   bool found = false;
-  std::string what;
+  std::string what, tornado_what;
   if (!a.indicator.empty()) {
     for (const auto& ind : p.indicators)
       if (ind.id == a.indicator)
         for (const auto& y : ind.years)
-          if (y.year == a.year) target = y.met, found = true, what = "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")";
+          if (y.year == a.year) {
+            target = y.met, tornado_on = y.value, found = true;
+            what = "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")";
+            tornado_what = ind.on + " in " + std::to_string(a.year);
+          }
   } else {
     for (const auto& o : p.outputs)
       if (o.name == a.output)
@@ -61,7 +68,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   }
   engine::SensitivityOptions opt = a.opt;
   if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  auto r = engine::sensitivity(p, target, opt);
+  auto r = engine::sensitivity(p, target, opt, tornado_on);
   if (r.error) {
     err << sources.format(*r.error) << "cogsim: the model failed while running\n";
     return kRuntime;
@@ -70,7 +77,8 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   out << "Sensitivity of " << what << " — " << p.model_name << "\n";
   std::snprintf(buf, sizeof buf, "central %.6g, mean %.6g, sd %.6g (%llu paths per Sobol matrix)\n\n", r.central,
                 r.mean, std::sqrt(std::max(0.0, r.variance)), static_cast<unsigned long long>(opt.paths));
-  out << buf << "Tornado: each input alone at its P10 and P90, the others at their means\n";
+  out << buf << "Tornado" << (tornado_what.empty() ? "" : " of " + tornado_what)
+      << ": each input alone at its P10 and P90, the others at their means\n";
   double widest = r.tornado.empty() ? 1 : std::fabs(r.tornado.front().high - r.tornado.front().low);
   for (const auto& t : r.tornado) {
     int w = widest > 0 ? int(std::lround(30 * std::fabs(t.high - t.low) / widest)) : 0;
@@ -115,6 +123,13 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
       return kCannotWrite;
     }
   }
+  if (!a.report.empty())
+    if (auto e = write_atomically(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what, r,
+                                                                 opt.paths, opt.seed));
+        !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
   return kOk;
 }
 
@@ -179,6 +194,7 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   sens->add_option("--bootstrap", sa->opt.bootstrap, "Bootstrap resamples for the Sobol intervals (default 200)")
       ->check(CLI::Range(0, 100000));
   sens->add_option("--json", sa->json, "Write the results (JSON) here");
+  sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)");
 
   auto ga = std::make_shared<GoalArgs>();
   ga->req.run.paths = 100000;

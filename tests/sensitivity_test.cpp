@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
@@ -137,6 +138,33 @@ indicator 1 on x { 2020: at_least(0) }
   q.run.paths = 10000;
   auto g = app::goal_seek(q);
   EXPECT_NE(g.error.find("does not cross 0.99 between -1"), std::string::npos) << g.error;
+}
+
+}  // namespace
+}  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+// The sensitivity page shows the tornado chart: one pair of bars per input, self-contained.
+TEST(SensitivityCli, ReportShowsTheTornadoChart) {
+  std::string dir = testing::TempDir();
+  std::string cmd = std::string(COGSIM_EXE) + " sensitivity " + COGSIM_SOURCE_DIR +
+                    "/scenarios/cog-2022-2024 --output resultat.CDS --year 2024 -n 2000 --bootstrap 20 --report " +
+                    dir + "/sens.html --json " + dir + "/sens.json > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(dir + "/sens.html");
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<svg class=\"tornado\""), std::string::npos);
+  std::size_t bars = 0;
+  for (std::size_t at = html.find("<rect class=\"p10\""); at != std::string::npos; at = html.find("<rect class=\"p10\"", at + 1))
+    ++bars;
+  EXPECT_EQ(bars, 10u);  // RM1's ten draw groups
+  EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  std::ifstream js(dir + "/sens.json");
+  auto j = nlohmann::json::parse(js);
+  EXPECT_EQ(j["tornado"][0]["input"], "activity");  // the widest bar for the centres' result
 }
 
 }  // namespace
