@@ -17,6 +17,7 @@
 #include "src/report_csv.hpp"
 #include "src/report_html.hpp"
 #include "src/report_xlsx.hpp"
+#include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 
 namespace cogsim::app {
@@ -260,13 +261,14 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   return kOk;
 }
 
-int do_compare(const RunArgs& a, const std::string& variant_path, std::ostream& out, std::ostream& err) {
-  if (!a.json.empty()) {
-    if (auto e = check_writable(a.json); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
-  }
+int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
+               std::ostream& err) {
+  for (const std::string* f : {&a.json, &report})
+    if (!f->empty())
+      if (auto e = check_writable(*f); !e.empty()) {
+        err << "cogsim: " << e << "\n";
+        return kCannotWrite;
+      }
   auto t0 = std::chrono::steady_clock::now();
   auto base = load_model(a.path, err);
   auto variant = load_model(variant_path, err);
@@ -288,6 +290,15 @@ int do_compare(const RunArgs& a, const std::string& variant_path, std::ostream& 
   if (!a.json.empty()) {
     std::string text = compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n";
     if (auto e = write_atomically(a.json, text); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return kCannotWrite;
+    }
+  }
+  if (!report.empty()) {
+    auto name = [](const engine::Program& p) {
+      return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
+    };
+    if (auto e = write_atomically(report, report::compare_html(name(*base), name(*variant), r, a.seed)); !e.empty()) {
       err << "cogsim: " << e << "\n";
       return kCannotWrite;
     }
@@ -351,6 +362,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   cmp->add_option("--sampling", ca.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
+  std::string compare_report;
+  cmp->add_option("--report", compare_report, "Write an HTML page of the comparison here (self-contained)");
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
 
   RunArgs pa;
@@ -400,7 +413,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   if (*run) return do_run(ra, out, err);
   if (*check) return do_check(check_path, out, err);
-  if (*cmp) return do_compare(ca, variant_path, out, err);
+  if (*cmp) return do_compare(ca, variant_path, compare_report, out, err);
   if (*replay) return do_replay(pa, replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
   return kUsage;

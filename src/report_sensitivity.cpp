@@ -94,3 +94,63 @@ std::string sensitivity_html(const std::string& model, const std::string& of, co
 }
 
 }  // namespace cogsim::app::report
+
+namespace cogsim::app::report {
+
+std::string compare_html(const std::string& base, const std::string& variant, const engine::CompareResults& r,
+                         std::uint64_t seed) {
+  std::ostringstream h;
+  h << "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Comparaison — "
+    << html_escape(variant) << "</title><style>"
+    << "body{font-family:\"DejaVu Sans\",Arial,sans-serif;margin:24px auto;max-width:980px;color:#1d2733}"
+    << "h1{font-size:22px}h2{font-size:17px;color:#0f3c6e;border-bottom:1px solid #d9dee5}"
+    << "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d9dee5;padding:4px 8px;"
+    << "text-align:right;font-size:13px;white-space:nowrap}td:first-child,th:first-child{text-align:left;white-space:normal}"
+    << ".up{color:#2e7d32;font-weight:bold}.down{color:#c0392b;font-weight:bold}@media print{body{margin:0}}"
+    << "</style></head><body>";
+  h << "<h1>Comparaison de scénarios</h1><p>Base : <b>" << html_escape(base) << "</b><br>Variante : <b>"
+    << html_escape(variant) << "</b><br>" << r.paths << " trajectoires appariées (mêmes tirages aléatoires "
+    << "pour les hypothèses communes), graine " << seed << ".</p>";
+  auto delta_cell = [&](const engine::ProbabilityDelta& y) {
+    const double d = y.delta();
+    std::string cls = d > 0 ? "up" : d < 0 ? "down" : "";
+    return "<td>" + html_escape(fr_probability(y.base)) + " → " + html_escape(fr_probability(y.variant)) +
+           "<br><span class=\"" + cls + "\">" + (d > 0 ? "+" : "") + html_escape(fr_number(100 * d, 1)) +
+           " pt</span> ± " + html_escape(fr_number(100 * y.std_error(), 2)) + "</td>";
+  };
+  for (const auto* group : {&r.indicators, &r.events}) {
+    if (group->empty()) continue;
+    std::vector<int> years;
+    for (const auto& d : *group)
+      for (const auto& y : d.years)
+        if (std::find(years.begin(), years.end(), y.year) == years.end()) years.push_back(y.year);
+    std::sort(years.begin(), years.end());
+    h << "<h2>" << (group == &r.indicators ? "Indicateurs : probabilité d'atteindre la cible" : "Événements")
+      << "</h2><table><tr><th></th>";
+    for (int y : years) h << "<th>" << y << "</th>";
+    h << "</tr>";
+    for (const auto& d : *group) {
+      h << "<tr><td>" << html_escape(d.id) << " " << html_escape(d.label) << "</td>";
+      for (int y : years) {
+        auto it = std::find_if(d.years.begin(), d.years.end(), [&](const auto& x) { return x.year == y; });
+        h << (it == d.years.end() ? std::string("<td></td>") : delta_cell(*it));
+      }
+      h << "</tr>";
+    }
+    h << "</table>";
+  }
+  h << "<h2>Résultats : variante − base, trajectoire par trajectoire</h2><table><tr><th>série</th><th>année</th>"
+    << "<th>moyenne</th><th>P5</th><th>P50</th><th>P95</th></tr>";
+  for (const auto& o : r.outputs)
+    for (const auto& y : o.years) {
+      const auto& s = y.delta;
+      if (s.moments.mean() == 0 && s.quantile(0.05) == 0 && s.quantile(0.95) == 0) continue;
+      h << "<tr><td>" << html_escape(o.name) << "</td><td>" << y.year << "</td><td>" << html_escape(fig(s.moments.mean()))
+        << "</td><td>" << html_escape(fig(s.quantile(0.05))) << "</td><td>" << html_escape(fig(s.quantile(0.5)))
+        << "</td><td>" << html_escape(fig(s.quantile(0.95))) << "</td></tr>";
+    }
+  h << "</table><p>Les séries absentes du tableau sont identiques sur toutes les trajectoires.</p></body></html>\n";
+  return h.str();
+}
+
+}  // namespace cogsim::app::report

@@ -88,3 +88,24 @@ TEST(Compare, PairedDifferenceHasAFarSmallerVarianceThanAnUnpairedOne) {
 
 }  // namespace
 }  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+TEST(CompareCli, ReportIsASelfContainedPageWithEveryIndicator) {
+  std::string dir = testing::TempDir();
+  std::string cmd = std::string(COGSIM_EXE) + " compare " + COGSIM_SOURCE_DIR + "/scenarios/cog-2022-2024 " +
+                    COGSIM_SOURCE_DIR + "/scenarios/avenant-inflation -n 5000 -q --report " + dir + "/cmp.html";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(dir + "/cmp.html");
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("avenant-inflation"), std::string::npos);
+  EXPECT_NE(html.find("Réduire le déficit des centres de santé à moins de 10 M€"), std::string::npos);
+  EXPECT_NE(html.find("resultat.FREYMING"), std::string::npos);  // moved by the avenant
+  EXPECT_EQ(html.find("resultat.CDS"), std::string::npos);       // identical on every path: not listed
+  EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cogsim
