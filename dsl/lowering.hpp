@@ -144,6 +144,7 @@ class Lowering {
 
   // -- final program (program.cpp)
   void eliminate_dead_code();
+  void reuse_slots();
 
   const Loaded& loaded_;
   Sources& sources_;

@@ -60,6 +60,79 @@ void Lowering::eliminate_dead_code() {
   for (auto& c : p.checks) fix(c.lhs), fix(c.rhs), fix(c.tolerance);
   p.code = std::move(code);
   p.num_slots = next;
+  reuse_slots();
+}
+
+// Linear-scan reuse of slots: a value's vector is recycled after its last reader, so the block's
+// working set is the model's live values, not one vector per instruction. Results (outputs,
+// indicators, events, asserts, correlations) stay live to the end: the statistics read them after
+// the block. A destination never takes a slot read by its own instruction (a draw writes its
+// uniforms before it reads its parameters).
+void Lowering::reuse_slots() {
+  engine::Program& p = program_;
+  const std::size_t n = static_cast<std::size_t>(p.num_slots);
+  constexpr std::size_t kForever = SIZE_MAX;
+  std::vector<std::size_t> last(n, 0);
+  auto reads = [&](const engine::Instr& in, auto&& f) {
+    if (in.op == engine::Op::Draw) {
+      for (std::uint32_t k = 0; k < in.params_count; ++k) f(p.draw_params[in.params_begin + k]);
+      if (in.external_u) f(in.a);
+    } else if (in.op != engine::Op::CorrUniform) {
+      f(in.a), f(in.b), f(in.c);
+    }
+  };
+  for (std::size_t i = 0; i < p.code.size(); ++i)
+    reads(p.code[i], [&](engine::Operand o) {
+      if (!engine::is_const(o)) last[static_cast<std::size_t>(o)] = i;
+    });
+  auto keep = [&](engine::Operand o) {
+    if (!engine::is_const(o)) last[static_cast<std::size_t>(o)] = kForever;
+  };
+  for (const auto& s : p.outputs)
+    for (const auto& [y, o] : s.years) keep(o);
+  for (const auto& ind : p.indicators)
+    for (const auto& y : ind.years) keep(y.value), keep(y.target), keep(y.target_hi), keep(y.met);
+  for (const auto& e : p.events)
+    for (const auto& [y, o] : e.years) keep(o);
+  for (const auto& c : p.checks) keep(c.lhs), keep(c.rhs), keep(c.tolerance);
+  for (const auto& c : p.correlations) keep(c.ua), keep(c.ub);
+
+  std::vector<engine::Operand> phys(n, -1), free_slots;
+  engine::Operand used = 0;
+  for (std::size_t i = 0; i < p.code.size(); ++i) {
+    engine::Instr& in = p.code[i];
+    std::vector<engine::Operand> dying;
+    reads(in, [&](engine::Operand o) {
+      if (!engine::is_const(o) && last[static_cast<std::size_t>(o)] == i) dying.push_back(o);
+    });
+    const std::size_t v = static_cast<std::size_t>(in.dst);
+    if (free_slots.empty()) phys[v] = used++;
+    else phys[v] = free_slots.back(), free_slots.pop_back();
+    std::sort(dying.begin(), dying.end());
+    dying.erase(std::unique(dying.begin(), dying.end()), dying.end());
+    for (engine::Operand o : dying) free_slots.push_back(phys[static_cast<std::size_t>(o)]);
+  }
+  auto fix = [&](engine::Operand& o) {
+    if (!engine::is_const(o)) o = phys[static_cast<std::size_t>(o)];
+  };
+  for (auto& in : p.code) {
+    if (in.op == engine::Op::Draw) {
+      for (std::uint32_t k = 0; k < in.params_count; ++k) fix(p.draw_params[in.params_begin + k]);
+      if (in.external_u) fix(in.a);
+    } else if (in.op != engine::Op::CorrUniform) {
+      fix(in.a), fix(in.b), fix(in.c);
+    }
+    fix(in.dst);
+  }
+  for (auto& s : p.outputs)
+    for (auto& [y, o] : s.years) fix(o);
+  for (auto& ind : p.indicators)
+    for (auto& y : ind.years) fix(y.value), fix(y.target), fix(y.target_hi), fix(y.met);
+  for (auto& e : p.events)
+    for (auto& [y, o] : e.years) fix(o);
+  for (auto& c : p.checks) fix(c.lhs), fix(c.rhs), fix(c.tolerance);
+  for (auto& c : p.correlations) fix(c.ua), fix(c.ub);
+  p.num_slots = used;
 }
 
 }  // namespace cogsim::dsl

@@ -17,6 +17,39 @@ namespace {
 
 constexpr std::size_t kBlock = 1024;
 
+// A copy of the program where every draw keeps its own slot to the end of the block (the
+// compiler recycles slots once a value is dead), so the draws can be read after evaluation.
+// Reads of a recycled slot are renamed for as long as the draw's value is the one held there.
+Program pin_draws(const Program& in) {
+  Program p = in;
+  std::vector<Operand> pinned(static_cast<std::size_t>(p.num_slots), -1);  // slot -> pinned slot
+  auto rename = [&](Operand& o) {
+    if (!is_const(o) && pinned[static_cast<std::size_t>(o)] >= 0) o = pinned[static_cast<std::size_t>(o)];
+  };
+  for (auto& ins : p.code) {
+    if (ins.op == Op::Draw) {
+      for (std::uint32_t k = 0; k < ins.params_count; ++k) rename(p.draw_params[ins.params_begin + k]);
+      if (ins.external_u) rename(ins.a);
+    } else if (ins.op != Op::CorrUniform) {
+      rename(ins.a), rename(ins.b), rename(ins.c);
+    }
+    const auto d = static_cast<std::size_t>(ins.dst);
+    if (ins.op == Op::Draw) {
+      pinned[d] = p.num_slots++;
+      ins.dst = pinned[d];
+    } else {
+      pinned[d] = -1;  // the slot now holds another value
+    }
+  }
+  for (auto& o : p.outputs)
+    for (auto& [y, op] : o.years) rename(op);
+  for (auto& ind : p.indicators)
+    for (auto& y : ind.years) rename(y.value), rename(y.target), rename(y.target_hi), rename(y.met);
+  for (auto& e : p.events)
+    for (auto& [y, op] : e.years) rename(op);
+  return p;
+}
+
 // Evaluates `target` (and optionally every draw) for paths [0, n) with per-group seeds.
 // Blocks are independent and write to their own rows: the result does not depend on threads.
 std::optional<Diagnostic> sample(const Program& p, Operand target, std::uint64_t n, std::uint64_t seed,
@@ -98,9 +131,15 @@ SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double
 
 }  // namespace
 
-SensitivityResults sensitivity(const Program& p, Operand target, const SensitivityOptions& opt,
+SensitivityResults sensitivity(const Program& compiled, Operand target_in, const SensitivityOptions& opt,
                                std::optional<Operand> tornado_on) {
-  const Operand bar_target = tornado_on.value_or(target);
+  // The targets are given in the compiled program's slots; pin_draws renames them consistently
+  // only through the program's roots, so look them up as roots of a copy.
+  Program marked = compiled;
+  marked.outputs.push_back({"__target", "", "", "", {{0, target_in}, {1, tornado_on.value_or(target_in)}}});
+  const Program p = pin_draws(marked);
+  const Operand target = p.outputs.back().years[0].second;
+  const Operand bar_target = p.outputs.back().years[1].second;
   SensitivityResults r;
   const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));

@@ -151,7 +151,21 @@ inline void QuantileSketch::add_one(double x) {
 void QuantileSketch::add(double x) { add_one(x); }
 
 void QuantileSketch::add(const double* x, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) add_one(x[i]);
+  // The counters live in locals: a store into a bucket could alias a member, which would force
+  // n_ and zero_count_ through memory on every value.
+  std::uint64_t zeros = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double ax = std::fabs(x[i]);
+    if (!(ax <= DBL_MAX)) {
+      zero_count_ += zeros;
+      n_ += i;
+      throw std::domain_error("QuantileSketch::add: NaN or infinite value");
+    }
+    if (ax <= zero_cut_) ++zeros;
+    else (x[i] > 0 ? pos_ : neg_).increment(index(ax), 1);
+  }
+  zero_count_ += zeros;
+  n_ += count;
 }
 
 void QuantileSketch::merge(const QuantileSketch& o) {
