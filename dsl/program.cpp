@@ -1,5 +1,6 @@
 // The final program: only what the results need, slots renumbered densely.
 #include <algorithm>
+#include <utility>
 
 #include "dsl/lowering.hpp"
 
@@ -11,14 +12,7 @@ void Lowering::eliminate_dead_code() {
   auto mark = [&](engine::Operand o) {
     if (!engine::is_const(o)) live[static_cast<std::size_t>(o)] = 1;
   };
-  for (const auto& s : p.outputs)
-    for (const auto& [y, o] : s.years) mark(o);
-  for (const auto& ind : p.indicators)
-    for (const auto& y : ind.years) mark(y.value), mark(y.target), mark(y.target_hi), mark(y.met);
-  for (const auto& e : p.events)
-    for (const auto& [y, o] : e.years) mark(o);
-  for (const auto& c : p.checks) mark(c.lhs), mark(c.rhs), mark(c.tolerance);
-  for (const auto& c : p.correlations) mark(c.ua), mark(c.ub);
+  engine::for_each_result(std::as_const(p), mark);
   // Instructions are in dependency order, so one backward sweep finds everything needed.
   std::vector<char> keep(p.code.size(), 0);
   for (std::size_t i = p.code.size(); i-- > 0;) {
@@ -88,14 +82,7 @@ void Lowering::reuse_slots() {
   auto keep = [&](engine::Operand o) {
     if (!engine::is_const(o)) last[static_cast<std::size_t>(o)] = kForever;
   };
-  for (const auto& s : p.outputs)
-    for (const auto& [y, o] : s.years) keep(o);
-  for (const auto& ind : p.indicators)
-    for (const auto& y : ind.years) keep(y.value), keep(y.target), keep(y.target_hi), keep(y.met);
-  for (const auto& e : p.events)
-    for (const auto& [y, o] : e.years) keep(o);
-  for (const auto& c : p.checks) keep(c.lhs), keep(c.rhs), keep(c.tolerance);
-  for (const auto& c : p.correlations) keep(c.ua), keep(c.ub);
+  engine::for_each_result(std::as_const(p), keep);
 
   std::vector<engine::Operand> phys(n, -1), free_slots;
   engine::Operand used = 0;
@@ -124,14 +111,7 @@ void Lowering::reuse_slots() {
     }
     fix(in.dst);
   }
-  for (auto& s : p.outputs)
-    for (auto& [y, o] : s.years) fix(o);
-  for (auto& ind : p.indicators)
-    for (auto& y : ind.years) fix(y.value), fix(y.target), fix(y.target_hi), fix(y.met);
-  for (auto& e : p.events)
-    for (auto& [y, o] : e.years) fix(o);
-  for (auto& c : p.checks) fix(c.lhs), fix(c.rhs), fix(c.tolerance);
-  for (auto& c : p.correlations) fix(c.ua), fix(c.ub);
+  engine::for_each_result(p, fix);
   p.num_slots = used;
 }
 

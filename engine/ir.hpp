@@ -98,4 +98,18 @@ struct Program {
   std::size_t num_draws() const;
 };
 
+// Visits every operand the results read, by reference: outputs, indicator values, targets and
+// met flags, events, asserts and correlation probes (the roots of the program).
+template <typename P, typename F>
+void for_each_result(P& p, F&& f) {
+  for (auto& s : p.outputs)
+    for (auto& y : s.years) f(y.second);
+  for (auto& ind : p.indicators)
+    for (auto& y : ind.years) f(y.value), f(y.target), f(y.target_hi), f(y.met);
+  for (auto& e : p.events)
+    for (auto& y : e.years) f(y.second);
+  for (auto& c : p.checks) f(c.lhs), f(c.rhs), f(c.tolerance);
+  for (auto& c : p.correlations) f(c.ua), f(c.ub);
+}
+
 }  // namespace cogsim::engine

@@ -41,12 +41,7 @@ Program pin_draws(const Program& in) {
       pinned[d] = -1;  // the slot now holds another value
     }
   }
-  for (auto& o : p.outputs)
-    for (auto& [y, op] : o.years) rename(op);
-  for (auto& ind : p.indicators)
-    for (auto& y : ind.years) rename(y.value), rename(y.target), rename(y.target_hi), rename(y.met);
-  for (auto& e : p.events)
-    for (auto& [y, op] : e.years) rename(op);
+  for_each_result(p, rename);
   return p;
 }
 
