@@ -17,6 +17,14 @@ std::string describe(const Dim& d) {
   return "a value in €^" + std::to_string(d.money);
 }
 
+// The checker's diagnostics after the parser's. A missing model header is not reported when a
+// statement failed to parse: it is most likely the broken one.
+static void merge_diagnostics(Diagnostics& parsed, const Diagnostics& checked) {
+  const bool syntax_errors = has_errors(parsed);
+  for (const auto& d : checked)
+    if (!(syntax_errors && d.message.rfind("no model declaration", 0) == 0)) parsed.push_back(d);
+}
+
 Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options) {
   Lowering l(loaded, sources);
   for (const auto& [name, value] : options.param_overrides) {
@@ -32,7 +40,7 @@ Compiled compile_file(const std::string& path, Sources& sources, const CompileOp
   Diagnostics diags;
   Loaded loaded = load(path, sources, diags);
   Compiled c = compile(loaded, sources, options);
-  diags.insert(diags.end(), c.diags.begin(), c.diags.end());
+  merge_diagnostics(diags, c.diags);
   c.diags = std::move(diags);
   if (has_errors(c.diags)) c.program.reset();
   return c;
@@ -42,7 +50,7 @@ Compiled compile_text(const std::string& name, const std::string& text, Sources&
   Diagnostics diags;
   Loaded loaded = load_text(name, text, sources, diags);
   Compiled c = compile(loaded, sources);
-  diags.insert(diags.end(), c.diags.begin(), c.diags.end());
+  merge_diagnostics(diags, c.diags);
   c.diags = std::move(diags);
   if (has_errors(c.diags)) c.program.reset();
   return c;

@@ -4,6 +4,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 #include <cstdlib>
+#include <deque>
 
 #include "dsl/ast_adapted.hpp"
 
@@ -76,7 +77,16 @@ template <typename T>
 constexpr as_type<T> as{};
 
 const auto idchar = alnum | char_('_');
-inline auto kw(const char* s) { return lexeme[lit(s) >> !idchar]; }
+// A keyword, named so that "expected 'years'" reads as such in messages.
+inline const char* quoted(const char* s) {
+  static std::deque<std::string> names;  // stable addresses for the rules' names
+  names.push_back(std::string("'") + s + "'");
+  return names.back().c_str();
+}
+struct keyword_tag;
+inline auto kw(const char* s) {
+  return x3::rule<keyword_tag>{quoted(s)} = lexeme[lit(s) >> !idchar];
+}
 inline auto kws(const char* s) { return lexeme[x3::string(s) >> !idchar]; }
 
 // Words that cannot be names: the expression keywords, and the words that start a statement
@@ -189,7 +199,8 @@ const auto number_def = number_value >> (unit | attr(std::string()));
 // each branch assigns explicitly.
 const auto copy = [](auto& ctx) { x3::_val(ctx) = x3::_attr(ctx); };
 const auto signed_number_def = (lit('-') >> number)[negate] | number[copy];
-const auto string_lit_def = lexeme['"' >> *(~char_("\"\n")) > '"'];
+// Strings may hold \" and \\ (a quote or a backslash).
+const auto string_lit_def = lexeme['"' >> *((lit('\\') >> char_("\"\\")) | ~char_("\"\n")) > '"'];
 
 const auto cmp_op = x3::string("<=") | x3::string(">=") | x3::string("==") |
                     x3::string("!=") | x3::string("<") | x3::string(">");

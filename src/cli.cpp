@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "dsl/compiler.hpp"
+#include "dsl/suggest.hpp"
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
 #include "src/compare_report.hpp"
@@ -383,6 +384,19 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
 
+  // An unknown command word is named, with a suggestion, before CLI11 sees it.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const auto* sc : app.get_subcommands({})) commands.push_back(sc->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      std::string near = dsl::closest(argv[1], commands);
+      err << "cogsim: unknown command '" << argv[1] << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?")
+          << "\nCommands: ";
+      for (std::size_t i = 0; i < commands.size(); ++i) err << (i ? ", " : "") << commands[i];
+      err << ". Run with --help for more information.\n";
+      return kUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -118,3 +118,25 @@ TEST(Regressions, QuantilesOfAKnownYearAreExact) {
 
 }  // namespace
 }  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+TEST(Regressions, AnUnknownCommandIsNamedWithASuggestion) {
+  std::string out = testing::TempDir() + "/cmd.txt";
+  std::string cmd = std::string(COGSIM_EXE) + " rnu x 2> " + out;
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("cogsim: unknown command 'rnu'; did you mean 'run'?", 0), 0u) << text;
+}
+
+TEST(Regressions, StringsMayHoldEscapedQuotes) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("s.cog", "model \"Avenant \\\"inflation\\\"\" base 2019 years 2020..2021\n", sources);
+  ASSERT_TRUE(c.program) << sources.format_all(c.diags);
+  EXPECT_EQ(c.program->model_name, "Avenant \"inflation\"");
+}
+
+}  // namespace
+}  // namespace cogsim
