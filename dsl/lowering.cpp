@@ -331,14 +331,10 @@ void Lowering::lower_indicators() {
     }
     if (!target) continue;
     int flat = target->first;
-    out.on = cell_name(s, flat, 0);
-    out.on = out.on.substr(0, out.on.rfind(", 0]")) + (out.on.find(", 0]") != std::string::npos ? "]" : "");
+    // The series followed, spelled with dots: resultat.FREYMING.
     out.on = s.name;
-    for (int m : unflatten(s, flat)) (void)m;
-    {
-      std::vector<int> m = unflatten(s, flat);
-      for (int i = 0; i < s.set_axes(); ++i) out.on += "." + sets_[s.axes[i].set].members[m[i]];
-    }
+    std::vector<int> members = unflatten(s, flat);
+    for (int i = 0; i < s.set_axes(); ++i) out.on += "." + sets_[s.axes[i].set].members[members[i]];
     int vs = base_;
     if (d.vs) vs = int(d.vs->value);
     const AxisInfo& ya = s.axes.back();
