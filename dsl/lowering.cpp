@@ -163,7 +163,7 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
     }
   }
   const ast::ParamDecl& d = *s.param;
-  auto cell_value = [&](const ast::Cell& c, SourceLoc loc) -> Val {
+  auto cell_value = [&](const ast::Cell& c) -> Val {
     if (const auto* n = boost::get<ast::Number>(&c)) {
       auto lit = literal(*n);
       Val v = constant(lit->first, lit->second);
@@ -193,13 +193,12 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
                         did_you_mean(id.name, set.members));
       return constant(0);
     }
-    (void)loc;
     return constant(it->second);
   };
-  if (const auto* t = boost::get<ast::Table>(&d.value)) {
+  if (boost::get<ast::Table>(&d.value)) {
     auto it = s.table.find({flat, year});
-    if (it != s.table.end()) return cell_value(it->second, t->loc);
-    if (d.fallback) return cell_value(*d.fallback, t->loc);
+    if (it != s.table.end()) return cell_value(it->second);
+    if (d.fallback) return cell_value(*d.fallback);
     Val v = constant(0);
     v.dim.error = true;
     return v;  // the missing row was reported when the table was read
