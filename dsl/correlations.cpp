@@ -78,7 +78,7 @@ void Lowering::declare_correlations() {
       continue;
     }
     double rho = literal(d->value)->first;
-    if (!(rho >= -1 && rho <= 1) || !d->value.unit.empty() && d->value.unit != "%") {
+    if (!(rho >= -1 && rho <= 1) || (!d->value.unit.empty() && d->value.unit != "%")) {
       error(d->value.loc, "a correlation is a number between -1 and 1");
       continue;
     }

@@ -25,7 +25,9 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
     for (const auto& [y, op] : o.years) {
       auto it = base_out.find({o.name, y});
       if (it == base_out.end()) continue;
-      d.years.push_back({y, {}});
+      PairedYear py;
+      py.year = y;
+      d.years.push_back(std::move(py));
       series.push_back({{1, op}, Term{0, it->second}});
     }
     if (d.years.empty()) r.only_in_variant.push_back(o.name);
