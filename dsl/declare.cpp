@@ -67,7 +67,8 @@ void Lowering::declare_model() {
   }
   if (!m) {
     if (loaded_.files.empty()) return;  // nothing could be read: that error is already reported
-    SourceLoc loc{loaded_.items.empty() ? UINT32_MAX : loaded_.items.front().file, 0, 0};
+    // At the top of the main file (the first one read), even when it is empty.
+    SourceLoc loc{loaded_.items.empty() ? (sources_.size() ? 0u : UINT32_MAX) : loaded_.items.front().file, 0, 0};
     error(loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`");
     return;
   }

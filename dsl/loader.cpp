@@ -37,6 +37,7 @@ struct Loader {
     auto id = sources.load(path);
     if (!id) {
       std::string why = fs::exists(path, ec) ? "cannot be read" : "does not exist";
+      if (path != raw_path) why = "does not exist ('" + raw_path + "' is a folder without main.cog)";
       if (has_from)
         error(from, "cannot read '" + path + "': the file " + why);
       else

@@ -140,3 +140,16 @@ TEST(Regressions, StringsMayHoldEscapedQuotes) {
 
 }  // namespace
 }  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+TEST(Regressions, AnEmptyFileIsBlamedAtItsFirstLine) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("empty.cog", "", sources);
+  std::string out = sources.format_all(c.diags);
+  EXPECT_EQ(out.rfind("empty.cog:1:1: error: no model declaration", 0), 0u) << out;
+}
+
+}  // namespace
+}  // namespace cogsim
