@@ -34,8 +34,9 @@ BENCHMARK(BM_SimulateRM1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// One thread, evaluation only (no statistics): the interpreter over blocks.
-void BM_EvaluateRM1(benchmark::State& state) {
+// One thread, block after block of RM1 through `step` (the whole evaluation, or the draws only).
+template <typename Step>
+void run_blocks(benchmark::State& state, Step step) {
   const auto& p = rm1();
   cogsim::engine::Workspace ws;
   const std::size_t block = std::size_t(state.range(0));
@@ -43,27 +44,18 @@ void BM_EvaluateRM1(benchmark::State& state) {
   std::uint64_t first = 0;
   for (auto _ : state) {
     cogsim::engine::BlockSpec spec{42, first, block, cogsim::engine::DrawMode::Sample};
-    benchmark::DoNotOptimize(cogsim::engine::run_block(p, spec, ws));
+    benchmark::DoNotOptimize(step(p, spec, ws));
     first += block;
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
+
+// Evaluation only (no statistics): the interpreter over blocks.
+void BM_EvaluateRM1(benchmark::State& state) { run_blocks(state, cogsim::engine::run_block); }
 BENCHMARK(BM_EvaluateRM1)->ArgName("block")->Arg(256)->Arg(1024)->Arg(4096);
 
 // The random-number floor: exactly RM1's draws, same generator and transforms, nothing else.
-void BM_DrawsOnlyRM1(benchmark::State& state) {
-  const auto& p = rm1();
-  cogsim::engine::Workspace ws;
-  const std::size_t block = std::size_t(state.range(0));
-  ws.reserve(p, block);
-  std::uint64_t first = 0;
-  for (auto _ : state) {
-    cogsim::engine::BlockSpec spec{42, first, block, cogsim::engine::DrawMode::Sample};
-    benchmark::DoNotOptimize(cogsim::engine::run_draws_only(p, spec, ws));
-    first += block;
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
+void BM_DrawsOnlyRM1(benchmark::State& state) { run_blocks(state, cogsim::engine::run_draws_only); }
 BENCHMARK(BM_DrawsOnlyRM1)->ArgName("block")->Arg(1024);
 
 }  // namespace

@@ -39,9 +39,9 @@ struct RunArgs {
   bool quiet = false;
 };
 
-// Compiles PATH and prints its diagnostics; nullopt when there is an error.
-std::optional<engine::Program> load_model(const std::string& path, std::ostream& err) {
-  dsl::Sources sources;
+// Compiles PATH and prints its diagnostics; nullopt when there is an error. `sources` keeps the
+// text read, so later diagnostics (failed asserts, run-time errors) quote it without re-reading.
+std::optional<engine::Program> load_model(const std::string& path, std::ostream& err, dsl::Sources& sources) {
   dsl::Compiled c = dsl::compile_file(path, sources);
   err << sources.format_all(c.diags);
   if (!c.program) {
@@ -51,6 +51,11 @@ std::optional<engine::Program> load_model(const std::string& path, std::ostream&
     return std::nullopt;
   }
   return std::move(c.program);
+}
+
+std::optional<engine::Program> load_model(const std::string& path, std::ostream& err) {
+  dsl::Sources sources;
+  return load_model(path, err, sources);
 }
 
 // A progress bar with ETA on stderr, only on a terminal and only once a run passes a second.
@@ -113,10 +118,9 @@ std::string model_of(const std::string& path) {
 int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
   const std::string path = model_of(file);
   if (path != file) out << file << " is included by " << path << ": checking that model\n";
-  auto program = load_model(path, err);
-  if (!program) return kInvalidModel;
   dsl::Sources sources;
-  dsl::compile_file(path, sources);  // re-read only to format assert failures with their source
+  auto program = load_model(path, err, sources);
+  if (!program) return kInvalidModel;
   Diagnostics failures = dsl::run_checks(*program);
   err << sources.format_all(failures);
   if (has_errors(failures)) {
@@ -154,7 +158,8 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
       return kCannotWrite;
     }
   auto t0 = std::chrono::steady_clock::now();
-  auto program = load_model(a.path, err);
+  dsl::Sources sources;
+  auto program = load_model(a.path, err, sources);
   if (!program) return kInvalidModel;
   engine::RunOptions opt = run_options(a);
   if (opt.sampling == engine::Sampling::LatinHypercube && a.target_se > 0) {
@@ -166,8 +171,6 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   engine::RunResults r = engine::simulate(*program, opt);
   progress.finish();
   if (r.error) {
-    dsl::Sources sources;
-    dsl::compile_file(a.path, sources);
     err << sources.format(*r.error);
     err << "cogsim: the model failed while running; no results written\n";
     return kRuntime;

@@ -153,3 +153,42 @@ TEST(Regressions, AnEmptyFileIsBlamedAtItsFirstLine) {
 
 }  // namespace
 }  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+// Runs cogsim with `args` on a model written from `text`; returns (exit status, stderr).
+std::pair<int, std::string> cogsim_on(const std::string& name, const std::string& text, const std::string& args) {
+  std::string dir = testing::TempDir();
+  { std::ofstream(dir + "/" + name) << text; }
+  std::string cmd = "cd " + dir + " && " + COGSIM_EXE + " " + args + " " + name + " 2> " + name + ".err > /dev/null";
+  int status = WEXITSTATUS(std::system(cmd.c_str()));
+  std::ifstream in(dir + "/" + name + ".err");
+  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
+TEST(Regressions, AFailedAssertQuotesItsLine) {
+  auto [status, err] = cogsim_on("af.cog", "model \"x\" base 2019 years 2020..2020\nvar a[t in 2020..2020] = 1\n"
+                                           "assert \"a vaut 2\" a[2020] == 2\n", "check");
+  EXPECT_EQ(status, 3);
+  EXPECT_EQ(err,
+            "af.cog:3:19: error: assert failed: a vaut 2: got 1, expected 2 (tolerance 0)\n"
+            "  assert \"a vaut 2\" a[2020] == 2\n"
+            "                    ^~~~~~~~~~~~\n"
+            "cogsim: 1 assert failed in af.cog\n");
+}
+
+TEST(Regressions, ARunTimeDrawErrorQuotesTheDraw) {
+  auto [status, err] = cogsim_on("rt.cog", "model \"x\" base 2019 years 2020..2022\n"
+                                           "var s[t in 2020..2022] = normal(0, 1)\n"
+                                           "var x[t in 2020..2022] = normal(0, s[t])\noutput x\n", "run -n 100");
+  EXPECT_EQ(status, 5);
+  EXPECT_EQ(err.rfind("rt.cog:3:26: error: normal: standard deviation must be >= 0 (got ", 0), 0u) << err;
+  EXPECT_NE(err.find("  var x[t in 2020..2022] = normal(0, s[t])\n                           ^~~~~~~~~~~~~~~\n"
+                     "cogsim: the model failed while running; no results written\n"),
+            std::string::npos)
+      << err;
+}
+
+}  // namespace
+}  // namespace cogsim

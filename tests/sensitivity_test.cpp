@@ -93,9 +93,10 @@ output y
   EXPECT_NEAR(sa.first, 9.0 / 13, 0.05);
 }
 
-// Goal seek where the answer is analytic: x ~ N(μ, 1), P(x ≥ 0) = Φ(μ) = 0.8 ⇔ μ = 0.8416.
-TEST(Goal, RecoversTheAnalyticAnswer) {
-  std::string path = testing::TempDir() + "/goal.cog";
+// x ~ N(μ, 1) with μ a param, and an indicator x ≥ 0: P(met) = Φ(μ), analytic.
+app::GoalRequest analytic_goal(const std::string& file, double probability, double lo, double hi,
+                               std::uint64_t paths) {
+  std::string path = testing::TempDir() + "/" + file;
   std::ofstream(path) << R"(model "goal" base 2019 years 2020..2020
 param mu "Moyenne" = 0
 var x[t in 2020..2020] = normal(mu, 1)
@@ -106,12 +107,17 @@ indicator 1 "x positif" on x { 2020: at_least(0) }
   q.param = "mu";
   q.indicator = "1";
   q.year = 2020;
-  q.probability = 0.8;
-  q.lo = -2;
-  q.hi = 3;
-  q.run.paths = 200000;
+  q.probability = probability;
+  q.lo = lo;
+  q.hi = hi;
+  q.run.paths = paths;
   q.run.threads = 2;
-  auto g = app::goal_seek(q);
+  return q;
+}
+
+// Goal seek where the answer is analytic: Φ(μ) = 0.8 ⇔ μ = 0.8416.
+TEST(Goal, RecoversTheAnalyticAnswer) {
+  auto g = app::goal_seek(analytic_goal("goal.cog", 0.8, -2, 3, 200000));
   ASSERT_TRUE(g.error.empty()) << g.error << g.diagnostics;
   const double answer = 0.8416212335729143;
   EXPECT_GT(g.std_error, 0);
@@ -121,22 +127,7 @@ indicator 1 "x positif" on x { 2020: at_least(0) }
 }
 
 TEST(Goal, SaysWhenTheTargetIsNotBracketed) {
-  std::string path = testing::TempDir() + "/goal2.cog";
-  std::ofstream(path) << R"(model "goal" base 2019 years 2020..2020
-param mu = 0
-var x[t in 2020..2020] = normal(mu, 1)
-indicator 1 on x { 2020: at_least(0) }
-)";
-  app::GoalRequest q;
-  q.model_path = path;
-  q.param = "mu";
-  q.indicator = "1";
-  q.year = 2020;
-  q.probability = 0.99;
-  q.lo = -1;
-  q.hi = 1;
-  q.run.paths = 10000;
-  auto g = app::goal_seek(q);
+  auto g = app::goal_seek(analytic_goal("goal2.cog", 0.99, -1, 1, 10000));
   EXPECT_NE(g.error.find("does not cross 0.99 between -1"), std::string::npos) << g.error;
 }
 
