@@ -1,9 +1,12 @@
 #include "engine/random.hpp"
 
+#include "engine/simd.hpp"
+
 #include <Random123/philox.h>
 
 #include <algorithm>
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
@@ -43,6 +46,44 @@ inline std::uint64_t join(std::uint32_t lo, std::uint32_t hi) {
 
 }  // namespace
 
+namespace {
+
+// Random123's Philox4x32 constants (Salmon et al. 2011).
+constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;  // round multipliers
+constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;  // key schedule (Weyl) increments
+
+// (double)(x >> 12) without an int64 -> double conversion (AVX2 has none, so the loop would not
+// vectorise): the 52 bits become the mantissa of 2^52 + k, exact, then 2^52 is taken off, exact.
+inline double top52(std::uint64_t x) {
+  return std::bit_cast<double>((x >> 12) | 0x4330000000000000ull) - 0x1p52;
+}
+
+// Philox4x32-10 over consecutive counters {k0 + j, stream}, j < m, written as the two doubles of
+// each counter: u[2j] from words 0,1 and u[2j+1] from words 2,3. Lane-parallel plain C++, so the
+// compiler vectorises it (32x32->64 multiplies map to vpmuludq); the result is bit-identical to
+// r123::Philox4x32 (tested in tests/random_test.cpp).
+COGSIM_CLONES
+void philox_pairs(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, std::size_t m, double* u) {
+  const std::uint32_t key0 = lo32(seed), key1 = hi32(seed);
+  const std::uint32_t s0 = lo32(stream), s1 = hi32(stream);
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::uint64_t k = k0 + j;
+    std::uint32_t c0 = lo32(k), c1 = hi32(k), c2 = s0, c3 = s1;
+    std::uint32_t a = key0, b = key1;
+#pragma GCC unroll 10
+    for (int r = 0; r < 10; ++r) {
+      const std::uint64_t p0 = std::uint64_t{kM0} * c0, p1 = std::uint64_t{kM1} * c2;
+      const std::uint32_t n0 = hi32(p1) ^ c1 ^ a, n1 = lo32(p1), n2 = hi32(p0) ^ c3 ^ b, n3 = lo32(p0);
+      c0 = n0, c1 = n1, c2 = n2, c3 = n3;
+      a += kW0, b += kW1;
+    }
+    u[2 * j] = (top52(join(c0, c1)) + 0.5) * 0x1p-52;
+    u[2 * j + 1] = (top52(join(c2, c3)) + 0.5) * 0x1p-52;
+  }
+}
+
+}  // namespace
+
 void fill_uniforms(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_path, std::size_t n,
                    double* u) {
   if (n == 0) return;
@@ -61,11 +102,10 @@ void fill_uniforms(std::uint64_t seed, std::uint64_t stream, std::uint64_t first
     u[i++] = bits_to_open01(join(r.v[2], r.v[3]));
     ++path;
   }
-  for (; i + 2 <= n; i += 2, path += 2) {
-    const auto r = block(path);
-    u[i] = bits_to_open01(join(r.v[0], r.v[1]));
-    u[i + 1] = bits_to_open01(join(r.v[2], r.v[3]));
-  }
+  const std::size_t pairs = (n - i) / 2;
+  philox_pairs(seed, stream, path >> 1, pairs, u + i);
+  i += 2 * pairs;
+  path += 2 * pairs;
   if (i < n) {  // odd end: only the even half of the last block
     const auto r = block(path);
     u[i] = bits_to_open01(join(r.v[0], r.v[1]));
@@ -109,18 +149,96 @@ inline double central(double q) {  // |q| <= 0.425
   return q * poly7(kA, r) / poly7(kB, r);
 }
 
+// Natural logarithm of a positive normal double, < 1 ulp: fdlibm's e_log.c as simplified in musl
+// (argument reduced to [sqrt(2)/2, sqrt(2)), then a degree-14 minimax series in s = f/(2+f)).
+// Ours rather than libm's because it must vectorise (the tail pass below) and must not change with
+// the CPU: glibc picks different log code on FMA machines, which would make draws machine-dependent.
+constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kLg1 = 6.666666666666735130e-01, kLg2 = 3.999999999940941908e-01,
+                 kLg3 = 2.857142874366239149e-01, kLg4 = 2.222219843214978396e-01,
+                 kLg5 = 1.818357216161805012e-01, kLg6 = 1.531383769920937332e-01,
+                 kLg7 = 1.479819860511658591e-01;
+
+inline double log_positive(double x) {
+  const auto ix = std::bit_cast<std::uint64_t>(x);
+  std::uint32_t hx = static_cast<std::uint32_t>(ix >> 32) + (0x3ff00000u - 0x3fe6a09eu);
+  const std::uint64_t kb = hx >> 20;  // k + 1023, in [1, 2047]
+  hx = (hx & 0x000fffffu) + 0x3fe6a09eu;
+  const double m = std::bit_cast<double>((std::uint64_t{hx} << 32) | (ix & 0xffffffffull));
+  // k as a double without an int -> double conversion (exact, and vectorises on AVX2 too).
+  const double dk = std::bit_cast<double>(kb | 0x4330000000000000ull) - (0x1p52 + 1023.0);
+  const double f = m - 1.0, hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z;
+  const double t1 = w * (kLg2 + w * (kLg4 + w * kLg6));
+  const double t2 = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7)));
+  const double r = t2 + t1;
+  return s * (hfsq + r) + dk * kLn2Lo - hfsq + f + dk * kLn2Hi;
+}
+
+// The tail formula for r = min(p, 1-p) in (kNearCut, 0.075]:
+// the common tail case, in a form the tail pass of the batch version vectorises.
+inline double tail_near(double r) {
+  const double t = std::sqrt(-log_positive(r)) - 1.6;
+  return poly7(kC, t) / poly7(kD, t);
+}
+
+// Above this r the tail formula's sqrt(-ln r) is below 5 (AS241's switch to its far-tail branch).
+constexpr double kNearCut = 1.3887943864964021e-11;  // exp(-25)
+
 double tail(double p, double q) {  // |q| > 0.425, or p outside [0,1], or NaN
   double r = q < 0 ? p : 1.0 - p;  // 1 - p is exact for p >= 1/2
   if (!(r > 0)) {
     if (std::isnan(r)) return r;
     return q < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  r = std::sqrt(-std::log(r));
-  const double z = r <= 5.0 ? poly7(kC, r - 1.6) / poly7(kD, r - 1.6) : poly7(kE, r - 5.0) / poly7(kF, r - 5.0);
+  double z;
+  if (r > kNearCut) {
+    z = tail_near(r);
+  } else {  // a subnormal r is beyond any uniform the generator makes; libm's log copes with it
+    const double t = std::sqrt(-(r < DBL_MIN ? std::log(r) : log_positive(r))) - 5.0;
+    z = poly7(kE, t) / poly7(kF, t);
+  }
   return q < 0 ? -z : z;
 }
 
 inline bool is_central(double q) { return std::fabs(q) <= 0.425; }
+
+// Batch kernel, per chunk of 256 (the buffers let p and z alias):
+//  1. the central formula over every entry (branch-free, vectorises);
+//  2. the indices of the ~15% of entries in the tails, compacted;
+//  3. r = min(p, 1-p) of those, then sqrt(-ln r) and the tail rational function, vectorised;
+//  4. a scalar fix-up of the rare entries the tail formula does not cover (p < 1.4e-11 or > 1 -
+//     1.4e-11, p outside (0,1), NaN), through the scalar `tail`, which gives the same bits.
+COGSIM_CLONES
+void inverse_normal_batch(const double* p, double* z, std::size_t n) {
+  constexpr std::size_t kChunk = 256;
+  double c[kChunk], r[kChunk], t[kChunk];
+  std::uint32_t idx[kChunk];
+  for (std::size_t base = 0; base < n; base += kChunk) {
+    const std::size_t m = std::min(kChunk, n - base);
+    const double* pb = p + base;
+    for (std::size_t i = 0; i < m; ++i) c[i] = central(pb[i] - 0.5);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      idx[k] = static_cast<std::uint32_t>(i);
+      k += !is_central(pb[i] - 0.5);
+    }
+    std::size_t rare = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      const double pj = pb[idx[j]];
+      const double rj = std::min(pj, 1.0 - pj);  // = (p < 1/2 ? p : 1 - p), branch-free
+      rare += !(rj > kNearCut);
+      r[j] = rj > kNearCut ? rj : 0.5;  // a harmless stand-in; fixed up below
+    }
+    for (std::size_t j = 0; j < k; ++j) t[j] = tail_near(r[j]);
+    for (std::size_t j = 0; j < k; ++j) c[idx[j]] = std::copysign(t[j], pb[idx[j]] - 0.5);
+    if (rare != 0)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double pj = pb[idx[j]];
+        if (!(std::min(pj, 1.0 - pj) > kNearCut)) c[idx[j]] = tail(pj, pj - 0.5);
+      }
+    std::copy(c, c + m, z + base);
+  }
+}
 
 }  // namespace
 
@@ -129,22 +247,7 @@ double inverse_normal_cdf(double p) {
   return is_central(q) ? central(q) : tail(p, q);
 }
 
-void inverse_normal_cdf(const double* p, double* z, std::size_t n) {
-  // Per chunk: the branch-free central formula over everything (vectorises), then a scalar fix-up of
-  // the ~15% of entries in the tails, which need log and sqrt. The chunk buffer lets p and z alias.
-  constexpr std::size_t kChunk = 256;
-  double c[kChunk];
-  for (std::size_t base = 0; base < n; base += kChunk) {
-    const std::size_t m = std::min(kChunk, n - base);
-    const double* pb = p + base;
-    for (std::size_t i = 0; i < m; ++i) c[i] = central(pb[i] - 0.5);
-    for (std::size_t i = 0; i < m; ++i) {
-      const double q = pb[i] - 0.5;
-      if (!is_central(q)) c[i] = tail(pb[i], q);
-    }
-    std::copy(c, c + m, z + base);
-  }
-}
+void inverse_normal_cdf(const double* p, double* z, std::size_t n) { inverse_normal_batch(p, z, n); }
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440); }
 

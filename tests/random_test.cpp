@@ -1,5 +1,6 @@
 #include "engine/random.hpp"
 
+#include <Random123/philox.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -145,4 +146,40 @@ TEST(Random, HashStableAndOrderSensitive) {
   const std::uint64_t a = hash_name("a"), b = hash_name("b"), h = hash_name("cell");
   EXPECT_NE(hash_combine(hash_combine(h, a), b), hash_combine(hash_combine(h, b), a));
   EXPECT_NE(hash_combine(h, 0), hash_combine(h, 1));
+}
+
+// The vectorised Philox kernel must be Random123's Philox4x32-10, word for word, whatever the
+// instruction set the running CPU selects.
+TEST(Random, KernelIsRandom123Philox) {
+  const r123::Philox4x32 g;
+  for (std::uint64_t seed : {std::uint64_t{0}, kSeed, ~std::uint64_t{0}})
+    for (std::uint64_t stream : {std::uint64_t{1}, hash_name("x"), std::uint64_t{1} << 63}) {
+      const std::uint64_t first = (std::uint64_t{1} << 33) - 64;  // crosses the counter's word boundary
+      const auto u = block(seed, stream, first, 301);
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        const std::uint64_t path = first + i, k = path >> 1;
+        const r123::Philox4x32::ctr_type ctr = {{std::uint32_t(k), std::uint32_t(k >> 32), std::uint32_t(stream),
+                                                 std::uint32_t(stream >> 32)}};
+        const auto r = g(ctr, {{std::uint32_t(seed), std::uint32_t(seed >> 32)}});
+        const std::uint64_t bits = path & 1 ? (std::uint64_t{r.v[3]} << 32 | r.v[2]) : (std::uint64_t{r.v[1]} << 32 | r.v[0]);
+        ASSERT_EQ(u[i], bits_to_open01(bits)) << "path " << path;
+      }
+    }
+}
+
+// The inverse normal CDF (own logarithm in the tails) against the normal CDF, across the tail
+// ranges the batch kernel splits: central, near tail, far tail (p < exp(-25)), both signs.
+TEST(Random, InverseNormalAccurateInEveryBranch) {
+  std::vector<double> p;
+  for (double x = 1e-300; x < 0.5; x *= 1.37) p.push_back(x), p.push_back(1 - x);
+  for (double x = 0.05; x < 0.95; x += 0.0137) p.push_back(x);
+  std::vector<double> z(p.size());
+  inverse_normal_cdf(p.data(), z.data(), p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    ASSERT_EQ(z[i], inverse_normal_cdf(p[i])) << "batch and scalar differ at p=" << p[i];
+    // Relative accuracy of the CDF at the result: Φ(z) = p to ~1e-13, within erfc's own error.
+    const double back = p[i] < 0.5 ? normal_cdf(z[i]) : 1 - normal_cdf(z[i]);
+    const double want = p[i] < 0.5 ? p[i] : 1 - p[i];
+    if (want > 1e-16) EXPECT_NEAR(back / want, 1.0, 1e-12 * std::max(1.0, std::fabs(z[i]))) << "p=" << p[i];
+  }
 }
