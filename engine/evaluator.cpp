@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/random.hpp"
+#include "engine/simd.hpp"
 
 namespace cogsim::engine {
 
@@ -28,13 +29,13 @@ struct View {
   double operator[](std::size_t i) const { return vec ? v[i] : k; }
 };
 
-View view(const Program& p, const Workspace& ws, Operand o) {
+[[gnu::always_inline]] inline View view(const Program& p, const Workspace& ws, Operand o) {
   if (is_const(o)) return {nullptr, p.constants[const_index(o)], false};
   return {ws.slot(o), 0.0, true};
 }
 
 template <typename F>
-void unary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
+[[gnu::always_inline]] inline void unary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
   View a = view(p, ws, in.a);
   double* d = ws.slot(in.dst);
   if (a.vec)
@@ -43,10 +44,12 @@ void unary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f)
     std::fill(d, d + n, f(a.k));
 }
 
+// Always inlined, so that they are compiled for the instruction set of each version of run_block
+// (engine/simd.hpp); an outlined copy would be the baseline one.
 // The three shapes (vector-vector, vector-constant, constant-vector) get their own loops so the
 // compiler vectorises each; constant-constant was folded away by the lowering.
 template <typename F>
-void binary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
+[[gnu::always_inline]] inline void binary(const Program& p, Workspace& ws, const Instr& in, std::size_t n, F f) {
   View a = view(p, ws, in.a), b = view(p, ws, in.b);
   double* d = ws.slot(in.dst);
   if (a.vec && b.vec) {
@@ -184,6 +187,7 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
 
 }  // namespace
 
+COGSIM_CLONES
 std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Workspace& ws) {
   const std::size_t n = spec.size;
   for (const Instr& in : p.code) {

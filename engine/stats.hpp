@@ -36,24 +36,28 @@ struct Moments {
   double std_error() const;  // sd / sqrt(n)
 };
 
-// Relative-accuracy quantile sketch (DDSketch, Masson et al. 2019) with a fixed zero band.
+// Relative-accuracy quantile sketch (a DDSketch, Masson et al. 2019, with the log-linear mapping of
+// HdrHistogram) and a fixed zero band.
 //  * |x| <= zero_threshold, and subnormal |x| < DBL_MIN, go to a zero bucket (reported as 0).
-//  * otherwise |x| goes to bucket i = ceil(log_gamma |x|), gamma = (1+alpha)/(1-alpha), in a store
-//    for its sign; bucket i is reported as sign * 2 gamma^i / (gamma+1), the point within relative
-//    distance alpha of the whole bucket (gamma^(i-1), gamma^i].
+//  * otherwise |x| goes to the bucket named by the top 11 + k bits of its IEEE representation
+//    (exponent and k leading mantissa bits), in a store for its sign: each octave [2^e, 2^(e+1)) is
+//    cut into 2^k equal buckets [L, U), with k the smallest such that 2^-k / (2 + 2^-k) <= alpha
+//    (k = 9 for alpha = 1e-3, i.e. 9.8e-4). Bucket [L, U) is reported as sign * 2LU/(L+U), within
+//    relative distance (U-L)/(U+L) <= alpha of every point in it. The index is a shift of the bits
+//    (no logarithm), which is what makes add() cheap.
 //  * Counts are uint64, so merge() is exact, associative and commutative.
 //
 // GUARANTEE. For every q in [0,1] with n > 0, let x_q be the exact empirical quantile: the element of
 // 1-based rank r = max(1, ceil(q*n)) (q*n evaluated in double) of the sorted inputs. Then
 //     |quantile(q) - x_q| <= alpha * |x_q| + max(zero_threshold, DBL_MIN).
-// (The DBL_MIN term only matters for subnormal inputs.) The bound holds despite floating-point
-// rounding: internally gamma is built from alpha - 1e-11, a margin far above the ~1e-12 relative
-// error of the bucket index and of the representative value.
+// (The DBL_MIN term only matters for subnormal inputs.) The bucket index is exact (integer bits);
+// k is chosen against alpha - 1e-11, a margin far above the ~1e-16 relative rounding of the
+// representative.
 //
 // Memory: one dense uint64 vector per sign, covering the bucket range seen (plus ~6% growth slack),
-// i.e. about 8 * ln(max|x| / min|x|) / (2 alpha) bytes per sign: ~40 KB for 1e6 lognormal(0,1)
-// values at alpha = 1e-3. It grows with the log range of the data, not with the count. Values close
-// to zero widen that range (N(0,1) with zero_threshold 0: ~140 KB); a zero_threshold caps it.
+// i.e. about 8 * 2^k * log2(max|x| / min|x|) bytes per sign: ~60 KB for 1e6 lognormal(0,1) values at
+// alpha = 1e-3. It grows with the log range of the data, not with the count. Values close to zero
+// widen that range (N(0,1) with zero_threshold 0: ~200 KB); a zero_threshold caps it.
 class QuantileSketch {
  public:
   // alpha in [1e-6, 1), zero_threshold >= 0 (finite); throws std::invalid_argument otherwise.
@@ -78,16 +82,13 @@ class QuantileSketch {
     void increment(std::int32_t i, std::uint64_t c);
     void grow(std::int32_t i);
   };
-  std::int32_t index(double ax) const;      // bucket of a normal |x| above the zero band
   double value(std::int32_t i) const;       // representative of bucket i (positive)
   void add_one(double x);
 
   double alpha_, zero_threshold_;
-  double zero_cut_;       // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
-  double inv_ln_gamma_;   // 1 / ln(gamma)
-  double ln_gamma_;
-  double ln_rep_factor_;  // ln(2 / (gamma + 1))
-  const double* ln_table_;  // fast-log tables (shared, built once)
+  double zero_cut_;            // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
+  std::uint64_t zero_cut_bits_;  // its bit pattern: the same test on integers
+  int shift_;                  // 52 - k: bucket index = |x| bits >> shift_
   std::uint64_t n_ = 0, zero_count_ = 0;
   Store pos_, neg_;
 };
