@@ -4,7 +4,13 @@
 
 #include <Random123/philox.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -59,18 +65,15 @@ inline double top52(std::uint64_t x) {
 }
 
 // Philox4x32-10 over consecutive counters {k0 + j, stream}, j < m, written as the two doubles of
-// each counter: u[2j] from words 0,1 and u[2j+1] from words 2,3. Lane-parallel plain C++, so the
-// compiler vectorises it (32x32->64 multiplies map to vpmuludq); the result is bit-identical to
-// r123::Philox4x32 (tested in tests/random_test.cpp).
-COGSIM_CLONES
-void philox_pairs(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, std::size_t m, double* u) {
+// each counter: u[2j] from words 0,1 and u[2j+1] from words 2,3. Bit-identical to r123::Philox4x32
+// in every version below (tested in tests/random_test.cpp).
+void philox_pairs_scalar(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, std::size_t m, double* u) {
   const std::uint32_t key0 = lo32(seed), key1 = hi32(seed);
   const std::uint32_t s0 = lo32(stream), s1 = hi32(stream);
   for (std::size_t j = 0; j < m; ++j) {
     const std::uint64_t k = k0 + j;
     std::uint32_t c0 = lo32(k), c1 = hi32(k), c2 = s0, c3 = s1;
     std::uint32_t a = key0, b = key1;
-#pragma GCC unroll 10
     for (int r = 0; r < 10; ++r) {
       const std::uint64_t p0 = std::uint64_t{kM0} * c0, p1 = std::uint64_t{kM1} * c2;
       const std::uint32_t n0 = hi32(p1) ^ c1 ^ a, n1 = lo32(p1), n2 = hi32(p0) ^ c3 ^ b, n3 = lo32(p0);
@@ -80,6 +83,121 @@ void philox_pairs(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, st
     u[2 * j] = (top52(join(c0, c1)) + 0.5) * 0x1p-52;
     u[2 * j + 1] = (top52(join(c2, c3)) + 0.5) * 0x1p-52;
   }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(COGSIM_NO_CLONES)
+#define COGSIM_PHILOX_SIMD 1
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own _mm512_undefined_* temporaries.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// Hand-vectorised versions: each 32-bit Philox word sits in a 64-bit lane, so one vpmuludq gives
+// the full 32x32->64 products of 8 (AVX-512) or 4 (AVX2) counters. The multiplier reads only the
+// low half of a lane, so the words are masked once, at the end, not every round.
+
+__attribute__((target("avx512f"))) void philox_pairs_avx512(std::uint64_t seed, std::uint64_t stream,
+                                                             std::uint64_t k0, std::size_t m, double* u) {
+  const __m512i m0 = _mm512_set1_epi64(kM0), m1 = _mm512_set1_epi64(kM1);
+  const __m512i lo_mask = _mm512_set1_epi64(0xFFFFFFFFll);
+  __m512i ka[10], kb[10];
+  for (int r = 0; r < 10; ++r) {
+    ka[r] = _mm512_set1_epi64(static_cast<std::uint32_t>(lo32(seed) + r * kW0));
+    kb[r] = _mm512_set1_epi64(static_cast<std::uint32_t>(hi32(seed) + r * kW1));
+  }
+  const __m512i s0 = _mm512_set1_epi64(lo32(stream)), s1 = _mm512_set1_epi64(hi32(stream));
+  const __m512i magic = _mm512_set1_epi64(0x4330000000000000ll);
+  const __m512d two52 = _mm512_set1_pd(0x1p52), half = _mm512_set1_pd(0.5), scale = _mm512_set1_pd(0x1p-52);
+  const __m512i even = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), odd = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+  __m512i k = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(k0)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+  const __m512i eight = _mm512_set1_epi64(8);
+  std::size_t j = 0;
+  for (; j + 8 <= m; j += 8, k = _mm512_add_epi64(k, eight)) {
+    __m512i c0 = _mm512_and_si512(k, lo_mask), c1 = _mm512_srli_epi64(k, 32), c2 = s0, c3 = s1;
+    for (int r = 0; r < 10; ++r) {
+      const __m512i p0 = _mm512_mul_epu32(c0, m0), p1 = _mm512_mul_epu32(c2, m1);
+      c0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, ka[r], 0x96);  // a ^ b ^ c
+      c1 = p1;
+      c2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, kb[r], 0x96);
+      c3 = p0;
+    }
+    __m512d a, b;  // paths 2k and 2k+1: (bits >> 12 as a double + 1/2) / 2^52, as top52 does
+    {
+      const __m512i bits = _mm512_or_si512(_mm512_and_si512(c0, lo_mask), _mm512_slli_epi64(c1, 32));
+      const __m512d d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(bits, 12), magic)), two52);
+      a = _mm512_mul_pd(_mm512_add_pd(d, half), scale);
+    }
+    {
+      const __m512i bits = _mm512_or_si512(_mm512_and_si512(c2, lo_mask), _mm512_slli_epi64(c3, 32));
+      const __m512d d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(bits, 12), magic)), two52);
+      b = _mm512_mul_pd(_mm512_add_pd(d, half), scale);
+    }
+    _mm512_storeu_pd(u + 2 * j, _mm512_permutex2var_pd(a, even, b));
+    _mm512_storeu_pd(u + 2 * j + 8, _mm512_permutex2var_pd(a, odd, b));
+  }
+  philox_pairs_scalar(seed, stream, k0 + j, m - j, u + 2 * j);
+}
+
+__attribute__((target("avx2"))) void philox_pairs_avx2(std::uint64_t seed, std::uint64_t stream,
+                                                        std::uint64_t k0, std::size_t m, double* u) {
+  const __m256i m0 = _mm256_set1_epi64x(kM0), m1 = _mm256_set1_epi64x(kM1);
+  const __m256i lo_mask = _mm256_set1_epi64x(0xFFFFFFFFll);
+  __m256i ka[10], kb[10];
+  for (int r = 0; r < 10; ++r) {
+    ka[r] = _mm256_set1_epi64x(static_cast<std::uint32_t>(lo32(seed) + r * kW0));
+    kb[r] = _mm256_set1_epi64x(static_cast<std::uint32_t>(hi32(seed) + r * kW1));
+  }
+  const __m256i s0 = _mm256_set1_epi64x(lo32(stream)), s1 = _mm256_set1_epi64x(hi32(stream));
+  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000ll);
+  const __m256d two52 = _mm256_set1_pd(0x1p52), half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(0x1p-52);
+  __m256i k = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(k0)), _mm256_set_epi64x(3, 2, 1, 0));
+  const __m256i four = _mm256_set1_epi64x(4);
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4, k = _mm256_add_epi64(k, four)) {
+    __m256i c0 = _mm256_and_si256(k, lo_mask), c1 = _mm256_srli_epi64(k, 32), c2 = s0, c3 = s1;
+    for (int r = 0; r < 10; ++r) {
+      const __m256i p0 = _mm256_mul_epu32(c0, m0), p1 = _mm256_mul_epu32(c2, m1);
+      c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1), ka[r]);
+      c1 = p1;
+      c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3), kb[r]);
+      c3 = p0;
+    }
+    __m256d a, b;
+    {
+      const __m256i bits = _mm256_or_si256(_mm256_and_si256(c0, lo_mask), _mm256_slli_epi64(c1, 32));
+      const __m256d d = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 12), magic)), two52);
+      a = _mm256_mul_pd(_mm256_add_pd(d, half), scale);
+    }
+    {
+      const __m256i bits = _mm256_or_si256(_mm256_and_si256(c2, lo_mask), _mm256_slli_epi64(c3, 32));
+      const __m256d d = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 12), magic)), two52);
+      b = _mm256_mul_pd(_mm256_add_pd(d, half), scale);
+    }
+    const __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);  // a0 b0 a2 b2 | a1 b1 a3 b3
+    _mm256_storeu_pd(u + 2 * j, _mm256_permute2f128_pd(lo, hi, 0x20));
+    _mm256_storeu_pd(u + 2 * j + 4, _mm256_permute2f128_pd(lo, hi, 0x31));
+  }
+  philox_pairs_scalar(seed, stream, k0 + j, m - j, u + 2 * j);
+}
+#pragma GCC diagnostic pop
+#endif
+
+using PhiloxKernel = void (*)(std::uint64_t, std::uint64_t, std::uint64_t, std::size_t, double*);
+
+PhiloxKernel pick_philox() {
+#ifdef COGSIM_PHILOX_SIMD
+  if (const char* force = std::getenv("COGSIM_PHILOX")) {  // tests compare every version
+    const std::string_view f(force);
+    if (f == "scalar") return philox_pairs_scalar;
+    if (f == "avx2" && __builtin_cpu_supports("avx2")) return philox_pairs_avx2;
+  }
+  if (__builtin_cpu_supports("avx512f")) return philox_pairs_avx512;
+  if (__builtin_cpu_supports("avx2")) return philox_pairs_avx2;
+#endif
+  return philox_pairs_scalar;
+}
+
+void philox_pairs(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, std::size_t m, double* u) {
+  static const PhiloxKernel kernel = pick_philox();
+  kernel(seed, stream, k0, m, u);
 }
 
 }  // namespace
