@@ -1,5 +1,7 @@
 #include "engine/stats.hpp"
 
+#include "engine/simd.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -109,11 +111,88 @@ inline void QuantileSketch::Store::increment(std::int32_t i, std::uint64_t c) {
   counts[off] += c;
 }
 
-inline void QuantileSketch::add_one(double x) { add(&x, 1); }
+void QuantileSketch::add(double x) { add_general(&x, 1); }
 
-void QuantileSketch::add(double x) { add_one(x); }
-
+COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
+  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range of
+  // each sign and whether any value is not finite (it vectorises); each store then grows at most
+  // once per piece, and the counts are incremented without range checks. A piece with a NaN or an
+  // infinity goes through the general loop, which throws at the first one.
+  constexpr std::size_t kPiece = 256;
+  constexpr std::int64_t kNone = INT64_MAX;
+  std::int64_t keys[kPiece];  // bucket index; negative |x| as -1 - index; the zero band as kZero
+  constexpr std::int64_t kZero = INT64_MIN;
+  for (std::size_t base = 0; base < count; base += kPiece) {
+    const std::size_t m = std::min(kPiece, count - base);
+    const double* xb = x + base;
+    std::uint64_t bad = 0, neg = 0, zero = 0;
+    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (std::size_t i = 0; i < m; ++i) {  // plain reductions: this loop vectorises
+      const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]), abs = bits & kAbsMask;
+      // For a non-negative double the bit pattern read as an integer grows with the value, so
+      // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no log.
+      const auto k = static_cast<std::int64_t>(abs >> shift_);
+      const std::uint64_t neg_mask = 0 - (bits >> 63);                  // all ones if x < 0
+      const std::uint64_t zero_mask = 0 - std::uint64_t{abs <= zero_cut_bits_};
+      bad |= abs >= kInfBits;
+      neg |= neg_mask;
+      zero |= zero_mask;
+      // k for x > 0, -1 - k (= ~k) for x < 0, kZero in the zero band: masks, no branches.
+      const std::uint64_t signed_key = static_cast<std::uint64_t>(k) ^ neg_mask;
+      const auto key = static_cast<std::int64_t>((signed_key & ~zero_mask) |
+                                                 (static_cast<std::uint64_t>(kZero) & zero_mask));
+      keys[i] = key;
+      lo = std::min(lo, key);
+      hi = std::max(hi, key);
+    }
+    if (bad) {
+      add_general(xb, m);
+      continue;
+    }
+    // The index range of each sign: read off lo and hi when the piece has one sign, else a scan.
+    std::int64_t lo_pos = kNone, hi_pos = -1, lo_neg = kNone, hi_neg = -1;
+    if (!neg && !zero) {
+      lo_pos = lo, hi_pos = hi;
+    } else if (hi < 0 && !zero) {  // all negative
+      lo_neg = -1 - hi, hi_neg = -1 - lo;
+    } else {
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::int64_t key = keys[i];
+        if (key >= 0) lo_pos = std::min(lo_pos, key), hi_pos = std::max(hi_pos, key);
+        else if (key != kZero) lo_neg = std::min(lo_neg, -1 - key), hi_neg = std::max(hi_neg, -1 - key);
+      }
+    }
+    // Grow each store once to the piece's range; then index the counts by key without checks.
+    if (hi_pos >= 0) pos_.increment(std::int32_t(lo_pos), 0), pos_.increment(std::int32_t(hi_pos), 0);
+    if (hi_neg >= 0) neg_.increment(std::int32_t(lo_neg), 0), neg_.increment(std::int32_t(hi_neg), 0);
+    std::uint64_t* cp = pos_.counts.data() - pos_.min_index;
+    std::uint64_t* cn = neg_.counts.data() - neg_.min_index;
+    // Runs of one key (a capped series: many paths share its cap) are counted in a register:
+    // incrementing the same counter back to back would wait on the previous store every time.
+    std::uint64_t zeros = 0, run = 0;
+    std::int64_t prev = kZero;
+    auto flush = [&]() {
+      if (prev == kZero) zeros += run;
+      else if (prev < 0) cn[-1 - prev] += run;
+      else cp[prev] += run;
+    };
+    for (std::size_t i = 0; i < m; ++i) {
+      if (keys[i] == prev) {
+        ++run;
+        continue;
+      }
+      flush();
+      prev = keys[i];
+      run = 1;
+    }
+    flush();
+    zero_count_ += zeros;
+    n_ += m;
+  }
+}
+
+void QuantileSketch::add_general(const double* x, std::size_t count) {
   // Integer compares on the bits (|x| <= zero_cut_ iff its bits are <= zero_cut_'s), and the
   // counters in locals: a store into a bucket could alias a member, which would force n_ and
   // zero_count_ through memory on every value.

@@ -83,7 +83,7 @@ class QuantileSketch {
     void grow(std::int32_t i);
   };
   double value(std::int32_t i) const;       // representative of bucket i (positive)
-  void add_one(double x);
+  void add_general(const double* x, std::size_t count);  // any values, one at a time
 
   double alpha_, zero_threshold_;
   double zero_cut_;            // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
