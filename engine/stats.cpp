@@ -96,9 +96,13 @@ void QuantileSketch::Store::grow(std::int32_t i) {
   const std::int32_t pad = (hi - lo + 1) / 16 + 8;
   if (empty || i < min_index) lo -= pad;
   if (empty || i > old_hi) hi += pad;
-  std::vector<std::uint64_t> grown(static_cast<std::size_t>(hi - lo + 1), 0);
-  std::copy(counts.begin(), counts.end(), grown.begin() + (counts.empty() ? 0 : min_index - lo));
+  const auto size = static_cast<std::size_t>(hi - lo + 1), at = static_cast<std::size_t>(empty ? 0 : min_index - lo);
+  std::vector<std::uint64_t> grown(size, 0);
+  std::vector<std::uint16_t> grown_fresh(size, 0);
+  std::copy(counts.begin(), counts.end(), grown.begin() + static_cast<std::ptrdiff_t>(at));
+  std::copy(fresh.begin(), fresh.end(), grown_fresh.begin() + static_cast<std::ptrdiff_t>(at));
   counts.swap(grown);
+  fresh.swap(grown_fresh);
   min_index = lo;
 }
 
@@ -111,37 +115,44 @@ inline void QuantileSketch::Store::increment(std::int32_t i, std::uint64_t c) {
   counts[off] += c;
 }
 
+void QuantileSketch::Store::settle() {
+  for (std::size_t j = 0; j < counts.size(); ++j) counts[j] += fresh[j];  // vectorises
+  std::fill(fresh.begin(), fresh.end(), 0);
+}
+
 void QuantileSketch::add(double x) { add_general(&x, 1); }
 
 COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
-  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range of
-  // each sign and whether any value is not finite (it vectorises); each store then grows at most
-  // once per piece, and the counts are incremented without range checks. A piece with a NaN or an
+  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range and
+  // whether any value is not finite (it vectorises); each store then grows at most once per piece,
+  // and a second branch-free pass adds the counts without range checks. A piece with a NaN or an
   // infinity goes through the general loop, which throws at the first one.
+  //
+  // Keys: k (the bucket of |x|) for x > 0, ~k = -1 - k for x < 0, and -1 for the zero band (k = 0 is
+  // never a bucket: it would hold subnormals, which are in the zero band).
   constexpr std::size_t kPiece = 256;
   constexpr std::int64_t kNone = INT64_MAX;
-  std::int64_t keys[kPiece];  // bucket index; negative |x| as -1 - index; the zero band as kZero
-  constexpr std::int64_t kZero = INT64_MIN;
+  std::int64_t keys[kPiece];
   for (std::size_t base = 0; base < count; base += kPiece) {
     const std::size_t m = std::min(kPiece, count - base);
     const double* xb = x + base;
-    std::uint64_t bad = 0, neg = 0, zero = 0;
+    if (fresh_n_ + m > UINT16_MAX) {  // no fresh count can pass fresh_n_: settle before one could wrap
+      pos_.settle();
+      neg_.settle();
+      fresh_n_ = 0;
+    }
+    std::uint64_t bad = 0;
     std::int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (std::size_t i = 0; i < m; ++i) {  // plain reductions: this loop vectorises
+    for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]), abs = bits & kAbsMask;
       // For a non-negative double the bit pattern read as an integer grows with the value, so
       // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no log.
-      const auto k = static_cast<std::int64_t>(abs >> shift_);
-      const std::uint64_t neg_mask = 0 - (bits >> 63);                  // all ones if x < 0
+      const std::uint64_t k = abs >> shift_;
+      const std::uint64_t neg_mask = 0 - (bits >> 63);  // all ones if x < 0
       const std::uint64_t zero_mask = 0 - std::uint64_t{abs <= zero_cut_bits_};
       bad |= abs >= kInfBits;
-      neg |= neg_mask;
-      zero |= zero_mask;
-      // k for x > 0, -1 - k (= ~k) for x < 0, kZero in the zero band: masks, no branches.
-      const std::uint64_t signed_key = static_cast<std::uint64_t>(k) ^ neg_mask;
-      const auto key = static_cast<std::int64_t>((signed_key & ~zero_mask) |
-                                                 (static_cast<std::uint64_t>(kZero) & zero_mask));
+      const auto key = static_cast<std::int64_t>(((k ^ neg_mask) & ~zero_mask) | zero_mask);
       keys[i] = key;
       lo = std::min(lo, key);
       hi = std::max(hi, key);
@@ -150,32 +161,35 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       add_general(xb, m);
       continue;
     }
-    // The index range of each sign: read off lo and hi when the piece has one sign, else a scan.
+    // The index range of each store: read off lo and hi when the piece has one sign, else a scan.
     std::int64_t lo_pos = kNone, hi_pos = -1, lo_neg = kNone, hi_neg = -1;
-    if (!neg && !zero) {
+    if (lo >= 0) {
       lo_pos = lo, hi_pos = hi;
-    } else if (hi < 0 && !zero) {  // all negative
-      lo_neg = -1 - hi, hi_neg = -1 - lo;
+    } else if (hi < -1) {
+      lo_neg = ~hi, hi_neg = ~lo;
     } else {
       for (std::size_t i = 0; i < m; ++i) {
         const std::int64_t key = keys[i];
-        if (key >= 0) lo_pos = std::min(lo_pos, key), hi_pos = std::max(hi_pos, key);
-        else if (key != kZero) lo_neg = std::min(lo_neg, -1 - key), hi_neg = std::max(hi_neg, -1 - key);
+        lo_pos = std::min(lo_pos, key >= 0 ? key : kNone);
+        hi_pos = std::max(hi_pos, key);
+        lo_neg = std::min(lo_neg, key < -1 ? ~key : kNone);
+        hi_neg = std::max(hi_neg, key < -1 ? ~key : -1);
       }
     }
-    // Grow each store once to the piece's range; then index the counts by key without checks.
     if (hi_pos >= 0) pos_.increment(std::int32_t(lo_pos), 0), pos_.increment(std::int32_t(hi_pos), 0);
     if (hi_neg >= 0) neg_.increment(std::int32_t(lo_neg), 0), neg_.increment(std::int32_t(hi_neg), 0);
-    std::uint64_t* cp = pos_.counts.data() - pos_.min_index;
-    std::uint64_t* cn = neg_.counts.data() - neg_.min_index;
+    // Where each class of key counts: positive store, negative store, zero band.
+    std::uint16_t zeros = 0;
+    std::uint16_t* const counts[3] = {pos_.fresh.data(), neg_.fresh.data(), &zeros};
+    const std::int64_t first[3] = {pos_.min_index, neg_.min_index, 0};
     // Runs of one key (a capped series: many paths share its cap) are counted in a register:
     // incrementing the same counter back to back would wait on the previous store every time.
-    std::uint64_t zeros = 0, run = 0;
-    std::int64_t prev = kZero;
-    auto flush = [&]() {
-      if (prev == kZero) zeros += run;
-      else if (prev < 0) cn[-1 - prev] += run;
-      else cp[prev] += run;
+    std::uint64_t run = 0;
+    std::int64_t prev = keys[0];
+    auto flush = [&]() {  // branch-free: the sign of a series that crosses zero is a coin toss
+      const std::size_t cls = (static_cast<std::uint64_t>(prev) >> 63) + (prev == -1);
+      const std::int64_t k = prev ^ (prev >> 63);  // k for either sign, 0 for the zero band
+      counts[cls][k - first[cls]] += run;
     };
     for (std::size_t i = 0; i < m; ++i) {
       if (keys[i] == prev) {
@@ -189,6 +203,7 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     flush();
     zero_count_ += zeros;
     n_ += m;
+    fresh_n_ += m;
   }
 }
 
@@ -223,7 +238,7 @@ void QuantileSketch::merge(const QuantileSketch& o) {
   }
   for (auto [dst, src] : {std::pair{&pos_, &o.pos_}, std::pair{&neg_, &o.neg_}}) {
     for (std::size_t j = 0; j < src->counts.size(); ++j)
-      if (src->counts[j] != 0) dst->increment(src->min_index + static_cast<std::int32_t>(j), src->counts[j]);
+      if (src->at(j) != 0) dst->increment(src->min_index + static_cast<std::int32_t>(j), src->at(j));
   }
   zero_count_ += o.zero_count_;
   n_ += o.n_;
@@ -236,15 +251,16 @@ double QuantileSketch::quantile(double q) const {
   // Sorted order: negatives by decreasing |x| (highest index first), zeros, positives.
   std::uint64_t seen = 0;
   for (std::size_t j = neg_.counts.size(); j-- > 0;)
-    if ((seen += neg_.counts[j]) >= r) return -value(neg_.min_index + static_cast<std::int32_t>(j));
+    if ((seen += neg_.at(j)) >= r) return -value(neg_.min_index + static_cast<std::int32_t>(j));
   if ((seen += zero_count_) >= r) return 0.0;
   for (std::size_t j = 0; j < pos_.counts.size(); ++j)
-    if ((seen += pos_.counts[j]) >= r) return value(pos_.min_index + static_cast<std::int32_t>(j));
+    if ((seen += pos_.at(j)) >= r) return value(pos_.min_index + static_cast<std::int32_t>(j));
   return kNaN;  // unreachable: the counts sum to n_
 }
 
 std::size_t QuantileSketch::memory_bytes() const {
-  return sizeof(*this) + (pos_.counts.capacity() + neg_.counts.capacity()) * sizeof(std::uint64_t);
+  return sizeof(*this) + (pos_.counts.capacity() + neg_.counts.capacity()) * sizeof(std::uint64_t) +
+         (pos_.fresh.capacity() + neg_.fresh.capacity()) * sizeof(std::uint16_t);
 }
 
 // ---------------------------------------------------------------------------------------------
