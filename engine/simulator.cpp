@@ -186,7 +186,9 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             v = st.diff.data();
           }
           cr.moments[i].add(v, spec.size);
-          for (std::size_t k = 0; k < spec.size; ++k)
+          bool finite = true;  // a reduction without an early exit, so that it vectorises
+          for (std::size_t k = 0; k < spec.size; ++k) finite &= std::isfinite(v[k]);
+          for (std::size_t k = 0; !finite && k < spec.size; ++k)
             if (!std::isfinite(v[k])) {
               Diagnostic d;
               d.loc.file = UINT32_MAX;
@@ -258,7 +260,11 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
               tbb::make_filter<ChunkResult, void>(tbb::filter_mode::serial_in_order, merge_chunk));
     });
     for (auto& st : states)
-      for (std::size_t i = 0; i < sketches.size(); ++i) sketches[i].merge(st->sketches[i]);
+      for (std::size_t i = 0; i < sketches.size(); ++i) {
+        // Into an empty sketch, a move is the merge (same parameters, same counts) without the copy.
+        if (sketches[i].count() == 0) sketches[i] = std::move(st->sketches[i]);
+        else sketches[i].merge(st->sketches[i]);
+      }
     r.paths = merged_paths;
   }
   if (r.error) return r;

@@ -88,12 +88,13 @@ double QuantileSketch::value(std::int32_t i) const {
 }
 
 void QuantileSketch::Store::grow(std::int32_t i) {
-  // Exact range plus ~6% slack in the growth direction: amortises repeated extension while keeping
-  // memory within a few percent of the data's log range.
+  // Exact range plus 25% slack (at least 64 buckets) in the growth direction: the extremes of a
+  // series keep creeping outwards as paths accumulate, and each extension copies the store, so
+  // the slack is what bounds the number of copies (a few per store instead of dozens).
   const bool empty = counts.empty();
   const std::int32_t old_hi = empty ? i : static_cast<std::int32_t>(min_index + counts.size() - 1);
   std::int32_t lo = empty ? i : std::min(min_index, i), hi = std::max(old_hi, i);
-  const std::int32_t pad = (hi - lo + 1) / 16 + 8;
+  const std::int32_t pad = (hi - lo + 1) / 4 + 64;
   if (empty || i < min_index) lo -= pad;
   if (empty || i > old_hi) hi += pad;
   const auto size = static_cast<std::size_t>(hi - lo + 1), at = static_cast<std::size_t>(empty ? 0 : min_index - lo);
@@ -237,8 +238,15 @@ void QuantileSketch::merge(const QuantileSketch& o) {
     return;
   }
   for (auto [dst, src] : {std::pair{&pos_, &o.pos_}, std::pair{&neg_, &o.neg_}}) {
-    for (std::size_t j = 0; j < src->counts.size(); ++j)
-      if (src->at(j) != 0) dst->increment(src->min_index + static_cast<std::int32_t>(j), src->at(j));
+    // Trim src's empty ends (growth slack), grow dst once to the rest, then add the arrays.
+    std::size_t b = 0, e = src->counts.size();
+    while (b < e && src->at(b) == 0) ++b;
+    while (e > b && src->at(e - 1) == 0) --e;
+    if (b == e) continue;
+    dst->increment(src->min_index + static_cast<std::int32_t>(b), 0);
+    dst->increment(src->min_index + static_cast<std::int32_t>(e - 1), 0);
+    const std::size_t off = static_cast<std::size_t>(src->min_index - dst->min_index);
+    for (std::size_t j = b; j < e; ++j) dst->counts[off + j] += src->at(j);
   }
   zero_count_ += o.zero_count_;
   n_ += o.n_;

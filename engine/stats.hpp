@@ -54,8 +54,8 @@ struct Moments {
 // k is chosen against alpha - 1e-11, a margin far above the ~1e-16 relative rounding of the
 // representative.
 //
-// Memory: per sign, a dense uint64 and a uint16 vector covering the bucket range seen (plus ~6%
-// growth slack), i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign: ~75 KB for 1e6
+// Memory: per sign, a dense uint64 and a uint16 vector covering the bucket range seen (plus up to
+// 25% growth slack), i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign: ~75-95 KB for 1e6
 // lognormal(0,1) values at alpha = 1e-3. It grows with the log range of the data, not with the count. Values close to zero
 // widen that range (N(0,1) with zero_threshold 0: ~250 KB); a zero_threshold caps it.
 class QuantileSketch {

@@ -240,23 +240,24 @@ TEST(QuantileSketch, MergeIsOrderFree) {
 TEST(QuantileSketch, MemoryBounded) {
   // Memory follows the log range of the data, not the count. Lognormal(0,1), alpha 1e-3: the
   // 1e6-sample range ln|x| in about [-5, 5], ~14 octaves of 512 buckets, is ~7 300 buckets of
-  // 10 bytes (a settled 64-bit and a fresh 16-bit count) ~ 73 KB, plus growth slack.
+  // 10 bytes (a settled 64-bit and a fresh 16-bit count) ~ 73 KB, plus up to 25% growth slack.
   QuantileSketch s(1e-3);
   const auto first = lognormal(1000000, 0.0, 1.0, 15);
   s.add(first.data(), first.size());
   const std::size_t m1 = s.memory_bytes();
-  EXPECT_LT(m1, 96u * 1024);
-  // 10x more data stretches the extremes by ~0.4 in ln each side (~600 buckets), plus growth slack.
+  EXPECT_LT(m1, 112u * 1024);
+  // 10x more data stretches the extremes by ~0.4 in ln each side (~600 buckets): at most one more
+  // extension per side, each with its 25% slack.
   for (unsigned seed = 16; seed < 25; ++seed) {
     const auto more = lognormal(1000000, 0.0, 1.0, seed);
     s.add(more.data(), more.size());
   }
   EXPECT_EQ(s.count(), 10000000u);
-  EXPECT_LT(s.memory_bytes(), m1 * 5 / 4);
+  EXPECT_LT(s.memory_bytes(), m1 * 3 / 2);
 
   QuantileSketch constant;
   for (int i = 0; i < 1000; ++i) constant.add(2.5);
-  EXPECT_LT(constant.memory_bytes(), 512u);
+  EXPECT_LT(constant.memory_bytes(), 2048u);  // one bucket and the minimum slack, 64 each side
 }
 
 TEST(QuantileSketch, EmptySingleAndInvalid) {
