@@ -186,8 +186,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             v = st.diff.data();
           }
           cr.moments[i].add(v, spec.size);
-          bool finite = true;  // a reduction without an early exit, so that it vectorises
-          for (std::size_t k = 0; k < spec.size; ++k) finite &= std::isfinite(v[k]);
+          const bool finite = all_finite(v, spec.size);
           for (std::size_t k = 0; !finite && k < spec.size; ++k)
             if (!std::isfinite(v[k])) {
               Diagnostic d;
@@ -217,9 +216,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             continue;
           }
           const double* v = st.ws[t.prog].slot(t.op);
-          std::uint64_t h = 0;
-          for (std::size_t k = 0; k < spec.size; ++k) h += v[k] != 0;
-          cr.hits[i] += h;
+          cr.hits[i] += count_nonzero(v, spec.size);
         }
       }
       return cr;

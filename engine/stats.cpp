@@ -14,6 +14,8 @@ namespace cogsim::engine {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint64_t kAbsMask = 0x7FFFFFFFFFFFFFFFull;
+constexpr std::uint64_t kInfBits = 0x7FF0000000000000ull;  // |x| bits at or above: inf or NaN
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -21,8 +23,23 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Same inline add() as the scalar path, in the same order, so the result is bit-identical.
 // (Would break only if one path were compiled with FMA contraction and the other not.)
+COGSIM_CLONES
 void Moments::add(const double* x, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) add(x[i]);
+}
+
+COGSIM_CLONES
+bool all_finite(const double* x, std::size_t count) {
+  std::uint64_t bad = 0;  // a reduction without an early exit, so that it vectorises
+  for (std::size_t i = 0; i < count; ++i) bad |= (std::bit_cast<std::uint64_t>(x[i]) & kAbsMask) >= kInfBits;
+  return bad == 0;
+}
+
+COGSIM_CLONES
+std::uint64_t count_nonzero(const double* x, std::size_t count) {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < count; ++i) n += x[i] != 0;
+  return n;
 }
 
 void Moments::merge(const Moments& o) {
@@ -53,8 +70,6 @@ double Moments::std_error() const { return sd() / std::sqrt(static_cast<double>(
 namespace {
 
 constexpr double kAlphaMargin = 1e-11;
-constexpr std::uint64_t kAbsMask = 0x7FFFFFFFFFFFFFFFull;
-constexpr std::uint64_t kInfBits = 0x7FF0000000000000ull;  // |x| bits at or above: inf or NaN
 
 // The number of leading mantissa bits that splits each octave finely enough for alpha: a bucket
 // [L, U) has U/L <= 1 + 2^-k, and its representative 2LU/(L+U) is within (U-L)/(U+L) <=
