@@ -140,8 +140,8 @@ void QuantileSketch::add(double x) { add_general(&x, 1); }
 
 COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
-  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range and
-  // whether any value is not finite (it vectorises); each store then grows at most once per piece,
+  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range of
+  // each store and whether any value is not finite (it vectorises); each store then grows at most once per piece,
   // and a second branch-free pass adds the counts without range checks. A piece with a NaN or an
   // infinity goes through the general loop, which throws at the first one.
   //
@@ -159,7 +159,8 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       fresh_n_ = 0;
     }
     std::uint64_t bad = 0;
-    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+    // The index range of each store, by masked reductions (a ternary here becomes a branch).
+    std::int64_t lo_pos = kNone, hi_pos = -1, lo_neg = kNone, hi_neg = -1;
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]), abs = bits & kAbsMask;
       // For a non-negative double the bit pattern read as an integer grows with the value, so
@@ -168,29 +169,17 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       const std::uint64_t neg_mask = 0 - (bits >> 63);  // all ones if x < 0
       const std::uint64_t zero_mask = 0 - std::uint64_t{abs <= zero_cut_bits_};
       bad |= abs >= kInfBits;
-      const auto key = static_cast<std::int64_t>(((k ^ neg_mask) & ~zero_mask) | zero_mask);
-      keys[i] = key;
-      lo = std::min(lo, key);
-      hi = std::max(hi, key);
+      keys[i] = static_cast<std::int64_t>(((k ^ neg_mask) & ~zero_mask) | zero_mask);
+      const std::uint64_t in_pos = ~neg_mask & ~zero_mask, in_neg = neg_mask & ~zero_mask;
+      const auto none = static_cast<std::uint64_t>(kNone), minus1 = ~std::uint64_t{0};
+      lo_pos = std::min(lo_pos, static_cast<std::int64_t>((k & in_pos) | (none & ~in_pos)));
+      hi_pos = std::max(hi_pos, static_cast<std::int64_t>((k & in_pos) | (minus1 & ~in_pos)));
+      lo_neg = std::min(lo_neg, static_cast<std::int64_t>((k & in_neg) | (none & ~in_neg)));
+      hi_neg = std::max(hi_neg, static_cast<std::int64_t>((k & in_neg) | (minus1 & ~in_neg)));
     }
     if (bad) {
       add_general(xb, m);
       continue;
-    }
-    // The index range of each store: read off lo and hi when the piece has one sign, else a scan.
-    std::int64_t lo_pos = kNone, hi_pos = -1, lo_neg = kNone, hi_neg = -1;
-    if (lo >= 0) {
-      lo_pos = lo, hi_pos = hi;
-    } else if (hi < -1) {
-      lo_neg = ~hi, hi_neg = ~lo;
-    } else {
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::int64_t key = keys[i];
-        lo_pos = std::min(lo_pos, key >= 0 ? key : kNone);
-        hi_pos = std::max(hi_pos, key);
-        lo_neg = std::min(lo_neg, key < -1 ? ~key : kNone);
-        hi_neg = std::max(hi_neg, key < -1 ? ~key : -1);
-      }
     }
     if (hi_pos >= 0) pos_.increment(std::int32_t(lo_pos), 0), pos_.increment(std::int32_t(hi_pos), 0);
     if (hi_neg >= 0) neg_.increment(std::int32_t(lo_neg), 0), neg_.increment(std::int32_t(hi_neg), 0);
