@@ -205,11 +205,13 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
       case Op::Ge: binary(p, ws, in, n, [](double x, double y) { return double(x >= y); }); break;
       case Op::Eq: binary(p, ws, in, n, [](double x, double y) { return double(x == y); }); break;
       case Op::Ne: binary(p, ws, in, n, [](double x, double y) { return double(x != y); }); break;
+      // & and | rather than && and ||: both sides are plain loads, and a short circuit is a branch
+      // that keeps the loop from vectorising.
       case Op::And:
-        binary(p, ws, in, n, [](double x, double y) { return double(x != 0 && y != 0); });
+        binary(p, ws, in, n, [](double x, double y) { return double((x != 0) & (y != 0)); });
         break;
       case Op::Or:
-        binary(p, ws, in, n, [](double x, double y) { return double(x != 0 || y != 0); });
+        binary(p, ws, in, n, [](double x, double y) { return double((x != 0) | (y != 0)); });
         break;
       case Op::Neg: unary(p, ws, in, n, [](double x) { return -x; }); break;
       case Op::Abs: unary(p, ws, in, n, [](double x) { return std::fabs(x); }); break;
