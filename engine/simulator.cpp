@@ -19,7 +19,7 @@ using CorrSums = std::array<double, 5>;  // Σa, Σb, Σa², Σb², Σab of copu
 
 struct ChunkResult {
   std::uint64_t index = 0, paths = 0;
-  std::vector<Moments> moments;
+  std::vector<LaneMoments> moments;
   std::vector<std::uint64_t> hits;
   std::vector<QuantileSketch> sketches;  // only when the run may stop early
   std::vector<CorrSums> corr;
@@ -185,7 +185,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             for (std::size_t k = 0; k < spec.size; ++k) st.diff[k] = series_value(st.ws, s, k);
             v = st.diff.data();
           }
-          cr.moments[i].add(v, spec.size);
+          cr.moments[i].add(v, spec.size, b);
           const bool finite = all_finite(v, spec.size);
           for (std::size_t k = 0; !finite && k < spec.size; ++k)
             if (!std::isfinite(v[k])) {
@@ -229,7 +229,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
         stop = true;
         return;
       }
-      for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i]);
+      for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i].fold());
       for (std::size_t i = 0; i < hits.size(); ++i) hits[i] += cr.hits[i];
       for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches[i].merge(cr.sketches[i]);
       for (std::size_t i = 0; i < cr.corr.size(); ++i)

@@ -29,6 +29,34 @@ void Moments::add(const double* x, std::size_t count) {
 }
 
 COGSIM_CLONES
+void LaneMoments::add(const double* x, std::size_t count, std::uint64_t first_path) {
+  auto one = [&](std::size_t k) {
+    const std::size_t lane = (first_path + k) % kLanes;
+    const double d = x[k] - shift;
+    s1[lane] += d;
+    s2[lane] += d * d;
+  };
+  std::size_t k = 0;
+  for (; k < count && (first_path + k) % kLanes != 0; ++k) one(k);
+  for (; k + kLanes <= count; k += kLanes)
+    for (std::size_t j = 0; j < kLanes; ++j) {
+      const double d = x[k + j] - shift;
+      s1[j] += d;
+      s2[j] += d * d;
+    }
+  for (; k < count; ++k) one(k);
+  n += count;
+}
+
+Moments LaneMoments::fold() const {
+  Moments m;
+  m.shift = shift;
+  m.n = n;
+  for (std::size_t j = 0; j < kLanes; ++j) m.s1 += s1[j], m.s2 += s2[j];
+  return m;
+}
+
+COGSIM_CLONES
 bool all_finite(const double* x, std::size_t count) {
   std::uint64_t bad = 0;  // a reduction without an early exit, so that it vectorises
   for (std::size_t i = 0; i < count; ++i) bad |= (std::bit_cast<std::uint64_t>(x[i]) & kAbsMask) >= kInfBits;

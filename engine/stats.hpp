@@ -36,6 +36,19 @@ struct Moments {
   double std_error() const;  // sd / sqrt(n)
 };
 
+// The moments of a chunk of paths, kept in 8 lanes by path index (path mod 8) so that the sums of a
+// block vectorise instead of waiting on one running sum; fold() adds the lanes in a fixed order.
+// A value's lane depends only on its path, so the result does not depend on how the chunk was cut
+// into blocks (nor on threads: chunks are merged in order).
+struct LaneMoments {
+  static constexpr std::size_t kLanes = 8;
+  double shift = 0;
+  std::uint64_t n = 0;
+  double s1[kLanes] = {}, s2[kLanes] = {};
+  void add(const double* x, std::size_t count, std::uint64_t first_path);
+  Moments fold() const;
+};
+
 // Relative-accuracy quantile sketch (a DDSketch, Masson et al. 2019, with the log-linear mapping of
 // HdrHistogram) and a fixed zero band.
 //  * |x| <= zero_threshold, and subnormal |x| < DBL_MIN, go to a zero bucket (reported as 0).

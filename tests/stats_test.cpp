@@ -349,3 +349,28 @@ TEST(QuantileSketch, FreshCountsNeverWrap) {
   EXPECT_EQ(t.count(), s.count());
   for (double q : {0.1, 0.2, 0.5, 0.75, 0.9}) EXPECT_EQ(t.quantile(q), s.quantile(q)) << q;
 }
+
+// Lanes follow the path index: any cut of a chunk into blocks gives the same bits, and the result
+// is the plain running sum's up to rounding.
+TEST(LaneMoments, IndependentOfBlockCutsAndAgreesWithMoments) {
+  const auto x = normal(10007, 5.0, 2.0, 31);
+  const std::uint64_t first = 16384;  // a chunk start
+  auto cut = [&](std::size_t block) {
+    LaneMoments m;
+    m.shift = 5.0;
+    for (std::size_t b = 0; b < x.size(); b += block) m.add(x.data() + b, std::min(block, x.size() - b), first + b);
+    return m.fold();
+  };
+  const Moments whole = cut(x.size());
+  for (std::size_t block : {1, 2, 3, 8, 13, 256, 1024}) {
+    const Moments m = cut(block);
+    EXPECT_EQ(m.n, whole.n);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(m.s1), std::bit_cast<std::uint64_t>(whole.s1)) << block;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(m.s2), std::bit_cast<std::uint64_t>(whole.s2)) << block;
+  }
+  Moments plain;
+  plain.shift = 5.0;
+  plain.add(x.data(), x.size());
+  EXPECT_NEAR(whole.mean(), plain.mean(), 1e-13);
+  EXPECT_NEAR(whole.sd(), plain.sd(), 1e-13);
+}
