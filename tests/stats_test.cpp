@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+using cogsim::engine::LaneMoments;
 using cogsim::engine::Moments;
 using cogsim::engine::Proportion;
 using cogsim::engine::QuantileSketch;
