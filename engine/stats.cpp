@@ -38,12 +38,18 @@ void LaneMoments::add(const double* x, std::size_t count, std::uint64_t first_pa
   };
   std::size_t k = 0;
   for (; k < count && (first_path + k) % kLanes != 0; ++k) one(k);
+  // The lanes in locals: x may alias the members, which would send every sum through memory.
+  double a1[kLanes], a2[kLanes];
+  std::copy(s1, s1 + kLanes, a1);
+  std::copy(s2, s2 + kLanes, a2);
   for (; k + kLanes <= count; k += kLanes)
     for (std::size_t j = 0; j < kLanes; ++j) {
       const double d = x[k + j] - shift;
-      s1[j] += d;
-      s2[j] += d * d;
+      a1[j] += d;
+      a2[j] += d * d;
     }
+  std::copy(a1, a1 + kLanes, s1);
+  std::copy(a2, a2 + kLanes, s2);
   for (; k < count; ++k) one(k);
   n += count;
 }
