@@ -249,9 +249,7 @@ double dist_quantile(Dist d, const double* p, std::size_t np, double u) {
 
 void dist_quantile(Dist d, const double* p, std::size_t np, const double* u, double* x, std::size_t n) {
   if (d == Dist::Normal || d == Dist::LogNormal) {
-    inverse_normal_cdf(u, x, n);
-    const double m = p[0], s = p[1];
-    for (std::size_t i = 0; i < n; ++i) x[i] = m + s * x[i];
+    normal_quantiles(u, x, n, p[0], p[1]);
     if (d == Dist::LogNormal)
       for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
     return;

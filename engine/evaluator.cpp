@@ -164,9 +164,7 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     uniforms(spec, in.stream, d);
   }
   if (all_const && !in.truncated && in.dist == Dist::Normal) {
-    inverse_normal_cdf(d, d, n);
-    const double mean = params[0], sd = params[1];
-    for (std::size_t i = 0; i < n; ++i) d[i] = mean + sd * d[i];
+    normal_quantiles(d, d, n, params[0], params[1]);
     return std::nullopt;
   }
   if (all_const && !in.truncated && in.dist == Dist::Uniform) {

@@ -320,21 +320,24 @@ double tail(double p, double q) {  // |q| > 0.425, or p outside [0,1], or NaN
 
 inline bool is_central(double q) { return std::fabs(q) <= 0.425; }
 
-// Batch kernel, per chunk of 256 (the buffers let p and z alias):
-//  1. the central formula over every entry (branch-free, vectorises);
-//  2. the indices of the ~15% of entries in the tails, compacted;
-//  3. r = min(p, 1-p) of those, then sqrt(-ln r) and the tail rational function, vectorised;
+// Batch kernel, per chunk of 256, writing mean + sd * Φ⁻¹(p) when kAffine (the same two roundings
+// as a separate pass would make, so the same bits), else Φ⁻¹(p). p and z may alias:
+//  1. the indices of the ~15% of entries in the tails, compacted, and their p saved;
+//  2. the central formula over every entry (branch-free, vectorises), written to z;
+//  3. for the tail entries, r = min(p, 1-p), sqrt(-ln r) and the tail rational function,
+//     vectorised, then scattered into z;
 //  4. a scalar fix-up of the rare entries the tail formula does not cover (p < 1.4e-11 or > 1 -
 //     1.4e-11, p outside (0,1), NaN), through the scalar `tail`, which gives the same bits.
-COGSIM_CLONES
-void inverse_normal_batch(const double* p, double* z, std::size_t n) {
+template <bool kAffine>
+[[gnu::always_inline]] inline void normal_batch(const double* p, double* z, std::size_t n, double mean, double sd) {
   constexpr std::size_t kChunk = 256;
-  double c[kChunk], r[kChunk], t[kChunk];
+  double ptail[kChunk], r[kChunk], t[kChunk];
   std::uint32_t idx[kChunk];
+  auto affine = [&](double x) { return kAffine ? mean + sd * x : x; };
   for (std::size_t base = 0; base < n; base += kChunk) {
     const std::size_t m = std::min(kChunk, n - base);
     const double* pb = p + base;
-    for (std::size_t i = 0; i < m; ++i) c[i] = central(pb[i] - 0.5);
+    double* zb = z + base;
     std::size_t k = 0;
     for (std::size_t i = 0; i < m; ++i) {
       idx[k] = static_cast<std::uint32_t>(i);
@@ -344,18 +347,27 @@ void inverse_normal_batch(const double* p, double* z, std::size_t n) {
     for (std::size_t j = 0; j < k; ++j) {
       const double pj = pb[idx[j]];
       const double rj = std::min(pj, 1.0 - pj);  // = (p < 1/2 ? p : 1 - p), branch-free
+      ptail[j] = pj;
       rare += !(rj > kNearCut);
       r[j] = rj > kNearCut ? rj : 0.5;  // a harmless stand-in; fixed up below
     }
+    for (std::size_t i = 0; i < m; ++i) zb[i] = affine(central(pb[i] - 0.5));
     for (std::size_t j = 0; j < k; ++j) t[j] = tail_near(r[j]);
-    for (std::size_t j = 0; j < k; ++j) c[idx[j]] = std::copysign(t[j], pb[idx[j]] - 0.5);
+    for (std::size_t j = 0; j < k; ++j) zb[idx[j]] = affine(std::copysign(t[j], ptail[j] - 0.5));
     if (rare != 0)
       for (std::size_t j = 0; j < k; ++j) {
-        const double pj = pb[idx[j]];
-        if (!(std::min(pj, 1.0 - pj) > kNearCut)) c[idx[j]] = tail(pj, pj - 0.5);
+        const double pj = ptail[j];
+        if (!(std::min(pj, 1.0 - pj) > kNearCut)) zb[idx[j]] = affine(tail(pj, pj - 0.5));
       }
-    std::copy(c, c + m, z + base);
   }
+}
+
+COGSIM_CLONES
+void inverse_normal_batch(const double* p, double* z, std::size_t n) { normal_batch<false>(p, z, n, 0, 1); }
+
+COGSIM_CLONES
+void normal_affine_batch(const double* u, double* x, std::size_t n, double mean, double sd) {
+  normal_batch<true>(u, x, n, mean, sd);
 }
 
 }  // namespace
@@ -366,6 +378,10 @@ double inverse_normal_cdf(double p) {
 }
 
 void inverse_normal_cdf(const double* p, double* z, std::size_t n) { inverse_normal_batch(p, z, n); }
+
+void normal_quantiles(const double* u, double* x, std::size_t n, double mean, double sd) {
+  normal_affine_batch(u, x, n, mean, sd);
+}
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440); }
 

@@ -32,6 +32,8 @@ double uniform_at(std::uint64_t seed, std::uint64_t stream, std::uint64_t path);
 // p <= 0 gives -inf, p >= 1 gives +inf, NaN gives NaN.
 double inverse_normal_cdf(double p);
 void inverse_normal_cdf(const double* p, double* z, std::size_t n);  // batch; p == z (in place) is fine
+// x[i] = mean + sd * inverse_normal_cdf(u[i]), bit for bit, in one pass; u == x is fine.
+void normal_quantiles(const double* u, double* x, std::size_t n, double mean, double sd);
 double normal_cdf(double x);                                          // 0.5 * erfc(-x / sqrt 2)
 
 // Keyed pseudo-random permutation of [0, n) (Feistel on the next power of two, cycle walking).

@@ -3,6 +3,7 @@
 #include <Random123/philox.h>
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -180,6 +181,16 @@ TEST(Random, InverseNormalAccurateInEveryBranch) {
     // Relative accuracy of the CDF at the result: Φ(z) = p to ~1e-13, within erfc's own error.
     const double back = p[i] < 0.5 ? normal_cdf(z[i]) : 1 - normal_cdf(z[i]);
     const double want = p[i] < 0.5 ? p[i] : 1 - p[i];
-    if (want > 1e-16) EXPECT_NEAR(back / want, 1.0, 1e-12 * std::max(1.0, std::fabs(z[i]))) << "p=" << p[i];
+    if (want > 1e-16) {
+      EXPECT_NEAR(back / want, 1.0, 1e-12 * std::max(1.0, std::fabs(z[i]))) << "p=" << p[i];
+    }
+  }
+  // The fused affine form is the two-step one, bit for bit, in place too.
+  std::vector<double> x(p.size()), y = p;
+  normal_quantiles(p.data(), x.data(), p.size(), -3.25, 0.7);
+  normal_quantiles(y.data(), y.data(), y.size(), -3.25, 0.7);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(x[i]), std::bit_cast<std::uint64_t>(-3.25 + 0.7 * z[i])) << p[i];
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(y[i]), std::bit_cast<std::uint64_t>(x[i])) << p[i];
   }
 }
