@@ -351,6 +351,9 @@ template <bool kAffine>
       rare += !(rj > kNearCut);
       r[j] = rj > kNearCut ? rj : 0.5;  // a harmless stand-in; fixed up below
     }
+    // In place (p == z) entry i is read before it is written, so the loop may be vectorised; the
+    // compiler cannot know the arrays are either equal or apart, and would fall back to scalar.
+#pragma GCC ivdep
     for (std::size_t i = 0; i < m; ++i) zb[i] = affine(central(pb[i] - 0.5));
     for (std::size_t j = 0; j < k; ++j) t[j] = tail_near(r[j]);
     for (std::size_t j = 0; j < k; ++j) zb[idx[j]] = affine(std::copysign(t[j], ptail[j] - 0.5));
