@@ -33,6 +33,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
       if (ch != ' ') key += ch;
     l.param_overrides_[key] = {value, false};
   }
+  l.fuse_ = options.fuse;
   return l.run();
 }
 
@@ -46,10 +47,11 @@ Compiled compile_file(const std::string& path, Sources& sources, const CompileOp
   return c;
 }
 
-Compiled compile_text(const std::string& name, const std::string& text, Sources& sources) {
+Compiled compile_text(const std::string& name, const std::string& text, Sources& sources,
+                      const CompileOptions& options) {
   Diagnostics diags;
   Loaded loaded = load_text(name, text, sources, diags);
-  Compiled c = compile(loaded, sources);
+  Compiled c = compile(loaded, sources, options);
   merge_diagnostics(diags, c.diags);
   c.diags = std::move(diags);
   if (has_errors(c.diags)) c.program.reset();

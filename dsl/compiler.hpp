@@ -25,6 +25,9 @@ struct CompileOptions {
   // Param cells replaced by a value, e.g. {"savings[CDS,2024]", 0.02} or {"gap_sd", 0.01}
   // (what `cogsim goal` searches over). Spaces in the names do not matter.
   std::map<std::string, double> param_overrides;
+  // Fuse pairs of arithmetic instructions (Op::Fused): same results to the bit, fewer passes over
+  // the block. Off only to test that claim.
+  bool fuse = true;
 };
 
 Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options = {});
@@ -32,7 +35,8 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
 // Reads PATH (a .cog file or a folder with main.cog) and compiles it.
 Compiled compile_file(const std::string& path, Sources& sources, const CompileOptions& options = {});
 // Compiles text held in memory (tests); includes resolve relative to the current directory.
-Compiled compile_text(const std::string& name, const std::string& text, Sources& sources);
+Compiled compile_text(const std::string& name, const std::string& text, Sources& sources,
+                      const CompileOptions& options = {});
 
 // Evaluates the rules file's `assert` lines on the central path; failures become diagnostics.
 Diagnostics run_checks(const engine::Program& program);

@@ -144,6 +144,7 @@ class Lowering {
 
   // -- final program (program.cpp)
   void eliminate_dead_code();
+  void fuse_pairs();
   void reuse_slots();
 
   const Loaded& loaded_;
@@ -187,6 +188,7 @@ class Lowering {
   std::map<int, std::set<int>> undefined_years_;
   std::set<int> cycle_reported_;
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
+  bool fuse_ = true;  // CompileOptions::fuse
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
 
   engine::Program program_;

@@ -21,10 +21,15 @@ inline std::size_t const_index(Operand o) { return static_cast<std::size_t>(-1 -
 enum class Op : std::uint8_t {
   Add, Sub, Mul, Div, Neg, Min, Max, Abs, Exp, Log, Sqrt, Sin, Cos, Pow,
   Lt, Le, Gt, Ge, Eq, Ne, And, Or, Not, Select,
+  Fused,  // dst = outer(inner(a, b), c), or outer(c, inner(a, b)) when t_right: two binary
+          // instructions in one loop over the block (the inner value read by nothing else)
   Draw,  // dst = quantile of `dist` at a uniform addressed by (seed, stream, path), or at the
          // uniform in operand `a` when `external_u` (a correlated draw)
   CorrUniform,  // dst = Φ(Σ_i L_i Φ⁻¹(u(stream_i))): one column of a Gaussian copula
 };
+
+// The binary operations that two-instruction fusion (Op::Fused) combines.
+inline bool fusable(Op o) { return o == Op::Add || o == Op::Sub || o == Op::Mul || o == Op::Div || o == Op::And; }
 
 struct Instr {
   Op op{};
@@ -37,6 +42,8 @@ struct Instr {
   bool external_u = false;                           // Draw: the uniform comes from operand a
   std::uint32_t group = 0;                           // Draw: index in Program::draw_groups
   bool truncated = false;                            // Draw: the last two params are lo, hi
+  Op inner{}, outer{};                               // Fused: the two operations
+  bool t_right = false;                              // Fused: inner's value is outer's right operand
 };
 
 // A correlation between the draws of two definitions, as asked and as used after repair.

@@ -1,0 +1,90 @@
+// Fused instructions (Op::Fused) must give exactly the results of the instructions they replace.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <string>
+
+#include "dsl/compiler.hpp"
+#include "engine/simulator.hpp"
+
+namespace cogsim {
+namespace {
+
+engine::Program compile(const std::string& path_or_text, bool fuse, bool is_text) {
+  dsl::Sources sources;
+  dsl::CompileOptions opt;
+  opt.fuse = fuse;
+  auto c = is_text ? dsl::compile_text("f.cog", path_or_text, sources, opt) : dsl::compile_file(path_or_text, sources, opt);
+  EXPECT_TRUE(c.program) << sources.format_all(c.diags);
+  return c.program ? std::move(*c.program) : engine::Program{};
+}
+
+std::size_t count_fused(const engine::Program& p) {
+  std::size_t n = 0;
+  for (const auto& in : p.code) n += in.op == engine::Op::Fused;
+  return n;
+}
+
+// Every series' moments and quantiles, and every hit count, to the bit.
+void expect_same_run(const engine::Program& a, const engine::Program& b) {
+  engine::RunOptions opt;
+  opt.paths = 20000;
+  opt.threads = 2;
+  opt.block_size = 512;
+  const auto ra = engine::simulate(a, opt), rb = engine::simulate(b, opt);
+  ASSERT_FALSE(ra.error);
+  ASSERT_FALSE(rb.error);
+  ASSERT_EQ(ra.outputs.size(), rb.outputs.size());
+  auto bits = [](double x) { return std::bit_cast<std::uint64_t>(x); };
+  for (std::size_t s = 0; s < ra.outputs.size(); ++s)
+    for (std::size_t y = 0; y < ra.outputs[s].size(); ++y) {
+      const auto &x = ra.outputs[s][y], &z = rb.outputs[s][y];
+      EXPECT_EQ(bits(x.moments.mean()), bits(z.moments.mean())) << a.outputs[s].name;
+      EXPECT_EQ(bits(x.moments.sd()), bits(z.moments.sd())) << a.outputs[s].name;
+      for (double q : {0.05, 0.5, 0.95}) EXPECT_EQ(bits(x.quantile(q)), bits(z.quantile(q))) << a.outputs[s].name;
+    }
+  for (std::size_t i = 0; i < ra.indicator_met.size(); ++i)
+    for (std::size_t y = 0; y < ra.indicator_met[i].size(); ++y)
+      EXPECT_EQ(ra.indicator_met[i][y].hits, rb.indicator_met[i][y].hits);
+  ASSERT_EQ(ra.events.size(), rb.events.size());
+  for (std::size_t i = 0; i < ra.events.size(); ++i)
+    for (std::size_t y = 0; y < ra.events[i].size(); ++y) EXPECT_EQ(ra.events[i][y].hits, rb.events[i][y].hits);
+}
+
+TEST(Fusion, RM1GivesTheSameResultsFused) {
+  const std::string rm1 = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+  const auto fused = compile(rm1, true, false), plain = compile(rm1, false, false);
+  EXPECT_GT(count_fused(fused), 300u);  // RM1 has ~480 fusable pairs
+  EXPECT_EQ(count_fused(plain), 0u);
+  EXPECT_EQ(plain.code.size(), fused.code.size() + count_fused(fused));
+  expect_same_run(fused, plain);
+}
+
+// Every inner and outer operation, inner's value on either side, constants in every position.
+TEST(Fusion, EveryPairShapeGivesTheSameResults) {
+  const std::string text = R"(model "f" base 2019 years 2020..2020
+var x = normal(1, 2)
+var y = normal(3, 1)
+var z = normal(-2, 1)
+var r01 = (x + 2) * y
+var r02 = 3 * x + y
+var r03 = y - x * 2
+var r04 = (x - y) / z
+var r05 = z / (x + y)
+var r06 = 4 - (x * y)
+var r07 = (x * y) * 0.5
+var r08 = (x / 3) + 1
+var r09 = 2 / (y - x)
+var r10 = (x + y) - (z * 2)
+event r11 "all three" = (x > 0 and y > 3) and z < -2
+var r12 = (x / y) * (y / z)
+output r01 output r02 output r03 output r04 output r05 output r06
+output r07 output r08 output r09 output r10 output r12
+)";
+  const auto fused = compile(text, true, true), plain = compile(text, false, true);
+  EXPECT_GT(count_fused(fused), 10u);
+  expect_same_run(fused, plain);
+}
+
+}  // namespace
+}  // namespace cogsim
