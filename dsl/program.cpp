@@ -19,9 +19,7 @@ void Lowering::eliminate_dead_code() {
     const engine::Instr& in = p.code[i];
     if (!live[static_cast<std::size_t>(in.dst)]) continue;
     keep[i] = 1;
-    if (in.op != engine::Op::Draw || in.external_u) mark(in.a);
-    if (in.op != engine::Op::Draw && in.op != engine::Op::CorrUniform) mark(in.b), mark(in.c);
-    for (std::uint32_t k = 0; k < in.params_count; ++k) mark(p.draw_params[in.params_begin + k]);
+    engine::for_each_operand(std::as_const(p), in, mark);
   }
   std::vector<engine::Operand> renum(live.size(), -1);
   std::vector<engine::Instr> code;
@@ -36,22 +34,8 @@ void Lowering::eliminate_dead_code() {
   auto fix = [&](engine::Operand& o) {
     if (!engine::is_const(o)) o = renum[static_cast<std::size_t>(o)];
   };
-  for (auto& in : code) {
-    if (in.op == engine::Op::Draw) {
-      for (std::uint32_t k = 0; k < in.params_count; ++k) fix(p.draw_params[in.params_begin + k]);
-      if (in.external_u) fix(in.a);
-    } else if (in.op != engine::Op::CorrUniform) {
-      fix(in.a), fix(in.b), fix(in.c);
-    }
-  }
-  for (auto& c : p.correlations) fix(c.ua), fix(c.ub);
-  for (auto& s : p.outputs)
-    for (auto& [y, o] : s.years) fix(o);
-  for (auto& ind : p.indicators)
-    for (auto& y : ind.years) fix(y.value), fix(y.target), fix(y.target_hi), fix(y.met);
-  for (auto& e : p.events)
-    for (auto& [y, o] : e.years) fix(o);
-  for (auto& c : p.checks) fix(c.lhs), fix(c.rhs), fix(c.tolerance);
+  for (auto& in : code) engine::for_each_operand(p, in, fix);
+  engine::for_each_result(p, fix);
   p.code = std::move(code);
   p.num_slots = next;
   if (fuse_) fuse_pairs();
@@ -69,27 +53,7 @@ void Lowering::fuse_pairs() {
   auto use = [&](engine::Operand o) {
     if (!engine::is_const(o)) ++uses[static_cast<std::size_t>(o)];
   };
-  auto binary = [](engine::Op op) {
-    using engine::Op;
-    switch (op) {
-      case Op::Neg: case Op::Abs: case Op::Exp: case Op::Log: case Op::Sqrt: case Op::Sin: case Op::Cos:
-      case Op::Not: case Op::Select: case Op::Draw: case Op::CorrUniform: case Op::Fused:
-        return false;
-      default:
-        return true;
-    }
-  };
-  for (const auto& in : p.code) {
-    if (in.op == engine::Op::Draw) {
-      for (std::uint32_t k = 0; k < in.params_count; ++k) use(p.draw_params[in.params_begin + k]);
-      if (in.external_u) use(in.a);
-    } else if (in.op == engine::Op::Select) {
-      use(in.a), use(in.b), use(in.c);
-    } else if (in.op != engine::Op::CorrUniform) {
-      use(in.a);
-      if (binary(in.op)) use(in.b);
-    }
-  }
+  for (const auto& in : p.code) engine::for_each_operand(std::as_const(p), in, use);
   engine::for_each_result(std::as_const(p), [&](engine::Operand o) {
     if (!engine::is_const(o)) uses[static_cast<std::size_t>(o)] += 2;  // never fused away
   });
@@ -130,14 +94,7 @@ void Lowering::reuse_slots() {
   const std::size_t n = static_cast<std::size_t>(p.num_slots);
   constexpr std::size_t kForever = SIZE_MAX;
   std::vector<std::size_t> last(n, 0);
-  auto reads = [&](const engine::Instr& in, auto&& f) {
-    if (in.op == engine::Op::Draw) {
-      for (std::uint32_t k = 0; k < in.params_count; ++k) f(p.draw_params[in.params_begin + k]);
-      if (in.external_u) f(in.a);
-    } else if (in.op != engine::Op::CorrUniform) {
-      f(in.a), f(in.b), f(in.c);
-    }
-  };
+  auto reads = [&](const engine::Instr& in, auto&& f) { engine::for_each_operand(std::as_const(p), in, f); };
   for (std::size_t i = 0; i < p.code.size(); ++i)
     reads(p.code[i], [&](engine::Operand o) {
       if (!engine::is_const(o)) last[static_cast<std::size_t>(o)] = i;
@@ -166,12 +123,7 @@ void Lowering::reuse_slots() {
     if (!engine::is_const(o)) o = phys[static_cast<std::size_t>(o)];
   };
   for (auto& in : p.code) {
-    if (in.op == engine::Op::Draw) {
-      for (std::uint32_t k = 0; k < in.params_count; ++k) fix(p.draw_params[in.params_begin + k]);
-      if (in.external_u) fix(in.a);
-    } else if (in.op != engine::Op::CorrUniform) {
-      fix(in.a), fix(in.b), fix(in.c);
-    }
+    engine::for_each_operand(p, in, fix);
     fix(in.dst);
   }
   engine::for_each_result(p, fix);

@@ -105,6 +105,31 @@ struct Program {
   std::size_t num_draws() const;
 };
 
+// Visits every operand an instruction reads, by reference (p and in const or not): a draw's
+// parameters (and its uniform when external), a for unary operations, a and b for binary ones,
+// a, b and c for select and fused ones.
+template <typename P, typename I, typename F>
+void for_each_operand(P& p, I& in, F&& f) {
+  switch (in.op) {
+    case Op::Draw:
+      for (std::uint32_t k = 0; k < in.params_count; ++k) f(p.draw_params[in.params_begin + k]);
+      if (in.external_u) f(in.a);
+      return;
+    case Op::CorrUniform: return;  // reads streams, not slots
+    case Op::Neg: case Op::Abs: case Op::Exp: case Op::Log: case Op::Sqrt: case Op::Sin: case Op::Cos:
+    case Op::Not:
+      f(in.a);
+      return;
+    case Op::Select:
+    case Op::Fused:
+      f(in.a), f(in.b), f(in.c);
+      return;
+    default:
+      f(in.a), f(in.b);
+      return;
+  }
+}
+
 // Visits every operand the results read, by reference: outputs, indicator values, targets and
 // met flags, events, asserts and correlation probes (the roots of the program).
 template <typename P, typename F>

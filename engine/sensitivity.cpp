@@ -27,12 +27,7 @@ Program pin_draws(const Program& in) {
     if (!is_const(o) && pinned[static_cast<std::size_t>(o)] >= 0) o = pinned[static_cast<std::size_t>(o)];
   };
   for (auto& ins : p.code) {
-    if (ins.op == Op::Draw) {
-      for (std::uint32_t k = 0; k < ins.params_count; ++k) rename(p.draw_params[ins.params_begin + k]);
-      if (ins.external_u) rename(ins.a);
-    } else if (ins.op != Op::CorrUniform) {
-      rename(ins.a), rename(ins.b), rename(ins.c);
-    }
+    for_each_operand(p, ins, rename);
     const auto d = static_cast<std::size_t>(ins.dst);
     if (ins.op == Op::Draw) {
       pinned[d] = p.num_slots++;
