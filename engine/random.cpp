@@ -2,19 +2,17 @@
 
 #include "engine/simd.hpp"
 
-#include <Random123/philox.h>
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
 #include <algorithm>
-#include <cstdlib>
-#include <string_view>
 #include <bit>
 #include <cfloat>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string_view>
 
 namespace cogsim::engine {
 
@@ -41,8 +39,6 @@ std::uint64_t hash_combine(std::uint64_t h, std::uint64_t v) {
 }
 
 namespace {
-
-using Philox = r123::Philox4x32;
 
 inline std::uint32_t lo32(std::uint64_t x) { return static_cast<std::uint32_t>(x); }
 inline std::uint32_t hi32(std::uint64_t x) { return static_cast<std::uint32_t>(x >> 32); }
@@ -205,28 +201,21 @@ void philox_pairs(std::uint64_t seed, std::uint64_t stream, std::uint64_t k0, st
 void fill_uniforms(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_path, std::size_t n,
                    double* u) {
   if (n == 0) return;
-  const Philox g;
-  const Philox::key_type key = {{lo32(seed), hi32(seed)}};
-  Philox::ctr_type ctr = {{0, 0, lo32(stream), hi32(stream)}};
-  auto block = [&](std::uint64_t path) {  // one Philox call covers paths 2k and 2k+1
-    ctr.v[0] = lo32(path >> 1);
-    ctr.v[1] = hi32(path >> 1);
-    return g(ctr, key);
-  };
   std::uint64_t path = first_path;
   std::size_t i = 0;
-  if (path & 1) {  // odd start: only the odd half of the first block is ours
-    const auto r = block(path);
-    u[i++] = bits_to_open01(join(r.v[2], r.v[3]));
+  double edge[2];  // one counter gives the uniforms of paths 2k and 2k+1
+  if (path & 1) {  // odd start: only the odd half of the first counter is ours
+    philox_pairs_scalar(seed, stream, path >> 1, 1, edge);
+    u[i++] = edge[1];
     ++path;
   }
   const std::size_t pairs = (n - i) / 2;
   philox_pairs(seed, stream, path >> 1, pairs, u + i);
   i += 2 * pairs;
   path += 2 * pairs;
-  if (i < n) {  // odd end: only the even half of the last block
-    const auto r = block(path);
-    u[i] = bits_to_open01(join(r.v[0], r.v[1]));
+  if (i < n) {  // odd end: only the even half of the last counter
+    philox_pairs_scalar(seed, stream, path >> 1, 1, edge);
+    u[i] = edge[0];
   }
 }
 
