@@ -7,16 +7,12 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/compare.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program load(const std::string& rel) {
-  dsl::Sources sources;
-  auto c = dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + "/" + rel, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return std::move(*c.program);
-}
+using test::load_model;
 
 const engine::OutputDelta& find(const engine::CompareResults& r, const std::string& name) {
   for (const auto& o : r.outputs)
@@ -50,8 +46,8 @@ TEST(Compare, AModelComparedWithItselfGivesExactlyZeroEverywhere) {
 }
 
 TEST(Compare, PairedDifferenceHasAFarSmallerVarianceThanAnUnpairedOne) {
-  auto base = load("scenarios/cog-2022-2024");
-  auto variant = load("scenarios/avenant-inflation");
+  auto base = load_model("scenarios/cog-2022-2024");
+  auto variant = load_model("scenarios/avenant-inflation");
   engine::RunOptions opt;
   opt.paths = 100000;
   auto paired = engine::compare(base, variant, opt);

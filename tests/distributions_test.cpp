@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support.hpp"
+
 using namespace cogsim::engine;
 
 namespace {
@@ -58,17 +60,7 @@ TEST(Dist, SampleMomentsWithinFiveStandardErrors) {
     ASSERT_EQ(dist_check(c.d, c.p.data(), c.p.size()), "") << label(c);
     std::vector<double> x(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = quantile(c, uniform_at(2024, hash_combine(hash_name("dist"), k), i));
-    double m = 0.0;
-    for (double v : x) m += v;
-    m /= n;
-    double s2 = 0.0, m4 = 0.0;
-    for (double v : x) {
-      const double d = (v - m) * (v - m);
-      s2 += d;
-      m4 += d * d;
-    }
-    s2 /= n - 1;
-    m4 /= n;
+    const auto [m, s2, m4] = cogsim::test::sample_moments(x);
     EXPECT_NEAR(m, mean(c), 5.0 * std::sqrt(s2 / n)) << label(c);
     EXPECT_NEAR(s2, variance(c), 5.0 * std::sqrt((m4 - s2 * s2) / n)) << label(c);
   }

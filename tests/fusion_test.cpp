@@ -6,17 +6,15 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& path_or_text, bool fuse, bool is_text) {
-  dsl::Sources sources;
+dsl::CompileOptions fusion(bool on) {
   dsl::CompileOptions opt;
-  opt.fuse = fuse;
-  auto c = is_text ? dsl::compile_text("f.cog", path_or_text, sources, opt) : dsl::compile_file(path_or_text, sources, opt);
-  EXPECT_TRUE(c.program) << sources.format_all(c.diags);
-  return c.program ? std::move(*c.program) : engine::Program{};
+  opt.fuse = on;
+  return opt;
 }
 
 std::size_t count_fused(const engine::Program& p) {
@@ -52,8 +50,8 @@ void expect_same_run(const engine::Program& a, const engine::Program& b) {
 }
 
 TEST(Fusion, RM1GivesTheSameResultsFused) {
-  const std::string rm1 = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
-  const auto fused = compile(rm1, true, false), plain = compile(rm1, false, false);
+  const auto fused = test::load_model("scenarios/cog-2022-2024", fusion(true));
+  const auto plain = test::load_model("scenarios/cog-2022-2024", fusion(false));
   EXPECT_GT(count_fused(fused), 300u);  // RM1 has ~480 fusable pairs
   EXPECT_EQ(count_fused(plain), 0u);
   EXPECT_EQ(plain.code.size(), fused.code.size() + count_fused(fused));
@@ -81,7 +79,7 @@ var r12 = (x / y) * (y / z)
 output r01 output r02 output r03 output r04 output r05 output r06
 output r07 output r08 output r09 output r10 output r12
 )";
-  const auto fused = compile(text, true, true), plain = compile(text, false, true);
+  const auto fused = test::compile_model(text, fusion(true)), plain = test::compile_model(text, fusion(false));
   EXPECT_GT(count_fused(fused), 10u);
   expect_same_run(fused, plain);
 }

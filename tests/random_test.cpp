@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tests/support.hpp"
+
 using namespace cogsim::engine;
 
 namespace {
@@ -69,17 +71,7 @@ TEST(Random, UniformsStrictlyInsideUnitInterval) {
 TEST(Random, UniformMomentsWithinFiveStandardErrors) {
   const std::size_t n = 1000000;
   const auto u = block(kSeed, hash_name("moments"), 0, n);
-  double mean = 0.0;
-  for (double x : u) mean += x;
-  mean /= n;
-  double s2 = 0.0, m4 = 0.0;
-  for (double x : u) {
-    const double d = (x - mean) * (x - mean);
-    s2 += d;
-    m4 += d * d;
-  }
-  s2 /= n - 1;
-  m4 /= n;
+  const auto [mean, s2, m4] = cogsim::test::sample_moments(u);
   EXPECT_NEAR(mean, 0.5, 5.0 * std::sqrt(s2 / n));
   EXPECT_NEAR(s2, 1.0 / 12.0, 5.0 * std::sqrt((m4 - s2 * s2) / n));
 }

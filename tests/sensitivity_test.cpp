@@ -8,16 +8,12 @@
 #include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
 #include "src/goal.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& text) {
-  dsl::Sources sources;
-  auto c = dsl::compile_text("s.cog", text, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return std::move(*c.program);
-}
+using test::compile_model;
 
 const engine::SobolIndex& sobol(const engine::SensitivityResults& r, const std::string& name) {
   for (const auto& s : r.sobol)
@@ -27,7 +23,7 @@ const engine::SobolIndex& sobol(const engine::SensitivityResults& r, const std::
 
 // Ishigami function (a = 7, b = 0.1), x_i ~ U(−π, π): the textbook test of Sobol estimators.
 TEST(Sensitivity, SobolIndicesOfTheIshigamiFunctionMatchTheClosedForms) {
-  auto p = compile(R"(
+  auto p = compile_model(R"(
 model "ishigami" base 2019 years 2020..2020
 var x1[t in 2020..2020] = uniform(-3.141592653589793, 3.141592653589793)
 var x2[t in 2020..2020] = uniform(-3.141592653589793, 3.141592653589793)
@@ -63,7 +59,7 @@ output y
 
 // A linear model: y = 3 a + b + 0 c, independent normals: S_i = ST_i = β_i² σ_i² / Σ.
 TEST(Sensitivity, LinearModelTornadoAndContributionsAreExact) {
-  auto p = compile(R"(
+  auto p = compile_model(R"(
 model "linear" base 2019 years 2020..2020
 var a[t in 2020..2020] = normal(0, 1)
 var b[t in 2020..2020] = normal(0, 2)

@@ -10,16 +10,12 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& text) {
-  dsl::Sources sources;
-  auto c = dsl::compile_text("test.cog", text, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return c.program ? std::move(*c.program) : engine::Program{};
-}
+using test::compile_model;
 
 const engine::SeriesStats& output(const engine::Program& p, const engine::RunResults& r,
                                   const std::string& name, int year) {
@@ -41,7 +37,7 @@ output x, z, y, big
 )";
 
 TEST(Simulator, LinearModelMomentsAndQuantilesMatchClosedForms) {
-  auto p = compile(kLinear);
+  auto p = compile_model(kLinear);
   engine::RunOptions opt;
   opt.paths = 400000;
   opt.threads = 2;
@@ -73,7 +69,7 @@ TEST(Simulator, LinearModelMomentsAndQuantilesMatchClosedForms) {
 }
 
 TEST(Simulator, ResultsDoNotDependOnThreadsOrBlockSize) {
-  auto p = compile(kLinear);
+  auto p = compile_model(kLinear);
   auto run = [&](int threads, std::size_t block) {
     engine::RunOptions opt;
     opt.paths = 50000;  // not a multiple of the chunk: the last chunk is partial
@@ -93,7 +89,7 @@ TEST(Simulator, ResultsDoNotDependOnThreadsOrBlockSize) {
 }
 
 TEST(Simulator, ADifferentSeedGivesDifferentResults) {
-  auto p = compile(kLinear);
+  auto p = compile_model(kLinear);
   engine::RunOptions opt;
   opt.paths = 20000;
   auto a = engine::simulate(p, opt);
@@ -103,7 +99,7 @@ TEST(Simulator, ADifferentSeedGivesDifferentResults) {
 }
 
 TEST(Simulator, ProbabilitiesOfEventsMatchClosedForm) {
-  auto p = compile(R"(
+  auto p = compile_model(R"(
 model "events" base 2019 years 2020..2020
 var x[t in 2020..2020] = normal(0, 1)
 var y[t in 2020..2020] = normal(0, 1)
@@ -120,7 +116,7 @@ event both[t in 2020..2020] = x[t] > 0 and y[t] > 0
 }
 
 TEST(Simulator, TargetPrecisionStopsTheRunEarly) {
-  auto p = compile(R"(
+  auto p = compile_model(R"(
 model "stop" base 2019 years 2020..2020
 var x[t in 2020..2020] = normal(0, 1)
 indicator 1 on x { 2020: at_least(0) }
