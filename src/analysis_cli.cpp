@@ -30,12 +30,7 @@ struct GoalArgs {
 };
 
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
-  for (const std::string* f : {&a.json, &a.report})
-    if (!f->empty())
-      if (auto e = check_writable(*f); !e.empty()) {
-        err << "cogsim: " << e << "\n";
-        return kCannotWrite;
-      }
+  if (!writable_or_report({a.json, a.report}, err)) return kCannotWrite;
   dsl::Sources sources;
   auto c = dsl::compile_file(a.path, sources);
   err << sources.format_all(c.diags);
@@ -118,27 +113,18 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     j["tornado"] = tor;
     j["contribution_to_variance"] = con;
     j["sobol"] = sob;
-    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
   }
-  if (!a.report.empty())
-    if (auto e = write_atomically(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what, r,
-                                                                 opt.paths, opt.seed));
-        !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+  if (!a.report.empty()) {
+    const std::string html =
+        report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what, r, opt.paths, opt.seed);
+    if (!write_or_report(a.report, html, err)) return kCannotWrite;
+  }
   return kOk;
 }
 
 int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
-  if (!a.json.empty())
-    if (auto e = check_writable(a.json); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+  if (!writable_or_report({a.json}, err)) return kCannotWrite;
   if (a.req.indicator.empty() == a.req.event.empty()) {
     err << "cogsim: give either --indicator or --event\n";
     return kUsage;
@@ -168,10 +154,7 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
                                 {"value", g.value},          {"std_error", g.std_error},
                                 {"p_at_value", g.p_at_value}, {"iterations", g.iterations},
                                 {"paths", a.req.run.paths},  {"seed", a.req.run.seed}};
-    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
   }
   return kOk;
 }

@@ -136,22 +136,12 @@ int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
 }
 
 int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
-  if (!a.json.empty()) {
-    if (auto e = check_writable(a.json); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
-  }
+  if (!writable_or_report({a.json}, err)) return kCannotWrite;
   if (a.central && (!a.report.empty() || !a.xlsx.empty() || !a.csv.empty())) {
     err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
     return kUsage;
   }
-  for (const std::string* f : {&a.report, &a.xlsx})
-    if (!f->empty())
-      if (auto e = check_writable(*f); !e.empty()) {
-        err << "cogsim: " << e << "\n";
-        return kCannotWrite;
-      }
+  if (!writable_or_report({a.report, a.xlsx}, err)) return kCannotWrite;
   if (!a.csv.empty())
     if (auto e = report::check_csv_dir(a.csv); !e.empty()) {
       err << "cogsim: " << e << "\n";
@@ -185,10 +175,7 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!a.json.empty()) {
     std::string text = results_json(*program, r, meta).dump(2) + "\n";
-    if (auto e = write_atomically(a.json, text); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(a.json, text, err)) return kCannotWrite;
   }
   const std::string stamp = report::timestamp_now();
   std::string report_error;
@@ -257,22 +244,14 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     j["outputs"] = outs;
     j["indicators"] = inds;
     j["events"] = evs;
-    if (auto e = write_atomically(a.json, j.dump(2) + "\n"); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
   }
   return kOk;
 }
 
 int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
                std::ostream& err) {
-  for (const std::string* f : {&a.json, &report})
-    if (!f->empty())
-      if (auto e = check_writable(*f); !e.empty()) {
-        err << "cogsim: " << e << "\n";
-        return kCannotWrite;
-      }
+  if (!writable_or_report({a.json, report}, err)) return kCannotWrite;
   auto t0 = std::chrono::steady_clock::now();
   auto base = load_model(a.path, err);
   auto variant = load_model(variant_path, err);
@@ -293,19 +272,13 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!a.json.empty()) {
     std::string text = compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n";
-    if (auto e = write_atomically(a.json, text); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(a.json, text, err)) return kCannotWrite;
   }
   if (!report.empty()) {
     auto name = [](const engine::Program& p) {
       return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
     };
-    if (auto e = write_atomically(report, report::compare_html(name(*base), name(*variant), r, a.seed)); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+    if (!write_or_report(report, report::compare_html(name(*base), name(*variant), r, a.seed), err)) return kCannotWrite;
   }
   if (!a.quiet) out << compare_summary(*base, *variant, r, meta);
   return kOk;

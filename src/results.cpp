@@ -209,6 +209,23 @@ std::string check_writable(const std::string& path) {
   return "";
 }
 
+bool writable_or_report(std::initializer_list<std::string> paths, std::ostream& err) {
+  for (const std::string& path : paths) {
+    if (path.empty()) continue;
+    if (const std::string e = check_writable(path); !e.empty()) {
+      err << "cogsim: " << e << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool write_or_report(const std::string& path, const std::string& text, std::ostream& err) {
+  const std::string e = write_atomically(path, text);
+  if (!e.empty()) err << "cogsim: " << e << "\n";
+  return e.empty();
+}
+
 std::string write_atomically(const std::string& path, const std::string& text) {
   if (auto err = check_writable(path); !err.empty()) return err;
   std::string tmp = path + ".tmp." + std::to_string(::getpid());

@@ -184,6 +184,26 @@ TEST(CliRun, JsonIntoMissingFolderCannotWrite) {
   EXPECT_FALSE(fs::exists(json.parent_path())) << "cogsim must not create the folder";
 }
 
+// Every command checks its output files before it starts, with the same message and status.
+TEST(CliRun, EveryCommandRefusesAnOutputIntoAMissingFolder) {
+  TempDir tmp;
+  const std::string out = quote((tmp.path() / "no-such-folder" / "out").string());
+  const std::string m = quote(kGoodModel);
+  for (const std::string& cmd :
+       {"compare " + m + " " + m + " -n 100 --quiet --json " + out, "compare " + m + " " + m + " -n 100 --quiet --report " + out,
+        "sensitivity " + m + " --indicator 8 --year 2024 -n 100 --json " + out,
+        "sensitivity " + m + " --indicator 8 --year 2024 -n 100 --report " + out,
+        "goal " + m + " --param \"savings[CDS, 2024]\" --indicator 8 --year 2024 -p 0.8 --lo 0 --hi 0.1 --json " + out,
+        "replay " + m + " --path 3 --json " + out, "run " + m + " -n 100 --quiet --report " + out,
+        "run " + m + " -n 100 --quiet --xlsx " + out}) {
+    Result r = run_cogsim(cmd);
+    EXPECT_EQ(r.status, 4) << cmd << "\n" << r.err;
+    EXPECT_NE(r.err.find("cogsim: cannot write"), std::string::npos) << cmd << "\n" << r.err;
+    EXPECT_NE(r.err.find("no-such-folder"), std::string::npos) << cmd << "\n" << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(tmp.path()));
+}
+
 TEST(CliRun, JsonOntoAFolderCannotWrite) {
   TempDir tmp;
   Result r = run_cogsim("run " + quote(kGoodModel) + " --central --quiet --json " + quote(tmp.path().string()));
