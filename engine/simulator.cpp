@@ -10,6 +10,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 namespace cogsim::engine {
 
@@ -186,18 +187,19 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
             v = st.diff.data();
           }
           cr.moments[i].add(v, spec.size, b);
-          const bool finite = all_finite(v, spec.size);
-          for (std::size_t k = 0; !finite && k < spec.size; ++k)
-            if (!std::isfinite(v[k])) {
-              Diagnostic d;
-              d.loc.file = UINT32_MAX;
-              d.message = "series " + std::to_string(i) + " is not a finite number on path " + std::to_string(b + k) +
-                          " (a logarithm or square root of a negative number, or a division by zero?)";
-              cr.error = d;
-              cr.nonfinite_series = i;
-              return cr;
-            }
-          sk[i].add(v, spec.size);
+          try {
+            sk[i].add(v, spec.size);  // its index pass already tests every value for NaN and infinity
+          } catch (const std::domain_error&) {
+            const std::size_t k = static_cast<std::size_t>(
+                std::find_if(v, v + spec.size, [](double x) { return !std::isfinite(x); }) - v);
+            Diagnostic d;
+            d.loc.file = UINT32_MAX;
+            d.message = "series " + std::to_string(i) + " is not a finite number on path " + std::to_string(b + k) +
+                        " (a logarithm or square root of a negative number, or a division by zero?)";
+            cr.error = d;
+            cr.nonfinite_series = i;
+            return cr;
+          }
         }
         for (std::size_t i = 0; i < corrs.size(); ++i) {
           const auto& co = corrs[i];

@@ -23,7 +23,6 @@ constexpr std::uint64_t kInfBits = 0x7FF0000000000000ull;  // |x| bits at or abo
 
 // Same inline add() as the scalar path, in the same order, so the result is bit-identical.
 // (Would break only if one path were compiled with FMA contraction and the other not.)
-COGSIM_CLONES
 void Moments::add(const double* x, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) add(x[i]);
 }
@@ -60,13 +59,6 @@ Moments LaneMoments::fold() const {
   m.n = n;
   for (std::size_t j = 0; j < kLanes; ++j) m.s1 += s1[j], m.s2 += s2[j];
   return m;
-}
-
-COGSIM_CLONES
-bool all_finite(const double* x, std::size_t count) {
-  std::uint64_t bad = 0;  // a reduction without an early exit, so that it vectorises
-  for (std::size_t i = 0; i < count; ++i) bad |= (std::bit_cast<std::uint64_t>(x[i]) & kAbsMask) >= kInfBits;
-  return bad == 0;
 }
 
 COGSIM_CLONES

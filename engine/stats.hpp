@@ -113,9 +113,7 @@ class QuantileSketch {
   Store pos_, neg_;
 };
 
-// Block helpers for the simulator (vectorised, multiversioned): no NaN or infinity in x[0..count);
-// the number of non-zero x.
-bool all_finite(const double* x, std::size_t count);
+// Block helper for the simulator (vectorised, multiversioned): the number of non-zero x.
 std::uint64_t count_nonzero(const double* x, std::size_t count);
 
 // Probability estimate from a count of successes (hits <= n).
