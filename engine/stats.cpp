@@ -16,6 +16,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kAbsMask = 0x7FFFFFFFFFFFFFFFull;
 constexpr std::uint64_t kInfBits = 0x7FF0000000000000ull;  // |x| bits at or above: inf or NaN
+constexpr std::int64_t kNoneRange = INT64_MAX;                // a magnitude range min: nothing needed
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,47 +119,84 @@ QuantileSketch::QuantileSketch(double alpha, double zero_threshold)
   zero_cut_ = std::max(zero_threshold, std::nextafter(DBL_MIN, 0.0));
   zero_cut_bits_ = std::bit_cast<std::uint64_t>(zero_cut_);
   shift_ = 52 - mantissa_bits(alpha);
+  // Every |x| above the band is in a bucket >= the band edge's: its key magnitude is >= 1.
+  key_base_ = static_cast<std::int64_t>(zero_cut_bits_ >> shift_) - 1;
 }
 
-double QuantileSketch::value(std::int32_t i) const {
-  // The bucket holds [L, U); 2LU/(L+U) = 2L / (1 + L/U) without overflowing. The top bucket's U is
+std::int32_t QuantileSketch::key(double x) const {
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x), abs = bits & kAbsMask;
+  if (abs <= zero_cut_bits_) return 0;
+  const auto m = static_cast<std::int32_t>(static_cast<std::int64_t>(abs >> shift_) - key_base_);
+  return bits == abs ? m : -m;
+}
+
+double QuantileSketch::value(std::int32_t key) const {
+  if (key == 0) return 0.0;
+  // Bucket b holds [L, U); 2LU/(L+U) = 2L / (1 + L/U) without overflowing. The top bucket's U is
   // 2^1024 (infinite as a double): then 2L, capped at DBL_MAX, which is closer to every value in it.
-  const double lo = std::bit_cast<double>(static_cast<std::uint64_t>(i) << shift_);
-  const double hi = std::bit_cast<double>(static_cast<std::uint64_t>(i + 1) << shift_);
-  return std::min(2 * lo / (1 + lo / hi), DBL_MAX);
+  const auto b = static_cast<std::uint64_t>((key < 0 ? -std::int64_t{key} : key) + key_base_);
+  const double lo = std::bit_cast<double>(b << shift_), hi = std::bit_cast<double>((b + 1) << shift_);
+  const double v = std::min(2 * lo / (1 + lo / hi), DBL_MAX);
+  return key < 0 ? -v : v;
 }
 
-void QuantileSketch::Store::grow(std::int32_t i) {
-  // Exact range plus 25% slack (at least 64 buckets) in the growth direction: the extremes of a
-  // series keep creeping outwards as paths accumulate, and each extension copies the store, so
-  // the slack is what bounds the number of copies (a few per store instead of dozens).
-  const bool empty = counts.empty();
-  const std::int32_t old_hi = empty ? i : static_cast<std::int32_t>(min_index + counts.size() - 1);
-  std::int32_t lo = empty ? i : std::min(min_index, i), hi = std::max(old_hi, i);
-  const std::int32_t pad = (hi - lo + 1) / 4 + 64;
-  if (empty || i < min_index) lo -= pad;
-  if (empty || i > old_hi) hi += pad;
-  const auto size = static_cast<std::size_t>(hi - lo + 1), at = static_cast<std::size_t>(empty ? 0 : min_index - lo);
-  std::vector<std::uint64_t> grown(size, 0);
-  std::vector<std::uint16_t> grown_fresh(size, 0);
-  std::copy(counts.begin(), counts.end(), grown.begin() + static_cast<std::ptrdiff_t>(at));
-  std::copy(fresh.begin(), fresh.end(), grown_fresh.begin() + static_cast<std::ptrdiff_t>(at));
-  counts.swap(grown);
-  fresh.swap(grown_fresh);
-  min_index = lo;
+std::size_t QuantileSketch::Store::index(std::int32_t key) const {
+  if (key < 0) return static_cast<std::size_t>(neg_hi + key);
+  return neg_size() + (key == 0 ? 0 : 1 + static_cast<std::size_t>(key - pos_lo));
 }
 
-inline void QuantileSketch::Store::increment(std::int32_t i, std::uint64_t c) {
-  auto off = static_cast<std::size_t>(static_cast<std::int64_t>(i) - min_index);  // <0 wraps high
-  if (off >= counts.size()) {
-    grow(i);
-    off = static_cast<std::size_t>(i - min_index);
+std::int32_t QuantileSketch::Store::key_at(std::size_t j) const {
+  const std::size_t n = neg_size();
+  if (j < n) return static_cast<std::int32_t>(j) - neg_hi;
+  return j == n ? 0 : pos_lo + static_cast<std::int32_t>(j - n - 1);
+}
+
+namespace {
+// The range [lo, hi] of one sign's magnitudes grown to cover [need_lo, need_hi] (need_lo > need_hi:
+// nothing needed): the exact range plus 25% slack (at least 64 keys) in each direction that grows.
+// The extremes of a series keep creeping outwards as paths accumulate and each extension copies
+// the store, so the slack is what bounds the number of copies (a few per store instead of dozens).
+// Magnitudes stay in [1, 2^31 - 1] (they are at most 2^(11+k), k <= 20).
+std::pair<std::int64_t, std::int64_t> grown_range(std::int64_t lo, std::int64_t hi, std::int64_t need_lo,
+                                                  std::int64_t need_hi) {
+  if (need_lo > need_hi) return {lo, hi};
+  const bool empty = lo > hi;
+  if (!empty && need_lo >= lo && need_hi <= hi) return {lo, hi};
+  std::int64_t new_lo = empty ? need_lo : std::min(lo, need_lo), new_hi = empty ? need_hi : std::max(hi, need_hi);
+  const std::int64_t pad = (new_hi - new_lo + 1) / 4 + 64;
+  if (empty || need_lo < lo) new_lo = std::max<std::int64_t>(1, new_lo - pad);
+  if (empty || need_hi > hi) new_hi = std::min<std::int64_t>(INT32_MAX, new_hi + pad);
+  return {new_lo, new_hi};
+}
+}  // namespace
+
+void QuantileSketch::Store::cover(std::int64_t neg_min, std::int64_t neg_max, std::int64_t pos_min,
+                                  std::int64_t pos_max) {
+  const auto [nlo, nhi] = grown_range(neg_lo, neg_hi, neg_min, neg_max);
+  const auto [plo, phi] = grown_range(pos_lo, pos_hi, pos_min, pos_max);
+  if (!counts.empty() && nlo == neg_lo && nhi == neg_hi && plo == pos_lo && phi == pos_hi) return;
+  Store g;
+  g.neg_lo = std::int32_t(nlo), g.neg_hi = std::int32_t(nhi), g.pos_lo = std::int32_t(plo), g.pos_hi = std::int32_t(phi);
+  const std::size_t n = g.neg_size() + 1 + (phi >= plo ? std::size_t(phi - plo) + 1 : 0);
+  g.counts.assign(n, 0);
+  g.fresh.assign(n, 0);
+  // The old ranges sit inside the new ones: each of the three runs (negatives, zero, positives)
+  // moves as a block.
+  const std::size_t old_neg = neg_size();
+  if (!counts.empty()) {
+    auto move = [&](std::size_t from, std::size_t len, std::size_t to) {
+      std::copy_n(counts.begin() + std::ptrdiff_t(from), len, g.counts.begin() + std::ptrdiff_t(to));
+      std::copy_n(fresh.begin() + std::ptrdiff_t(from), len, g.fresh.begin() + std::ptrdiff_t(to));
+    };
+    if (old_neg > 0) move(0, old_neg, g.index(-neg_hi));
+    move(old_neg, 1, g.index(0));
+    if (size() > old_neg + 1) move(old_neg + 1, size() - old_neg - 1, g.index(pos_lo));
   }
-  counts[off] += c;
+  *this = std::move(g);
 }
 
 void QuantileSketch::Store::settle() {
-  for (std::size_t j = 0; j < counts.size(); ++j) counts[j] += fresh[j];  // vectorises
+  for (std::size_t j = 0; j < counts.size(); ++j) counts[j] += fresh[j];
   std::fill(fresh.begin(), fresh.end(), 0);
 }
 
@@ -166,119 +204,114 @@ void QuantileSketch::add(double x) { add_general(&x, 1); }
 
 COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
-  // Per piece of 256 values: a branch-free pass computes every bucket index, the index range of
-  // each store and whether any value is not finite (it vectorises); each store then grows at most once per piece,
-  // and a second branch-free pass adds the counts without range checks. A piece with a NaN or an
-  // infinity goes through the general loop, which throws at the first one.
-  //
-  // Keys: k (the bucket of |x|) for x > 0, ~k = -1 - k for x < 0, and -1 for the zero band (k = 0 is
-  // never a bucket: it would hold subnormals, which are in the zero band).
+  // Per piece of 256 values: a branch-free pass computes every key, their range and whether any
+  // value is not finite (it vectorises); the store then grows at most once per piece, and a second
+  // pass adds the counts without range checks, one load and one store per value. A piece with a
+  // NaN or an infinity goes through the general loop, which throws at the first one.
   constexpr std::size_t kPiece = 256;
   constexpr std::int64_t kNone = INT64_MAX;
-  std::int64_t keys[kPiece];
+  std::int32_t keys[kPiece];
   for (std::size_t base = 0; base < count; base += kPiece) {
     const std::size_t m = std::min(kPiece, count - base);
     const double* xb = x + base;
     if (fresh_n_ + m > UINT16_MAX) {  // no fresh count can pass fresh_n_: settle before one could wrap
-      pos_.settle();
-      neg_.settle();
+      store_.settle();
       fresh_n_ = 0;
     }
     std::uint64_t bad = 0;
-    // The index range of each store, by masked reductions (a ternary here becomes a branch).
-    std::int64_t lo_pos = kNone, hi_pos = -1, lo_neg = kNone, hi_neg = -1;
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]), abs = bits & kAbsMask;
       // For a non-negative double the bit pattern read as an integer grows with the value, so
       // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no log.
-      const std::uint64_t k = abs >> shift_;
-      const std::uint64_t neg_mask = 0 - (bits >> 63);  // all ones if x < 0
-      const std::uint64_t zero_mask = 0 - std::uint64_t{abs <= zero_cut_bits_};
+      const auto neg = static_cast<std::int64_t>(0 - (bits >> 63));  // all ones if x < 0
+      const auto above = static_cast<std::int64_t>(0 - std::uint64_t{abs > zero_cut_bits_});
+      const std::int64_t mag = (static_cast<std::int64_t>(abs >> shift_) - key_base_) & above;
       bad |= abs >= kInfBits;
-      keys[i] = static_cast<std::int64_t>(((k ^ neg_mask) & ~zero_mask) | zero_mask);
-      const std::uint64_t in_pos = ~neg_mask & ~zero_mask, in_neg = neg_mask & ~zero_mask;
-      const auto none = static_cast<std::uint64_t>(kNone), minus1 = ~std::uint64_t{0};
-      lo_pos = std::min(lo_pos, static_cast<std::int64_t>((k & in_pos) | (none & ~in_pos)));
-      hi_pos = std::max(hi_pos, static_cast<std::int64_t>((k & in_pos) | (minus1 & ~in_pos)));
-      lo_neg = std::min(lo_neg, static_cast<std::int64_t>((k & in_neg) | (none & ~in_neg)));
-      hi_neg = std::max(hi_neg, static_cast<std::int64_t>((k & in_neg) | (minus1 & ~in_neg)));
+      keys[i] = static_cast<std::int32_t>((mag ^ neg) - neg);  // -mag if x < 0
     }
+    // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
+    // AVX-512; a ternary on a value that is not a key is a select, not a branch).
+    std::int32_t lo = INT32_MAX, hi = INT32_MIN, neg_near = INT32_MIN, pos_near = INT32_MAX;
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::int32_t k = keys[i];
+      lo = std::min(lo, k);
+      hi = std::max(hi, k);
+      const std::int32_t is_neg = k >> 31, is_pos = (-k) >> 31;  // all ones if k < 0 / k > 0
+      neg_near = std::max(neg_near, (k & is_neg) | (INT32_MIN & ~is_neg));
+      pos_near = std::min(pos_near, (k & is_pos) | (INT32_MAX & ~is_pos));
+    }
+    const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNone, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
+    const std::int64_t pos_min = hi > 0 ? pos_near : kNone, pos_max = hi > 0 ? hi : 0;
     if (bad) {
       add_general(xb, m);
       continue;
     }
-    if (hi_pos >= 0) pos_.increment(std::int32_t(lo_pos), 0), pos_.increment(std::int32_t(hi_pos), 0);
-    if (hi_neg >= 0) neg_.increment(std::int32_t(lo_neg), 0), neg_.increment(std::int32_t(hi_neg), 0);
-    // Where each class of key counts: positive store, negative store, zero band.
-    std::uint16_t zeros = 0;
-    std::uint16_t* const counts[3] = {pos_.fresh.data(), neg_.fresh.data(), &zeros};
-    const std::int64_t first[3] = {pos_.min_index, neg_.min_index, 0};
-    // Runs of one key (a capped series: many paths share its cap) are counted in a register:
-    // incrementing the same counter back to back would wait on the previous store every time.
-    std::uint64_t run = 0;
-    std::int64_t prev = keys[0];
-    auto flush = [&]() {  // branch-free: the sign of a series that crosses zero is a coin toss
-      const std::size_t cls = (static_cast<std::uint64_t>(prev) >> 63) + (prev == -1);
-      const std::int64_t k = prev ^ (prev >> 63);  // k for either sign, 0 for the zero band
-      counts[cls][k - first[cls]] += run;
-    };
+    store_.cover(neg_min, neg_max, pos_min, pos_max);
+    // Keys to store indices (vectorises): index = key + an offset for its sign.
+    const std::int32_t off_neg = store_.neg_hi, off_zero = std::int32_t(store_.neg_size()),
+                       off_pos = off_zero + 1 - store_.pos_lo;
     for (std::size_t i = 0; i < m; ++i) {
-      if (keys[i] == prev) {
-        ++run;
-        continue;
-      }
-      flush();
-      prev = keys[i];
-      run = 1;
+      const std::int32_t k = keys[i], is_neg = k >> 31, is_pos = (-k) >> 31;
+      keys[i] = k + ((off_neg & is_neg) | (off_pos & is_pos) | (off_zero & ~(is_neg | is_pos)));
     }
-    flush();
-    zero_count_ += zeros;
+    // One load and one store per value. (Two fresh counts per key, alternating by position so that
+    // a run of equal values does not chain every increment on the last, measured slower on RM1:
+    // its wider fresh arrays cost more in cache than the runs they break.)
+    std::uint16_t* const f = store_.fresh.data();
+    for (std::size_t i = 0; i < m; ++i) ++f[keys[i]];
     n_ += m;
     fresh_n_ += m;
   }
 }
 
 void QuantileSketch::add_general(const double* x, std::size_t count) {
-  // Integer compares on the bits (|x| <= zero_cut_ iff its bits are <= zero_cut_'s), and the
-  // counters in locals: a store into a bucket could alias a member, which would force n_ and
-  // zero_count_ through memory on every value.
-  std::uint64_t zeros = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x[i]), abs = bits & kAbsMask;
-    if (abs >= kInfBits) {
-      zero_count_ += zeros;
-      n_ += i;
-      throw std::domain_error("QuantileSketch::add: NaN or infinite value");
-    }
-    // For a non-negative double the bit pattern read as an integer grows with the value, so
-    // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no logarithm.
-    if (abs <= zero_cut_bits_) ++zeros;
-    else (bits == abs ? pos_ : neg_).increment(static_cast<std::int32_t>(abs >> shift_), 1);
+    if (!std::isfinite(x[i])) throw std::domain_error("QuantileSketch::add: NaN or infinite value");
+    const std::int32_t k = key(x[i]);
+    if (k < 0) store_.cover(-k, -k, kNoneRange, 0);
+    else if (k > 0) store_.cover(kNoneRange, 0, k, k);
+    else store_.cover(kNoneRange, 0, kNoneRange, 0);
+    ++store_.counts[store_.index(k)];
+    ++n_;
   }
-  zero_count_ += zeros;
-  n_ += count;
 }
 
 void QuantileSketch::merge(const QuantileSketch& o) {
   if (shift_ != o.shift_ || zero_threshold_ != o.zero_threshold_)
     throw std::invalid_argument("QuantileSketch::merge: different alpha or zero_threshold");
-  if (&o == this) {  // the loops below would read what they write
+  if (&o == this) {  // the loop below would read what it writes
     const QuantileSketch copy(o);
     merge(copy);
     return;
   }
-  for (auto [dst, src] : {std::pair{&pos_, &o.pos_}, std::pair{&neg_, &o.neg_}}) {
-    // Trim src's empty ends (growth slack), grow dst once to the rest, then add the arrays.
-    std::size_t b = 0, e = src->counts.size();
-    while (b < e && src->at(b) == 0) ++b;
-    while (e > b && src->at(e - 1) == 0) --e;
-    if (b == e) continue;
-    dst->increment(src->min_index + static_cast<std::int32_t>(b), 0);
-    dst->increment(src->min_index + static_cast<std::int32_t>(e - 1), 0);
-    const std::size_t off = static_cast<std::size_t>(src->min_index - dst->min_index);
-    for (std::size_t j = b; j < e; ++j) dst->counts[off + j] += src->at(j);
+  // Cover the keys o holds counts for (not its growth slack), then add them.
+  const Store& src = o.store_;
+  std::int64_t neg_min = kNoneRange, neg_max = 0, pos_min = kNoneRange, pos_max = 0;
+  for (std::size_t j = 0; j < src.size(); ++j) {
+    if (src.at(j) == 0) continue;
+    const std::int64_t k = src.key_at(j);
+    if (k < 0) neg_min = std::min(neg_min, -k), neg_max = std::max(neg_max, -k);
+    if (k > 0) pos_min = std::min(pos_min, k), pos_max = std::max(pos_max, k);
   }
-  zero_count_ += o.zero_count_;
+  store_.cover(neg_min, neg_max, pos_min, pos_max);
+  // Each of the three runs of src lands as a block: add them range at once.
+  const std::size_t sn = src.neg_size();
+  auto add_run = [&](std::size_t from, std::size_t len) {
+    if (len == 0) return;
+    std::size_t to = store_.index(src.key_at(from));
+    for (std::size_t j = 0; j < len; ++j) store_.counts[to + j] += src.at(from + j);
+  };
+  if (!src.counts.empty()) {
+    // Only the part of src's ranges that holds counts is covered in this store: trim each run.
+    auto trimmed = [&](std::size_t b, std::size_t e) {
+      while (b < e && src.at(b) == 0) ++b;
+      while (e > b && src.at(e - 1) == 0) --e;
+      add_run(b, e - b);
+    };
+    trimmed(0, sn);
+    add_run(sn, src.at(sn) != 0 ? 1 : 0);
+    trimmed(sn + 1, src.size());
+  }
   n_ += o.n_;
 }
 
@@ -286,19 +319,16 @@ double QuantileSketch::quantile(double q) const {
   if (n_ == 0 || !(q >= 0 && q <= 1)) return kNaN;
   const double rank = std::ceil(q * static_cast<double>(n_));
   const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
-  // Sorted order: negatives by decreasing |x| (highest index first), zeros, positives.
+  // Store order is the order of x: negatives by decreasing |x|, the zero band, positives.
   std::uint64_t seen = 0;
-  for (std::size_t j = neg_.counts.size(); j-- > 0;)
-    if ((seen += neg_.at(j)) >= r) return -value(neg_.min_index + static_cast<std::int32_t>(j));
-  if ((seen += zero_count_) >= r) return 0.0;
-  for (std::size_t j = 0; j < pos_.counts.size(); ++j)
-    if ((seen += pos_.at(j)) >= r) return value(pos_.min_index + static_cast<std::int32_t>(j));
+  for (std::size_t j = 0; j < store_.size(); ++j)
+    if ((seen += store_.at(j)) >= r) return value(store_.key_at(j));
   return kNaN;  // unreachable: the counts sum to n_
 }
 
 std::size_t QuantileSketch::memory_bytes() const {
-  return sizeof(*this) + (pos_.counts.capacity() + neg_.counts.capacity()) * sizeof(std::uint64_t) +
-         (pos_.fresh.capacity() + neg_.fresh.capacity()) * sizeof(std::uint16_t);
+  return sizeof(*this) + store_.counts.capacity() * sizeof(std::uint64_t) +
+         store_.fresh.capacity() * sizeof(std::uint16_t);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -53,11 +53,11 @@ struct LaneMoments {
 // HdrHistogram) and a fixed zero band.
 //  * |x| <= zero_threshold, and subnormal |x| < DBL_MIN, go to a zero bucket (reported as 0).
 //  * otherwise |x| goes to the bucket named by the top 11 + k bits of its IEEE representation
-//    (exponent and k leading mantissa bits), in a store for its sign: each octave [2^e, 2^(e+1)) is
-//    cut into 2^k equal buckets [L, U), with k the smallest such that 2^-k / (2 + 2^-k) <= alpha
-//    (k = 9 for alpha = 1e-3, i.e. 9.8e-4). Bucket [L, U) is reported as sign * 2LU/(L+U), within
-//    relative distance (U-L)/(U+L) <= alpha of every point in it. The index is a shift of the bits
-//    (no logarithm), which is what makes add() cheap.
+//    (exponent and k leading mantissa bits): each octave [2^e, 2^(e+1)) is cut into 2^k equal
+//    buckets [L, U), with k the smallest such that 2^-k / (2 + 2^-k) <= alpha (k = 9 for
+//    alpha = 1e-3, i.e. 9.8e-4). Bucket [L, U) is reported as sign * 2LU/(L+U), within relative
+//    distance (U-L)/(U+L) <= alpha of every point in it. The index is a shift of the bits (no
+//    logarithm), which is what makes add() cheap.
 //  * Counts are uint64, so merge() is exact, associative and commutative.
 //
 // GUARANTEE. For every q in [0,1] with n > 0, let x_q be the exact empirical quantile: the element of
@@ -67,10 +67,15 @@ struct LaneMoments {
 // k is chosen against alpha - 1e-11, a margin far above the ~1e-16 relative rounding of the
 // representative.
 //
-// Memory: per sign, a dense uint64 and a uint16 vector covering the bucket range seen (plus up to
-// 25% growth slack), i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign: ~75-95 KB for 1e6
-// lognormal(0,1) values at alpha = 1e-3. It grows with the log range of the data, not with the count. Values close to zero
-// widen that range (N(0,1) with zero_threshold 0: ~250 KB); a zero_threshold caps it.
+// Layout: a key that grows with x names each bucket: 0 for the zero band, +/-(1 + b - b0) for a
+// value of sign +/- in bucket b, b0 being the bucket of the zero band's edge. One dense store holds
+// the negative keys seen (by decreasing magnitude), the zero band, then the positive keys seen, so
+// its order is the order of x and a series of one sign does not pay for the other. Each key has a
+// settled 64-bit count and a 16-bit fresh one: 10 bytes per key over the magnitudes seen plus up
+// to 25% growth slack, i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign, ~75-95 KB for
+// 1e6 lognormal(0,1) values at alpha = 1e-3. It grows with the log range of the data, not with the
+// count. Values close to zero widen that range (N(0,1) with zero_threshold 0: ~250 KB); a
+// zero_threshold caps it.
 class QuantileSketch {
  public:
   // alpha in [1e-6, 1), zero_threshold >= 0 (finite); throws std::invalid_argument otherwise.
@@ -88,29 +93,37 @@ class QuantileSketch {
   std::size_t memory_bytes() const;  // object plus allocated bucket storage
 
  private:
-  // Dense counts for buckets min_index .. min_index + counts.size() - 1. The count of bucket j is
-  // counts[j] + fresh[j]: add() increments the 16-bit `fresh` counts, four times denser in cache
-  // than 64-bit ones (the counts of ~100 series must stay in L2 while a block is added), and
+  // Dense counts for the negative keys -neg_hi .. -neg_lo, the zero band, and the positive keys
+  // pos_lo .. pos_hi (an empty sign has lo > hi), in that order. The count at index j is
+  // counts[j] + fresh[j]: add() increments the 16-bit `fresh` counts (denser in
+  // cache than 64-bit ones: the counts of ~100 series must stay in L2 while a block is added) and
   // settles them into `counts` before any could overflow.
   struct Store {
-    std::int32_t min_index = 0;
+    std::int32_t neg_lo = 1, neg_hi = 0, pos_lo = 1, pos_hi = 0;  // key magnitudes, with slack
     std::vector<std::uint64_t> counts;
     std::vector<std::uint16_t> fresh;
+    std::size_t size() const { return counts.size(); }
+    std::size_t neg_size() const { return neg_hi >= neg_lo ? std::size_t(neg_hi - neg_lo) + 1 : 0; }
     std::uint64_t at(std::size_t j) const { return counts[j] + fresh[j]; }
-    void increment(std::int32_t i, std::uint64_t c);  // into counts, growing as needed
-    void grow(std::int32_t i);
+    std::size_t index(std::int32_t key) const;  // of a key the store covers
+    std::int32_t key_at(std::size_t j) const;
+    // Grows (with slack) until the magnitudes neg_min..neg_max and pos_min..pos_max are covered;
+    // a sign with min > max needs nothing.
+    void cover(std::int64_t neg_min, std::int64_t neg_max, std::int64_t pos_min, std::int64_t pos_max);
     void settle();  // counts += fresh; fresh = 0
   };
-  double value(std::int32_t i) const;       // representative of bucket i (positive)
+  std::int32_t key(double x) const;    // for a finite x
+  double value(std::int32_t key) const;  // the representative of a key's bucket, with its sign
   void add_general(const double* x, std::size_t count);  // any values, one at a time
 
   double alpha_, zero_threshold_;
   double zero_cut_;            // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
   std::uint64_t zero_cut_bits_;  // its bit pattern: the same test on integers
-  int shift_;                  // 52 - k: bucket index = |x| bits >> shift_
-  std::uint64_t n_ = 0, zero_count_ = 0;
+  int shift_;                  // 52 - k: bucket of |x| = |x| bits >> shift_
+  std::int64_t key_base_;      // bucket of zero_cut_, minus 1: key = +/-(bucket - key_base_)
+  std::uint64_t n_ = 0;
   std::uint64_t fresh_n_ = 0;  // values added to the fresh counts since they were last settled
-  Store pos_, neg_;
+  Store store_;
 };
 
 // Block helper for the simulator (vectorised, multiversioned): the number of non-zero x.

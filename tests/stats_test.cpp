@@ -259,6 +259,38 @@ TEST(QuantileSketch, MemoryBounded) {
   QuantileSketch constant;
   for (int i = 0; i < 1000; ++i) constant.add(2.5);
   EXPECT_LT(constant.memory_bytes(), 2048u);  // one bucket and the minimum slack, 64 each side
+
+  // Both signs far from zero: each sign's store covers its own magnitudes, not the ~2 000 octaves
+  // between -1e300 and 1e300 (a million buckets per sign).
+  QuantileSketch wide(1e-3);
+  std::vector<double> ends;
+  for (int i = 0; i < 1000; ++i) ends.push_back(i % 2 ? -1e300 * (1 + i * 1e-4) : 1e300 * (1 + i * 1e-4));
+  wide.add(ends.data(), ends.size());
+  wide.add(0.0);
+  EXPECT_LT(wide.memory_bytes(), 16u * 1024);
+  EXPECT_NEAR(wide.quantile(0.0) / -1e300, 1.0999, 2e-3);
+  EXPECT_NEAR(wide.quantile(1.0) / 1e300, 1.0998, 2e-3);
+}
+
+// Sketches holding one sign each, the zero band, or both, merged in any order: the same counts as
+// adding everything to one sketch.
+TEST(QuantileSketch, MergeAcrossSignsAndZero) {
+  std::vector<double> neg = normal(5000, -50.0, 5.0, 41), pos = normal(5000, 1e6, 1e4, 42);
+  std::vector<double> zeros(3000, 0.0), both = normal(5000, 0.0, 1.0, 43);
+  QuantileSketch whole(1e-3, 1e-6);
+  for (const auto* v : {&neg, &pos, &zeros, &both}) whole.add(v->data(), v->size());
+  for (int order = 0; order < 4; ++order) {
+    std::vector<QuantileSketch> parts(4, QuantileSketch(1e-3, 1e-6));
+    parts[0].add(neg.data(), neg.size());
+    parts[1].add(pos.data(), pos.size());
+    parts[2].add(zeros.data(), zeros.size());
+    parts[3].add(both.data(), both.size());
+    QuantileSketch merged = parts[order];
+    for (int k = 1; k < 4; ++k) merged.merge(parts[(order + k) % 4]);
+    ASSERT_EQ(merged.count(), whole.count());
+    for (int k = 0; k <= 200; ++k)
+      EXPECT_EQ(merged.quantile(k / 200.0), whole.quantile(k / 200.0)) << "order " << order << " q " << k / 200.0;
+  }
 }
 
 TEST(QuantileSketch, EmptySingleAndInvalid) {
