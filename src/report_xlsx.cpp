@@ -1,5 +1,6 @@
 #include "src/report_xlsx.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -8,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "src/report_csv.hpp"
@@ -28,6 +31,69 @@ const char* const kIntFmt = "0";
 const char* const kNumFmt = "#,##0.######";
 const char* const kSecondsFmt = "0.00\\ \"s\"";
 
+// libxlsxwriter is loaded when a workbook is written, not when the program starts: it brings in
+// minizip and libcrypto, whose loading took ~8 ms of every command's start-up (half of
+// `cogsim check`). The functions used, resolved once.
+struct XlsxApi {
+  decltype(&::workbook_new) workbook_new;
+  decltype(&::workbook_close) workbook_close;
+  decltype(&::workbook_add_worksheet) workbook_add_worksheet;
+  decltype(&::workbook_add_format) workbook_add_format;
+  decltype(&::workbook_set_properties) workbook_set_properties;
+  decltype(&::worksheet_write_string) worksheet_write_string;
+  decltype(&::worksheet_write_number) worksheet_write_number;
+  decltype(&::worksheet_write_blank) worksheet_write_blank;
+  decltype(&::worksheet_set_column) worksheet_set_column;
+  decltype(&::worksheet_freeze_panes) worksheet_freeze_panes;
+  decltype(&::worksheet_autofilter) worksheet_autofilter;
+  decltype(&::format_set_bold) format_set_bold;
+  decltype(&::format_set_num_format) format_set_num_format;
+  decltype(&::format_set_font_size) format_set_font_size;
+  decltype(&::format_set_font_color) format_set_font_color;
+  decltype(&::format_set_bottom) format_set_bottom;
+  decltype(&::format_set_bg_color) format_set_bg_color;
+  decltype(&::lxw_strerror) lxw_strerror;
+};
+
+// The loaded library, or nullptr with `error` set.
+const XlsxApi* load_xlsxwriter(std::string& error) {
+  static const XlsxApi* const loaded = []() -> const XlsxApi* {
+    void* lib = ::dlopen("libxlsxwriter.so." LXW_SOVERSION, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) return nullptr;
+    static XlsxApi a;
+    bool all = true;
+    auto get = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
+      all = all && fn != nullptr;
+    };
+    get(a.workbook_new, "workbook_new");
+    get(a.workbook_close, "workbook_close");
+    get(a.workbook_add_worksheet, "workbook_add_worksheet");
+    get(a.workbook_add_format, "workbook_add_format");
+    get(a.workbook_set_properties, "workbook_set_properties");
+    get(a.worksheet_write_string, "worksheet_write_string");
+    get(a.worksheet_write_number, "worksheet_write_number");
+    get(a.worksheet_write_blank, "worksheet_write_blank");
+    get(a.worksheet_set_column, "worksheet_set_column");
+    get(a.worksheet_freeze_panes, "worksheet_freeze_panes");
+    get(a.worksheet_autofilter, "worksheet_autofilter");
+    get(a.format_set_bold, "format_set_bold");
+    get(a.format_set_num_format, "format_set_num_format");
+    get(a.format_set_font_size, "format_set_font_size");
+    get(a.format_set_font_color, "format_set_font_color");
+    get(a.format_set_bottom, "format_set_bottom");
+    get(a.format_set_bg_color, "format_set_bg_color");
+    get(a.lxw_strerror, "lxw_strerror");
+    return all ? &a : nullptr;
+  }();
+  if (!loaded)
+    error = "cannot write an .xlsx workbook: libxlsxwriter.so." LXW_SOVERSION
+            " (Debian: libxlsxwriter4) could not be loaded";
+  return loaded;
+}
+
+const XlsxApi* api = nullptr;  // set by write_xlsx before any use
+
 struct Formats {
   lxw_format *title, *bold, *header, *muted, *text, *euro, *pct, *pct2, *rate, *integer, *number, *seconds,
       *pct_bold;
@@ -38,13 +104,13 @@ struct Sheet {
   const Formats& f;
   lxw_row_t row = 0;
   void text(lxw_col_t c, const std::string& s, lxw_format* fmt = nullptr) {
-    worksheet_write_string(ws, row, c, s.c_str(), fmt ? fmt : f.text);
+    api->worksheet_write_string(ws, row, c, s.c_str(), fmt ? fmt : f.text);
   }
   void number(lxw_col_t c, double v, lxw_format* fmt) {
     if (std::isfinite(v))
-      worksheet_write_number(ws, row, c, v, fmt);
+      api->worksheet_write_number(ws, row, c, v, fmt);
     else
-      worksheet_write_blank(ws, row, c, fmt);
+      api->worksheet_write_blank(ws, row, c, fmt);
   }
   // An identifier like "12" is a number; "1a" stays text.
   void id(lxw_col_t c, const std::string& s) {
@@ -59,7 +125,7 @@ struct Sheet {
     ++row;
   }
   void widths(const std::vector<double>& w) {
-    for (std::size_t c = 0; c < w.size(); ++c) worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), w[c], nullptr);
+    for (std::size_t c = 0; c < w.size(); ++c) api->worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), w[c], nullptr);
   }
 };
 
@@ -182,8 +248,8 @@ void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r)
       s.row++;
     }
   }
-  worksheet_freeze_panes(s.ws, 1, 2);
-  if (s.row > 1) worksheet_autofilter(s.ws, 0, 0, s.row - 1, 11);
+  api->worksheet_freeze_panes(s.ws, 1, 2);
+  if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 11);
 }
 
 void entites(Sheet s, const engine::Program& p, const engine::RunResults& r) {
@@ -204,8 +270,8 @@ void entites(Sheet s, const engine::Program& p, const engine::RunResults& r) {
       s.row++;
     }
   }
-  worksheet_freeze_panes(s.ws, 1, 1);
-  if (s.row > 1) worksheet_autofilter(s.ws, 0, 0, s.row - 1, 14);
+  api->worksheet_freeze_panes(s.ws, 1, 1);
+  if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 14);
 }
 
 void fonds(Sheet s, const engine::Program& p, const engine::RunResults& r) {
@@ -228,7 +294,7 @@ void fonds(Sheet s, const engine::Program& p, const engine::RunResults& r) {
       s.row++;
     }
   }
-  worksheet_freeze_panes(s.ws, 1, 1);
+  api->worksheet_freeze_panes(s.ws, 1, 1);
 }
 
 void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
@@ -273,26 +339,28 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
                        const RunMeta& meta, const std::string& generated_at) {
   if (auto e = check_writable(path); !e.empty()) return e;
+  std::string load_error;
+  if (!(api = load_xlsxwriter(load_error))) return load_error;
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  lxw_workbook* wb = workbook_new(tmp.c_str());
+  lxw_workbook* wb = api->workbook_new(tmp.c_str());
   if (!wb) return "cannot write '" + path + "': " + std::strerror(errno);
   auto fmt = [&](const char* num_format) {
-    lxw_format* x = workbook_add_format(wb);
-    if (num_format) format_set_num_format(x, num_format);
+    lxw_format* x = api->workbook_add_format(wb);
+    if (num_format) api->format_set_num_format(x, num_format);
     return x;
   };
   Formats f{};
   f.title = fmt(nullptr);
-  format_set_bold(f.title);
-  format_set_font_size(f.title, 14);
+  api->format_set_bold(f.title);
+  api->format_set_font_size(f.title, 14);
   f.bold = fmt(nullptr);
-  format_set_bold(f.bold);
+  api->format_set_bold(f.bold);
   f.header = fmt(nullptr);
-  format_set_bold(f.header);
-  format_set_bg_color(f.header, 0xDCE6F1);
-  format_set_bottom(f.header, LXW_BORDER_THIN);
+  api->format_set_bold(f.header);
+  api->format_set_bg_color(f.header, 0xDCE6F1);
+  api->format_set_bottom(f.header, LXW_BORDER_THIN);
   f.muted = fmt(nullptr);
-  format_set_font_color(f.muted, 0x5F6B76);
+  api->format_set_font_color(f.muted, 0x5F6B76);
   f.text = nullptr;
   f.euro = fmt(kEuroFmt);
   f.pct = fmt(kPctFmt);
@@ -302,10 +370,10 @@ std::string write_xlsx(const std::string& path, const engine::Program& p, const 
   f.number = fmt(kNumFmt);
   f.seconds = fmt(kSecondsFmt);
   f.pct_bold = fmt(kPctFmt);
-  format_set_bold(f.pct_bold);
+  api->format_set_bold(f.pct_bold);
 
   lxw_worksheet* ws[5];
-  for (int i = 0; i < 5; ++i) ws[i] = workbook_add_worksheet(wb, kXlsxSheets[i]);
+  for (int i = 0; i < 5; ++i) ws[i] = api->workbook_add_worksheet(wb, kXlsxSheets[i]);
   synthese(Sheet{ws[0], f}, p, r, meta, generated_at);
   indicateurs(Sheet{ws[1], f}, p, r);
   entites(Sheet{ws[2], f}, p, r);
@@ -316,11 +384,11 @@ std::string write_xlsx(const std::string& path, const engine::Program& p, const 
   lxw_doc_properties props{};
   props.title = title.data();
   props.author = author.data();
-  workbook_set_properties(wb, &props);
-  lxw_error err = workbook_close(wb);
+  api->workbook_set_properties(wb, &props);
+  lxw_error err = api->workbook_close(wb);
   if (err != LXW_NO_ERROR) {
     std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + lxw_strerror(err);
+    return "cannot write '" + path + "': " + api->lxw_strerror(err);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string e = std::strerror(errno);
