@@ -115,28 +115,44 @@ QuantileSketch::QuantileSketch(double alpha, double zero_threshold)
   if (!(alpha >= 1e-6 && alpha < 1)) throw std::invalid_argument("QuantileSketch: alpha not in [1e-6, 1)");
   if (!(zero_threshold >= 0 && zero_threshold <= DBL_MAX))
     throw std::invalid_argument("QuantileSketch: zero_threshold must be finite and >= 0");
-  // Subnormals join the zero band: their representative could not be rounded to relative alpha.
-  zero_cut_ = std::max(zero_threshold, std::nextafter(DBL_MIN, 0.0));
-  zero_cut_bits_ = std::bit_cast<std::uint64_t>(zero_cut_);
-  shift_ = 52 - mantissa_bits(alpha);
-  // Every |x| above the band is in a bucket >= the band edge's: its key magnitude is >= 1.
-  key_base_ = static_cast<std::int64_t>(zero_cut_bits_ >> shift_) - 1;
+  // Near zero, relative accuracy is worth nothing beyond the zero band's absolute one: below
+  // T = the largest power of two <= 2^k zero_threshold (at least DBL_MIN, at most 2^1022), buckets
+  // are 2^k linear steps of T / 2^k: those of |x| + T, which lies in the octave [T, 2T). A step
+  // is at most zero_threshold wide (or DBL_MIN / 2^k: subnormals), the first one, |x| < T / 2^k, is
+  // the zero bucket, and every other reports its middle.
+  const int k = mantissa_bits(alpha);
+  shift_ = 52 - k;
+  const double scaled = std::ldexp(zero_threshold, k);
+  lin_top_ = scaled < DBL_MIN ? DBL_MIN : std::ldexp(1.0, std::min(std::ilogb(scaled), 1022));  // ilogb(inf): INT_MAX
+  lin_top_bits_ = std::bit_cast<std::uint64_t>(lin_top_);
+  base_ = static_cast<std::int64_t>(lin_top_bits_ >> shift_);
+  lin_keys_ = std::int64_t{1} << k;
 }
 
 std::int32_t QuantileSketch::key(double x) const {
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(x), abs = bits & kAbsMask;
-  if (abs <= zero_cut_bits_) return 0;
-  const auto m = static_cast<std::int32_t>(static_cast<std::int64_t>(abs >> shift_) - key_base_);
-  return bits == abs ? m : -m;
+  const std::int64_t m =
+      abs < lin_top_bits_
+          ? static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(std::fabs(x) + lin_top_) >> shift_) - base_
+          : static_cast<std::int64_t>(abs >> shift_) - base_ + lin_keys_;
+  return static_cast<std::int32_t>(bits == abs ? m : -m);
 }
 
 double QuantileSketch::value(std::int32_t key) const {
   if (key == 0) return 0.0;
-  // Bucket b holds [L, U); 2LU/(L+U) = 2L / (1 + L/U) without overflowing. The top bucket's U is
-  // 2^1024 (infinite as a double): then 2L, capped at DBL_MAX, which is closer to every value in it.
-  const auto b = static_cast<std::uint64_t>((key < 0 ? -std::int64_t{key} : key) + key_base_);
-  const double lo = std::bit_cast<double>(b << shift_), hi = std::bit_cast<double>((b + 1) << shift_);
-  const double v = std::min(2 * lo / (1 + lo / hi), DBL_MAX);
+  const std::int64_t j = key < 0 ? -std::int64_t{key} : key;
+  double v;
+  if (j < lin_keys_) {  // the middle of [T (1 + j/2^k), T (1 + (j+1)/2^k)) - T: exact (Sterbenz)
+    const auto b = static_cast<std::uint64_t>(base_ + j);
+    const double lo = std::bit_cast<double>(b << shift_) - lin_top_, hi = std::bit_cast<double>((b + 1) << shift_) - lin_top_;
+    v = lo + 0.5 * (hi - lo);
+  } else {
+    // Bucket b holds [L, U); 2LU/(L+U) = 2L / (1 + L/U) without overflowing. The top bucket's U is
+    // 2^1024 (infinite as a double): then 2L, capped at DBL_MAX, which is closer to every value in it.
+    const auto b = static_cast<std::uint64_t>(base_ + j - lin_keys_);
+    const double lo = std::bit_cast<double>(b << shift_), hi = std::bit_cast<double>((b + 1) << shift_);
+    v = std::min(2 * lo / (1 + lo / hi), DBL_MAX);
+  }
   return key < 0 ? -v : v;
 }
 
@@ -224,8 +240,12 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       // For a non-negative double the bit pattern read as an integer grows with the value, so
       // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no log.
       const auto neg = static_cast<std::int64_t>(0 - (bits >> 63));  // all ones if x < 0
-      const auto above = static_cast<std::int64_t>(0 - std::uint64_t{abs > zero_cut_bits_});
-      const std::int64_t mag = (static_cast<std::int64_t>(abs >> shift_) - key_base_) & above;
+      // Below T the bucket of |x| + T (a linear step), above it the bucket of |x| (see the constructor).
+      const auto lin = static_cast<std::int64_t>(0 - std::uint64_t{abs < lin_top_bits_});
+      const double shifted = std::bit_cast<double>(abs) + lin_top_;
+      const std::int64_t mag_lin = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(shifted) >> shift_) - base_;
+      const std::int64_t mag_log = static_cast<std::int64_t>(abs >> shift_) - base_ + lin_keys_;
+      const std::int64_t mag = (mag_lin & lin) | (mag_log & ~lin);
       bad |= abs >= kInfBits;
       keys[i] = static_cast<std::int32_t>((mag ^ neg) - neg);  // -mag if x < 0
     }

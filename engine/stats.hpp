@@ -50,14 +50,19 @@ struct LaneMoments {
 };
 
 // Relative-accuracy quantile sketch (a DDSketch, Masson et al. 2019, with the log-linear mapping of
-// HdrHistogram) and a fixed zero band.
-//  * |x| <= zero_threshold, and subnormal |x| < DBL_MIN, go to a zero bucket (reported as 0).
-//  * otherwise |x| goes to the bucket named by the top 11 + k bits of its IEEE representation
+// HdrHistogram), linear near zero.
+//  * |x| >= T goes to the bucket named by the top 11 + k bits of its IEEE representation
 //    (exponent and k leading mantissa bits): each octave [2^e, 2^(e+1)) is cut into 2^k equal
 //    buckets [L, U), with k the smallest such that 2^-k / (2 + 2^-k) <= alpha (k = 9 for
 //    alpha = 1e-3, i.e. 9.8e-4). Bucket [L, U) is reported as sign * 2LU/(L+U), within relative
 //    distance (U-L)/(U+L) <= alpha of every point in it. The index is a shift of the bits (no
 //    logarithm), which is what makes add() cheap.
+//  * |x| < T goes to one of 2^k linear steps of width T / 2^k (the buckets of |x| + T, in the
+//    octave [T, 2T)), reported as its middle; the first step, |x| < T / 2^k, is the zero bucket,
+//    reported as 0. T is the largest power of two <= 2^k * zero_threshold, at least DBL_MIN (then
+//    the steps split the subnormals), so a step is never wider than max(zero_threshold, DBL_MIN).
+//    Relative accuracy below T would buy nothing over that absolute one, and a series crossing
+//    zero needs 2^k steps per sign there instead of log2(2^k) = k octaves of 2^k buckets.
 //  * Counts are uint64, so merge() is exact, associative and commutative.
 //
 // GUARANTEE. For every q in [0,1] with n > 0, let x_q be the exact empirical quantile: the element of
@@ -67,15 +72,14 @@ struct LaneMoments {
 // k is chosen against alpha - 1e-11, a margin far above the ~1e-16 relative rounding of the
 // representative.
 //
-// Layout: a key that grows with x names each bucket: 0 for the zero band, +/-(1 + b - b0) for a
-// value of sign +/- in bucket b, b0 being the bucket of the zero band's edge. One dense store holds
-// the negative keys seen (by decreasing magnitude), the zero band, then the positive keys seen, so
-// its order is the order of x and a series of one sign does not pay for the other. Each key has a
-// settled 64-bit count and a 16-bit fresh one: 10 bytes per key over the magnitudes seen plus up
-// to 25% growth slack, i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign, ~75-95 KB for
-// 1e6 lognormal(0,1) values at alpha = 1e-3. It grows with the log range of the data, not with the
-// count. Values close to zero widen that range (N(0,1) with zero_threshold 0: ~250 KB); a
-// zero_threshold caps it.
+// Layout: a key that grows with x names each bucket: 0 for the zero bucket, +/-j for the j-th
+// bucket of |x| counted from it (linear steps first, then logarithmic buckets). One dense store
+// holds the negative keys seen (by decreasing magnitude), the zero bucket, then the positive keys
+// seen, so its order is the order of x and a series of one sign does not pay for the other. Each
+// key has a settled 64-bit count and a 16-bit fresh one: 10 bytes per key over the magnitudes seen
+// plus up to 25% growth slack, i.e. about 10 * 2^k * log2(max|x| / min|x|) bytes per sign, ~75-95 KB
+// for 1e6 lognormal(0,1) values at alpha = 1e-3. It grows with the log range of the data, not with
+// the count; near zero the linear steps cap it.
 class QuantileSketch {
  public:
   // alpha in [1e-6, 1), zero_threshold >= 0 (finite); throws std::invalid_argument otherwise.
@@ -117,10 +121,11 @@ class QuantileSketch {
   void add_general(const double* x, std::size_t count);  // any values, one at a time
 
   double alpha_, zero_threshold_;
-  double zero_cut_;            // max(zero_threshold, largest subnormal): |x| <= zero_cut_ is "zero"
-  std::uint64_t zero_cut_bits_;  // its bit pattern: the same test on integers
-  int shift_;                  // 52 - k: bucket of |x| = |x| bits >> shift_
-  std::int64_t key_base_;      // bucket of zero_cut_, minus 1: key = +/-(bucket - key_base_)
+  double lin_top_;               // T: below it, linear buckets (see the class comment)
+  std::uint64_t lin_top_bits_;   // T's bit pattern: |x| < T tested on integers
+  int shift_;                    // 52 - k: the bucket of a double = its bits >> shift_
+  std::int64_t base_;            // the bucket of T
+  std::int64_t lin_keys_;        // 2^k: keys 1 .. 2^k - 1 are the linear buckets
   std::uint64_t n_ = 0;
   std::uint64_t fresh_n_ = 0;  // values added to the fresh counts since they were last settled
   Store store_;

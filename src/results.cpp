@@ -62,7 +62,7 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   m["stopped_early"] = r.stopped_early;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
-  m["quantile_sketch"] = "DDSketch with log-linear buckets (512 per octave), relative accuracy 1e-3 plus a zero band of 1e-6 × (|central| + sd) (see docs/design.md)";
+  m["quantile_sketch"] = "DDSketch with log-linear buckets (512 per octave), relative accuracy 1e-3, linear steps of at most 1e-6 × (|central| + sd) near zero (see docs/design.md)";
 
   for (std::size_t i = 0; i < p.outputs.size(); ++i) {
     const auto& o = p.outputs[i];

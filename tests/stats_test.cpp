@@ -272,6 +272,32 @@ TEST(QuantileSketch, MemoryBounded) {
   EXPECT_NEAR(wide.quantile(1.0) / 1e300, 1.0998, 2e-3);
 }
 
+// Below T = 2^k * zero_threshold (rounded down to a power of two) the buckets are linear steps no
+// wider than the zero threshold: the documented bound holds across zero and across T, and a series
+// crossing zero needs 2^k steps per sign there instead of log2(T / zero_threshold) octaves of 2^k.
+TEST(QuantileSketch, LinearStepsNearZero) {
+  std::mt19937_64 g(44);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::vector<double> x(200000);
+  for (auto& v : x) v = u(g);
+  for (double t : {0.5, std::nextafter(0.5, 1.0), std::nextafter(0.5, 0.0), 9.765625e-4, 1e-3, -1e-3, 0.0})
+    x.push_back(t);  // T = 0.5 for alpha = 1e-3 (k = 9), zero_threshold 1e-3; one step 0.5 / 512
+  expect_bound(x, 1e-3, 1e-3);
+  QuantileSketch s(1e-3, 1e-3);
+  s.add(x.data(), x.size());
+  // 511 linear steps and one octave (512 buckets) per sign, the zero bucket, 25% slack: ~26 KB.
+  // Logarithmic buckets down to 1e-3 would be ten octaves per sign: ~100 KB.
+  EXPECT_LT(s.memory_bytes(), 40u * 1024);
+  // Exact zeros and values under one step report 0; a value in a step reports the step's middle.
+  QuantileSketch z(1e-3, 1e-3);
+  z.add(0.0);
+  z.add(-9e-4);
+  EXPECT_EQ(z.quantile(0.0), 0.0);
+  EXPECT_EQ(z.quantile(1.0), 0.0);
+  z.add(0.25);  // in [0.25, 0.25 + 0.5 / 512)
+  EXPECT_EQ(z.quantile(1.0), 0.25 + 0.25 / 512);
+}
+
 // Sketches holding one sign each, the zero band, or both, merged in any order: the same counts as
 // adding everything to one sketch.
 TEST(QuantileSketch, MergeAcrossSignsAndZero) {
@@ -298,7 +324,8 @@ TEST(QuantileSketch, EmptySingleAndInvalid) {
   EXPECT_EQ(s.count(), 0u);
   EXPECT_TRUE(std::isnan(s.quantile(0.5)));
   s.add(-3.7);
-  for (double q : {0.0, 0.3, 1.0}) EXPECT_LE(std::fabs(s.quantile(q) + 3.7), 0.01 * 3.7);
+  // -3.7 is below 2^6 * 0.5 = 32, in the linear steps of 0.5: its bucket [3.5, 4) reports 3.75.
+  for (double q : {0.0, 0.3, 1.0}) EXPECT_EQ(s.quantile(q), -3.75);
   EXPECT_TRUE(std::isnan(s.quantile(-0.1)));
   EXPECT_TRUE(std::isnan(s.quantile(1.1)));
   EXPECT_TRUE(std::isnan(s.quantile(NAN)));
