@@ -304,34 +304,32 @@ void QuantileSketch::merge(const QuantileSketch& o) {
     merge(copy);
     return;
   }
-  // Cover the keys o holds counts for (not its growth slack), then add them.
+  // Each of src's three runs (negatives, zero, positives) without its empty ends (growth slack):
+  // cover them once, then add them range at once.
   const Store& src = o.store_;
-  std::int64_t neg_min = kNoneRange, neg_max = 0, pos_min = kNoneRange, pos_max = 0;
-  for (std::size_t j = 0; j < src.size(); ++j) {
-    if (src.at(j) == 0) continue;
-    const std::int64_t k = src.key_at(j);
-    if (k < 0) neg_min = std::min(neg_min, -k), neg_max = std::max(neg_max, -k);
-    if (k > 0) pos_min = std::min(pos_min, k), pos_max = std::max(pos_max, k);
+  if (src.counts.empty()) {
+    n_ += o.n_;
+    return;
   }
-  store_.cover(neg_min, neg_max, pos_min, pos_max);
-  // Each of the three runs of src lands as a block: add them range at once.
-  const std::size_t sn = src.neg_size();
-  auto add_run = [&](std::size_t from, std::size_t len) {
-    if (len == 0) return;
-    std::size_t to = store_.index(src.key_at(from));
-    for (std::size_t j = 0; j < len; ++j) store_.counts[to + j] += src.at(from + j);
+  auto trim = [&](std::size_t b, std::size_t e) {
+    while (b < e && src.at(b) == 0) ++b;
+    while (e > b && src.at(e - 1) == 0) --e;
+    return std::pair{b, e};
   };
-  if (!src.counts.empty()) {
-    // Only the part of src's ranges that holds counts is covered in this store: trim each run.
-    auto trimmed = [&](std::size_t b, std::size_t e) {
-      while (b < e && src.at(b) == 0) ++b;
-      while (e > b && src.at(e - 1) == 0) --e;
-      add_run(b, e - b);
-    };
-    trimmed(0, sn);
-    add_run(sn, src.at(sn) != 0 ? 1 : 0);
-    trimmed(sn + 1, src.size());
-  }
+  const std::size_t sn = src.neg_size();
+  const auto [nb, ne] = trim(0, sn);
+  const auto [pb, pe] = trim(sn + 1, src.size());
+  // Negative index j holds magnitude neg_hi - j, positive index j key pos_lo + j - sn - 1.
+  store_.cover(nb < ne ? src.neg_hi - std::int64_t(ne - 1) : kNoneRange, nb < ne ? src.neg_hi - std::int64_t(nb) : 0,
+               pb < pe ? src.key_at(pb) : kNoneRange, pb < pe ? src.key_at(pe - 1) : 0);
+  auto add_run = [&](std::size_t from, std::size_t to_end) {
+    if (from >= to_end) return;
+    const std::size_t to = store_.index(src.key_at(from));
+    for (std::size_t j = from; j < to_end; ++j) store_.counts[to + (j - from)] += src.at(j);
+  };
+  add_run(nb, ne);
+  add_run(sn, sn + 1);  // the zero bucket
+  add_run(pb, pe);
   n_ += o.n_;
 }
 
