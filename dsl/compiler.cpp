@@ -34,6 +34,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
     l.param_overrides_[key] = {value, false};
   }
   l.fuse_ = options.fuse;
+  l.cse_ = options.cse;
   return l.run();
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -189,10 +190,13 @@ class Lowering {
   std::set<int> cycle_reported_;
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
   bool fuse_ = true;  // CompileOptions::fuse
+  bool cse_ = true;   // CompileOptions::cse
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
 
   engine::Program program_;
   std::unordered_map<std::uint64_t, engine::Operand> const_pool_;
+  // Instructions emitted so far by (op, a, b, c): the same computation twice is one (emit()).
+  std::map<std::tuple<engine::Op, engine::Operand, engine::Operand, engine::Operand>, engine::Operand> computed_;
 };
 
 }  // namespace cogsim::dsl

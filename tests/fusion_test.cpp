@@ -1,4 +1,5 @@
-// Fused instructions (Op::Fused) must give exactly the results of the instructions they replace.
+// Fused instructions (Op::Fused) must give exactly the results of the instructions they replace, and
+// computing a common subexpression once must give exactly the results of computing it each time.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -14,6 +15,12 @@ namespace {
 dsl::CompileOptions fusion(bool on) {
   dsl::CompileOptions opt;
   opt.fuse = on;
+  return opt;
+}
+
+dsl::CompileOptions cse(bool on) {
+  dsl::CompileOptions opt;
+  opt.cse = on;
   return opt;
 }
 
@@ -70,10 +77,10 @@ var r03 = y - x * 2
 var r04 = (x - y) / z
 var r05 = z / (x + y)
 var r06 = 4 - (x * y)
-var r07 = (x * y) * 0.5
+var r07 = (y * z) * 0.5
 var r08 = (x / 3) + 1
 var r09 = 2 / (y - x)
-var r10 = (x + y) - (z * 2)
+var r10 = (y + z) - (x * 5)
 event r11 "all three" = (x > 0 and y > 3) and z < -2
 var r12 = (x / y) * (y / z)
 output r01 output r02 output r03 output r04 output r05 output r06
@@ -82,6 +89,32 @@ output r07 output r08 output r09 output r10 output r12
   const auto fused = test::compile_model(text, fusion(true)), plain = test::compile_model(text, fusion(false));
   EXPECT_GT(count_fused(fused), 10u);
   expect_same_run(fused, plain);
+}
+
+// The same operation on the same operands, written twice (and as y + x for x + y), is computed once.
+TEST(CommonSubexpressions, ComputedOnceWithTheSameResults) {
+  const std::string twice = R"(model "c" base 2019 years 2020..2021
+var x = normal(1, 2)
+var y = lognormal(0, 0.3)
+var a = x * 1.07 + y
+var b = y + x * 1.07
+var c = (x * 1.07 + y) / (y + 1.07 * x + 1)
+output a output b output c
+)";
+  const auto on = test::compile_model(twice, cse(true)), off = test::compile_model(twice, cse(false));
+  // x and y have no year: x * 1.07 and the sum once, then + 1 and the division.
+  EXPECT_LT(on.code.size(), off.code.size());
+  std::size_t mul = 0;
+  for (const auto& in : on.code) mul += in.op == engine::Op::Mul || (in.op == engine::Op::Fused && in.inner == engine::Op::Mul);
+  EXPECT_EQ(mul, 1u) << "x * 1.07 computed once";
+  expect_same_run(on, off);
+}
+
+TEST(CommonSubexpressions, RM1GivesTheSameResults) {
+  const auto on = test::load_model("scenarios/cog-2022-2024", cse(true));
+  const auto off = test::load_model("scenarios/cog-2022-2024", cse(false));
+  EXPECT_LT(on.code.size() + 40, off.code.size());  // RM1 repeats ~190 computations
+  expect_same_run(on, off);
 }
 
 }  // namespace
