@@ -35,6 +35,11 @@ Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
   auto k = [&](Operand o) { return engine::is_const(o) ? program_.constants[engine::const_index(o)] : 0.0; };
   if (all_const) return intern(engine::apply_op(op, k(a), k(b), k(c)));
   if (op == Op::Select && engine::is_const(a)) return k(a) != 0 ? b : c;
+  // x * 1, 1 * x and x / 1 are x, exactly (signed zeros, infinities and NaN included). Not x + 0:
+  // -0 + 0 is +0.
+  auto one = [&](Operand o) { return cse_ && engine::is_const(o) && k(o) == 1.0; };
+  if ((op == Op::Mul || op == Op::Div) && one(b)) return a;
+  if (op == Op::Mul && one(a)) return b;
   // Common subexpressions: until the final passes every slot is written once, so the same
   // operation on the same operands is the value already computed (same operation, same operands,
   // same IEEE result: the bits cannot change). RM1 computes the same inflation and payroll factors

@@ -99,14 +99,16 @@ var y = lognormal(0, 0.3)
 var a = x * 1.07 + y
 var b = y + x * 1.07
 var c = (x * 1.07 + y) / (y + 1.07 * x + 1)
-output a output b output c
+param one = 1
+var d = (x * one) / one * y
+output a output b output c output d
 )";
   const auto on = test::compile_model(twice, cse(true)), off = test::compile_model(twice, cse(false));
   // x and y have no year: x * 1.07 and the sum once, then + 1 and the division.
   EXPECT_LT(on.code.size(), off.code.size());
   std::size_t mul = 0;
   for (const auto& in : on.code) mul += in.op == engine::Op::Mul || (in.op == engine::Op::Fused && in.inner == engine::Op::Mul);
-  EXPECT_EQ(mul, 1u) << "x * 1.07 computed once";
+  EXPECT_EQ(mul, 2u) << "x * 1.07 computed once; x * one / one is x, times y";
   expect_same_run(on, off);
 }
 
