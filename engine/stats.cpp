@@ -105,7 +105,7 @@ int mantissa_bits(double alpha) {
   const double a = alpha - kAlphaMargin;
   int k = 0;
   while (std::ldexp(1.0, -k) / (2 + std::ldexp(1.0, -k)) > a) ++k;
-  return k;  // <= 20 for alpha >= 1e-6
+  return k;  // <= 19 for alpha >= 1e-6
 }
 
 }  // namespace
@@ -172,7 +172,7 @@ namespace {
 // nothing needed): the exact range plus 25% slack (at least 64 keys) in each direction that grows.
 // The extremes of a series keep creeping outwards as paths accumulate and each extension copies
 // the store, so the slack is what bounds the number of copies (a few per store instead of dozens).
-// Magnitudes stay in [1, 2^31 - 1] (they are at most 2^(11+k), k <= 20).
+// Magnitudes stay in [1, 2^31 - 1] (they are at most 2^(11+k) + 2^k, k <= 19).
 std::pair<std::int64_t, std::int64_t> grown_range(std::int64_t lo, std::int64_t hi, std::int64_t need_lo,
                                                   std::int64_t need_hi) {
   if (need_lo > need_hi) return {lo, hi};
