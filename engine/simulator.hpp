@@ -47,6 +47,8 @@ struct RunResults {
   std::vector<std::vector<SeriesStats>> outputs;      // [output][year index]
   std::vector<std::vector<Proportion>> indicator_met; // [indicator][year index]
   std::vector<std::vector<SeriesStats>> indicator_target;
+  // The upper bound of a `between` indicator, per year (default-constructed for other kinds).
+  std::vector<std::vector<SeriesStats>> indicator_target_hi;
   std::vector<std::vector<Proportion>> events;        // [event][year index]
   std::vector<double> correlations;                   // measured rank correlation, per Program::correlations
   std::optional<Diagnostic> error;

@@ -10,6 +10,7 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "src/results.hpp"
 #include "tests/support.hpp"
 
 namespace cogsim {
@@ -128,6 +129,33 @@ indicator 1 on x { 2020: at_least(0) }
   EXPECT_TRUE(r.stopped_early);
   EXPECT_LT(r.paths, 100000u);
   EXPECT_LE(r.indicator_met[0][0].std_error(), 0.005);
+}
+
+// A `between` indicator: P(lo <= x <= hi) with a random upper bound, and both bounds in the results
+// file (the upper one as the mean of its draws).
+TEST(Simulator, BetweenReportsBothBounds) {
+  auto p = compile_model(R"(
+model "band" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(10, 1)
+var hi[t in 2020..2020] = normal(11, 0.5)
+indicator B on x { 2020: between(9, hi[t]) }
+)");
+  engine::RunOptions opt;
+  opt.paths = 200000;
+  const auto r = engine::simulate(p, opt);
+  ASSERT_FALSE(r.error);
+  // P(9 <= x <= hi) = P(x >= 9) - P(x > hi) + P(hi < x < 9) = Phi(1) - Phi(-1 / sqrt(1.25)) + e,
+  // x - hi ~ N(-1, sqrt(1.25)), 0 <= e <= P(hi < 9) = Phi(-4) = 3e-5 (far below 5 SE).
+  const double want = 0.8413447460685429 - 0.18554668476134883, n = double(r.paths);
+  EXPECT_NEAR(r.indicator_met[0][0].p(), want, 5 * std::sqrt(want * (1 - want) / n));
+  const auto& hi = r.indicator_target_hi[0][0];
+  EXPECT_NEAR(hi.moments.mean(), 11.0, 5 * 0.5 / std::sqrt(n));
+  EXPECT_EQ(r.indicator_target[0][0].moments.mean(), 9.0);
+  const auto j = app::results_json(p, r, app::RunMeta{});
+  const auto& y = j["indicators"]["B"]["years"]["2020"];
+  EXPECT_EQ(y["kind"], "between");
+  EXPECT_EQ(y["target"], 9.0);
+  EXPECT_NEAR(y["target_hi"].get<double>(), 11.0, 5 * 0.5 / std::sqrt(n));
 }
 
 // The whole program: byte-identical results files whatever the thread count and block size.
