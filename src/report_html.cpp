@@ -140,7 +140,9 @@ std::string entity_name(const engine::Program& p, const engine::IndicatorOut& in
 }
 
 // "≥ −841 655 €" for a target of the given kind.
-std::string target_value(const engine::IndicatorYear& y, double target) {
+// target_hi: the upper bound of a `between` target (unused for other kinds).
+std::string target_value(const engine::IndicatorYear& y, double target, double target_hi) {
+  if (y.kind == "between") return "entre " + fr_euros(target) + " et " + fr_euros(target_hi);
   if (y.kind == "equilibre") return "≥" + std::string(kNbsp) + fr_euros(0);
   if (y.kind == "excedent") return ">" + std::string(kNbsp) + fr_euros(0);
   if (y.kind == "at_most") return "≤" + std::string(kNbsp) + fr_euros(target);
@@ -152,12 +154,12 @@ std::string target_kind(const engine::IndicatorYear& y) {
   if (y.kind == "increase") return "hausse de " + fr_percent(y.rate, 0);
   if (y.kind == "equilibre") return "équilibre";
   if (y.kind == "excedent") return "excédent";
-  if (y.kind == "between") return "borne basse d'un intervalle";
+  if (y.kind == "between") return "intervalle";
   return "";
 }
-std::string target_text(const engine::IndicatorYear& y, double target) {
+std::string target_text(const engine::IndicatorYear& y, double target, double target_hi) {
   std::string k = target_kind(y);
-  return target_value(y, target) + (k.empty() ? "" : " (" + k + ")");
+  return target_value(y, target, target_hi) + (k.empty() ? "" : " (" + k + ")");
 }
 bool met_above(const engine::IndicatorYear& y) { return y.kind != "at_most"; }
 
@@ -365,6 +367,7 @@ struct HistSpec {
   bool has_target = false;
   double target = 0;
   bool above = true;  // met when the value is >= target (else <=)
+  double target_hi = INFINITY;  // `between`: met up to this bound too
   const engine::Proportion* met = nullptr;
   int year = 0;
   std::string title;
@@ -416,7 +419,8 @@ std::string histogram_svg(const HistSpec& hs) {
   Lin Y{0, peak > 0 ? peak * 1.08 : 1, H - B, T + 6};
   for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
     double mid = (edges[i] + edges[i + 1]) / 2;
-    const char* cls = !hs.has_target ? "bar" : ((mid >= hs.target) == hs.above ? "bar ok" : "bar bad");
+    const bool ok = (mid >= hs.target) == hs.above && mid <= hs.target_hi;
+    const char* cls = !hs.has_target ? "bar" : ok ? "bar ok" : "bar bad";
     double x0 = X(edges[i]), x1 = X(edges[i + 1]);
     o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.3) << "\" y=\"" << num(Y(mass[i])) << "\" width=\""
       << num(std::max(0.5, x1 - x0 - 0.6)) << "\" height=\"" << num(Y(0) - Y(mass[i])) << "\"><title>"
@@ -774,7 +778,9 @@ struct Page {
         const auto& pr = r.indicator_met[i][k];
         o << "<td class=\"pc " << risk_class(pr.p()) << "\"><span class=\"p\">" << fr_probability(pr)
           << "</span><span class=\"ci\">IC 95&nbsp;%&nbsp;: " << fr_interval(pr) << "</span><span class=\"tg\">cible "
-          << target_value(ind.years[k], r.indicator_target[i][k].moments.mean()) << "</span><span class=\"ci\">"
+          << target_value(ind.years[k], r.indicator_target[i][k].moments.mean(),
+                          r.indicator_target_hi[i][k].moments.mean())
+          << "</span><span class=\"ci\">"
           << target_kind(ind.years[k]) << "</span></td>";
       }
       o << "</tr>";
@@ -826,6 +832,7 @@ struct Page {
         hs.has_target = true;
         hs.target = r.indicator_target[ii][ky].moments.mean();
         hs.above = met_above(ind->years[ky]);
+        if (ind->years[ky].kind == "between") hs.target_hi = r.indicator_target_hi[ii][ky].moments.mean();
         hs.met = &r.indicator_met[ii][ky];
       }
       o << "<figure style=\"margin:0\">" << histogram_svg(hs) << "</figure></div>";
@@ -835,7 +842,7 @@ struct Page {
       o << "<p class=\"cap\">" << last << " : médiane " << fr_short_euros(q50, scale) << " · P5–P95 "
         << fr_short_euros(q5, scale) << " à " << fr_short_euros(q95, scale);
       if (ky >= 0)
-        o << " · cible " << target_text(ind->years[ky], hs.target) << " · <b>P(atteint) " << fr_probability(*hs.met)
+        o << " · cible " << target_text(ind->years[ky], hs.target, hs.target_hi) << " · <b>P(atteint) " << fr_probability(*hs.met)
           << "</b>";
       o << " <span class=\"src\">— " << html_escape(out.source) << "</span></p></div>";
     }

@@ -10,6 +10,7 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "src/report_html.hpp"
 #include "src/results.hpp"
 #include "tests/support.hpp"
 
@@ -156,6 +157,13 @@ indicator B on x { 2020: between(9, hi[t]) }
   EXPECT_EQ(y["kind"], "between");
   EXPECT_EQ(y["target"], 9.0);
   EXPECT_NEAR(y["target_hi"].get<double>(), 11.0, 5 * 0.5 / std::sqrt(n));
+  // The report states the band (non-breaking spaces before the euro signs).
+  const std::string path = ::testing::TempDir() + "between_report.html";
+  ASSERT_EQ(app::report::write_report_html(path, p, r, app::RunMeta{}, "2026-11-25 04:50"), "");
+  std::stringstream html;
+  html << std::ifstream(path).rdbuf();
+  EXPECT_NE(html.str().find("entre 9\u00a0€ et 11\u00a0€"), std::string::npos);
+  std::remove(path.c_str());
 }
 
 // The whole program: byte-identical results files whatever the thread count and block size.
