@@ -41,9 +41,11 @@ std::vector<std::pair<std::string, double>> output_statistics(const engine::Seri
 
 std::vector<std::pair<std::string, double>> indicator_statistics(const engine::IndicatorYear& y,
                                                                  const engine::SeriesStats& target,
+                                                                 const engine::SeriesStats& target_hi,
                                                                  const engine::Proportion& met) {
   std::vector<std::pair<std::string, double>> v;
   v.emplace_back("target", target.moments.mean());
+  if (y.kind == "between") v.emplace_back("target_hi", target_hi.moments.mean());
   v.emplace_back("p_met", met.p());
   v.emplace_back("se", met.std_error());
   auto [lo, hi] = met.wilson();
@@ -171,7 +173,8 @@ std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResul
   for (std::size_t i = 0; i < p.indicators.size(); ++i)
     for (std::size_t k = 0; k < p.indicators[i].years.size(); ++k) {
       const auto& y = p.indicators[i].years[k];
-      for (const auto& [stat, v] : indicator_statistics(y, r.indicator_target[i][k], r.indicator_met[i][k]))
+      for (const auto& [stat, v] : indicator_statistics(y, r.indicator_target[i][k], r.indicator_target_hi[i][k],
+                                                               r.indicator_met[i][k]))
         inds.row({p.indicators[i].id, std::to_string(y.year), stat, csv_number(v)});
     }
 

@@ -19,10 +19,11 @@ namespace cogsim::app::report {
 // mean, sd, p5, p10, p25, p50, p75, p90, p95, se (sd and se are 0 below two paths).
 std::vector<std::pair<std::string, double>> output_statistics(const engine::SeriesStats& s);
 
-// The statistics of an indicator in one year: target (€), p_met, se, wilson95_low, wilson95_high,
-// and rate where the kind has one (reduce_deficit, increase).
+// The statistics of an indicator in one year: target (€), target_hi (between only), p_met, se,
+// wilson95_low, wilson95_high, and rate where the kind has one (reduce_deficit, increase).
 std::vector<std::pair<std::string, double>> indicator_statistics(const engine::IndicatorYear& y,
                                                                  const engine::SeriesStats& target,
+                                                                 const engine::SeriesStats& target_hi,
                                                                  const engine::Proportion& met);
 // The statistics of an event in one year: p, se, wilson95_low, wilson95_high.
 std::vector<std::pair<std::string, double>> event_statistics(const engine::Proportion& e);

@@ -4,12 +4,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "src/report_csv.hpp"
 #include "src/report_html.hpp"
 #include "src/results.hpp"
 #include "tests/support.hpp"
@@ -164,6 +166,16 @@ indicator B on x { 2020: between(9, hi[t]) }
   html << std::ifstream(path).rdbuf();
   EXPECT_NE(html.str().find("entre 9\u00a0€ et 11\u00a0€"), std::string::npos);
   std::remove(path.c_str());
+  // And the CSV has a target_hi row.
+  const std::string dir = ::testing::TempDir() + "between_csv";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(app::report::write_csv_dir(dir, p, r, app::RunMeta{}, "2026-11-25 04:50"), "");
+  std::stringstream csv;
+  csv << std::ifstream(dir + "/indicators.csv").rdbuf();
+  const auto at = csv.str().find("B,2020,target_hi,");
+  ASSERT_NE(at, std::string::npos) << csv.str();
+  EXPECT_NEAR(std::stod(csv.str().substr(at + 17)), 11.0, 5 * 0.5 / std::sqrt(n));
+  std::filesystem::remove_all(dir);
 }
 
 // The whole program: byte-identical results files whatever the thread count and block size.
