@@ -79,6 +79,21 @@ output x[2021], x[2022]
   EXPECT_EQ(c.program->outputs[0].years[1].first, 2022);
 }
 
+TEST(Regressions, ANonFiniteUpperTargetIsARuntimeErrorNamingIt) {
+  auto c = compile(R"(model "x" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(10, 1)
+var hi[t in 2020..2020] = sqrt(normal(0, 1))
+indicator B on x { 2020: between(9, hi[t]) }
+)");
+  ASSERT_TRUE(c.program);
+  engine::RunOptions opt;
+  opt.paths = 1000;
+  auto r = engine::simulate(*c.program, opt);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message.rfind("output the upper target of indicator B in 2020 is not a finite number on path", 0), 0u)
+      << r.error->message;
+}
+
 TEST(Regressions, ANonFiniteOutputIsARuntimeErrorNamingIt) {
   auto c = compile(R"(model "x" base 2019 years 2020..2022
 var s[t in 2020..2022] = sqrt(normal(0, 1))
