@@ -35,19 +35,19 @@ Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
   auto k = [&](Operand o) { return engine::is_const(o) ? program_.constants[engine::const_index(o)] : 0.0; };
   if (all_const) return intern(engine::apply_op(op, k(a), k(b), k(c)));
   if (op == Op::Select && engine::is_const(a)) return k(a) != 0 ? b : c;
-  // x * 1, 1 * x and x / 1 are x, exactly (signed zeros, infinities and NaN included). Not x + 0:
-  // -0 + 0 is +0.
-  auto one = [&](Operand o) { return cse_ && engine::is_const(o) && k(o) == 1.0; };
-  if ((op == Op::Mul || op == Op::Div) && one(b)) return a;
-  if (op == Op::Mul && one(a)) return b;
-  // Common subexpressions: until the final passes every slot is written once, so the same
-  // operation on the same operands is the value already computed (same operation, same operands,
-  // same IEEE result: the bits cannot change). RM1 computes the same inflation and payroll factors
-  // for many cells; ~190 of its ~1 340 instructions were such repeats. x + y and y + x (x * y,
-  // y * x) are the same value too.
-  if ((op == Op::Add || op == Op::Mul) && b < a) std::swap(a, b);
-  const auto key = std::tuple{op, a, b, c};
-  if (auto it = computed_.find(key); cse_ && it != computed_.end()) return it->second;
+  if (cse_) {
+    // x * 1, 1 * x and x / 1 are x, exactly (signed zeros, infinities and NaN included). Not x + 0:
+    // -0 + 0 is +0.
+    auto one = [&](Operand o) { return engine::is_const(o) && k(o) == 1.0; };
+    if ((op == Op::Mul || op == Op::Div) && one(b)) return a;
+    if (op == Op::Mul && one(a)) return b;
+    // Common subexpressions: until the final passes every slot is written once, so the same
+    // operation on the same operands is the value already computed (same IEEE result: the bits
+    // cannot change). RM1 computes the same inflation and payroll factors for many cells; ~190
+    // of its 1 223 instructions were such repeats. x + y is y + x, x * y is y * x.
+    if ((op == Op::Add || op == Op::Mul) && b < a) std::swap(a, b);
+    if (auto it = computed_.find({op, a, b, c}); it != computed_.end()) return it->second;
+  }
   engine::Instr in;
   in.op = op;
   in.a = a;
@@ -55,7 +55,7 @@ Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
   in.c = c;
   in.dst = program_.num_slots++;
   program_.code.push_back(in);
-  if (cse_) computed_.emplace(key, in.dst);
+  if (cse_) computed_.emplace(std::tuple{op, a, b, c}, in.dst);
   return in.dst;
 }
 

@@ -65,6 +65,7 @@ struct IndicatorYear {
   std::string kind;  // reduce_deficit, equilibre, excedent, at_least, at_most, between, increase
   double rate = 0;   // the reduction/increase rate where the kind has one
   Operand value = 0, target = 0, target_hi = 0, met = 0;
+  bool has_upper() const { return kind == "between"; }  // target_hi is a bound (else unused)
 };
 
 struct IndicatorOut {

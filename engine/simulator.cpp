@@ -295,10 +295,9 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
     for (const auto& [y, op] : o.years) series.push_back({{0, op}, std::nullopt});
   for (const auto& ind : p.indicators)
     for (const auto& y : ind.years) series.push_back({{0, y.target}, std::nullopt});
-  auto has_hi = [](const IndicatorYear& y) { return y.kind == "between"; };
   for (const auto& ind : p.indicators)
     for (const auto& y : ind.years)
-      if (has_hi(y)) series.push_back({{0, y.target_hi}, std::nullopt});
+      if (y.has_upper()) series.push_back({{0, y.target_hi}, std::nullopt});
   for (const auto& ind : p.indicators)
     for (const auto& y : ind.years) hits.push_back({0, y.met});
   const std::size_t stop_hits = hits.size();
@@ -322,7 +321,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
         if (what.empty() && k-- == 0) what = "the target of indicator " + ind.id + " in " + std::to_string(y.year);
     for (const auto& ind : p.indicators)
       for (const auto& y : ind.years)
-        if (has_hi(y) && what.empty() && k-- == 0)
+        if (y.has_upper() && what.empty() && k-- == 0)
           what = "the upper target of indicator " + ind.id + " in " + std::to_string(y.year);
     std::string msg = r.error->message;
     r.error->message = "output " + what + msg.substr(msg.find(" is not"));
@@ -342,7 +341,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   for (const auto& ind : p.indicators) {
     r.indicator_target_hi.emplace_back(ind.years.size());
     for (std::size_t k = 0; k < ind.years.size(); ++k)
-      if (has_hi(ind.years[k])) r.indicator_target_hi.back()[k] = std::move(core.series[s++]);
+      if (ind.years[k].has_upper()) r.indicator_target_hi.back()[k] = std::move(core.series[s++]);
   }
   std::size_t h = 0;
   for (const auto& ind : p.indicators) {

@@ -129,15 +129,6 @@ QuantileSketch::QuantileSketch(double alpha, double zero_threshold)
   lin_keys_ = std::int64_t{1} << k;
 }
 
-std::int32_t QuantileSketch::key(double x) const {
-  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x), abs = bits & kAbsMask;
-  const std::int64_t m =
-      abs < lin_top_bits_
-          ? static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(std::fabs(x) + lin_top_) >> shift_) - base_
-          : static_cast<std::int64_t>(abs >> shift_) - base_ + lin_keys_;
-  return static_cast<std::int32_t>(bits == abs ? m : -m);
-}
-
 double QuantileSketch::value(std::int32_t key) const {
   if (key == 0) return 0.0;
   const std::int64_t j = key < 0 ? -std::int64_t{key} : key;
@@ -225,7 +216,6 @@ void QuantileSketch::add(const double* x, std::size_t count) {
   // pass adds the counts without range checks, one load and one store per value. A piece with a
   // NaN or an infinity goes through the general loop, which throws at the first one.
   constexpr std::size_t kPiece = 256;
-  constexpr std::int64_t kNone = INT64_MAX;
   std::int32_t keys[kPiece];
   for (std::size_t base = 0; base < count; base += kPiece) {
     const std::size_t m = std::min(kPiece, count - base);
@@ -236,18 +226,9 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     }
     std::uint64_t bad = 0;
     for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]), abs = bits & kAbsMask;
-      // For a non-negative double the bit pattern read as an integer grows with the value, so
-      // its top (11 exponent + k mantissa) bits are a monotone bucket index: a shift, no log.
-      const auto neg = static_cast<std::int64_t>(0 - (bits >> 63));  // all ones if x < 0
-      // Below T the bucket of |x| + T (a linear step), above it the bucket of |x| (see the constructor).
-      const auto lin = static_cast<std::int64_t>(0 - std::uint64_t{abs < lin_top_bits_});
-      const double shifted = std::bit_cast<double>(abs) + lin_top_;
-      const std::int64_t mag_lin = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(shifted) >> shift_) - base_;
-      const std::int64_t mag_log = static_cast<std::int64_t>(abs >> shift_) - base_ + lin_keys_;
-      const std::int64_t mag = (mag_lin & lin) | (mag_log & ~lin);
-      bad |= abs >= kInfBits;
-      keys[i] = static_cast<std::int32_t>((mag ^ neg) - neg);  // -mag if x < 0
+      const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
+      bad |= (bits & kAbsMask) >= kInfBits;
+      keys[i] = key(bits);
     }
     // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
     // AVX-512; a ternary on a value that is not a key is a select, not a branch).
@@ -260,8 +241,8 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       neg_near = std::max(neg_near, (k & is_neg) | (INT32_MIN & ~is_neg));
       pos_near = std::min(pos_near, (k & is_pos) | (INT32_MAX & ~is_pos));
     }
-    const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNone, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
-    const std::int64_t pos_min = hi > 0 ? pos_near : kNone, pos_max = hi > 0 ? hi : 0;
+    const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
+    const std::int64_t pos_min = hi > 0 ? pos_near : kNoneRange, pos_max = hi > 0 ? hi : 0;
     if (bad) {
       add_general(xb, m);
       continue;
@@ -287,10 +268,8 @@ void QuantileSketch::add(const double* x, std::size_t count) {
 void QuantileSketch::add_general(const double* x, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     if (!std::isfinite(x[i])) throw std::domain_error("QuantileSketch::add: NaN or infinite value");
-    const std::int32_t k = key(x[i]);
-    if (k < 0) store_.cover(-k, -k, kNoneRange, 0);
-    else if (k > 0) store_.cover(kNoneRange, 0, k, k);
-    else store_.cover(kNoneRange, 0, kNoneRange, 0);
+    const std::int32_t k = key(std::bit_cast<std::uint64_t>(x[i]));
+    store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
     ++store_.counts[store_.index(k)];
     ++n_;
   }
@@ -319,8 +298,8 @@ void QuantileSketch::merge(const QuantileSketch& o) {
   const std::size_t sn = src.neg_size();
   const auto [nb, ne] = trim(0, sn);
   const auto [pb, pe] = trim(sn + 1, src.size());
-  // Negative index j holds magnitude neg_hi - j, positive index j key pos_lo + j - sn - 1.
-  store_.cover(nb < ne ? src.neg_hi - std::int64_t(ne - 1) : kNoneRange, nb < ne ? src.neg_hi - std::int64_t(nb) : 0,
+  // A negative run's magnitudes fall as its index rises.
+  store_.cover(nb < ne ? -src.key_at(ne - 1) : kNoneRange, nb < ne ? -src.key_at(nb) : 0,
                pb < pe ? src.key_at(pb) : kNoneRange, pb < pe ? src.key_at(pe - 1) : 0);
   auto add_run = [&](std::size_t from, std::size_t to_end) {
     if (from >= to_end) return;

@@ -45,7 +45,7 @@ std::vector<std::pair<std::string, double>> indicator_statistics(const engine::I
                                                                  const engine::Proportion& met) {
   std::vector<std::pair<std::string, double>> v;
   v.emplace_back("target", target.moments.mean());
-  if (y.kind == "between") v.emplace_back("target_hi", target_hi.moments.mean());
+  if (y.has_upper()) v.emplace_back("target_hi", target_hi.moments.mean());
   v.emplace_back("p_met", met.p());
   v.emplace_back("se", met.std_error());
   auto [lo, hi] = met.wilson();

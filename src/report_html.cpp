@@ -142,7 +142,7 @@ std::string entity_name(const engine::Program& p, const engine::IndicatorOut& in
 // "≥ −841 655 €" for a target of the given kind.
 // target_hi: the upper bound of a `between` target (unused for other kinds).
 std::string target_value(const engine::IndicatorYear& y, double target, double target_hi) {
-  if (y.kind == "between") return "entre " + fr_euros(target) + " et " + fr_euros(target_hi);
+  if (y.has_upper()) return "entre " + fr_euros(target) + " et " + fr_euros(target_hi);
   if (y.kind == "equilibre") return "≥" + std::string(kNbsp) + fr_euros(0);
   if (y.kind == "excedent") return ">" + std::string(kNbsp) + fr_euros(0);
   if (y.kind == "at_most") return "≤" + std::string(kNbsp) + fr_euros(target);
@@ -832,7 +832,7 @@ struct Page {
         hs.has_target = true;
         hs.target = r.indicator_target[ii][ky].moments.mean();
         hs.above = met_above(ind->years[ky]);
-        if (ind->years[ky].kind == "between") hs.target_hi = r.indicator_target_hi[ii][ky].moments.mean();
+        if (ind->years[ky].has_upper()) hs.target_hi = r.indicator_target_hi[ii][ky].moments.mean();
         hs.met = &r.indicator_met[ii][ky];
       }
       o << "<figure style=\"margin:0\">" << histogram_svg(hs) << "</figure></div>";

@@ -33,26 +33,19 @@ const char* const kSecondsFmt = "0.00\\ \"s\"";
 
 // libxlsxwriter is loaded when a workbook is written, not when the program starts: it brings in
 // minizip and libcrypto, whose loading took ~8 ms of every command's start-up (half of
-// `cogsim check`). The functions used, resolved once.
+// `cogsim check`). The functions used, each named once here, resolved once.
+#define COGSIM_XLSX_FUNCTIONS(X) \
+  X(workbook_new) X(workbook_close) X(workbook_add_worksheet) \
+  X(workbook_add_format) X(workbook_set_properties) X(worksheet_write_string) \
+  X(worksheet_write_number) X(worksheet_write_blank) X(worksheet_set_column) \
+  X(worksheet_freeze_panes) X(worksheet_autofilter) X(format_set_bold) \
+  X(format_set_num_format) X(format_set_font_size) X(format_set_font_color) \
+  X(format_set_bottom) X(format_set_bg_color) X(lxw_strerror)
+
 struct XlsxApi {
-  decltype(&::workbook_new) workbook_new;
-  decltype(&::workbook_close) workbook_close;
-  decltype(&::workbook_add_worksheet) workbook_add_worksheet;
-  decltype(&::workbook_add_format) workbook_add_format;
-  decltype(&::workbook_set_properties) workbook_set_properties;
-  decltype(&::worksheet_write_string) worksheet_write_string;
-  decltype(&::worksheet_write_number) worksheet_write_number;
-  decltype(&::worksheet_write_blank) worksheet_write_blank;
-  decltype(&::worksheet_set_column) worksheet_set_column;
-  decltype(&::worksheet_freeze_panes) worksheet_freeze_panes;
-  decltype(&::worksheet_autofilter) worksheet_autofilter;
-  decltype(&::format_set_bold) format_set_bold;
-  decltype(&::format_set_num_format) format_set_num_format;
-  decltype(&::format_set_font_size) format_set_font_size;
-  decltype(&::format_set_font_color) format_set_font_color;
-  decltype(&::format_set_bottom) format_set_bottom;
-  decltype(&::format_set_bg_color) format_set_bg_color;
-  decltype(&::lxw_strerror) lxw_strerror;
+#define COGSIM_XLSX_MEMBER(f) decltype(&::f) f;
+  COGSIM_XLSX_FUNCTIONS(COGSIM_XLSX_MEMBER)
+#undef COGSIM_XLSX_MEMBER
 };
 
 // The loaded library, or nullptr with `error` set.
@@ -66,24 +59,9 @@ const XlsxApi* load_xlsxwriter(std::string& error) {
       fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
       all = all && fn != nullptr;
     };
-    get(a.workbook_new, "workbook_new");
-    get(a.workbook_close, "workbook_close");
-    get(a.workbook_add_worksheet, "workbook_add_worksheet");
-    get(a.workbook_add_format, "workbook_add_format");
-    get(a.workbook_set_properties, "workbook_set_properties");
-    get(a.worksheet_write_string, "worksheet_write_string");
-    get(a.worksheet_write_number, "worksheet_write_number");
-    get(a.worksheet_write_blank, "worksheet_write_blank");
-    get(a.worksheet_set_column, "worksheet_set_column");
-    get(a.worksheet_freeze_panes, "worksheet_freeze_panes");
-    get(a.worksheet_autofilter, "worksheet_autofilter");
-    get(a.format_set_bold, "format_set_bold");
-    get(a.format_set_num_format, "format_set_num_format");
-    get(a.format_set_font_size, "format_set_font_size");
-    get(a.format_set_font_color, "format_set_font_color");
-    get(a.format_set_bottom, "format_set_bottom");
-    get(a.format_set_bg_color, "format_set_bg_color");
-    get(a.lxw_strerror, "lxw_strerror");
+#define COGSIM_XLSX_LOAD(f) get(a.f, #f);
+    COGSIM_XLSX_FUNCTIONS(COGSIM_XLSX_LOAD)
+#undef COGSIM_XLSX_LOAD
     return all ? &a : nullptr;
   }();
   if (!loaded)

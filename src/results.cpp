@@ -87,7 +87,7 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
       yj["kind"] = y.kind;
       if (y.kind == "reduce_deficit" || y.kind == "increase") yj["rate"] = y.rate;
       yj["target"] = r.indicator_target[i][k].moments.mean();
-      if (y.kind == "between") yj["target_hi"] = r.indicator_target_hi[i][k].moments.mean();
+      if (y.has_upper()) yj["target_hi"] = r.indicator_target_hi[i][k].moments.mean();
       yj["p_met"] = met.p();
       if (!meta.central) {
         yj["se"] = met.std_error();
