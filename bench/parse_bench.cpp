@@ -1,10 +1,11 @@
 // Parse + check + lower of the shipped COG model (RM1): should take milliseconds.
 #include <benchmark/benchmark.h>
 
+#include "bench/model.hpp"
 #include "dsl/compiler.hpp"
 
 static void BM_CompileCogModel(benchmark::State& state) {
-  const std::string path = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+  const std::string& path = cogsim::bench::model_path();
   for (auto _ : state) {
     cogsim::dsl::Sources sources;
     auto c = cogsim::dsl::compile_file(path, sources);

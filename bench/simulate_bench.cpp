@@ -2,19 +2,12 @@
 // producing exactly RM1's random draws with the same generator and transforms.
 #include <benchmark/benchmark.h>
 
-#include "dsl/compiler.hpp"
+#include "bench/model.hpp"
 #include "engine/simulator.hpp"
 
 namespace {
 
-const cogsim::engine::Program& rm1() {
-  static const cogsim::engine::Program p = [] {
-    cogsim::dsl::Sources sources;
-    auto c = cogsim::dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024", sources);
-    return std::move(*c.program);
-  }();
-  return p;
-}
+using cogsim::bench::rm1;
 
 // Whole simulation (evaluate + statistics), args: paths, threads, block size.
 void BM_SimulateRM1(benchmark::State& state) {

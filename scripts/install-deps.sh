@@ -7,7 +7,8 @@ PKGS=(g++ cmake ninja-build make
       libboost-dev libeigen3-dev libtbb-dev nlohmann-json3-dev
       libcli11-dev librandom123-dev
       libgtest-dev libbenchmark-dev python3
-      libxlsxwriter-dev chromium fonts-dejavu-core unzip)
+      libxlsxwriter-dev chromium fonts-dejavu-core unzip
+      libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
