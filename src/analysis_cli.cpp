@@ -10,6 +10,7 @@
 #include "engine/sensitivity.hpp"
 #include "src/cli.hpp"
 #include "src/goal.hpp"
+#include "src/output_set.hpp"
 #include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 
@@ -30,11 +31,13 @@ struct GoalArgs {
 };
 
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
-  if (!writable_or_report({a.json, a.report}, err)) return kCannotWrite;
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
   dsl::Sources sources;
   auto c = dsl::compile_file(a.path, sources);
   err << sources.format_all(c.diags);
   if (!c.program) return kInvalidModel;
+  if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
   const engine::Program& p = *c.program;
   // The figure studied: an output's value in a year, or an indicator's met flag (so P(met)).
   engine::Operand target = 0;
@@ -93,6 +96,8 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
                   s.first, s.first_lo, s.first_hi, s.total, s.total_lo, s.total_hi);
     out << buf;
   }
+  OutputSet set;
+  std::string e;
   if (!a.json.empty()) {
     nlohmann::ordered_json j, tor = nlohmann::ordered_json::array(), con = nlohmann::ordered_json::array(),
                               sob = nlohmann::ordered_json::array();
@@ -113,18 +118,17 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     j["tornado"] = tor;
     j["contribution_to_variance"] = con;
     j["sobol"] = sob;
-    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
+    e = set.add_file(a.json, j.dump(2) + "\n");
   }
-  if (!a.report.empty()) {
-    const std::string html =
-        report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what, r, opt.paths, opt.seed);
-    if (!write_or_report(a.report, html, err)) return kCannotWrite;
-  }
-  return kOk;
+  if (e.empty() && !a.report.empty())
+    e = set.add_file(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what,
+                                                        r, opt.paths, opt.seed));
+  return commit_or_report(set, e, err);
 }
 
 int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
-  if (!writable_or_report({a.json}, err)) return kCannotWrite;
+  const std::vector<Destination> dests = {{"--json", a.json}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
   if (a.req.indicator.empty() == a.req.event.empty()) {
     err << "cogsim: give either --indicator or --event\n";
     return kUsage;
@@ -132,6 +136,12 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
   if (!(a.req.lo < a.req.hi)) {
     err << "cogsim: --lo must be below --hi\n";
     return kUsage;
+  }
+  {  // the model's files, to refuse a --json that would overwrite one (goal_seek reports errors)
+    dsl::Sources sources;
+    Diagnostics ignored;
+    dsl::load(a.req.model_path, sources, ignored);
+    if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
   }
   if (a.req.run.threads <= 0) a.req.run.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   GoalResult g = goal_seek(a.req);
@@ -154,7 +164,8 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
                                 {"value", g.value},          {"std_error", g.std_error},
                                 {"p_at_value", g.p_at_value}, {"iterations", g.iterations},
                                 {"paths", a.req.run.paths},  {"seed", a.req.run.seed}};
-    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
+    OutputSet set;
+    return commit_or_report(set, set.add_file(a.json, j.dump(2) + "\n"), err);
   }
   return kOk;
 }

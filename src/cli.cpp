@@ -15,6 +15,7 @@
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
 #include "src/compare_report.hpp"
+#include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_html.hpp"
 #include "src/report_xlsx.hpp"
@@ -51,11 +52,6 @@ std::optional<engine::Program> load_model(const std::string& path, std::ostream&
     return std::nullopt;
   }
   return std::move(c.program);
-}
-
-std::optional<engine::Program> load_model(const std::string& path, std::ostream& err) {
-  dsl::Sources sources;
-  return load_model(path, err, sources);
 }
 
 // A progress bar with ETA on stderr, only on a terminal and only once a run passes a second.
@@ -135,22 +131,37 @@ int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
   return kOk;
 }
 
+std::vector<Destination> destinations(const RunArgs& a) {
+  return {{"--json", a.json}, {"--report", a.report}, {"--xlsx", a.xlsx}, {"--csv", a.csv, true}};
+}
+
+// Stages every output of a run, then commits them together.
+int write_run_outputs(const RunArgs& a, const engine::Program& program, const engine::RunResults& r,
+                      const RunMeta& meta, std::ostream& err) {
+  OutputSet set;
+  std::string e;
+  if (!a.json.empty()) e = set.add_file(a.json, results_json(program, r, meta).dump(2) + "\n");
+  const std::string stamp = report::timestamp_now();
+  if (e.empty() && !a.report.empty()) e = set.add_file(a.report, report::report_html(program, r, meta, stamp));
+  if (e.empty() && !a.xlsx.empty())
+    e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
+      return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp);
+    });
+  if (e.empty() && !a.csv.empty()) e = set.add_folder(a.csv, report::csv_files(program, r, meta, stamp));
+  return commit_or_report(set, e, err);
+}
+
 int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
-  if (!writable_or_report({a.json}, err)) return kCannotWrite;
   if (a.central && (!a.report.empty() || !a.xlsx.empty() || !a.csv.empty())) {
     err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
     return kUsage;
   }
-  if (!writable_or_report({a.report, a.xlsx}, err)) return kCannotWrite;
-  if (!a.csv.empty())
-    if (auto e = report::check_csv_dir(a.csv); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return kCannotWrite;
-    }
+  if (int rc = destination_status(check_destinations(destinations(a)), err)) return rc;
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources sources;
   auto program = load_model(a.path, err, sources);
   if (!program) return kInvalidModel;
+  if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
   engine::RunOptions opt = run_options(a);
   if (opt.sampling == engine::Sampling::LatinHypercube && a.target_se > 0) {
     err << "cogsim: --target-se cannot be used with --sampling lhs (the strata need the whole run)\n";
@@ -173,27 +184,19 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   meta.block_size = a.block_size;
   meta.sampling = a.sampling;
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!a.json.empty()) {
-    std::string text = results_json(*program, r, meta).dump(2) + "\n";
-    if (!write_or_report(a.json, text, err)) return kCannotWrite;
-  }
-  const std::string stamp = report::timestamp_now();
-  std::string report_error;
-  if (!a.report.empty()) report_error = report::write_report_html(a.report, *program, r, meta, stamp);
-  if (report_error.empty() && !a.xlsx.empty()) report_error = report::write_xlsx(a.xlsx, *program, r, meta, stamp);
-  if (report_error.empty() && !a.csv.empty()) report_error = report::write_csv_dir(a.csv, *program, r, meta, stamp);
-  if (!report_error.empty()) {
-    err << "cogsim: " << report_error << "\n";
-    return kCannotWrite;
-  }
+  if (int rc = write_run_outputs(a, *program, r, meta, err)) return rc;
   if (!a.quiet) out << summary_text(*program, r, meta);
   return kOk;
 }
 
 // Replays one path of a run: every output, indicator and event on that path alone.
 int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostream& err) {
-  auto program = load_model(a.path, err);
+  const std::vector<Destination> dests = {{"--json", a.json}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
+  dsl::Sources sources;
+  auto program = load_model(a.path, err, sources);
   if (!program) return kInvalidModel;
+  if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
   const bool lhs = a.sampling == "lhs";
   if (lhs && path >= a.paths) {
     err << "cogsim: --path " << path << " is outside a run of " << a.paths << " paths\n";
@@ -244,18 +247,23 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     j["outputs"] = outs;
     j["indicators"] = inds;
     j["events"] = evs;
-    if (!write_or_report(a.json, j.dump(2) + "\n", err)) return kCannotWrite;
+    OutputSet set;
+    return commit_or_report(set, set.add_file(a.json, j.dump(2) + "\n"), err);
   }
   return kOk;
 }
 
 int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
                std::ostream& err) {
-  if (!writable_or_report({a.json, report}, err)) return kCannotWrite;
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
   auto t0 = std::chrono::steady_clock::now();
-  auto base = load_model(a.path, err);
-  auto variant = load_model(variant_path, err);
+  dsl::Sources base_sources, variant_sources;
+  auto base = load_model(a.path, err, base_sources);
+  auto variant = load_model(variant_path, err, variant_sources);
   if (!base || !variant) return kInvalidModel;
+  for (const dsl::Sources* s : {&base_sources, &variant_sources})
+    if (int rc = destination_status(check_not_inputs(dests, *s), err)) return rc;
   engine::RunOptions opt = run_options(a);
   Progress progress(!a.quiet && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
@@ -270,16 +278,16 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   meta.threads = opt.threads;
   meta.sampling = a.sampling;
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!a.json.empty()) {
-    std::string text = compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n";
-    if (!write_or_report(a.json, text, err)) return kCannotWrite;
-  }
-  if (!report.empty()) {
+  OutputSet set;
+  std::string e;
+  if (!a.json.empty()) e = set.add_file(a.json, compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n");
+  if (e.empty() && !report.empty()) {
     auto name = [](const engine::Program& p) {
       return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
     };
-    if (!write_or_report(report, report::compare_html(name(*base), name(*variant), r, a.seed), err)) return kCannotWrite;
+    e = set.add_file(report, report::compare_html(name(*base), name(*variant), r, a.seed));
   }
+  if (int rc = commit_or_report(set, e, err)) return rc;
   if (!a.quiet) out << compare_summary(*base, *variant, r, meta);
   return kOk;
 }

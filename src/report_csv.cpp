@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "src/output_set.hpp"
+
 namespace cogsim::app::report {
 
 namespace {
@@ -212,33 +214,21 @@ std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResul
 }
 
 std::string check_csv_dir(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path d(dir);
-  if (fs::exists(d, ec)) {
-    if (!fs::is_directory(d, ec)) return "cannot write CSV tables into '" + dir + "': it is not a folder";
-    if (::access(d.c_str(), W_OK) != 0) return "cannot write CSV tables into '" + dir + "': " + std::strerror(errno);
-    return "";
-  }
-  fs::path parent = d.lexically_normal().parent_path();
-  if (d.lexically_normal().filename().empty()) parent = d.lexically_normal().parent_path().parent_path();
-  if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec))
-    return "cannot create the CSV folder '" + dir + "': folder '" + parent.string() + "' does not exist";
-  if (::access(parent.c_str(), W_OK) != 0) return "cannot create the CSV folder '" + dir + "': " + std::strerror(errno);
-  return "";
+  return check_destinations({Destination{"--csv", dir, true}}).message;
 }
 
 std::string write_csv_dir(const std::string& dir, const engine::Program& p, const engine::RunResults& r,
                           const RunMeta& meta, const std::string& generated_at) {
-  namespace fs = std::filesystem;
-  if (auto e = check_csv_dir(dir); !e.empty()) return e;
-  std::error_code ec;
-  fs::create_directory(dir, ec);
-  if (ec) return "cannot create the CSV folder '" + dir + "': " + ec.message();
-  for (const auto& f : csv_tables(p, r, meta, generated_at))
-    if (auto e = write_atomically((fs::path(dir) / f.name).string(), f.text); !e.empty()) return e;
-  return "";
+  OutputSet set;
+  std::string e = set.add_folder(dir, csv_files(p, r, meta, generated_at));
+  return e.empty() ? set.commit() : e;
+}
+
+std::vector<std::pair<std::string, std::string>> csv_files(const engine::Program& p, const engine::RunResults& r,
+                                                           const RunMeta& meta, const std::string& generated_at) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (auto& f : csv_tables(p, r, meta, generated_at)) files.emplace_back(std::move(f.name), std::move(f.text));
+  return files;
 }
 
 }  // namespace cogsim::app::report

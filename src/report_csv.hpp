@@ -66,10 +66,13 @@ struct CsvFile {
 std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
                                 const std::string& generated_at);
 
-// Checks early that DIR can receive the tables: an existing writable folder, or a folder that can
-// be created in an existing writable parent. Returns an error message, or "".
+// csv_tables as (name, text) pairs, for OutputSet::add_folder.
+std::vector<std::pair<std::string, std::string>> csv_files(const engine::Program& p, const engine::RunResults& r,
+                                                           const RunMeta& meta, const std::string& generated_at);
+// Checks early that DIR can receive the tables: a folder holding only tables cogsim writes (or
+// none), or a folder that can be created in an existing writable parent. Returns an error or "".
 std::string check_csv_dir(const std::string& dir);
-// Creates DIR if needed and writes each table atomically (a temporary file, then a rename).
+// Writes the tables into a new folder beside DIR, then swaps it with DIR (all or nothing).
 std::string write_csv_dir(const std::string& dir, const engine::Program& p, const engine::RunResults& r,
                           const RunMeta& meta, const std::string& generated_at);
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 
 namespace cogsim::app::report {
@@ -314,12 +315,10 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
 
 }  // namespace
 
-std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
-                       const RunMeta& meta, const std::string& generated_at) {
-  if (auto e = check_writable(path); !e.empty()) return e;
+std::string write_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& p,
+                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at) {
   std::string load_error;
   if (!(api = load_xlsxwriter(load_error))) return load_error;
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
   lxw_workbook* wb = api->workbook_new(tmp.c_str());
   if (!wb) return "cannot write '" + path + "': " + std::strerror(errno);
   auto fmt = [&](const char* num_format) {
@@ -364,16 +363,16 @@ std::string write_xlsx(const std::string& path, const engine::Program& p, const 
   props.author = author.data();
   api->workbook_set_properties(wb, &props);
   lxw_error err = api->workbook_close(wb);
-  if (err != LXW_NO_ERROR) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + api->lxw_strerror(err);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string e = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + e;
-  }
+  if (err != LXW_NO_ERROR) return "cannot write '" + path + "': " + api->lxw_strerror(err);
   return "";
+}
+
+std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
+                       const RunMeta& meta, const std::string& generated_at) {
+  OutputSet set;
+  std::string e = set.add_file_with(
+      path, [&](const std::string& tmp) { return write_xlsx_file(tmp, path, p, r, meta, generated_at); });
+  return e.empty() ? set.commit() : e;
 }
 
 }  // namespace cogsim::app::report

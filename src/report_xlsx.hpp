@@ -14,8 +14,11 @@ namespace cogsim::app::report {
 // The names of the sheets, in order.
 extern const char* const kXlsxSheets[5];
 
-// Writes the workbook to a temporary file beside `path`, then renames it; returns an error
-// message or "".
+// Writes the workbook into the file `file` (a temporary of an OutputSet); `path` is the destination
+// named in messages. Returns an error message or "".
+std::string write_xlsx_file(const std::string& file, const std::string& path, const engine::Program& p,
+                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at);
+// The workbook written to `path` alone, all or nothing (an OutputSet); returns an error message or "".
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
                        const RunMeta& meta, const std::string& generated_at);
 

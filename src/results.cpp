@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/output_set.hpp"
+
 namespace cogsim::app {
 
 namespace {
@@ -199,53 +201,6 @@ std::string summary_text(const engine::Program& p, const engine::RunResults& r, 
   return out.str();
 }
 
-std::string check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return "cannot write '" + path + "': folder '" + dir.string() + "' does not exist";
-  if (fs::is_directory(path, ec)) return "cannot write '" + path + "': it is a folder";
-  if (::access(dir.c_str(), W_OK) != 0) return "cannot write '" + path + "': " + std::strerror(errno);
-  return "";
-}
-
-bool writable_or_report(std::initializer_list<std::string> paths, std::ostream& err) {
-  for (const std::string& path : paths) {
-    if (path.empty()) continue;
-    if (const std::string e = check_writable(path); !e.empty()) {
-      err << "cogsim: " << e << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-bool write_or_report(const std::string& path, const std::string& text, std::ostream& err) {
-  const std::string e = write_atomically(path, text);
-  if (!e.empty()) err << "cogsim: " << e << "\n";
-  return e.empty();
-}
-
-std::string write_atomically(const std::string& path, const std::string& text) {
-  if (auto err = check_writable(path); !err.empty()) return err;
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write '" + path + "': " + std::strerror(errno);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return "cannot write '" + path + "': " + std::strerror(errno);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string e = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + e;
-  }
-  return "";
-}
+std::string write_atomically(const std::string& path, const std::string& text) { return write_one_file(path, text); }
 
 }  // namespace cogsim::app
