@@ -170,6 +170,13 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
     auto it = param_overrides_.find(key);
     if (it != param_overrides_.end()) {
       it->second.second = true;
+      if (s.map_set >= 0) {  // its cells are members, not numbers: no value can replace one
+        error(s.loc, "cannot set '" + it->first + "' to a number: '" + s.name + "' maps to members of '" +
+                         sets_[s.map_set].name + "' (only a param of numbers can be varied)");
+        Val bad = constant(0);
+        bad.dim.error = true;
+        return bad;
+      }
       Val v = constant(it->second.first);
       if (s.has_declared) v.dim = s.declared;
       else v.dim.wild = true;

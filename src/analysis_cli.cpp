@@ -9,6 +9,7 @@
 #include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
 #include "src/cli.hpp"
+#include "src/cli_numbers.hpp"
 #include "src/goal.hpp"
 #include "src/output_set.hpp"
 #include "src/report_sensitivity.hpp"
@@ -180,13 +181,14 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   sens->add_option("PATH", sa->path, "Rules file (.cog) or scenario folder")->required();
   sens->add_option("--output", sa->output, "An output name, e.g. resultat.CDS");
   sens->add_option("--indicator", sa->indicator, "An indicator id: studies P(met)");
-  sens->add_option("--year", sa->year, "The year studied")->required();
+  sens->add_option("--year", sa->year, "The year studied")->required()->check(unsigned_in(1, 9999));
   sens->add_option("--paths,-n", sa->opt.paths, "Paths per Sobol matrix (default 20000)")
-      ->check(CLI::Range(std::uint64_t(100), std::uint64_t(1) << 30));
-  sens->add_option("--seed,-s", sa->opt.seed, "Seed (default 42)");
-  sens->add_option("--threads,-t", sa->opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+      ->check(unsigned_in(100, std::uint64_t(1) << 30));
+  sens->add_option("--seed,-s", sa->opt.seed, "Seed (default 42)")
+      ->check(unsigned_in(0, UINT64_MAX));
+  sens->add_option("--threads,-t", sa->opt.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
   sens->add_option("--bootstrap", sa->opt.bootstrap, "Bootstrap resamples for the Sobol intervals (default 200)")
-      ->check(CLI::Range(0, 100000));
+      ->check(unsigned_in(0, 100000));
   sens->add_option("--json", sa->json, "Write the results (JSON) here");
   sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)");
 
@@ -199,16 +201,17 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   goal->add_option("--param", ga->req.param, "The param cell to vary: name or name[MEMBER, YEAR]")->required();
   goal->add_option("--indicator", ga->req.indicator, "An indicator id (its P(met))");
   goal->add_option("--event", ga->req.event, "Or an event name (its probability)");
-  goal->add_option("--year", ga->req.year, "The year of the indicator or event")->required();
+  goal->add_option("--year", ga->req.year, "The year of the indicator or event")->required()->check(unsigned_in(1, 9999));
   goal->add_option("--probability,-p", ga->req.probability, "The probability to reach, e.g. 0.8")
       ->required()
-      ->check(CLI::Range(0.0, 1.0));
-  goal->add_option("--lo", ga->req.lo, "Lower end of the search interval")->required();
-  goal->add_option("--hi", ga->req.hi, "Upper end of the search interval")->required();
+      ->check(finite_in(0.0, 1.0));
+  goal->add_option("--lo", ga->req.lo, "Lower end of the search interval")->required()->check(finite());
+  goal->add_option("--hi", ga->req.hi, "Upper end of the search interval")->required()->check(finite());
   goal->add_option("--paths,-n", ga->req.run.paths, "Paths per trial (default 100000)")
-      ->check(CLI::Range(std::uint64_t(100), std::uint64_t(1) << 40));
-  goal->add_option("--seed,-s", ga->req.run.seed, "Seed (default 42)");
-  goal->add_option("--threads,-t", ga->req.run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+      ->check(unsigned_in(100, std::uint64_t(1) << 40));
+  goal->add_option("--seed,-s", ga->req.run.seed, "Seed (default 42)")
+      ->check(unsigned_in(0, UINT64_MAX));
+  goal->add_option("--threads,-t", ga->req.run.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
   goal->add_option("--json", ga->json, "Write the answer (JSON) here");
 
   return [=](std::ostream& out, std::ostream& err) {

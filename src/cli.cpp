@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "dsl/suggest.hpp"
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
+#include "src/cli_numbers.hpp"
 #include "src/compare_report.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
@@ -198,8 +200,9 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
   const bool lhs = a.sampling == "lhs";
-  if (lhs && path >= a.paths) {
-    err << "cogsim: --path " << path << " is outside a run of " << a.paths << " paths\n";
+  if (path >= a.paths) {
+    err << "cogsim: --path " << path << " is outside a run of " << a.paths << " paths (paths count from 0; give the "
+        << "run's number of paths with --paths)\n";
     return kUsage;
   }
   engine::Workspace ws;
@@ -307,25 +310,23 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("PATH", ra.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
   run->add_flag("--central", ra.central, "Evaluate the central path only: every random draw at its mean");
   run->add_option("--paths,-n", ra.paths, "Number of Monte Carlo paths (default 100000)")
-      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
-  run->add_option("--seed,-s", ra.seed, "Seed of the random numbers (default 42); same seed, same results");
+      ->check(unsigned_in(1, std::uint64_t(1) << 40));
+  run->add_option("--seed,-s", ra.seed, "Seed of the random numbers (default 42); same seed, same results")
+      ->check(unsigned_in(0, UINT64_MAX));
   run->add_option("--threads,-t", ra.threads, "Worker threads (default: all cores); results do not depend on it")
-      ->check(CLI::Range(1, 1024));
+      ->check(unsigned_in(1, 1024));
   run->add_option("--block-size", ra.block_size,
                   "Paths evaluated together by each instruction (default 1024; a power of two up to 16384)")
       ->check([](const std::string& s) -> std::string {
-        std::size_t v = 0;
-        try {
-          v = std::stoul(s);
-        } catch (...) {
-          return "must be a number";
-        }
-        if (v == 0 || v > 16384 || (v & (v - 1)) != 0) return "must be a power of two between 1 and 16384";
+        std::uint64_t v = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v == 0 || v > 16384 || (v & (v - 1)) != 0)
+          return "must be a power of two between 1 and 16384";
         return "";
       });
   run->add_option("--target-se", ra.target_se,
                   "Stop once every indicator's P(met) has a standard error below this (e.g. 0.001)")
-      ->check(CLI::Range(0.0, 0.5));
+      ->check(finite_in(0.0, 0.5));
   run->add_option("--sampling", ra.sampling,
                   "mc (plain Monte Carlo, default) or lhs (Latin Hypercube: each random cell stratified)")
       ->check(CLI::IsMember({"mc", "lhs"}));
@@ -342,9 +343,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cmp->add_option("BASE", ca.path, "The base scenario (.cog file or folder with main.cog)")->required();
   cmp->add_option("VARIANT", variant_path, "The variant scenario, e.g. an avenant")->required();
   cmp->add_option("--paths,-n", ca.paths, "Number of paired paths (default 100000)")
-      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
-  cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)");
-  cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+      ->check(unsigned_in(1, std::uint64_t(1) << 40));
+  cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)")
+      ->check(unsigned_in(0, UINT64_MAX));
+  cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
   cmp->add_option("--sampling", ca.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
   std::string compare_report;
@@ -355,11 +357,14 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::uint64_t replay_path = 0;
   auto* replay = app.add_subcommand("replay", "Replay one path of a Monte Carlo run and print every figure on it.");
   replay->add_option("PATH", pa.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
-  replay->add_option("--path,-k", replay_path, "The path to replay (0-based)")->required();
-  replay->add_option("--seed,-s", pa.seed, "Seed of the run (default 42)");
+  replay->add_option("--path,-k", replay_path, "The path to replay (0-based)")
+      ->required()
+      ->check(unsigned_in(0, (std::uint64_t(1) << 40) - 1));
+  replay->add_option("--seed,-s", pa.seed, "Seed of the run (default 42)")
+      ->check(unsigned_in(0, UINT64_MAX));
   replay->add_option("--sampling", pa.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
-  replay->add_option("--paths,-n", pa.paths, "Paths of the run (needed with --sampling lhs)")
-      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  replay->add_option("--paths,-n", pa.paths, "Paths of the run (default 100000): --path must be below it")
+      ->check(unsigned_in(1, std::uint64_t(1) << 40));
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
 
   auto run_analysis = add_analysis_commands(app);
