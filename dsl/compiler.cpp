@@ -83,6 +83,11 @@ Diagnostics run_checks(const engine::Program& p) {
       ok = std::fabs(lhs - rhs) > tol;
     else
       ok = lhs != 0;  // a condition, lowered whole
+    const double gap = std::fabs(lhs - rhs);
+    if (ok && c.rounding && gap > 1e-9 * std::max(std::fabs(lhs), std::fabs(rhs)))
+      out.push_back({Severity::Warning, c.loc,
+                     "rounding gap: " + c.label + ": got " + fmt_num(lhs) + ", expected " + fmt_num(rhs) + " (gap " +
+                         fmt_num(gap) + ", within the rounding tolerance " + fmt_num(tol) + ")"});
     if (!ok) {
       std::string msg = "assert failed: " + c.label;
       if (c.op == "==" || c.op == "!=")

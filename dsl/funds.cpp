@@ -74,7 +74,7 @@ void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
     l.loc = ld.name.loc;
     static const std::vector<std::string> attrs = {
         "limitative", "evaluative", "personnel", "fonctionnement", "investissement", "programme",
-        "carry_over", "source", "amounts", "index_inflation", "actualise_rmpp", "execution"};
+        "carry_over", "source", "amounts", "index_inflation", "actualise_rmpp", "execution", "raised_by"};
     const ast::LineAttr* carry = nullptr;
     for (const auto& a : ld.attrs) {
       const std::string& k = a.key.name;
@@ -96,6 +96,9 @@ void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
       } else if (k == "execution") {
         if (!a.args || a.args->size() != 1) error(a.loc, "write `execution(RATE)`, e.g. execution(uniform(0.9, 1))");
         else l.execution = &a.args->front();
+      } else if (k == "raised_by") {
+        if (!a.args || a.args->size() != 1) error(a.loc, "write `raised_by(AMOUNT)`, e.g. raised_by(proceeds[t - 1])");
+        else l.raised = &a.args->front();
       } else {
         error(a.key.loc, "unknown budget line attribute '" + k + "'" + did_you_mean(k, attrs));
       }
@@ -144,6 +147,7 @@ void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
       add_money_series(name, kind, label, l.source, ld.name.loc, layer, line_id, fund_id, y0, y1);
     };
     add(l.full, Kind::LineEnvelope, l.label);
+    add(l.full + ".amount", Kind::LineAmount, l.label + " — montant du tableau");
     if (l.execution) {
       any_execution = true;
       add(l.full + ".authorised", Kind::LineAuthorised, l.label + " — crédits autorisés");
@@ -277,10 +281,17 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
       engine::Operand e = intern(amt->second);
       if (l.index) {
         int from = int(l.index->from->value);
+        // Before the convention, N is corrected only where the forecast series has N−1.
+        auto forecast_known = [&](int y) {
+          const ast::Ref* ref = lone<ast::Ref>((*l.index->args)[0]);
+          auto it = ref && !ref->index ? symbol_index_.find(ref->name.name) : symbol_index_.end();
+          return it != symbol_index_.end() && symbols_[it->second].has_year() &&
+                 symbols_[it->second].axes.back().y0 <= y;
+        };
         for (int n = from; n <= year; ++n) {
           Val p = series_at((*l.index->args)[0], n, l.index->loc);
           Val r = p;
-          if (n - 1 >= conv0_) {
+          if (n - 1 >= conv0_ || forecast_known(n - 1)) {
             // r(N) = p(N) + (π(N−1) − p(N−1)): the forecast corrected by last year's error.
             Val pi_prev = series_at((*l.index->args)[1], n - 1, l.index->loc);
             Val p_prev = series_at((*l.index->args)[0], n - 1, l.index->loc);
@@ -308,7 +319,18 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
         if (y == year) e = emit(Op::Add, e, amount(t));
       for (const auto& [y, t] : l.transfers_out)
         if (y == year) e = emit(Op::Sub, e, amount(t));
+      if (l.raised) {
+        env.binds.push_back({"t", true, -1, year});
+        Val r = expr(*l.raised, env);
+        if (!r.dim.error && !r.dim.wild && (r.dim.money != 1 || r.dim.boolean))
+          error(l.raised->loc, "unit mismatch: raised_by adds an amount in €, not " + describe(r.dim));
+        e = emit(Op::Add, e, r.op);
+      }
       return money(e);
+    }
+    case Kind::LineAmount: {
+      auto amt = l.amount.find(year);
+      return money(intern(amt == l.amount.end() ? 0 : amt->second));
     }
     case Kind::LineAuthorised: {
       engine::Operand e = cell(sym_of(l.full), 0, year, s.loc).op;

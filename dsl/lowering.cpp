@@ -566,7 +566,12 @@ void Lowering::lower_asserts() {
       c.lhs = l.op;
       c.rhs = r.op;
       if (a->within) {
-        Val t = expr(*a->within, env);
+        // `within rounding(T)`: a printed figure off by its rounding is reported, not hidden.
+        const ast::Call* r = lone<ast::Call>(*a->within);
+        c.rounding = r && r->fn.name == "rounding" && r->args.size() == 1 && c.op == "==";
+        if (r && r->fn.name == "rounding" && !c.rounding)
+          error(r->loc, "write `a == b within rounding(TOLERANCE)`: one tolerance, after ==");
+        Val t = expr(r && r->fn.name == "rounding" && !r->args.empty() ? r->args[0] : *a->within, env);
         if (!t.dim.error && !t.dim.wild && !l.dim.error && !l.dim.wild && !(t.dim == l.dim))
           error(a->within->loc, "unit mismatch: the tolerance is " + describe(t.dim) + " but the value is " +
                                     describe(l.dim));

@@ -43,7 +43,7 @@ std::string describe(const Dim& d);
 
 enum class Kind {
   Param, Var, Event,
-  LineEnvelope, LineAuthorised, LineExecuted, LineUnspent, LineCarried,
+  LineEnvelope, LineAuthorised, LineExecuted, LineUnspent, LineCarried, LineAmount,
   FundCancelled, FundCarriedBeyond,
 };
 
@@ -56,6 +56,7 @@ struct LineInfo {
   const ast::LineAttr* index = nullptr;     // index_inflation(forecast, realised) from Y
   const ast::LineAttr* actualise = nullptr; // actualise_rmpp(realised, reference) from Y
   const ast::Expr* execution = nullptr;
+  const ast::Expr* raised = nullptr;         // raised_by(AMOUNT): added to the envelope of each year
   std::map<int, double> amount;             // year -> € from the table
   std::vector<std::pair<int, const ast::TransferDecl*>> transfers_in, transfers_out;
   SourceLoc loc;

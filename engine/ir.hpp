@@ -84,6 +84,7 @@ struct CheckOut {
   SourceLoc loc;
   std::string op;
   Operand lhs = 0, rhs = 0, tolerance = 0;
+  bool rounding = false;  // `within rounding(T)`: a gap up to T is a warning, not silent
 };
 
 struct Program {
