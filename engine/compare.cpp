@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace cogsim::engine {
 
@@ -9,6 +10,32 @@ double ProbabilityDelta::std_error() const {
   return paired.n > 1 ? paired.sd() / std::sqrt(double(paired.n)) : 0.0;
 }
 
+
+SharedCounts shared_counts(const Program& base, const Program& variant) {
+  SharedCounts c;
+  std::set<std::pair<std::string, int>> base_years;
+  for (const auto& o : base.outputs)
+    for (const auto& y : o.years) base_years.insert({o.name, y.first});
+  for (const auto& o : variant.outputs)
+    for (const auto& y : o.years)
+      if (base_years.count({o.name, y.first})) {
+        ++c.series;
+        break;
+      }
+  c.base_series = base.outputs.size();
+  c.variant_series = variant.outputs.size();
+  auto streams = [](const Program& p) {
+    std::multiset<std::uint64_t> s;
+    for (const auto& in : p.code)
+      if (in.op == Op::Draw) s.insert(in.stream);
+    return s;
+  };
+  const auto b = streams(base), v = streams(variant);
+  c.base_draws = b.size();
+  c.variant_draws = v.size();
+  for (std::uint64_t id : v) c.draws += b.count(id) > 0;
+  return c;
+}
 
 CompareResults compare(const Program& base, const Program& variant, const RunOptions& opt) {
   CompareResults r;

@@ -44,4 +44,13 @@ struct CompareResults {
 
 CompareResults compare(const Program& base, const Program& variant, const RunOptions& options);
 
+// What two models have in common, known before running them: output series with the same name
+// (and at least one year in both), and random cells with the same identity (which get the same
+// draws on each path). Two models that share no series have nothing to compare.
+struct SharedCounts {
+  std::size_t series = 0, base_series = 0, variant_series = 0;
+  std::size_t draws = 0, base_draws = 0, variant_draws = 0;
+};
+SharedCounts shared_counts(const Program& base, const Program& variant);
+
 }  // namespace cogsim::engine

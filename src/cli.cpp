@@ -267,6 +267,13 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   if (!base || !variant) return kInvalidModel;
   for (const dsl::Sources* s : {&base_sources, &variant_sources})
     if (int rc = destination_status(check_not_inputs(dests, *s), err)) return rc;
+  const engine::SharedCounts shared = engine::shared_counts(*base, *variant);
+  if (shared.series == 0) {
+    err << "cogsim: " << a.path << " (" << shared.base_series << " output series) and " << variant_path << " ("
+        << shared.variant_series << ") share no output series: there is nothing to compare (a variant is the base "
+        << "model with changes, e.g. a scenario that extends it)\n";
+    return kInvalidModel;
+  }
   engine::RunOptions opt = run_options(a);
   Progress progress(!a.quiet && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
@@ -283,7 +290,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, compare_json(*base, *variant, r, meta, a.path, variant_path).dump(2) + "\n");
+  if (!a.json.empty()) e = set.add_file(a.json, compare_json(*base, *variant, r, meta, a.path, variant_path, shared).dump(2) + "\n");
   if (e.empty() && !report.empty()) {
     auto name = [](const engine::Program& p) {
       return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
@@ -291,7 +298,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
     e = set.add_file(report, report::compare_html(name(*base), name(*variant), r, a.seed));
   }
   if (int rc = commit_or_report(set, e, err)) return rc;
-  if (!a.quiet) out << compare_summary(*base, *variant, r, meta);
+  if (!a.quiet) out << compare_summary(*base, *variant, r, meta, shared);
   return kOk;
 }
 

@@ -16,7 +16,8 @@ std::string name_of(const engine::Program& p) {
 
 nlohmann::ordered_json compare_json(const engine::Program& base, const engine::Program& variant,
                                     const engine::CompareResults& r, const RunMeta& meta,
-                                    const std::string& base_path, const std::string& variant_path) {
+                                    const std::string& base_path, const std::string& variant_path,
+                                    const engine::SharedCounts& shared) {
   nlohmann::ordered_json j, m, outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
                                evs = nlohmann::ordered_json::object();
   m["base"] = {{"file", base_path}, {"model", name_of(base)}};
@@ -28,6 +29,12 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
   m["pairing"] = "common random numbers: each shared random variable gets the same draws on each path";
+  m["shared"] = {{"series", shared.series},
+                 {"base_series", shared.base_series},
+                 {"variant_series", shared.variant_series},
+                 {"draws", shared.draws},
+                 {"base_draws", shared.base_draws},
+                 {"variant_draws", shared.variant_draws}};
   if (!r.only_in_base.empty()) m["outputs_only_in_base"] = r.only_in_base;
   if (!r.only_in_variant.empty()) m["outputs_only_in_variant"] = r.only_in_variant;
   for (const auto& o : r.outputs) {
@@ -62,13 +69,19 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
 }
 
 std::string compare_summary(const engine::Program& base, const engine::Program& variant,
-                            const engine::CompareResults& r, const RunMeta& meta) {
+                            const engine::CompareResults& r, const RunMeta& meta, const engine::SharedCounts& shared) {
   std::ostringstream out;
   char buf[256];
   out << "Base:    " << name_of(base) << "\nVariant: " << name_of(variant) << "\n";
-  std::snprintf(buf, sizeof buf, "%llu paired paths, seed %llu, %d threads, %.2f s\n\n",
+  std::snprintf(buf, sizeof buf, "%llu paired paths, seed %llu, %d threads, %.2f s\n",
                 static_cast<unsigned long long>(r.paths), static_cast<unsigned long long>(meta.seed), meta.threads,
                 meta.wall_seconds);
+  out << buf;
+  std::snprintf(buf, sizeof buf,
+                "Shared: %zu output series (of %zu in the base, %zu in the variant), %zu random cells with the same "
+                "draws (of %zu, %zu)\n\n",
+                shared.series, shared.base_series, shared.variant_series, shared.draws, shared.base_draws,
+                shared.variant_draws);
   out << buf;
   out << "Indicators: P(met) base -> variant (change ± paired standard error)\n";
   for (const auto& d : r.indicators) {
@@ -106,7 +119,9 @@ std::string compare_summary(const engine::Program& base, const engine::Program& 
   }
   std::sort(moved.begin(), moved.end());
   out << "\nOutputs changed (variant − base, at the year of largest change):\n";
-  if (moved.empty()) out << "  none: the two scenarios give identical outputs on every path\n";
+  if (moved.empty())
+    out << "  none: the two scenarios give identical outputs on every path, on the " << shared.series
+        << " series they share\n";
   for (std::size_t i = 0; i < moved.size() && i < 12; ++i) out << moved[i].second;
   return out.str();
 }

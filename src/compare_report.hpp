@@ -11,9 +11,11 @@ namespace cogsim::app {
 
 nlohmann::ordered_json compare_json(const engine::Program& base, const engine::Program& variant,
                                     const engine::CompareResults& r, const RunMeta& meta,
-                                    const std::string& base_path, const std::string& variant_path);
+                                    const std::string& base_path, const std::string& variant_path,
+                                    const engine::SharedCounts& shared);
 
+// The summary starts by saying what the two models share (series, random cells).
 std::string compare_summary(const engine::Program& base, const engine::Program& variant,
-                            const engine::CompareResults& r, const RunMeta& meta);
+                            const engine::CompareResults& r, const RunMeta& meta, const engine::SharedCounts& shared);
 
 }  // namespace cogsim::app

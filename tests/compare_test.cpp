@@ -1,7 +1,10 @@
 // Paired comparison on common random numbers.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -101,6 +104,43 @@ TEST(CompareCli, ReportIsASelfContainedPageWithEveryIndicator) {
   EXPECT_EQ(html.find("resultat.CDS"), std::string::npos);       // identical on every path: not listed
   EXPECT_EQ(html.find("http"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+TEST(Compare, TwoModelsThatShareNoSeriesAreRefusedAndSharedCountsAreSaid) {
+  const std::string other = testing::TempDir() + "/unrelated.cog";
+  std::ofstream(other) << "model \"other\" base 2019 years 2020..2022\n"
+                          "var z[t in 2020..2022] = normal(0, 1)\noutput z\n";
+  const std::string base = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+  const std::string json = testing::TempDir() + "/unrelated.json";
+  std::remove(json.c_str());
+  std::string cmd = std::string(COGSIM_EXE) + " compare " + base + " " + other + " -n 100 --json " + json + " 2>&1";
+  FILE* f = ::popen(cmd.c_str(), "r");
+  std::string err;
+  char buf[1024];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) err.append(buf, n);
+  const int raw = ::pclose(f);
+  EXPECT_EQ(WEXITSTATUS(raw), 3) << err;
+  EXPECT_NE(err.find("(24 output series) and " + other + " (1) share no output series"), std::string::npos) << err;
+  EXPECT_FALSE(std::ifstream(json).good()) << "nothing written";
+
+  // The counts, independently: RM1 against its avenant shares RM1's 24 series (the avenant adds
+  // 12) and every random cell (the avenant changes no distribution).
+  auto b = load_model("scenarios/cog-2022-2024"), v = load_model("scenarios/avenant-inflation");
+  auto c = engine::shared_counts(b, v);
+  EXPECT_EQ(c.base_series, b.outputs.size());
+  EXPECT_EQ(c.variant_series, v.outputs.size());
+  std::size_t names_in_both = 0;
+  for (const auto& o : v.outputs)
+    for (const auto& p : b.outputs) names_in_both += o.name == p.name;
+  EXPECT_EQ(c.series, names_in_both);
+  EXPECT_EQ(c.draws, b.num_draws());
+  EXPECT_EQ(engine::shared_counts(b, b).draws, b.num_draws());
+  cmd = std::string(COGSIM_EXE) + " compare " + base + " " + COGSIM_SOURCE_DIR + "/scenarios/avenant-inflation -n 200 --json " + json;
+  ASSERT_EQ(std::system((cmd + " >/dev/null").c_str()), 0);
+  auto j = nlohmann::json::parse(std::ifstream(json));
+  EXPECT_EQ(j["meta"]["shared"]["series"].get<std::size_t>(), names_in_both);
+  EXPECT_EQ(j["meta"]["shared"]["draws"].get<std::size_t>(), b.num_draws());
+  std::remove(json.c_str());
 }
 
 }  // namespace
