@@ -215,6 +215,17 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
     for (std::size_t i = 0; i < n; ++i) d[i] = lo + w * d[i];
     return std::nullopt;
   }
+  if (all_const && !in.truncated && in.dist == Dist::Triangular && params[0] < params[2]) {
+    // dist_quantile's formula, operation for operation (the same bits), both branches computed
+    // (their arguments are >= 0) so that the loop vectorises.
+    const double lo = params[0], hi = params[2], w = hi - lo, ml = params[1] - lo, hm = hi - params[1];
+    for (std::size_t i = 0; i < n; ++i) {
+      const double uw = d[i] * w;
+      const double below = lo + std::sqrt(uw * ml), above = hi - std::sqrt((1.0 - d[i]) * w * hm);
+      d[i] = std::clamp(uw < ml ? below : above, lo, hi);
+    }
+    return std::nullopt;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     load(i);
     if (!all_const) {

@@ -284,7 +284,7 @@ TEST(Rm2, EveryAnnexe1CommitmentHasAProbability) {
       EXPECT_LE(p, 1.0) << id << " " << y;
     }
   }
-  // Two closed forms, each within 4 standard errors of a proportion over 20 000 paths:
+  // Closed forms, each within 4 standard errors of a proportion over 20 000 paths:
   // ACH16, gain ~ normal(3.5 %, 1 %) >= 3 %: Φ(0.5); RH6, one agreement signed with q = 0.8.
   const double n = 20000;
   const double phi_half = 0.5 * std::erfc(-0.5 / std::sqrt(2.0));
@@ -294,6 +294,18 @@ TEST(Rm2, EveryAnnexe1CommitmentHasAProbability) {
     const double p6 = inds.at("RH6").at("years").at(std::to_string(y)).at("p_met").get<double>();
     EXPECT_NEAR(p6, 0.8, 4 * std::sqrt(0.8 * 0.2 / n)) << y;
   }
+  // IMMO14: met when 1.15 × S >= 1, S ~ triangular(0.60, 0.95, 1.0) (x below the mode);
+  // RH2 2022: 0.5 × pace >= 50 %, pace ~ triangular(0.75, 1.05, 1.20).
+  auto tri_below = [](double x, double lo, double mode, double hi) {
+    return (x - lo) * (x - lo) / ((hi - lo) * (mode - lo));
+  };
+  const double p14 = 1 - tri_below(1 / 1.15, 0.60, 0.95, 1.0);
+  for (int y : {2022, 2023, 2024})
+    EXPECT_NEAR(inds.at("IMMO14").at("years").at(std::to_string(y)).at("p_met").get<double>(), p14,
+                4 * std::sqrt(p14 * (1 - p14) / n))
+        << y;
+  const double p2 = 1 - tri_below(1.0, 0.75, 1.05, 1.20);
+  EXPECT_NEAR(inds.at("RH2").at("years").at("2022").at("p_met").get<double>(), p2, 4 * std::sqrt(p2 * (1 - p2) / n));
   // The pilotage indicators are tracked series, not targets.
   EXPECT_TRUE(r.doc.at("outputs").contains("pilotage.Q1"));
   EXPECT_FALSE(inds.contains("Q1"));
