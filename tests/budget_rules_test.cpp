@@ -124,6 +124,23 @@ output f.a
       << r.text;
 }
 
+TEST(BudgetRules, ATransferBetweenFundsNeedsAVoteAndAVotedOneIsReported) {
+  const std::string funds = R"(fund f "F" { line a "A" limitative fonctionnement amounts { 2022: 10 € } }
+fund g "G" { line b "B" limitative fonctionnement amounts { 2022: 10 € } }
+)";
+  auto refused = check(std::string(kHeader) + funds + "transfer 1 € from f.a to g.b in 2022\n");
+  EXPECT_NE(refused.text.find("b.cog:4:1: error: a transfer between two funds (f to g) is covered by no fungibility "
+                              "rule; a decision voted by the board is required"),
+            std::string::npos)
+      << refused.text;
+  auto voted = check(std::string(kHeader) + funds + "transfer 1 € from f.a to g.b in 2022 voted \"CA\"\n");
+  EXPECT_EQ(voted.errors, 0) << voted.text;
+  EXPECT_NE(voted.text.find("b.cog:4:1: note: transfer of f.a to g.b in 2022 voted: CA (without the vote: a transfer "
+                            "between two funds (f to g) is covered by no fungibility rule)"),
+            std::string::npos)
+      << voted.text;
+}
+
 // r(N) = p(N) + (π(N−1) − p(N−1)); before the convention only where p has N − 1.
 const char* kIndex = R"(var pi[t in 2021..2024] : % = 2 %
 var p_short[t in 2022..2024] : % = 1 %

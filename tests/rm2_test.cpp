@@ -245,6 +245,12 @@ TEST(Rm2, ForbiddenTransfersAreRejectedWithTheArticle) {
 TEST(Rm2, AVotedTransferPassesAndMovesTheEnvelopes) {
   const CliRun r = cogsim("run \"" + std::string(COGSIM_TEST_DATA) + "/rm2/voted-transfer.cog\" --central", "voted", true);
   ASSERT_EQ(r.rc, 0) << r.log;
+  // Reported, with its vote and the rule it overrides.
+  EXPECT_NE(r.log.find("voted-transfer.cog:5:1: note: transfer of bnga.capital.hors_informatique to bnga.personnel in "
+                       "2023 voted: Conseil d'administration, décision modificative, approuvée par la tutelle (without "
+                       "the vote: transfer from investissement to personnel is forbidden"),
+            std::string::npos)
+      << r.log;
   expect_cent(r.doc, "bnga.personnel", 2023, (3667 + 50) * 10000.0);
   long total = 0;
   for (const auto& l : kBnga) total += l.v[1];
