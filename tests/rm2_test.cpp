@@ -266,6 +266,30 @@ TEST(Rm2, TheShippedTransferPlanMovesTheEnvelopes) {
   // The réserve nationale receives 0.5 M€, 60 % is used with the ministries' authorisation, the
   // rest is cancelled in the year (with the other lines' unspent credits, which 2023 carries over).
   expect_cent(r.doc, "bnga.section2", 2023, (2734 + 50) * 10000.0);
+  expect_cent(r.doc, "bnga.cancelled", 2023, 0.5e6 * (1 - 0.6));
+}
+
+// BNGA execution on the central path: every limitative line carries 5 % of its authorised
+// credits to the next year; in 2024 the programme lines' (capital, and the AP raised by the
+// disposals of N − 1) are carried beyond the convention, the others' cancelled.
+TEST(Rm2, BngaCancelledAndCarriedBeyondOnTheCentralPath) {
+  const json& doc = central();
+  // Disposal gains of the sites (half the m² sold): m² × 700 € × (1 − 0.35) × 0.5; m² sold in
+  // 2021 = 3 353 (assumption), then target × 1.15 × E[triangular(0.60, 0.95, 1.0)] = × 0.85.
+  const double per_m2 = 700 * (1 - 0.35) * 0.5;
+  const double cessions[3] = {3353 * per_m2, 4000 * 1.15 * 0.85 * per_m2, 4000 * 1.15 * 0.85 * per_m2};
+  double cancelled = 0, beyond = 0;
+  auto auth2024 = [](double e22, double e23, double e24) { return e24 + 0.05 * (e23 + 0.05 * e22); };
+  for (const auto& l : kBnga) {
+    if (!l.limitative) continue;
+    const double a = auth2024(l.v[0] * 1e4, l.v[1] * 1e4, l.v[2] * 1e4);
+    (std::string(l.row).rfind("A-I-3", 0) == 0 ? beyond : cancelled) += 0.05 * a;
+  }
+  beyond += 0.05 * auth2024(cessions[0], cessions[1], cessions[2]);
+  expect_cent(doc, "bnga.capital.cessions", 2023, cessions[1]);
+  expect_cent(doc, "bnga.cancelled", 2024, cancelled);
+  expect_cent(doc, "bnga.carried_beyond", 2024, beyond);
+  expect_cent(doc, "bnga.cancelled", 2023, 0);
 }
 
 // Every quantified commitment of Annexe 1 has a P(met) for each year with a target.
