@@ -1,5 +1,7 @@
 #include "engine/simulator.hpp"
 
+#include "engine/partition.hpp"
+
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -15,8 +17,6 @@
 namespace cogsim::engine {
 
 namespace {
-
-using CorrSums = std::array<double, 5>;  // Σa, Σb, Σa², Σb², Σab of copula uniforms (centred)
 
 struct ChunkResult {
   std::uint64_t index = 0, paths = 0;
@@ -41,6 +41,14 @@ double value_of(const std::vector<const Program*>& progs, const std::vector<Work
 
 bool constant_series(const SeriesSpec& s) {
   return is_const(s.plus.op) && (!s.minus || is_const(s.minus->op));
+}
+
+ChunkSummary summarize(ChunkResult&& cr) {
+  ChunkSummary s{cr.index, cr.paths, {}, std::move(cr.hits), std::move(cr.sketches), std::move(cr.corr),
+                 std::move(cr.error), cr.nonfinite_series};
+  s.moments.reserve(cr.moments.size());
+  for (const auto& m : cr.moments) s.moments.push_back(m.fold());
+  return s;
 }
 
 }  // namespace
@@ -223,7 +231,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
       }
       return cr;
     };
-    auto merge_chunk = [&](ChunkResult cr) {
+    auto merge_summary = [&](ChunkSummary cr) {
       if (r.error || stop) return;
       if (cr.error) {
         r.error = cr.error;
@@ -231,7 +239,7 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
         stop = true;
         return;
       }
-      for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i].fold());
+      for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i]);
       for (std::size_t i = 0; i < hits.size(); ++i) hits[i] += cr.hits[i];
       for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches[i].merge(cr.sketches[i]);
       for (std::size_t i = 0; i < cr.corr.size(); ++i)
@@ -243,12 +251,31 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
         r.stopped_early = merged_paths < opt.paths;
       }
     };
+    // Shared by processes: the root merges every chunk in order, pulling the others' in turn.
+    ChunkExchange* const ex = opt.exchange;
+    std::uint64_t pulled = 0;  // the root: chunks before this one are merged (or skipped: stopped)
+    auto pull_until = [&](std::uint64_t end) {
+      for (; pulled < end && !stop; ++pulled)
+        if (!ex->mine(pulled)) merge_summary(ex->receive(pulled));
+    };
+    auto merge_chunk = [&](ChunkResult cr) {
+      if (!ex) return merge_summary(summarize(std::move(cr)));
+      if (!ex->is_root()) {
+        if (ex->send(summarize(std::move(cr)))) stop = true;
+        return;
+      }
+      pull_until(cr.index);
+      pulled = cr.index + 1;
+      merge_summary(summarize(std::move(cr)));
+      if (stop) ex->stop_all();
+    };
     // Chunks are produced in order, evaluated in parallel, and merged in order.
     arena.execute([&] {
       tbb::parallel_pipeline(
           static_cast<std::size_t>(threads) * 2,
           tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
                                                 [&](tbb::flow_control& fc) -> std::uint64_t {
+                                                  while (ex && next < n_chunks && !ex->mine(next)) ++next;
                                                   if (next >= n_chunks || stop) {
                                                     fc.stop();
                                                     return 0;
@@ -264,6 +291,12 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
         if (sketches[i].count() == 0) sketches[i] = std::move(st->sketches[i]);
         else sketches[i].merge(st->sketches[i]);
       }
+    if (ex) {
+      if (ex->is_root()) pull_until(n_chunks);
+      if (ex->is_root()) ex->stop_all();
+      ex->finish();
+      ex->reduce_sketches(sketches);
+    }
     r.paths = merged_paths;
   }
   if (r.error) return r;

@@ -18,6 +18,8 @@
 
 namespace cogsim::engine {
 
+class ChunkExchange;  // engine/partition.hpp
+
 struct RunOptions {
   std::uint64_t paths = 100000;
   std::uint64_t seed = 42;
@@ -31,6 +33,9 @@ struct RunOptions {
   double target_se = 0;
   std::uint64_t min_paths = 10000;  // with target_se: never stop before this many paths
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // A run shared by several processes (engine/partition.hpp): this one evaluates the chunks the
+  // exchange says are its own; only the root's result is the run's. Null: every chunk here.
+  ChunkExchange* exchange = nullptr;
 };
 
 struct SeriesStats {

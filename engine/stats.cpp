@@ -78,6 +78,22 @@ void Moments::merge(const Moments& o) {
   s2 += o.s2;
 }
 
+void Moments::serialize(Writer& w) const {
+  w.put(shift);
+  w.put(n);
+  w.put(s1);
+  w.put(s2);
+}
+
+Moments Moments::deserialize(Reader& r) {
+  Moments m;
+  m.shift = r.get<double>();
+  m.n = r.get<std::uint64_t>();
+  m.s1 = r.get<double>();
+  m.s2 = r.get<double>();
+  return m;
+}
+
 double Moments::mean() const { return n == 0 ? kNaN : shift + s1 / static_cast<double>(n); }
 
 double Moments::variance() const {
@@ -310,6 +326,27 @@ void QuantileSketch::merge(const QuantileSketch& o) {
   add_run(sn, sn + 1);  // the zero bucket
   add_run(pb, pe);
   n_ += o.n_;
+}
+
+void QuantileSketch::serialize(Writer& w) const {
+  w.put(alpha_);
+  w.put(zero_threshold_);
+  w.put(n_);
+  w.put(store_.neg_lo), w.put(store_.neg_hi), w.put(store_.pos_lo), w.put(store_.pos_hi);
+  std::vector<std::uint64_t> counts(store_.size());
+  for (std::size_t j = 0; j < counts.size(); ++j) counts[j] = store_.at(j);
+  w.put_vector(counts);
+}
+
+QuantileSketch QuantileSketch::deserialize(Reader& r) {
+  const double alpha = r.get<double>(), zero_threshold = r.get<double>();
+  QuantileSketch s(alpha, zero_threshold);
+  s.n_ = r.get<std::uint64_t>();
+  s.store_.neg_lo = r.get<std::int32_t>(), s.store_.neg_hi = r.get<std::int32_t>();
+  s.store_.pos_lo = r.get<std::int32_t>(), s.store_.pos_hi = r.get<std::int32_t>();
+  s.store_.counts = r.get_vector<std::uint64_t>();
+  s.store_.fresh.assign(s.store_.counts.size(), 0);
+  return s;
 }
 
 double QuantileSketch::quantile(double q) const {

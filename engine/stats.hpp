@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/bytes.hpp"
+
 namespace cogsim::engine {
 
 // Mean / variance by shifted sums: x is accumulated as d = x - shift, keeping n, sum d, sum d^2.
@@ -31,6 +33,9 @@ struct Moments {
   // Requires the same shift, except that an empty side is absorbed whatever its shift (so a
   // default-constructed accumulator can be a merge target). Throws std::invalid_argument otherwise.
   void merge(const Moments& o);
+  // The state, for a merge in another process (distributed runs); exact: the same bits back.
+  void serialize(Writer& w) const;
+  static Moments deserialize(Reader& r);
   double mean() const;       // NaN if n == 0
   double variance() const;   // unbiased (n-1); NaN if n < 2
   double sd() const;
@@ -90,6 +95,10 @@ class QuantileSketch {
   void add(const double* x, std::size_t count);
   // Requires the same alpha and zero_threshold (std::invalid_argument otherwise).
   void merge(const QuantileSketch& o);
+  // The state, for a merge in another process (distributed runs): parameters and counts (the
+  // fresh ones settled), so that merging the copy is merging the original.
+  void serialize(Writer& w) const;
+  static QuantileSketch deserialize(Reader& r);
 
   double quantile(double q) const;  // NaN if empty or q outside [0,1]
   std::uint64_t count() const { return n_; }

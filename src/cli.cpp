@@ -17,6 +17,7 @@
 #include "src/analysis_cli.hpp"
 #include "src/cli_numbers.hpp"
 #include "src/compare_report.hpp"
+#include "src/mpi_run.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_html.hpp"
@@ -153,26 +154,39 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
   return commit_or_report(set, e, err);
 }
 
-int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
+// The checks of `run` and the compilation of its model: kOk, or the status to end with.
+int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::Program>& program,
+                std::ostream& err) {
   if (a.central && (!a.report.empty() || !a.xlsx.empty() || !a.csv.empty())) {
     err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
     return kUsage;
   }
   if (int rc = destination_status(check_destinations(destinations(a)), err)) return rc;
-  auto t0 = std::chrono::steady_clock::now();
-  dsl::Sources sources;
-  auto program = load_model(a.path, err, sources);
+  program = load_model(a.path, err, sources);
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
-  engine::RunOptions opt = run_options(a);
-  if (opt.sampling == engine::Sampling::LatinHypercube && a.target_se > 0) {
+  if (a.sampling == "lhs" && a.target_se > 0) {
     err << "cogsim: --target-se cannot be used with --sampling lhs (the strata need the whole run)\n";
     return kUsage;
   }
-  Progress progress(!a.quiet && !a.central && ::isatty(2));
+  return kOk;
+}
+
+int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
+  auto t0 = std::chrono::steady_clock::now();
+  dsl::Sources sources;
+  std::optional<engine::Program> program;
+  // With MPI, every rank takes part in the run or none does; rank 0 alone shows and writes.
+  if (int status = agree_before_run(prepare_run(a, sources, program, err), err)) return status;
+  engine::RunOptions opt = run_options(a);
+  const bool root = !mpi() || mpi()->root();
+  auto exchange = mpi() ? mpi()->exchange() : nullptr;
+  opt.exchange = exchange.get();
+  Progress progress(root && !a.quiet && !a.central && ::isatty(2));
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
   engine::RunResults r = engine::simulate(*program, opt);
   progress.finish();
+  if (!root) return kOk;
   if (r.error) {
     err << sources.format(*r.error);
     err << "cogsim: the model failed while running; no results written\n";
@@ -421,6 +435,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (er.str().find("--help") == std::string::npos) err << "Run with --help for more information.\n";
     return kUsage;
   }
+  // With MPI, commands other than `run` go on rank 0 alone.
+  if (mpi() && mpi()->shared() && !*run && !mpi()->root()) return kOk;
   if (*run) return do_run(ra, out, err);
   if (*check) return do_check(check_path, out, err);
   if (*cmp) return do_compare(ca, variant_path, compare_report, out, err);

@@ -1,14 +1,28 @@
 #include <iostream>
+#include <memory>
+#include <sstream>
 
 #include "src/cli.hpp"
 #include "src/heap.hpp"
+#include "src/mpi_run.hpp"
 
 int main(int argc, char** argv) {
   cogsim::app::prefer_huge_pages();  // before any thread starts
+  std::unique_ptr<cogsim::app::Mpi> mpi;
   try {
-    return cogsim::app::run_cli(argc, argv, std::cout, std::cerr);
+    mpi = std::make_unique<cogsim::app::Mpi>(&argc, &argv);
+    cogsim::app::set_mpi(mpi.get());
+    if (mpi->root()) return cogsim::app::run_cli(argc, argv, std::cout, std::cerr);
+    // Another rank of a shared run: rank 0 prints; this one only a failure of its own.
+    std::ostringstream out, err;
+    const int rc = cogsim::app::run_cli(argc, argv, out, err);
+    if (mpi->failed_alone()) std::cerr << "cogsim (MPI rank " << mpi->rank() << "): " << err.str();
+    return rc;
   } catch (const std::exception& e) {
-    std::cerr << "cogsim: internal error: " << e.what() << "\n";
+    std::cerr << "cogsim: internal error";
+    if (mpi && mpi->shared()) std::cerr << " on MPI rank " << mpi->rank();
+    std::cerr << ": " << e.what() << "\n";
+    if (mpi && mpi->shared()) mpi->abort(cogsim::app::kFailure);
     return cogsim::app::kFailure;
   }
 }
