@@ -20,6 +20,7 @@
 #include "src/mpi_run.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
+#include "src/sweep.hpp"
 #include "src/report_html.hpp"
 #include "src/report_xlsx.hpp"
 #include "src/report_sensitivity.hpp"
@@ -40,13 +41,15 @@ struct RunArgs {
   std::string sampling = "mc";
   std::string json;
   std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
+  std::vector<std::string> sets;  // run: param cells replaced, "CELL=VALUE"
   bool quiet = false;
 };
 
 // Compiles PATH and prints its diagnostics; nullopt when there is an error. `sources` keeps the
 // text read, so later diagnostics (failed asserts, run-time errors) quote it without re-reading.
-std::optional<engine::Program> load_model(const std::string& path, std::ostream& err, dsl::Sources& sources) {
-  dsl::Compiled c = dsl::compile_file(path, sources);
+std::optional<engine::Program> load_model(const std::string& path, std::ostream& err, dsl::Sources& sources,
+                                          const dsl::CompileOptions& options = {}) {
+  dsl::Compiled c = dsl::compile_file(path, sources, options);
   err << sources.format_all(c.diags);
   if (!c.program) {
     std::size_t n = 0;
@@ -162,7 +165,16 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
     return kUsage;
   }
   if (int rc = destination_status(check_destinations(destinations(a)), err)) return rc;
-  program = load_model(a.path, err, sources);
+  dsl::CompileOptions options;
+  for (const auto& set : a.sets) {
+    SweepAxis axis;  // CELL=VALUE: an axis of one value
+    if (auto e = parse_axis(set, axis); !e.empty() || axis.values.size() != 1) {
+      err << "cogsim: --set " << set << ": " << (e.empty() ? "expected one value" : e) << "\n";
+      return kUsage;
+    }
+    options.param_overrides[axis.cell] = axis.values[0];
+  }
+  program = load_model(a.path, err, sources, options);
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
   if (a.sampling == "lhs" && a.target_se > 0) {
@@ -356,6 +368,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
   run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
+  run->add_option("--set", ra.sets, "Replace a param cell's value: CELL=VALUE, e.g. \"savings[CDS, 2024]=0.02\" (repeatable)");
 
   RunArgs ca;
   std::string variant_path;
@@ -389,6 +402,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
 
   auto run_analysis = add_analysis_commands(app);
+  auto run_sweep = add_sweep_command(app);
 
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
@@ -417,10 +431,11 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     else if (*replay) out << replay->help();
     else if (app.got_subcommand("sensitivity")) out << app.get_subcommand("sensitivity")->help();
     else if (app.got_subcommand("goal")) out << app.get_subcommand("goal")->help();
+    else if (app.got_subcommand("sweep")) out << app.get_subcommand("sweep")->help();
     else
       out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << replay->help() << "\n"
           << app.get_subcommand("sensitivity")->help() << "\n" << app.get_subcommand("goal")->help() << "\n"
-          << check->help();
+          << app.get_subcommand("sweep")->help() << "\n" << check->help();
     return kOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
@@ -435,13 +450,14 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (er.str().find("--help") == std::string::npos) err << "Run with --help for more information.\n";
     return kUsage;
   }
-  // With MPI, commands other than `run` go on rank 0 alone.
-  if (mpi() && mpi()->shared() && !*run && !mpi()->root()) return kOk;
+  // With MPI, commands other than `run` and `sweep` go on rank 0 alone.
+  if (mpi() && mpi()->shared() && !*run && !app.got_subcommand("sweep") && !mpi()->root()) return kOk;
   if (*run) return do_run(ra, out, err);
   if (*check) return do_check(check_path, out, err);
   if (*cmp) return do_compare(ca, variant_path, compare_report, out, err);
   if (*replay) return do_replay(pa, replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
+  if (int rc = run_sweep(out, err); rc >= 0) return rc;
   return kUsage;
 }
 

@@ -1,0 +1,312 @@
+#include "src/sweep.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "dsl/compiler.hpp"
+#include "src/cli.hpp"
+#include "src/cli_numbers.hpp"
+#include "src/mpi_run.hpp"
+#include "src/output_set.hpp"
+#include "src/report_csv.hpp"
+
+namespace cogsim::app {
+
+namespace {
+
+struct SweepArgs {
+  std::vector<std::string> scenarios, grid;
+  std::uint64_t paths = 100000, seed = 42;
+  int threads = 0;
+  std::string sampling = "mc";
+  std::string csv, jsonl, html;
+  bool quiet = false;
+};
+
+const double kQuantiles[] = {0.05, 0.50, 0.95};
+const char* const kQuantileNames[] = {"p5", "p50", "p95"};
+
+// The grid's points, the first axis varying slowest; one empty point when there is no axis.
+std::vector<std::vector<double>> grid_points(const std::vector<SweepAxis>& axes) {
+  std::vector<std::vector<double>> points{{}};
+  for (const auto& axis : axes) {
+    std::vector<std::vector<double>> next;
+    for (const auto& p : points)
+      for (double v : axis.values) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+// The tidy table, built point by point, and P(met) per indicator-year for the heat maps.
+struct Table {
+  std::string csv, jsonl;
+  struct Heat {
+    std::string scenario, what;  // "indicator ID in YEAR"
+    std::vector<double> p;       // per point of the scenario's grid
+  };
+  std::vector<Heat> heat;
+};
+
+std::string csv_header(const std::vector<SweepAxis>& axes) {
+  std::string h = "scenario,point";
+  for (const auto& a : axes) h += "," + report::csv_field(a.cell);
+  return h + ",kind,name,year,statistic,value\n";
+}
+
+// The rows of one point. `heat_base`: the scenario's first heat map (its first point adds them).
+void add_point(Table& t, const std::string& scenario, std::size_t point, const std::vector<SweepAxis>& axes,
+               const std::vector<double>& values, const engine::Program& p, const engine::RunResults& r,
+               std::size_t heat_base, bool first) {
+  std::string lead = report::csv_field(scenario) + "," + std::to_string(point);
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    lead += "," + report::csv_number(values[i]);
+    params[axes[i].cell] = values[i];
+  }
+  auto row = [&](const char* kind, const std::string& name, int year, nlohmann::ordered_json stats) {
+    nlohmann::ordered_json j;
+    j["scenario"] = scenario, j["point"] = point, j["params"] = params;
+    j["kind"] = kind, j["name"] = name, j["year"] = year;
+    for (const auto& [k, v] : stats.items()) {
+      j[k] = v;
+      t.csv += lead + "," + kind + "," + report::csv_field(name) + "," + std::to_string(year) + "," + k + "," +
+               report::csv_number(v.get<double>()) + "\n";
+    }
+    t.jsonl += j.dump() + "\n";
+  };
+  std::size_t h = 0;
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    for (std::size_t k = 0; k < p.indicators[i].years.size(); ++k) {
+      const auto& met = r.indicator_met[i][k];
+      row("indicator", p.indicators[i].id, p.indicators[i].years[k].year, {{"p_met", met.p()}, {"se", met.std_error()}});
+      if (first)
+        t.heat.push_back({scenario, p.indicators[i].id + " in " + std::to_string(p.indicators[i].years[k].year), {}});
+      t.heat[heat_base + h++].p.push_back(met.p());
+    }
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k) {
+      const auto& s = r.outputs[i][k];
+      nlohmann::ordered_json st{{"mean", s.moments.mean()}, {"sd", s.moments.n > 1 ? s.moments.sd() : 0.0}};
+      for (std::size_t q = 0; q < 3; ++q) st[kQuantileNames[q]] = s.quantile(kQuantiles[q]);
+      row("output", p.outputs[i].name, p.outputs[i].years[k].first, st);
+    }
+  for (std::size_t i = 0; i < p.events.size(); ++i)
+    for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
+      row("event", p.events[i].name, p.events[i].years[k].first, {{"p", r.events[i][k].p()}});
+}
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else if (c == '"') o += "&quot;";
+    else o += c;
+  }
+  return o;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// One heat map: a row per combination of the axes but the last, a column per value of the last.
+std::string heat_table(const Table::Heat& h, const std::vector<SweepAxis>& axes) {
+  const std::size_t cols = axes.empty() ? 1 : axes.back().values.size();
+  std::vector<SweepAxis> row_axes(axes.begin(), axes.end() - (axes.empty() ? 0 : 1));
+  const auto rows = grid_points(row_axes);
+  std::string o = "<table><tr><th>" + (row_axes.empty() ? std::string() : html_escape(row_axes.back().cell)) + "</th>";
+  for (std::size_t c = 0; c < cols; ++c)
+    o += "<th>" + (axes.empty() ? std::string("P(met)") : html_escape(axes.back().cell) + " = " + number(axes.back().values[c])) + "</th>";
+  o += "</tr>\n";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string label;
+    for (std::size_t i = 0; i < row_axes.size(); ++i) label += (i ? ", " : "") + number(rows[r][i]);
+    o += "<tr><th>" + label + "</th>";
+    for (std::size_t c = 0; c < cols; ++c) {
+      const double p = h.p[r * cols + c];
+      char cell[160];
+      std::snprintf(cell, sizeof cell, "<td style=\"background:hsl(%.0f,70%%,75%%)\">%.1f %%</td>", 120 * p, 100 * p);
+      o += cell;
+    }
+    o += "</tr>\n";
+  }
+  return o + "</table>\n";
+}
+
+std::string heat_html(const Table& t, const std::vector<SweepAxis>& axes, std::uint64_t paths, std::uint64_t seed) {
+  std::string o =
+      "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>cogsim sweep</title><style>"
+      "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+      "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;text-align:right}</style></head><body>\n"
+      "<h1>P(objectif atteint) sur la grille</h1>\n<p>" +
+      std::to_string(paths) + " trajectoires par point, graine " + std::to_string(seed) +
+      ", mêmes nombres aléatoires à chaque point (rouge 0 %, vert 100 %).</p>\n";
+  std::string scenario;
+  for (const auto& h : t.heat) {
+    if (h.scenario != scenario) o += "<h2>" + html_escape(scenario = h.scenario) + "</h2>\n";
+    o += "<h3>Indicateur " + html_escape(h.what) + "</h3>\n" + heat_table(h, axes);
+  }
+  return o + "</body></html>\n";
+}
+
+std::string scenario_name(const engine::Program& p, const std::string& path) {
+  if (!p.scenario_name.empty()) return p.scenario_name;
+  return p.model_name.empty() ? path : p.model_name;
+}
+
+engine::RunOptions sweep_options(const SweepArgs& a) {
+  engine::RunOptions opt;
+  opt.paths = a.paths;
+  opt.seed = a.seed;
+  opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  return opt;
+}
+
+// Reads every scenario once (syntax errors reported here). kOk or the status to end with.
+int load_all(const SweepArgs& a, dsl::Sources& sources, std::vector<dsl::Loaded>& loaded, std::ostream& err) {
+  for (const auto& path : a.scenarios) {
+    Diagnostics diags;
+    loaded.push_back(dsl::load(path, sources, diags));
+    err << sources.format_all(diags);
+    if (has_errors(diags)) {
+      err << "cogsim: cannot read the scenario " << path << "\n";
+      return kInvalidModel;
+    }
+  }
+  return kOk;
+}
+
+int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
+  const std::vector<Destination> dests = {{"--csv", a.csv}, {"--jsonl", a.jsonl}, {"--html", a.html}};
+  int status = destination_status(check_destinations(dests), err);
+  std::vector<SweepAxis> axes(a.grid.size());
+  for (std::size_t i = 0; i < a.grid.size() && status == kOk; ++i)
+    if (auto e = parse_axis(a.grid[i], axes[i]); !e.empty()) {
+      err << "cogsim: --grid " << a.grid[i] << ": " << e << "\n";
+      status = kUsage;
+    }
+  dsl::Sources sources;
+  std::vector<dsl::Loaded> loaded;
+  if (status == kOk) status = load_all(a, sources, loaded, err);
+  if (status == kOk) status = destination_status(check_not_inputs(dests, sources), err);
+  if ((status = agree_before_run(status, err)) != kOk) return status;
+  const bool root = !mpi() || mpi()->root();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto points = grid_points(axes);
+  Table table;
+  table.csv = csv_header(axes);
+  std::size_t point = 0;
+  for (std::size_t s = 0; s < loaded.size(); ++s) {
+    const std::size_t heat_base = table.heat.size();
+    for (std::size_t g = 0; g < points.size(); ++g, ++point) {
+      dsl::CompileOptions options;
+      for (std::size_t i = 0; i < axes.size(); ++i) options.param_overrides[axes[i].cell] = points[g][i];
+      dsl::Compiled c = dsl::compile(loaded[s], sources, options);
+      if (has_errors(c.diags) || !c.program) {
+        err << sources.format_all(c.diags) << "cogsim: " << a.scenarios[s] << " does not compile at point " << point
+            << "\n";
+        return kInvalidModel;
+      }
+      engine::RunOptions opt = sweep_options(a);
+      auto exchange = mpi() ? mpi()->exchange() : nullptr;
+      opt.exchange = exchange.get();
+      engine::RunResults r = engine::simulate(*c.program, opt);
+      if (!root) continue;
+      if (r.error) {
+        err << sources.format(*r.error) << "cogsim: " << a.scenarios[s] << " failed at point " << point
+            << "; no results written\n";
+        return kRuntime;
+      }
+      add_point(table, scenario_name(*c.program, a.scenarios[s]), point, axes, points[g], *c.program, r, heat_base,
+                g == 0);
+    }
+  }
+  if (!root) return kOk;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  OutputSet set;
+  std::string e;
+  if (!a.csv.empty()) e = set.add_file(a.csv, table.csv);
+  if (e.empty() && !a.jsonl.empty()) e = set.add_file(a.jsonl, table.jsonl);
+  if (e.empty() && !a.html.empty()) e = set.add_file(a.html, heat_html(table, axes, a.paths, a.seed));
+  if (int rc = commit_or_report(set, e, err)) return rc;
+  if (!a.quiet) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%zu points x %llu paths in %.2f s (%.3g paths/s)\n", point,
+                  static_cast<unsigned long long>(a.paths), seconds, double(point) * double(a.paths) / seconds);
+    out << buf;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+std::string parse_axis(const std::string& spec, SweepAxis& axis) {
+  const auto eq = spec.rfind('=');
+  if (eq == std::string::npos || eq == 0) return "expected CELL=v1,v2,... or CELL=lo:hi:step";
+  axis.cell = spec.substr(0, eq);
+  axis.values.clear();
+  const std::string v = spec.substr(eq + 1);
+  auto num = [](const std::string& t, double& x) {
+    char* end = nullptr;
+    x = std::strtod(t.c_str(), &end);
+    return !t.empty() && end == t.c_str() + t.size() && std::isfinite(x);
+  };
+  if (v.find(':') != std::string::npos) {
+    std::stringstream ss(v);
+    std::string lo_s, hi_s, step_s;
+    double lo, hi, step;
+    if (!std::getline(ss, lo_s, ':') || !std::getline(ss, hi_s, ':') || !std::getline(ss, step_s) ||
+        !num(lo_s, lo) || !num(hi_s, hi) || !num(step_s, step))
+      return "expected lo:hi:step with three finite numbers";
+    if (!(step > 0) || hi < lo) return "the step must be positive and lo <= hi";
+    const double n = std::floor((hi - lo) / step + 1e-9);
+    if (n > 100000) return "more than 100000 values";
+    for (double k = 0; k <= n; ++k) axis.values.push_back(lo + k * step);
+    return "";
+  }
+  std::stringstream ss(v);
+  std::string t;
+  while (std::getline(ss, t, ',')) {
+    double x;
+    if (!num(t, x)) return "'" + t + "' is not a finite number";
+    axis.values.push_back(x);
+  }
+  return axis.values.empty() ? "no value" : "";
+}
+
+std::function<int(std::ostream& out, std::ostream& err)> add_sweep_command(CLI::App& app) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* sw = app.add_subcommand("sweep",
+                                "Run many scenarios, or a grid over param cells, on common random numbers: one "
+                                "tidy table (CSV, JSON lines) and heat maps of P(met).");
+  sw->add_option("SCENARIO", a->scenarios, "Scenario folders or .cog files (each is read once)")->required();
+  sw->add_option("--grid", a->grid,
+                 "An axis of the grid: CELL=v1,v2,... or CELL=lo:hi:step, e.g. \"savings[CDS, 2024]=0:0.06:0.005\" "
+                 "(repeat for more axes: their Cartesian product)");
+  sw->add_option("--paths,-n", a->paths, "Paths per point (default 100000)")->check(unsigned_in(1, std::uint64_t(1) << 40));
+  sw->add_option("--seed,-s", a->seed, "Seed, the same at every point (default 42)")->check(unsigned_in(0, UINT64_MAX));
+  sw->add_option("--threads,-t", a->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  sw->add_option("--sampling", a->sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  sw->add_option("--csv", a->csv, "Write the tidy table here (CSV: scenario, point, params, kind, name, year, statistic, value)");
+  sw->add_option("--jsonl", a->jsonl, "Write the table here as JSON lines (one object per figure and point)");
+  sw->add_option("--html", a->html, "Write heat maps of P(met) over the grid here (one HTML page)");
+  sw->add_flag("--quiet,-q", a->quiet, "No summary line");
+  return [a, sw](std::ostream& out, std::ostream& err) { return *sw ? run_sweep(*a, out, err) : -1; };
+}
+
+}  // namespace cogsim::app
