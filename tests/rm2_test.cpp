@@ -292,6 +292,25 @@ TEST(Rm2, BngaCancelledAndCarriedBeyondOnTheCentralPath) {
   expect_cent(doc, "bnga.cancelled", 2023, 0);
 }
 
+// BNGA personnel (l. 2757-2761), the RMPP announced ρa and realised ρ fixed (ρ_COG = 1.5 %,
+// ρa(2021) = ρ(2021) = 1.5 %): r(N) = (ρa(N) − ρ_COG) + (ρ(N−1) − ρa(N−1)), so 0 %, 2 %, 1.5 %;
+// RM1's reading, r(N) = ρ(N) − ρ_COG: 0.5 %, 2.5 %, 1 %.
+TEST(Rm2, PersonnelFollowsTheAnnouncedRmppCorrectedByLastYearsGap) {
+  const double table[3] = {37.33e6, 36.67e6, 36.01e6};
+  const double text[3] = {0.0, 0.02, 0.015}, rm1[3] = {0.005, 0.025, 0.01};
+  const CliRun a = cogsim("run \"" + std::string(COGSIM_TEST_DATA) + "/rm2/rmpp-fixed.cog\" --central", "rmpp_text", true);
+  const CliRun b = cogsim("run \"" + std::string(COGSIM_TEST_DATA) + "/rm2/rmpp-fixed-rm1.cog\" --central", "rmpp_rm1", true);
+  ASSERT_EQ(a.rc, 0) << a.log;
+  ASSERT_EQ(b.rc, 0) << b.log;
+  double fa = 1, fb = 1;
+  for (int y = 0; y < 3; ++y) {
+    fa *= 1 + text[y];
+    fb *= 1 + rm1[y];
+    expect_cent(a.doc, "bnga.personnel", kYears[y], table[y] * fa);
+    expect_cent(b.doc, "bnga.personnel", kYears[y], table[y] * fb);
+  }
+}
+
 // Every quantified commitment of Annexe 1 has a P(met) for each year with a target.
 TEST(Rm2, EveryAnnexe1CommitmentHasAProbability) {
   static const CliRun r =
