@@ -1,5 +1,6 @@
 #include "src/mpi_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ostream>
@@ -53,14 +54,15 @@ bool launched() {
 }
 
 // A blocking probe that sleeps between tries: a waiting rank leaves its core to the threads
-// that evaluate paths (MPI_Probe would spin on it).
+// that evaluate paths (MPI_Probe would spin on it). The sleeps grow from 20 µs to 1 ms: a chunk
+// takes milliseconds, and the pipeline has chunks in flight to cover the wait.
 MPI_Status wait_for(int source, int tag) {
   MPI_Status st;
   int flag = 0;
-  for (;;) {
+  for (long us = 20;; us = std::min(2 * us, 1000L)) {
     MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, &st);
     if (flag) return st;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    std::this_thread::sleep_for(std::chrono::microseconds(us));
   }
 }
 
