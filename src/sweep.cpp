@@ -15,6 +15,7 @@
 #include "src/mpi_run.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
+#include "src/report_html.hpp"
 
 namespace cogsim::app {
 
@@ -90,7 +91,7 @@ void add_point(Table& t, const std::string& scenario, std::size_t point, const s
       const auto& met = r.indicator_met[i][k];
       row("indicator", p.indicators[i].id, p.indicators[i].years[k].year, {{"p_met", met.p()}, {"se", met.std_error()}});
       if (first)
-        t.heat.push_back({scenario, p.indicators[i].id + " in " + std::to_string(p.indicators[i].years[k].year), {}});
+        t.heat.push_back({scenario, p.indicators[i].id + " en " + std::to_string(p.indicators[i].years[k].year), {}});
       t.heat[heat_base + h++].p.push_back(met.p());
     }
   for (std::size_t i = 0; i < p.outputs.size(); ++i)
@@ -105,18 +106,6 @@ void add_point(Table& t, const std::string& scenario, std::size_t point, const s
       row("event", p.events[i].name, p.events[i].years[k].first, {{"p", r.events[i][k].p()}});
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
-  }
-  return o;
-}
-
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -128,9 +117,9 @@ std::string heat_table(const Table::Heat& h, const std::vector<SweepAxis>& axes)
   const std::size_t cols = axes.empty() ? 1 : axes.back().values.size();
   std::vector<SweepAxis> row_axes(axes.begin(), axes.end() - (axes.empty() ? 0 : 1));
   const auto rows = grid_points(row_axes);
-  std::string o = "<table><tr><th>" + (row_axes.empty() ? std::string() : html_escape(row_axes.back().cell)) + "</th>";
+  std::string o = "<table><tr><th>" + (row_axes.empty() ? std::string() : report::html_escape(row_axes.back().cell)) + "</th>";
   for (std::size_t c = 0; c < cols; ++c)
-    o += "<th>" + (axes.empty() ? std::string("P(met)") : html_escape(axes.back().cell) + " = " + number(axes.back().values[c])) + "</th>";
+    o += "<th>" + (axes.empty() ? std::string("P(met)") : report::html_escape(axes.back().cell) + " = " + number(axes.back().values[c])) + "</th>";
   o += "</tr>\n";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string label;
@@ -138,9 +127,9 @@ std::string heat_table(const Table::Heat& h, const std::vector<SweepAxis>& axes)
     o += "<tr><th>" + label + "</th>";
     for (std::size_t c = 0; c < cols; ++c) {
       const double p = h.p[r * cols + c];
-      char cell[160];
-      std::snprintf(cell, sizeof cell, "<td style=\"background:hsl(%.0f,70%%,75%%)\">%.1f %%</td>", 120 * p, 100 * p);
-      o += cell;
+      char style[64];
+      std::snprintf(style, sizeof style, "background:hsl(%.0f,70%%,75%%)", 120 * p);
+      o += std::string("<td style=\"") + style + "\">" + report::fr_percent(p) + "</td>";
     }
     o += "</tr>\n";
   }
@@ -157,8 +146,8 @@ std::string heat_html(const Table& t, const std::vector<SweepAxis>& axes, std::u
       ", mêmes nombres aléatoires à chaque point (rouge 0 %, vert 100 %).</p>\n";
   std::string scenario;
   for (const auto& h : t.heat) {
-    if (h.scenario != scenario) o += "<h2>" + html_escape(scenario = h.scenario) + "</h2>\n";
-    o += "<h3>Indicateur " + html_escape(h.what) + "</h3>\n" + heat_table(h, axes);
+    if (h.scenario != scenario) o += "<h2>" + report::html_escape(scenario = h.scenario) + "</h2>\n";
+    o += "<h3>Indicateur " + report::html_escape(h.what) + "</h3>\n" + heat_table(h, axes);
   }
   return o + "</body></html>\n";
 }
