@@ -5,8 +5,10 @@
 #include <cstring>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "dsl/lowering.hpp"
+#include "dsl/text_checks.hpp"
 
 namespace cogsim::dsl {
 
@@ -35,7 +37,15 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
   }
   l.fuse_ = options.fuse;
   l.cse_ = options.cse;
-  return l.run();
+  Compiled c = l.run();
+  Diagnostics text = check_text(loaded, sources);
+  if (text.empty()) return c;
+  c.diags.insert(c.diags.end(), text.begin(), text.end());
+  std::stable_sort(c.diags.begin(), c.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.loc.file, a.loc.offset) < std::tie(b.loc.file, b.loc.offset);
+  });
+  if (has_errors(c.diags)) c.program.reset();
+  return c;
 }
 
 Compiled compile_file(const std::string& path, Sources& sources, const CompileOptions& options) {

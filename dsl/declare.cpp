@@ -1,5 +1,6 @@
 // Declarations: the model header, sets, params, vars, events, funds, indicators, fixes.
 #include <cmath>
+#include <cstdio>
 
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
@@ -25,9 +26,18 @@ void Lowering::warning(SourceLoc loc, const std::string& msg) {
     diags_.push_back({Severity::Warning, loc, msg});
 }
 
+std::string percent_text(double fraction) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g %%", 100 * fraction);
+  return buf;
+}
+
 std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
   Dim d;
   double v = n.value;
+  if (n.unit == "%" && std::fabs(n.value) > 1000)
+    warning(n.loc, "implausible rate: " + percent_text(n.value / 100) + " is above 1 000 % (did you mean " +
+                       percent_text(n.value / 10000) + "?)");
   if (n.unit == "%") v /= 100;
   else if (n.unit == "€") d.money = 1;
   else if (n.unit == "k€") d.money = 1, v *= 1e3;

@@ -1,6 +1,7 @@
 // Budget rules as built-in notions: funds and lines, nature (limitative / évaluative), groups,
 // indexation on corrected inflation, RMPP actualisation, carry-over, asymmetric fungibility.
 #include <cmath>
+#include <map>
 
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
@@ -95,8 +96,20 @@ void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
         "limitative", "evaluative", "personnel", "fonctionnement", "investissement", "programme",
         "carry_over", "source", "amounts", "index_inflation", "actualise_rmpp", "execution", "raised_by"};
     const ast::LineAttr* carry = nullptr;
+    std::map<std::string, const ast::LineAttr*> clause_of_kind;  // a second clause of a kind is an error
     for (const auto& a : ld.attrs) {
       const std::string& k = a.key.name;
+      const std::string kind = k == "limitative" || k == "evaluative" ? "limitative/evaluative"
+                               : k == "personnel" || k == "fonctionnement" || k == "investissement"
+                                   ? "personnel/fonctionnement/investissement"
+                                   : k;
+      if (auto [it, fresh] = clause_of_kind.emplace(kind, &a); !fresh) {
+        const auto [line, col] = sources_.line_col(it->second->key.loc.file, it->second->key.loc.offset);
+        error(a.key.loc, "budget line '" + l.full + "' has two `" + kind + "` clauses ('" + it->second->key.name +
+                             "' at " + std::to_string(line) + ":" + std::to_string(col) + ", then '" + k +
+                             "'): keep one");
+        continue;
+      }
       if (k == "limitative" || k == "evaluative") l.nature = k;
       else if (k == "personnel" || k == "fonctionnement" || k == "investissement") l.group = k;
       else if (k == "programme") l.programme = true;

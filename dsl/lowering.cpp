@@ -338,6 +338,7 @@ void Lowering::lower_indicators() {
     const ast::IndicatorDecl& d = *info.decl;
     engine::IndicatorOut out;
     out.id = info.id;
+    out.loc = d.loc;
     out.label = d.attrs.label.value_or("");
     out.source = d.attrs.source.value_or("");
     int sym = -1;
@@ -415,6 +416,11 @@ void Lowering::lower_indicators() {
         }
         Val r = rate_arg();
         if (is_const(r)) iy.rate = const_value(r);
+        if (is_const(r) && (t.kind == "reduce_deficit" ? iy.rate > 1 : std::fabs(iy.rate) > 10))
+          warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
+                                     (t.kind == "reduce_deficit" ? " (a deficit cannot shrink by more than 100 %"
+                                                                 : " (above 1 000 %") +
+                                     "; a rate is written 40 % or 0.4, not 40)");
         Val base = cell(sym, flat, vs, d.on.loc);
         Operand factor = emit(t.kind == "increase" ? Op::Add : Op::Sub, intern(1), r.op);
         target_v = {emit(Op::Mul, factor, base.op), money};
@@ -518,6 +524,7 @@ void Lowering::lower_outputs() {
         auto same = std::find_if(program_.outputs.begin(), program_.outputs.end(),
                                  [&](const engine::SeriesOut& o) { return o.name == out.name; });
         out.label = s.label;
+        out.loc = s.loc;
         if (s.set_axes() == 1 && !sets_[s.axes[0].set].labels[m[0]].empty())
           out.label = (s.label.empty() ? "" : s.label + " — ") + sets_[s.axes[0].set].labels[m[0]];
         out.source = s.source;

@@ -17,6 +17,9 @@
 namespace cogsim::dsl {
 namespace x3 = boost::spirit::x3;
 
+// "4000 %" for 40: a fraction as a percentage, for messages.
+std::string percent_text(double fraction);
+
 // The grammar nests one Expr per precedence level; a lone operand sits at the bottom.
 inline const ast::Operand* lone_operand(const ast::Expr& e) {
   const ast::Expr* cur = &e;

@@ -96,6 +96,15 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
   CoreResult core = run_core({&base, &variant}, series, hits, 0, opt);
   r.paths = core.paths;
   r.error = core.error;
+  if (r.error && core.nonfinite_series != SIZE_MAX) {  // name the series rather than its index
+    std::size_t k = core.nonfinite_series;
+    std::string what = "an indicator or event";
+    for (const auto& o : r.outputs)
+      for (const auto& y : o.years)
+        if (k-- == 0) what = "output " + o.name + " in " + std::to_string(y.year);
+    const std::string msg = r.error->message;
+    r.error->message = what + " (variant − base)" + msg.substr(msg.find(" is not"));
+  }
   if (r.error) return r;
   std::size_t s = 0, h = 0;
   for (auto& o : r.outputs)

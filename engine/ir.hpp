@@ -58,6 +58,7 @@ struct CorrelationOut {
 struct SeriesOut {
   std::string name, label, source, unit;
   std::vector<std::pair<int, Operand>> years;
+  SourceLoc loc{UINT32_MAX, 0, 0};  // the definition of the series (for run-time errors)
 };
 
 struct IndicatorYear {
@@ -71,6 +72,7 @@ struct IndicatorYear {
 struct IndicatorOut {
   std::string id, label, source, on;
   std::vector<IndicatorYear> years;
+  SourceLoc loc{UINT32_MAX, 0, 0};  // the indicator's line
 };
 
 struct EventOut {

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "engine/finite.hpp"
+
 namespace cogsim::engine {
 
 namespace {
@@ -344,20 +346,10 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   r.error = core.error;
   r.correlations = core.correlations;
   if (r.error && core.nonfinite_series != SIZE_MAX) {
-    std::size_t k = core.nonfinite_series;
-    std::string what;
-    for (const auto& o : p.outputs)
-      for (const auto& [y, op] : o.years)
-        if (k-- == 0) what = o.name + " in " + std::to_string(y);
-    for (const auto& ind : p.indicators)
-      for (const auto& y : ind.years)
-        if (what.empty() && k-- == 0) what = "the target of indicator " + ind.id + " in " + std::to_string(y.year);
-    for (const auto& ind : p.indicators)
-      for (const auto& y : ind.years)
-        if (y.has_upper() && what.empty() && k-- == 0)
-          what = "the upper target of indicator " + ind.id + " in " + std::to_string(y.year);
-    std::string msg = r.error->message;
-    r.error->message = "output " + what + msg.substr(msg.find(" is not"));
+    const SeriesName n = series_name(p, core.nonfinite_series);
+    const std::string msg = r.error->message;
+    r.error->message = n.what + msg.substr(msg.find(" is not"));
+    r.error->loc = n.loc;
   }
   if (r.error) return r;
   // Scatter the flat figures back into the program's shape.
@@ -385,6 +377,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
     r.events.emplace_back();
     for (std::size_t k = 0; k < e.years.size(); ++k) r.events.back().push_back({core.hits[h++], r.paths});
   }
+  r.error = statistics_overflow(p, r);  // finite on every path, but a mean or variance overflows
   return r;
 }
 

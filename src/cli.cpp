@@ -236,7 +236,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   engine::BlockSpec spec{a.seed, path, 1, engine::DrawMode::Sample,
                          lhs ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo, a.paths};
   if (auto e = engine::run_block(*program, spec, ws)) {
-    err << "cogsim: the model failed on this path: " << e->message << "\n";
+    err << sources.format(*e) << "cogsim: the model failed on this path: " << e->message << "\n";
     return kRuntime;
   }
   nlohmann::ordered_json j, outs, inds, evs;

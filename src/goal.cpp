@@ -11,6 +11,7 @@ namespace {
 struct Probe {
   double p = 0;
   std::string error;
+  bool runtime = false;  // the error happened while running (status 5), not while compiling
 };
 
 Probe probability_at(const GoalRequest& q, double value, std::string& diagnostics) {
@@ -24,7 +25,10 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   }
   const engine::Program& p = *c.program;
   engine::RunResults r = engine::simulate(p, q.run);
-  if (r.error) return {0, r.error->message};
+  if (r.error) {
+    diagnostics = sources.format(*r.error);  // located: file:line:col of the definition
+    return {0, "the model failed while running", true};
+  }
   if (!q.indicator.empty()) {
     for (std::size_t i = 0; i < p.indicators.size(); ++i)
       if (p.indicators[i].id == q.indicator)
@@ -48,6 +52,7 @@ GoalResult goal_seek(const GoalRequest& q) {
   for (const Probe* p : {&plo, &phi})
     if (!p->error.empty()) {
       g.error = p->error;
+      g.runtime = p->runtime;
       return g;
     }
   g.p_lo = plo.p;
@@ -68,6 +73,7 @@ GoalResult goal_seek(const GoalRequest& q) {
     Probe pm = probability_at(q, mid, g.diagnostics);
     if (!pm.error.empty()) {
       g.error = pm.error;
+      g.runtime = pm.runtime;
       return g;
     }
     ++g.iterations;

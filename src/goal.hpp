@@ -27,7 +27,8 @@ struct GoalResult {
   double p_lo = 0, p_hi = 0;
   int iterations = 0;
   std::string error;      // non-empty when no answer (with the reason)
-  std::string diagnostics;  // compile errors, formatted
+  std::string diagnostics;  // compile errors, or the run-time error, formatted (with file:line:col)
+  bool runtime = false;     // the error happened while running (status 5)
 };
 
 GoalResult goal_seek(const GoalRequest& request);

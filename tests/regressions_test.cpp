@@ -95,7 +95,7 @@ var x[t in 2020..2020] = normal(10, 1)
 var hi[t in 2020..2020] = sqrt(normal(0, 1))
 indicator B on x { 2020: between(9, hi[t]) }
 )");
-  EXPECT_EQ(m.rfind("output the upper target of indicator B in 2020 is not a finite number on path", 0), 0u) << m;
+  EXPECT_EQ(m.rfind("the upper target of indicator B in 2020 is not a finite number on path", 0), 0u) << m;
 }
 
 TEST(Regressions, ANonFiniteOutputIsARuntimeErrorNamingIt) {

@@ -1,0 +1,18 @@
+// Checks on what the rules files say literally, before any meaning is given to it: every file is
+// valid UTF-8 (labels and sources end up in JSON, HTML and XLSX, which require it), and a year key
+// of a table carries no unit (`2024 %: 3` is a mistake that would otherwise be ignored).
+#pragma once
+
+#include "dsl/loader.hpp"
+#include "engine/diagnostic.hpp"
+
+namespace cogsim::dsl {
+
+// Byte offset of the first invalid UTF-8 sequence of `text` (overlong forms, surrogates and code
+// points above U+10FFFF are invalid too), or npos.
+std::size_t first_invalid_utf8(const std::string& text);
+
+// The diagnostics of the checks above, located: the invalid byte, the unit after a year key.
+Diagnostics check_text(const Loaded& loaded, const Sources& sources);
+
+}  // namespace cogsim::dsl

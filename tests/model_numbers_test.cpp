@@ -1,0 +1,118 @@
+// Numbers in the model that must not pass silently: overflowing statistics and non-finite values
+// are located run-time errors; invalid UTF-8, a unit on a year key and two clauses of one kind on a
+// budget line are located errors; implausible rates are located warnings.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dsl/compiler.hpp"
+#include "dsl/text_checks.hpp"
+#include "engine/finite.hpp"
+#include "engine/simulator.hpp"
+
+namespace cogsim {
+namespace {
+
+struct Checked {
+  dsl::Compiled c;
+  std::string text;  // every diagnostic, formatted
+};
+
+Checked check(const std::string& text) {
+  dsl::Sources sources;
+  Checked r{dsl::compile_text("m.cog", text, sources), ""};
+  r.text = sources.format_all(r.c.diags);
+  return r;
+}
+
+// The run-time error of a Monte Carlo run of `text` (which must compile), formatted.
+std::string run_error(const std::string& text, std::uint64_t paths = 1000) {
+  dsl::Sources sources;
+  auto c = dsl::compile_text("m.cog", text, sources);
+  EXPECT_TRUE(c.program) << sources.format_all(c.diags);
+  if (!c.program) return "";
+  engine::RunOptions opt;
+  opt.paths = paths;
+  opt.threads = 1;
+  auto r = engine::simulate(*c.program, opt);
+  return r.error ? sources.format(*r.error) : "";
+}
+
+const std::string kHead = "model \"m\" base 2019 years 2020..2022\n";
+
+TEST(ModelNumbers, AVarianceThatOverflowsIsALocatedRuntimeError) {
+  // Every value is finite (about 1e200), but their squares are not: the variance overflows.
+  std::string e = run_error(kHead + "var big[t in 2020..2022] = normal(1e200, 1e199)\noutput big\n");
+  EXPECT_NE(e.find("m.cog:2:5: error: output big in 2020: its variance over the paths overflows"), std::string::npos)
+      << e;
+  // A sum that overflows: the mean.
+  e = run_error(kHead + "var huge[t in 2020..2022] = 1.7e308 * uniform(0.5, 1)\noutput huge\n");
+  EXPECT_NE(e.find("m.cog:2:5: error: output huge in 2020: its mean over the paths overflows"), std::string::npos) << e;
+  // Large but representable: no error (values of 1e150 have squares of 1e300).
+  EXPECT_EQ(run_error(kHead + "var ok[t in 2020..2022] = normal(1e150, 1e149)\noutput ok\n"), "");
+}
+
+TEST(ModelNumbers, ANonFiniteOutputNamesItsDefinition) {
+  std::string e = run_error(kHead + "var x[t in 2020..2022] = normal(0, 1)\nvar y[t in 2020..2022] = log(x[t])\noutput y\n");
+  EXPECT_NE(e.find("m.cog:3:5: error: output y in 2020 is not a finite number"), std::string::npos) << e;
+  // On a path rather than the central path: the central value is finite, a path's is not.
+  e = run_error(kHead + "var x[t in 2020..2022] = normal(1, 1)\nvar y[t in 2020..2022] = sqrt(x[t])\noutput y\n");
+  EXPECT_NE(e.find("m.cog:3:5: error: output y in 2020 is not a finite number on path "), std::string::npos) << e;
+}
+
+TEST(ModelNumbers, Utf8IsCheckedWithTheOffendingByteLocated) {
+  EXPECT_EQ(dsl::first_invalid_utf8("plain, é, €, 𝄞"), std::string::npos);
+  EXPECT_EQ(dsl::first_invalid_utf8("ab\xE9z"), 2u);          // Latin-1 é
+  EXPECT_EQ(dsl::first_invalid_utf8("a\xC0\x80"), 1u);        // overlong NUL
+  EXPECT_EQ(dsl::first_invalid_utf8("a\xED\xA0\x80"), 1u);    // a surrogate
+  EXPECT_EQ(dsl::first_invalid_utf8("a\xF4\x90\x80\x80"), 1u);  // above U+10FFFF
+  EXPECT_EQ(dsl::first_invalid_utf8("abc\xE2\x82"), 3u);      // cut short
+  auto r = check(kHead + "var x[t in 2020..2022] \"R\xE9sultat\" = 1\noutput x\n");
+  EXPECT_FALSE(r.c.program);
+  EXPECT_NE(r.text.find("m.cog:2:26: error: this file is not valid UTF-8 (byte 0xE9)"), std::string::npos) << r.text;
+}
+
+TEST(ModelNumbers, AUnitOnAYearKeyIsAnError) {
+  auto r = check(kHead + "param p[t in 2020..2022] : % = { 2020: 1 %, 2021 %: 2 %, 2022: 3 % }\noutput p\n");
+  EXPECT_FALSE(r.c.program);
+  EXPECT_NE(r.text.find("m.cog:2:45: error: a year takes no unit: '2021 %:'"), std::string::npos) << r.text;
+  EXPECT_TRUE(check(kHead + "param p[t in 2020..2022] : % = { 2020: 1 %, 2021: 2 %, 2022: 3 % }\noutput p\n").c.program);
+}
+
+TEST(ModelNumbers, TwoClausesOfOneKindOnABudgetLineAreAnError) {
+  auto r = check(kHead + "fund f \"F\" {\n  line c \"C\" limitative fonctionnement amounts { 2020: 1 €, 2021: 2 €, 2022: 3 € }"
+                         " amounts { 2020: 5 €, 2021: 6 €, 2022: 7 € }\n}\n");
+  EXPECT_FALSE(r.c.program);
+  EXPECT_NE(r.text.find("m.cog:3:84: error: budget line 'f.c' has two `amounts` clauses ('amounts' at 3:40, then 'amounts')"),
+            std::string::npos)
+      << r.text;
+  r = check(kHead + "fund f \"F\" {\n  line c \"C\" limitative evaluative fonctionnement amounts { 2020: 1 €, 2021: 2 €, 2022: 3 € }\n}\n");
+  EXPECT_NE(r.text.find("m.cog:3:25: error: budget line 'f.c' has two `limitative/evaluative` clauses"),
+            std::string::npos)
+      << r.text;
+}
+
+TEST(ModelNumbers, ImplausibleRatesAreLocatedWarnings) {
+  const std::string model = kHead + "var r[t in 2019..2022] : € = -100 €\n"
+                                    "indicator 1 \"I\" on r vs 2019 { 2022: reduce_deficit(RATE) }\n";
+  auto with = [&](const std::string& rate) {
+    std::string m = model;
+    m.replace(m.find("RATE"), 4, rate);
+    return check(m);
+  };
+  auto r = with("40");
+  EXPECT_TRUE(r.c.program) << "a warning, not an error";
+  EXPECT_NE(r.text.find("m.cog:3:53: warning: implausible rate for 'reduce_deficit': 4000 % (a deficit cannot shrink "
+                        "by more than 100 %"),
+            std::string::npos)
+      << r.text;
+  EXPECT_EQ(with("40 %").text, "");
+  EXPECT_EQ(with("100 %").text, "");
+  r = check(kHead + "var g[t in 2020..2022] = 1 + 2500 %\noutput g\n");
+  EXPECT_NE(r.text.find("m.cog:2:30: warning: implausible rate: 2500 % is above 1 000 % (did you mean 25 %?)"),
+            std::string::npos)
+      << r.text;
+}
+
+}  // namespace
+}  // namespace cogsim
