@@ -119,7 +119,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     j["tornado"] = tor;
     j["contribution_to_variance"] = con;
     j["sobol"] = sob;
-    e = set.add_file(a.json, j.dump(2) + "\n");
+    e = set.add_file(a.json, json_text(j));
   }
   if (e.empty() && !a.report.empty())
     e = set.add_file(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what,
@@ -166,7 +166,7 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
                                 {"p_at_value", g.p_at_value}, {"iterations", g.iterations},
                                 {"paths", a.req.run.paths},  {"seed", a.req.run.seed}};
     OutputSet set;
-    return commit_or_report(set, set.add_file(a.json, j.dump(2) + "\n"), err);
+    return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
   }
   return kOk;
 }

@@ -146,7 +146,7 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
                       const RunMeta& meta, std::ostream& err) {
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, results_json(program, r, meta).dump(2) + "\n");
+  if (!a.json.empty()) e = set.add_file(a.json, json_text(results_json(program, r, meta)));
   const std::string stamp = report::timestamp_now();
   if (e.empty() && !a.report.empty()) e = set.add_file(a.report, report::report_html(program, r, meta, stamp));
   if (e.empty() && !a.xlsx.empty())
@@ -277,7 +277,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     j["indicators"] = inds;
     j["events"] = evs;
     OutputSet set;
-    return commit_or_report(set, set.add_file(a.json, j.dump(2) + "\n"), err);
+    return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
   }
   return kOk;
 }
@@ -316,7 +316,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, compare_json(*base, *variant, r, meta, a.path, variant_path, shared).dump(2) + "\n");
+  if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_json(*base, *variant, r, meta, a.path, variant_path, shared)));
   if (e.empty() && !report.empty()) {
     auto name = [](const engine::Program& p) {
       return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;

@@ -408,6 +408,10 @@ int commit_or_report(OutputSet& set, const std::string& error, std::ostream& err
   return kCannotWrite;
 }
 
+std::string json_text(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 std::string write_one_file(const std::string& path, const std::string& text) {
   OutputSet set;
   if (auto e = set.add_file(path, text); !e.empty()) return e;

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,6 +80,10 @@ int destination_status(const DestinationError& e, std::ostream& err);
 // Commits `set` unless `error` (a failed add_*) is already set; on failure says why on `err` and
 // returns 4, else 0.
 int commit_or_report(OutputSet& set, const std::string& error, std::ostream& err);
+
+// A JSON document as written to a file: indented by 2, a final newline; a byte that is not UTF-8
+// (in a file name given on the command line, say) becomes U+FFFD instead of aborting the write.
+std::string json_text(const nlohmann::ordered_json& j);
 
 // Writes `text` to `path` atomically (a one-file OutputSet). Returns an error message or "".
 std::string write_one_file(const std::string& path, const std::string& text);

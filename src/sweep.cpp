@@ -83,7 +83,7 @@ void add_point(Table& t, const std::string& scenario, std::size_t point, const s
       t.csv += lead + "," + kind + "," + report::csv_field(name) + "," + std::to_string(year) + "," + k + "," +
                report::csv_number(v.get<double>()) + "\n";
     }
-    t.jsonl += j.dump() + "\n";
+    t.jsonl += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   };
   std::size_t h = 0;
   for (std::size_t i = 0; i < p.indicators.size(); ++i)

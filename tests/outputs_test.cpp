@@ -300,3 +300,16 @@ TEST(Outputs, OutputSetPutsBackWhatItPlacedWhenACommitFails) {
   EXPECT_FALSE(fs::exists(dir / ("a.tmp." + std::to_string(::getpid()))));
   fs::remove_all(dir);
 }
+
+// A file name that is not UTF-8 (given on the command line, copied into meta.file) does not abort
+// the JSON writer: the byte becomes U+FFFD and the file is written.
+TEST(Outputs, AFileNameThatIsNotUtf8DoesNotAbortTheJson) {
+  fs::path dir = fresh_dir("latin1");
+  const fs::path model = dir / "r\xE9sultat.cog";
+  std::ofstream(model) << "model \"m\" base 2019 years 2020..2021\nvar x[t in 2020..2021] = normal(0, 1)\noutput x\n";
+  Exit x = run_cogsim({"run", model.string(), "-n", "100", "-q", "--json", (dir / "r.json").string()}, dir);
+  ASSERT_EQ(x.status, 0) << x.err;
+  const std::string text = slurp(dir / "r.json");
+  EXPECT_NE(text.find("r\xEF\xBF\xBDsultat.cog"), std::string::npos);
+  fs::remove_all(dir);
+}
