@@ -45,12 +45,13 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   std::optional<engine::Operand> tornado_on;
   bool found = false;
   std::string what, tornado_what;
+  SourceLoc where{UINT32_MAX, 0, 0};  // the definition of the figure, for a run-time error
   if (!a.indicator.empty()) {
     for (const auto& ind : p.indicators)
       if (ind.id == a.indicator)
         for (const auto& y : ind.years)
           if (y.year == a.year) {
-            target = y.met, tornado_on = y.value, found = true;
+            target = y.met, tornado_on = y.value, found = true, where = ind.loc;
             what = "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")";
             tornado_what = ind.on + " in " + std::to_string(a.year);
           }
@@ -58,7 +59,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     for (const auto& o : p.outputs)
       if (o.name == a.output)
         for (const auto& [y, op] : o.years)
-          if (y == a.year) target = op, found = true, what = o.name + " in " + std::to_string(a.year);
+          if (y == a.year) target = op, found = true, where = o.loc, what = o.name + " in " + std::to_string(a.year);
   }
   if (!found) {
     err << "cogsim: " << (a.indicator.empty() ? "no output '" + a.output + "'" : "no indicator '" + a.indicator + "'")
@@ -68,6 +69,13 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   engine::SensitivityOptions opt = a.opt;
   if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   auto r = engine::sensitivity(p, target, opt, tornado_on);
+  bool finite = std::isfinite(r.central) && std::isfinite(r.mean) && std::isfinite(r.variance);
+  for (const auto& t : r.tornado) finite = finite && std::isfinite(t.low) && std::isfinite(t.high);
+  if (!r.error && !finite)  // never a NaN printed with status 0
+    r.error = Diagnostic{Severity::Error, where,
+                         what + (tornado_what.empty() ? "" : " (" + tornado_what + ")") +
+                             " is not a finite number on some paths, or its variance overflows (a logarithm or "
+                             "square root of a negative number, or a division by zero?)"};
   if (r.error) {
     err << sources.format(*r.error) << "cogsim: the model failed while running\n";
     return kRuntime;

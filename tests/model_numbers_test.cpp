@@ -3,6 +3,10 @@
 // budget line are located errors; implausible rates are located warnings.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "dsl/compiler.hpp"
@@ -112,6 +116,21 @@ TEST(ModelNumbers, ImplausibleRatesAreLocatedWarnings) {
   EXPECT_NE(r.text.find("m.cog:2:30: warning: implausible rate: 2500 % is above 1 000 % (did you mean 25 %?)"),
             std::string::npos)
       << r.text;
+}
+
+// sensitivity used to print "mean -nan" and Sobol indices of NaN with status 0.
+TEST(ModelNumbers, SensitivityOfANonFiniteFigureIsALocatedRuntimeError) {
+  const std::string path = testing::TempDir() + "/sens_nan.cog";
+  std::ofstream(path) << kHead << "var s[t in 2020..2022] = sqrt(normal(1, 1))\noutput s\n";
+  FILE* f = ::popen((std::string(COGSIM_EXE) + " sensitivity " + path + " --output s --year 2020 -n 100 2>&1").c_str(), "r");
+  std::string out;
+  char buf[1024];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+  const int raw = ::pclose(f);
+  EXPECT_EQ(WEXITSTATUS(raw), 5) << out;
+  EXPECT_NE(out.find("sens_nan.cog:2:5: error: s in 2020 is not a finite number on some paths"), std::string::npos) << out;
+  EXPECT_EQ(out.find("nan ["), std::string::npos) << out;
+  std::remove(path.c_str());
 }
 
 }  // namespace
