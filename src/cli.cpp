@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -239,14 +240,22 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     err << sources.format(*e) << "cogsim: the model failed on this path: " << e->message << "\n";
     return kRuntime;
   }
-  nlohmann::ordered_json j, outs, inds, evs;
+  nlohmann::ordered_json j, outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
+                              evs = nlohmann::ordered_json::object();  // {} rather than null when empty
   char buf[128];
   out << program->model_name << " — path " << path << ", seed " << a.seed << (lhs ? " (Latin Hypercube)" : "")
       << "\n\n";
+  std::optional<Diagnostic> not_finite;  // the first figure of the path that is not a number
+  auto check = [&](double v, const SourceLoc& loc, const std::string& what) {
+    if (!std::isfinite(v) && !not_finite)
+      not_finite = Diagnostic{Severity::Error, loc, what + " is not a finite number on this path (a logarithm or "
+                                                           "square root of a negative number, or a division by zero?)"};
+  };
   for (const auto& o : program->outputs) {
     out << "  " << o.name;
     for (const auto& [y, op] : o.years) {
       double v = engine::value_at(*program, ws, op, 0);
+      check(v, o.loc, "output " + o.name + " in " + std::to_string(y));
       outs[o.name][std::to_string(y)] = v;
       std::snprintf(buf, sizeof buf, o.unit == "€" ? "  %d: %.2f" : "  %d: %.6g", y, v);
       out << buf;
@@ -259,6 +268,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     for (const auto& y : ind.years) {
       double v = engine::value_at(*program, ws, y.value, 0), t = engine::value_at(*program, ws, y.target, 0);
       bool met = engine::value_at(*program, ws, y.met, 0) != 0;
+      check(t, ind.loc, "the target of indicator " + ind.id + " in " + std::to_string(y.year));
       inds[ind.id][std::to_string(y.year)] = {{"value", v}, {"target", t}, {"met", met}};
       std::snprintf(buf, sizeof buf, "  %d: %s (%.0f vs %.0f)", y.year, met ? "met" : "MISSED", v, t);
       out << buf;
@@ -271,6 +281,10 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
       evs[e.name][std::to_string(y)] = hit;
       out << "  " << e.name << " " << y << ": " << (hit ? "yes" : "no") << "\n";
     }
+  if (not_finite) {  // the figures are printed above, for diagnosis; no file holds a null
+    err << sources.format(*not_finite) << "cogsim: the model failed on this path; no results written\n";
+    return kRuntime;
+  }
   if (!a.json.empty()) {
     j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
     j["outputs"] = outs;

@@ -133,5 +133,36 @@ TEST(ModelNumbers, SensitivityOfANonFiniteFigureIsALocatedRuntimeError) {
   std::remove(path.c_str());
 }
 
+// replay used to print nan and write null with status 0 for a path whose output is not finite.
+TEST(ModelNumbers, ReplayOfAPathWithANonFiniteOutputFailsAtItsDefinition) {
+  const std::string path = testing::TempDir() + "/replay_nan.cog", json = testing::TempDir() + "/replay_nan.json";
+  std::ofstream(path) << kHead << "var x[t in 2020..2022] = normal(1, 1)\nvar s[t in 2020..2022] = sqrt(x[t])\noutput s\n";
+  int failed = 0, fine = 0;
+  for (int k = 0; k < 8; ++k) {  // about one path in six has x < 0 in 2020, so some fail and some do not
+    std::remove(json.c_str());
+    const std::string cmd = std::string(COGSIM_EXE) + " replay " + path + " --path " + std::to_string(k) + " --json " +
+                            json + " 2>&1 >/dev/null";
+    FILE* f = ::popen(cmd.c_str(), "r");
+    std::string err;
+    char buf[1024];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) err.append(buf, n);
+    const int status = WEXITSTATUS(::pclose(f));
+    if (status == 5) {
+      ++failed;
+      EXPECT_NE(err.find("replay_nan.cog:3:5: error: output s in "), std::string::npos) << err;
+      EXPECT_FALSE(std::ifstream(json).good());
+    } else {
+      ++fine;
+      EXPECT_EQ(status, 0) << err;
+      std::ifstream in(json);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(text.find("null"), std::string::npos) << text;
+    }
+  }
+  EXPECT_GT(failed, 0);
+  EXPECT_GT(fine, 0);
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace cogsim
