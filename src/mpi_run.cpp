@@ -39,13 +39,15 @@ Mpi::Mpi(int*, char***) {}
 Mpi::~Mpi() = default;
 std::pair<int, int> Mpi::agree(int status) const { return {status, status}; }
 std::unique_ptr<engine::ChunkExchange> Mpi::exchange() const { return nullptr; }
+void Mpi::send(int, std::vector<char>&) const { throw std::logic_error("Mpi::send: one process"); }
+std::vector<char> Mpi::receive(int) const { throw std::logic_error("Mpi::receive: one process"); }
 void Mpi::abort(int status) const { std::exit(status); }
 
 #else
 
 namespace {
 
-enum Tag : int { kChunk = 1, kDone = 2, kStop = 3, kSketches = 4 };
+enum Tag : int { kChunk = 1, kDone = 2, kStop = 3, kSketches = 4, kMessage = 5 };
 
 bool launched() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"})
@@ -189,6 +191,9 @@ std::pair<int, int> Mpi::agree(int status) const {
   failed_alone_ = status != 0 && all[0] == 0;
   return {all[0], all[1]};
 }
+
+void Mpi::send(int dest, std::vector<char>& bytes) const { send_bytes(bytes, dest, kMessage); }
+std::vector<char> Mpi::receive(int source) const { return receive_bytes(source, kMessage); }
 
 std::unique_ptr<engine::ChunkExchange> Mpi::exchange() const {
   if (!shared()) return nullptr;

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "engine/partition.hpp"
 
@@ -27,6 +28,9 @@ class Mpi {
   bool shared() const { return size_ > 1; }  // several processes on each run
   // Every process's exit status before a run (collective): {the root's, the worst}.
   std::pair<int, int> agree(int status) const;
+  // A message to another rank, and the next one from a rank (in the order they were sent).
+  void send(int dest, std::vector<char>& bytes) const;
+  std::vector<char> receive(int source) const;
   // The exchange of one run's chunks; null with one process.
   std::unique_ptr<engine::ChunkExchange> exchange() const;
   // Ends every rank now with `status` (an internal error on one rank: the others would wait).

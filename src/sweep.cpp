@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "dsl/compiler.hpp"
+#include "engine/bytes.hpp"
 #include "src/cli.hpp"
 #include "src/cli_numbers.hpp"
 #include "src/mpi_run.hpp"
@@ -180,6 +181,92 @@ int load_all(const SweepArgs& a, dsl::Sources& sources, std::vector<dsl::Loaded>
   return kOk;
 }
 
+// One point's part of the table (its heat maps holding one value each), or what went wrong.
+struct Piece {
+  int status = kOk;
+  std::string message;  // with status != kOk: what to print
+  Table table;
+
+  void serialize(engine::Writer& w) const {
+    w.put(status);
+    w.put_string(message);
+    w.put_string(table.csv);
+    w.put_string(table.jsonl);
+    w.put<std::uint64_t>(table.heat.size());
+    for (const auto& h : table.heat) {
+      w.put_string(h.scenario);
+      w.put_string(h.what);
+      w.put_vector(h.p);
+    }
+  }
+  static Piece deserialize(engine::Reader& r) {
+    Piece p;
+    p.status = r.get<int>();
+    p.message = r.get_string();
+    p.table.csv = r.get_string();
+    p.table.jsonl = r.get_string();
+    p.table.heat.resize(r.get<std::uint64_t>());
+    for (auto& h : p.table.heat) {
+      h.scenario = r.get_string();
+      h.what = r.get_string();
+      h.p = r.get_vector<double>();
+    }
+    return p;
+  }
+};
+
+struct PointSpec {
+  std::size_t scenario, point;
+  const std::vector<double>& values;
+};
+
+// Lowers and runs one point. `share_paths`: every rank runs it together (only rank 0's piece holds
+// the results).
+Piece run_point(const SweepArgs& a, const dsl::Loaded& loaded, dsl::Sources& sources, const PointSpec& at,
+                const std::vector<SweepAxis>& axes, bool share_paths) {
+  Piece piece;
+  dsl::CompileOptions options;
+  for (std::size_t i = 0; i < axes.size(); ++i) options.param_overrides[axes[i].cell] = at.values[i];
+  dsl::Compiled c = dsl::compile(loaded, sources, options);
+  const std::string where = a.scenarios[at.scenario] + " at point " + std::to_string(at.point);
+  if (has_errors(c.diags) || !c.program) {
+    piece.status = kInvalidModel;
+    piece.message = sources.format_all(c.diags) + "cogsim: " + where + " does not compile\n";
+    return piece;
+  }
+  engine::RunOptions opt = sweep_options(a);
+  auto exchange = share_paths ? mpi()->exchange() : nullptr;
+  opt.exchange = exchange.get();
+  engine::RunResults r = engine::simulate(*c.program, opt);
+  if (share_paths && !mpi()->root()) return piece;
+  if (r.error) {
+    piece.status = kRuntime;
+    piece.message = sources.format(*r.error) + "cogsim: " + where + " failed; no results written\n";
+    return piece;
+  }
+  add_point(piece.table, scenario_name(*c.program, a.scenarios[at.scenario]), at.point, axes, at.values, *c.program,
+            r, 0, true);
+  return piece;
+}
+
+void append(Table& t, Table&& piece, std::size_t heat_base, bool first) {
+  t.csv += piece.csv;
+  t.jsonl += piece.jsonl;
+  for (std::size_t h = 0; h < piece.heat.size(); ++h) {
+    if (first) t.heat.push_back(std::move(piece.heat[h]));
+    else t.heat[heat_base + h].p.push_back(piece.heat[h].p.at(0));
+  }
+}
+
+int write_sweep(const SweepArgs& a, const Table& table, const std::vector<SweepAxis>& axes, std::ostream& err) {
+  OutputSet set;
+  std::string e;
+  if (!a.csv.empty()) e = set.add_file(a.csv, table.csv);
+  if (e.empty() && !a.jsonl.empty()) e = set.add_file(a.jsonl, table.jsonl);
+  if (e.empty() && !a.html.empty()) e = set.add_file(a.html, heat_html(table, axes, a.paths, a.seed));
+  return commit_or_report(set, e, err);
+}
+
 int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
   const std::vector<Destination> dests = {{"--csv", a.csv}, {"--jsonl", a.jsonl}, {"--html", a.html}};
   int status = destination_status(check_destinations(dests), err);
@@ -194,45 +281,47 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
   if (status == kOk) status = load_all(a, sources, loaded, err);
   if (status == kOk) status = destination_status(check_not_inputs(dests, sources), err);
   if ((status = agree_before_run(status, err)) != kOk) return status;
-  const bool root = !mpi() || mpi()->root();
   const auto t0 = std::chrono::steady_clock::now();
   const auto points = grid_points(axes);
+  const int ranks = mpi() ? mpi()->size() : 1, rank = mpi() ? mpi()->rank() : 0;
+  // With MPI, point k goes to rank k mod R when there are points enough for every rank; else
+  // every rank shares each point's paths. Either way each point is the one-process run.
+  const bool spread = ranks > 1 && loaded.size() * points.size() >= std::size_t(ranks);
   Table table;
   table.csv = csv_header(axes);
+  Piece failure;  // the first, in point order
   std::size_t point = 0;
   for (std::size_t s = 0; s < loaded.size(); ++s) {
     const std::size_t heat_base = table.heat.size();
     for (std::size_t g = 0; g < points.size(); ++g, ++point) {
-      dsl::CompileOptions options;
-      for (std::size_t i = 0; i < axes.size(); ++i) options.param_overrides[axes[i].cell] = points[g][i];
-      dsl::Compiled c = dsl::compile(loaded[s], sources, options);
-      if (has_errors(c.diags) || !c.program) {
-        err << sources.format_all(c.diags) << "cogsim: " << a.scenarios[s] << " does not compile at point " << point
-            << "\n";
-        return kInvalidModel;
+      const int owner = spread ? int(point % std::size_t(ranks)) : rank;
+      Piece piece;
+      if (owner == rank) piece = run_point(a, loaded[s], sources, {s, point, points[g]}, axes, !spread && ranks > 1);
+      else if (rank != 0) continue;
+      else {
+        std::vector<char> bytes = mpi()->receive(owner);
+        engine::Reader r(bytes.data(), bytes.size());
+        piece = Piece::deserialize(r);
       }
-      engine::RunOptions opt = sweep_options(a);
-      auto exchange = mpi() ? mpi()->exchange() : nullptr;
-      opt.exchange = exchange.get();
-      engine::RunResults r = engine::simulate(*c.program, opt);
-      if (!root) continue;
-      if (r.error) {
-        err << sources.format(*r.error) << "cogsim: " << a.scenarios[s] << " failed at point " << point
-            << "; no results written\n";
-        return kRuntime;
+      if (rank != 0) {
+        if (spread) {
+          engine::Writer w;
+          piece.serialize(w);
+          mpi()->send(0, w.bytes());
+        }
+        continue;
       }
-      add_point(table, scenario_name(*c.program, a.scenarios[s]), point, axes, points[g], *c.program, r, heat_base,
-                g == 0);
+      if (failure.status == kOk && piece.status != kOk) failure = std::move(piece);
+      else if (failure.status == kOk) append(table, std::move(piece.table), heat_base, g == 0);
     }
   }
-  if (!root) return kOk;
+  if (rank != 0) return kOk;
+  if (failure.status != kOk) {
+    err << failure.message;
+    return failure.status;
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  OutputSet set;
-  std::string e;
-  if (!a.csv.empty()) e = set.add_file(a.csv, table.csv);
-  if (e.empty() && !a.jsonl.empty()) e = set.add_file(a.jsonl, table.jsonl);
-  if (e.empty() && !a.html.empty()) e = set.add_file(a.html, heat_html(table, axes, a.paths, a.seed));
-  if (int rc = commit_or_report(set, e, err)) return rc;
+  if (int rc = write_sweep(a, table, axes, err)) return rc;
   if (!a.quiet) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "%zu points x %llu paths in %.2f s (%.3g paths/s)\n", point,
