@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ostream>
 #include <stdexcept>
@@ -35,7 +36,15 @@ int agree_before_run(int status, std::ostream& err) {
 
 #ifndef COGSIM_HAVE_MPI
 
-Mpi::Mpi(int*, char***) {}
+Mpi::Mpi(int*, char***) {
+  // Under mpirun or srun without MPI support, every process would run (and write) the whole run.
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v); n && std::atoi(n) > 1) {
+      std::fprintf(stderr, "cogsim: warning: started as one of %s processes (%s), but built without MPI: each runs "
+                           "the whole run alone (install libopenmpi-dev and rebuild)\n", n, v);
+      return;
+    }
+}
 Mpi::~Mpi() = default;
 std::pair<int, int> Mpi::agree(int status) const { return {status, status}; }
 std::unique_ptr<engine::ChunkExchange> Mpi::exchange() const { return nullptr; }
