@@ -31,6 +31,31 @@ struct GoalArgs {
   std::string json;
 };
 
+// The --json document of `cogsim sensitivity`.
+nlohmann::ordered_json sensitivity_json(const engine::Program& p, const std::string& what,
+                                        const engine::SensitivityOptions& opt, const engine::SensitivityResults& r) {
+  nlohmann::ordered_json j, tor = nlohmann::ordered_json::array(), con = nlohmann::ordered_json::array(),
+                            sob = nlohmann::ordered_json::array();
+  for (const auto& t : r.tornado) tor.push_back({{"input", t.input}, {"p10", t.low}, {"p90", t.high}});
+  for (const auto& x : r.contributions)
+    con.push_back({{"input", x.input}, {"share", x.share}, {"rank_correlation", x.rank_correlation}});
+  for (const auto& s : r.sobol)
+    sob.push_back({{"input", s.input},
+                   {"first", s.first},
+                   {"first_ci", {s.first_lo, s.first_hi}},
+                   {"total", s.total},
+                   {"total_ci", {s.total_lo, s.total_hi}}});
+  j["meta"] = {{"model", p.model_name}, {"of", what}, {"paths", opt.paths}, {"seed", opt.seed},
+               {"bootstrap", opt.bootstrap}};
+  j["central"] = r.central;
+  j["mean"] = r.mean;
+  j["variance"] = r.variance;
+  j["tornado"] = tor;
+  j["contribution_to_variance"] = con;
+  j["sobol"] = sob;
+  return j;
+}
+
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
   const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}};
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
@@ -107,28 +132,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   }
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) {
-    nlohmann::ordered_json j, tor = nlohmann::ordered_json::array(), con = nlohmann::ordered_json::array(),
-                              sob = nlohmann::ordered_json::array();
-    for (const auto& t : r.tornado) tor.push_back({{"input", t.input}, {"p10", t.low}, {"p90", t.high}});
-    for (const auto& x : r.contributions)
-      con.push_back({{"input", x.input}, {"share", x.share}, {"rank_correlation", x.rank_correlation}});
-    for (const auto& s : r.sobol)
-      sob.push_back({{"input", s.input},
-                     {"first", s.first},
-                     {"first_ci", {s.first_lo, s.first_hi}},
-                     {"total", s.total},
-                     {"total_ci", {s.total_lo, s.total_hi}}});
-    j["meta"] = {{"model", p.model_name}, {"of", what}, {"paths", opt.paths}, {"seed", opt.seed},
-                 {"bootstrap", opt.bootstrap}};
-    j["central"] = r.central;
-    j["mean"] = r.mean;
-    j["variance"] = r.variance;
-    j["tornado"] = tor;
-    j["contribution_to_variance"] = con;
-    j["sobol"] = sob;
-    e = set.add_file(a.json, json_text(j));
-  }
+  if (!a.json.empty()) e = set.add_file(a.json, json_text(sensitivity_json(p, what, opt, r)));
   if (e.empty() && !a.report.empty())
     e = set.add_file(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what,
                                                         r, opt.paths, opt.seed));
