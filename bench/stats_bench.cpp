@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/quantiles.hpp"
 #include "engine/stats.hpp"
 
 namespace {
@@ -38,6 +39,31 @@ void BM_SketchAddBlock(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1024);
 }
 BENCHMARK(BM_SketchAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90});
+
+// What the simulator now adds per block: the sketch and the fine quantile windows (engine/quantiles.hpp),
+// placed from a pilot of 16384 values for a run of 10M paths (~750 bins around each of 7 levels).
+void BM_QuantileSummaryAddBlock(benchmark::State& state) {
+  const double mean = double(state.range(0));
+  const std::size_t series = std::size_t(state.range(1));
+  std::vector<std::vector<double>> x;
+  for (std::size_t s = 0; s < series; ++s) x.push_back(block(mean, 1.0, unsigned(s)));
+  std::vector<double> pilot;
+  for (unsigned k = 0; k < 16; ++k) {
+    const auto b = block(mean, 1.0, 1000 + k);
+    pilot.insert(pilot.end(), b.begin(), b.end());
+  }
+  const auto placed = cogsim::engine::place_windows(pilot, cogsim::engine::reported_quantiles(), 10'000'000);
+  QuantileSketch proto(1e-3, 1e-6);
+  proto.set_windows(placed);
+  std::vector<QuantileSketch> sk(series, proto);
+  std::size_t s = 0;
+  for (auto _ : state) {
+    sk[s].add(x[s].data(), x[s].size());  // the sketch and its windows
+    s = (s + 1) % series;
+  }
+  state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_QuantileSummaryAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90});
 
 void BM_MomentsAddBlock(benchmark::State& state) {
   const auto x = block(3, 1, 7);

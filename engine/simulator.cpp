@@ -4,6 +4,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -93,33 +94,53 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
   const auto& corrs = progs[0]->correlations;
   std::vector<CorrSums> corr(corrs.size(), {0, 0, 0, 0, 0});
 
-  // The zero band of each sketch is sized on the series' scale, from a fixed pilot block (the
-  // first paths, the same whatever the threads), so a series that crosses zero keeps a bounded
-  // number of buckets: |error| <= alpha·|x| + 1e-6·(|central| + pilot sd).
+  // A pilot sample (the first paths, Monte Carlo, the same whatever the threads) sizes the zero band
+  // of each sketch on the series' scale, so a series that crosses zero keeps a bounded number of
+  // buckets (|error| <= alpha·|x| + 1e-6·(|central| + pilot sd)), and places the fine quantile
+  // windows that each sketch carries around the reported levels (engine/quantiles.hpp).
   std::vector<double> band(series.size(), 1e-12);
+  std::vector<QuantileWindows> windows(series.size());
   if (!opt.central) {
-    const std::size_t n = 1024;
-    std::vector<Workspace> pilot(progs.size());
-    for (std::size_t k = 0; k < progs.size(); ++k) {
-      pilot[k].reserve(*progs[k], n);
-      BlockSpec spec{opt.seed, 0, n, DrawMode::Sample, Sampling::MonteCarlo, 0};
-      if (auto err = run_block(*progs[k], spec, pilot[k])) {
-        r.error = err;
+    const std::size_t n = pilot_paths(opt.paths), piece = 1024, n_pieces = (n + piece - 1) / piece;
+    std::vector<PilotSample> pilot(series.size());
+    std::vector<std::vector<PilotSample>> extremes(n_pieces, std::vector<PilotSample>(series.size()));
+    for (auto& ps : pilot) ps.values.resize(n);
+    std::vector<std::optional<Diagnostic>> errs(n_pieces);
+    tbb::task_arena(opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency()).execute([&] {
+      tbb::parallel_for(std::size_t{0}, n_pieces, [&](std::size_t p) {
+        std::vector<Workspace> ws(progs.size());
+        BlockSpec spec{opt.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo, 0};
+        for (std::size_t k = 0; k < progs.size() && !errs[p]; ++k) {
+          ws[k].reserve(*progs[k], spec.size);
+          errs[p] = run_block(*progs[k], spec, ws[k]);
+        }
+        for (std::size_t i = 0; i < series.size() && !errs[p]; ++i)
+          for (std::size_t k = 0; k < spec.size; ++k)
+            pilot[i].values[spec.first_path + k] = extremes[p][i].note(series_value(ws, series[i], k));
+      });
+    });
+    for (auto& e : errs)
+      if (e) {
+        r.error = e;
         return r;
       }
-    }
     for (std::size_t i = 0; i < series.size(); ++i) {
+      for (const auto& e : extremes) pilot[i].merge_extremes(e[i]);
       Moments m;
       m.shift = centre[i];
-      for (std::size_t k = 0; k < n; ++k) m.add(series_value(pilot, series[i], k));
+      m.add(pilot[i].values.data(), pilot[i].values.size());
       band[i] = 1e-6 * (std::fabs(centre[i]) + m.sd()) + 1e-12;
       if (!std::isfinite(band[i])) band[i] = 1e-12;  // a NaN or infinity is reported below
+      windows[i] = place_windows(std::move(pilot[i]), reported_quantiles(), opt.paths);
     }
   }
   auto make_sketches = [&]() {
     std::vector<QuantileSketch> s;
     s.reserve(series.size());
-    for (std::size_t i = 0; i < series.size(); ++i) s.emplace_back(opt.quantile_alpha, band[i]);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      s.emplace_back(opt.quantile_alpha, band[i]);
+      s.back().set_windows(windows[i]);  // counts allocated on first use
+    }
     return s;
   };
   std::vector<QuantileSketch> sketches = make_sketches();

@@ -40,10 +40,14 @@ struct RunOptions {
 
 struct SeriesStats {
   Moments moments;
-  QuantileSketch sketch;
+  QuantileSketch sketch;  // with its fine windows around the reported levels (engine/quantiles.hpp)
   double central = 0;
   bool constant = false;  // the same value on every path: quantiles are exactly `central`
-  double quantile(double q) const { return constant ? central : sketch.quantile(q); }
+  double quantile(double q) const { return quantile_with_bound(q).value; }
+  // The quantile and a bound on its distance to the exact empirical quantile of the paths.
+  QuantileWindows::Answer quantile_with_bound(double q) const {
+    return constant ? QuantileWindows::Answer{central, 0.0} : sketch.fine_quantile(q);
+  }
 };
 
 struct RunResults {

@@ -223,7 +223,10 @@ void QuantileSketch::Store::settle() {
   std::fill(fresh.begin(), fresh.end(), 0);
 }
 
-void QuantileSketch::add(double x) { add_general(&x, 1); }
+void QuantileSketch::add(double x) {
+  add_general(&x, 1);
+  windows_.add(&x, 1);
+}
 
 COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
@@ -279,6 +282,7 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     n_ += m;
     fresh_n_ += m;
   }
+  windows_.add(x, count);  // every value is finite: the loop above threw otherwise
 }
 
 void QuantileSketch::add_general(const double* x, std::size_t count) {
@@ -299,6 +303,7 @@ void QuantileSketch::merge(const QuantileSketch& o) {
     merge(copy);
     return;
   }
+  windows_.merge(o.windows_);
   // Each of src's three runs (negatives, zero, positives) without its empty ends (growth slack):
   // cover them once, then add them range at once.
   const Store& src = o.store_;
@@ -336,6 +341,7 @@ void QuantileSketch::serialize(Writer& w) const {
   std::vector<std::uint64_t> counts(store_.size());
   for (std::size_t j = 0; j < counts.size(); ++j) counts[j] = store_.at(j);
   w.put_vector(counts);
+  windows_.serialize(w);
 }
 
 QuantileSketch QuantileSketch::deserialize(Reader& r) {
@@ -346,6 +352,7 @@ QuantileSketch QuantileSketch::deserialize(Reader& r) {
   s.store_.pos_lo = r.get<std::int32_t>(), s.store_.pos_hi = r.get<std::int32_t>();
   s.store_.counts = r.get_vector<std::uint64_t>();
   s.store_.fresh.assign(s.store_.counts.size(), 0);
+  s.windows_ = QuantileWindows::deserialize(r);
   return s;
 }
 
@@ -358,6 +365,15 @@ double QuantileSketch::quantile(double q) const {
   for (std::size_t j = 0; j < store_.size(); ++j)
     if ((seen += store_.at(j)) >= r) return value(store_.key_at(j));
   return kNaN;  // unreachable: the counts sum to n_
+}
+
+QuantileWindows::Answer QuantileSketch::fine_quantile(double q) const {
+  if (auto a = windows_.quantile(q, n_)) return *a;
+  const double v = quantile(q);
+  if (std::isnan(v)) return {v, v};
+  const double rank = std::ceil(q * static_cast<double>(n_));  // as quantile()
+  const auto [lo, hi] = windows_.bracket(rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank)));
+  return {std::clamp(v, lo, std::max(lo, hi)), alpha_ * std::fabs(v) + zero_threshold_};
 }
 
 std::size_t QuantileSketch::memory_bytes() const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/bytes.hpp"
+#include "engine/quantiles.hpp"
 
 namespace cogsim::engine {
 
@@ -101,6 +102,14 @@ class QuantileSketch {
   static QuantileSketch deserialize(Reader& r);
 
   double quantile(double q) const;  // NaN if empty or q outside [0,1]
+  // Fine windows (engine/quantiles.hpp) counted beside the sketch by add() and merge(): both sides
+  // of a merge must carry the same windows (or the other none, never added to).
+  void set_windows(QuantileWindows w) { windows_ = std::move(w); }
+  const QuantileWindows& windows() const { return windows_; }
+  // The window's answer when a window counted the rank of q, else quantile(q) clamped between the
+  // edges of the windows around it; with a bound on the distance to the exact empirical quantile
+  // (the window's half bin, or the sketch's alpha·|x| + zero_threshold).
+  QuantileWindows::Answer fine_quantile(double q) const;
   std::uint64_t count() const { return n_; }
   double alpha() const { return alpha_; }
   double zero_threshold() const { return zero_threshold_; }
@@ -151,6 +160,7 @@ class QuantileSketch {
   std::uint64_t n_ = 0;
   std::uint64_t fresh_n_ = 0;  // values added to the fresh counts since they were last settled
   Store store_;
+  QuantileWindows windows_;
 };
 
 // Block helper for the simulator (vectorised, multiversioned): the number of non-zero x.

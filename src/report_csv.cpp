@@ -36,8 +36,14 @@ std::vector<std::pair<std::string, double>> output_statistics(const engine::Seri
   std::vector<std::pair<std::string, double>> v;
   v.emplace_back("mean", s.moments.mean());
   v.emplace_back("sd", s.moments.n > 1 ? s.moments.sd() : 0.0);
-  for (std::size_t i = 0; i < 7; ++i) v.emplace_back(kQuantileNames[i], s.quantile(kQuantiles[i]));
+  double worst = 0;
+  for (std::size_t i = 0; i < 7; ++i) {
+    const auto a = s.quantile_with_bound(kQuantiles[i]);
+    v.emplace_back(kQuantileNames[i], a.value);
+    worst = std::max(worst, a.bound);
+  }
   v.emplace_back("se", s.moments.n > 1 ? s.moments.std_error() : 0.0);
+  v.emplace_back("quantile_error", worst);
   return v;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -25,9 +26,30 @@ nlohmann::ordered_json stats_json(const engine::SeriesStats& s, bool central) {
   if (central) return j;
   double sd = s.moments.n > 1 ? s.moments.sd() : 0.0;
   j["sd"] = sd;
-  for (std::size_t i = 0; i < 7; ++i) j[kQuantileNames[i]] = s.quantile(kQuantiles[i]);
+  // Each quantile with its error bound (engine/quantiles.hpp): the largest is reported.
+  double worst = 0;
+  for (std::size_t i = 0; i < 7; ++i) {
+    const auto a = s.quantile_with_bound(kQuantiles[i]);
+    j[kQuantileNames[i]] = a.value;
+    worst = std::max(worst, a.bound);
+  }
   j["se"] = s.moments.n > 1 ? s.moments.std_error() : 0.0;
+  j["quantile_error"] = worst;
   return j;
+}
+
+// "output year p5" for each reported quantile that no fine window counted (read from the sketch).
+nlohmann::ordered_json sketch_only_quantiles(const engine::Program& p, const engine::RunResults& r) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k) {
+      const auto& s = r.outputs[i][k];
+      for (std::size_t q = 0; q < 7; ++q)
+        if (!s.constant && !s.sketch.windows().quantile(kQuantiles[q], s.sketch.count()))
+          list.push_back(p.outputs[i].name + " " + std::to_string(p.outputs[i].years[k].first) + " " +
+                         kQuantileNames[q]);
+    }
+  return list;
 }
 
 std::string euros(double v) {
@@ -64,7 +86,9 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   m["stopped_early"] = r.stopped_early;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
-  m["quantile_sketch"] = "DDSketch with log-linear buckets (512 per octave), relative accuracy 1e-3, linear steps of at most 1e-6 × (|central| + sd) near zero (see docs/design.md)";
+  if (!meta.central)
+    if (auto coarse = sketch_only_quantiles(p, r); !coarse.empty()) m["quantile_sketch_only"] = std::move(coarse);
+  m["quantile_sketch"] = "fine histogram windows around P5..P95 placed from a pilot (error <= quantile_error, at most a quarter of the Monte Carlo standard error at the planned paths); elsewhere DDSketch, relative accuracy 1e-3 (see docs/design.md)";
 
   for (std::size_t i = 0; i < p.outputs.size(); ++i) {
     const auto& o = p.outputs[i];
