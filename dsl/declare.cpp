@@ -7,6 +7,8 @@
 
 namespace cogsim::dsl {
 
+void warn_partial_fixes(Lowering& l);  // fix_checks.cpp
+
 namespace {
 template <typename T>
 const T* get(const ast::Statement& s) {
@@ -511,6 +513,7 @@ void Lowering::declare() {
     else if (const auto* d = get<ast::TransferDecl>(*it.statement)) declare_transfer(*d);
     else if (const auto* d = get<ast::CorrelateDecl>(*it.statement)) correlates_.push_back(d);
   }
+  warn_partial_fixes(*this);
   declare_correlations();
 }
 

@@ -131,10 +131,15 @@ int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
         << path << "\n";
     return kInvalidModel;
   }
-  out << path << ": ok (" << program->outputs.size() << " outputs, " << program->indicators.size()
-      << " indicators, " << program->events.size() << " events, " << program->checks.size()
-      << " asserts passed, " << program->code.size() << " instructions, " << program->num_draws()
-      << " random cells)\n";
+  // "1 assert passed", "2 asserts passed": every count agrees with its noun.
+  auto count = [](std::size_t n, const std::string& noun, const std::string& tail = "") {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s") + tail;
+  };
+  out << path << ": ok (" << count(program->outputs.size(), "output") << ", "
+      << count(program->indicators.size(), "indicator") << ", " << count(program->events.size(), "event")
+      << ", " << count(program->checks.size(), "assert", " passed") << ", "
+      << count(program->code.size(), "instruction") << ", " << count(program->num_draws(), "random cell")
+      << ")\n";
   return kOk;
 }
 

@@ -254,4 +254,36 @@ TEST(CliHelp, RunHelpMentionsEveryOption) {
   EXPECT_EQ(missing_options(r.out), "") << "`cogsim run --help` does not mention them:\n" << r.out;
 }
 
+// ---------------------------------------------------------------- fixes that leave drivers drawn
+
+// `fix inflation` leaves `inflation_gap` drawn while other equations read it: a warning at the
+// fix naming where the fixed series and another reader read the driver; the check still passes.
+TEST(CliCheck, FixThatLeavesItsDriverDrawnWarnsWithBothPlaces) {
+  Result r = run_cogsim("check tests/data/fixes/inflation-only.cog");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "tests/data/fixes/inflation-only.cog:4:5: warning: fixing 'inflation' leaves 'inflation_gap' random, "
+            "which 'inflation' reads (scenarios/cog-2022-2024/drivers.cog:31:29) and 'published_forecast' still "
+            "reads (scenarios/cog-2022-2024/drivers.cog:36:47): 'published_forecast' will not see the fixed "
+            "values; fix 'inflation_gap' instead, or as well\n"
+            "  fix inflation { 2022: 5.3 %, 2023: 4.8 %, 2024: 1.8 % }\n"
+            "      ^~~~~~~~~\n");
+  EXPECT_NE(r.out.find("tests/data/fixes/inflation-only.cog: ok ("), std::string::npos) << r.out;
+}
+
+// realised-history fixes the gap itself (and the forecasts and RMPP that read it): no warning.
+TEST(CliCheck, RealisedHistoryFixesItsPrimitiveDriversWithoutWarning) {
+  Result r = run_cogsim("check scenarios/realised-history");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+// Every count of the `ok` line agrees with its noun: "1 assert passed", "0 indicators".
+TEST(CliCheck, OkLineCountsAreSingularForOne) {
+  Result r = run_cogsim("check tests/data/fixes/one-of-each.cog");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "tests/data/fixes/one-of-each.cog: ok (1 output, 0 indicators, 1 event, 1 assert passed, "
+                   "2 instructions, 1 random cell)\n");
+}
+
 }  // namespace

@@ -45,6 +45,8 @@ constexpr int kLast = 2024;
 
 enum Kind { SAN, EMS, CDS_K, DOM, COM };
 constexpr double kTariffMean[] = {0.010, 0.012, 0.008, 0.012, 0.015};  // τ̄(k), §3
+constexpr double kPassThrough[] = {0.5, 0.5, 0.3, 0.5, 0.8};           // λ(k), §3
+constexpr double kSignature = 0.015;                                    // F̄(t), §3
 
 struct Entity {
   const char* id;
@@ -112,6 +114,7 @@ struct Drivers {
   std::map<int, double> pi;   // realised inflation 2020..2024
   std::map<int, double> p;    // published forecast 2022..2024
   std::map<int, double> rho;  // RMPP growth 2020..2024
+  std::map<int, double> u;    // inflation gap 2021..2024 (tariffs read u(t−1))
 };
 
 // RM1 central path: π(2020)=0.5 %, π(2021)=1.6 %, ρ(2020)=ρ(2021)=1.5 %; for S years u = 0 so
@@ -121,11 +124,13 @@ Drivers central_drivers() {
   d.pi = {{2020, 0.005}, {2021, 0.016}, {2022, 0.015}, {2023, 0.015}, {2024, 0.015}};
   d.p = {{2022, 0.015}, {2023, 0.015}, {2024, 0.015}};
   d.rho = {{2020, 0.015}, {2021, 0.015}, {2022, 0.015}, {2023, 0.015}, {2024, 0.015}};
+  d.u = {{2021, 0.0}, {2022, 0.0}, {2023, 0.0}, {2024, 0.0}};
   return d;
 }
 
-// Realised history (§8): π, p, ρ fixed for 2022..2024; every other driver keeps its RM1
-// definition, and on the central path the gap u stays 0 (tariffs, activity unchanged).
+// Realised history (§8): π, p, ρ fixed for 2022..2024, with the gap that π = F̄ + u implies,
+// u = π − F̄ (3.8 %, 3.3 %, 0.3 %): the tariffs τ̄ + λ·u(t−1) follow the realised inflation.
+// Every other driver keeps its RM1 definition (activity at its mean on the central path).
 Drivers realised_drivers() {
   Drivers d = central_drivers();
   d.pi[2022] = 0.053;
@@ -137,6 +142,7 @@ Drivers realised_drivers() {
   d.rho[2022] = 0.0188;
   d.rho[2023] = 0.0432;
   d.rho[2024] = 0.0211;
+  for (int t = 2022; t <= 2024; ++t) d.u[t] = d.pi.at(t) - kSignature;
   return d;
 }
 
@@ -164,7 +170,8 @@ Expected closed_form(const Drivers& d) {
     double prod = e.produits, pers = e.s * C, oth = (1.0 - e.s) * C;
     R[i][kBase] = prod - pers - oth;
     for (int t = kBase + 1; t <= kLast; ++t) {
-      const double tau = kTariffMean[e.kind];          // u = 0 => τ = τ̄
+      // τ(k,t) = τ̄(k) + λ(k)·u(t−1) for the uncertain years; τ̄ in the known years.
+      const double tau = kTariffMean[e.kind] + (t >= 2022 ? kPassThrough[e.kind] * d.u.at(t - 1) : 0.0);
       const double a = t >= 2022 ? e.mu : 0.0;          // known years: a = 0; S: a = μ
       const double m = t >= 2022 ? e.m[t - 2022] : 0.0;
       prod = prod * (1.0 + tau) * (1.0 + a);
@@ -511,6 +518,61 @@ TEST(RM1Golden, RealisedHistoryCentralPathMatchesClosedForm) {
     for (int t = 2022; t <= 2024; ++t)
       EXPECT_NEAR(output_mean(doc, name, t), x.outputs.at(name).at(t), 0.005) << name << " " << t;
   }
+}
+
+// Realised history is consistent (issue 13): the scenario fixes the primitive drivers, so every
+// series that reads the inflation gap sees the realised inflation. Derived here from the figures
+// of the scenario (π = 5.3 %, 4.8 %, 1.8 %; F̄ = 1.5 %) and docs/model.md §3: u = π − F̄,
+// π = F̄ + u, τ(k,t) = τ̄(k) + λ(k)·u(t−1) (u(2021) = 0). The old scenario (which fixed π and left
+// u drawn) gives u = 0 and τ = τ̄ on the central path and fails this test.
+TEST(RM1Golden, RealisedHistoryTariffsFollowRealisedInflation) {
+  const fs::path dir = temp_dir("realised_drivers_model");
+  const fs::path model = dir / "main.cog";
+  {
+    std::ofstream f(model);
+    f << "extends \"" << repo_root() << "/scenarios/realised-history/main.cog\"\n"
+      << "output tariff, inflation_gap, published_forecast\n";
+  }
+  const json doc = run_cogsim(model.string(), "--central", "realised_drivers");
+  const std::map<int, double> pi = {{2022, 0.053}, {2023, 0.048}, {2024, 0.018}};
+  for (const auto& [t, p] : pi) {
+    EXPECT_NEAR(output_mean(doc, "inflation_gap", t), p - kSignature, 1e-12) << t;
+    EXPECT_NEAR(output_mean(doc, "inflation", t), kSignature + output_mean(doc, "inflation_gap", t), 1e-12)
+        << "π = F̄ + u in " << t;
+  }
+  const char* kinds[] = {"SAN", "EMS", "CDS", "DOM", "COM"};
+  for (int k = 0; k < 5; ++k) {
+    const std::string name = std::string("tariff.") + kinds[k];
+    EXPECT_NEAR(output_mean(doc, name, 2022), kTariffMean[k], 1e-12) << name;  // u(2021) = 0
+    for (int t = 2023; t <= 2024; ++t)
+      EXPECT_NEAR(output_mean(doc, name, t), kTariffMean[k] + kPassThrough[k] * (pi.at(t - 1) - kSignature), 1e-12)
+          << name << " " << t;
+  }
+  // By hand: τ(COM, 2023) = 1.5 % + 0.8 × 3.8 % = 4.54 %; τ(CDS, 2024) = 0.8 % + 0.3 × 3.3 % = 1.79 %.
+  EXPECT_NEAR(output_mean(doc, "tariff.COM", 2023), 0.0454, 1e-12);
+  EXPECT_NEAR(output_mean(doc, "tariff.CDS", 2024), 0.0179, 1e-12);
+
+  // The envelopes, to the cent (COG arithmetic, r(2022) = 1.5 %, r(2023) = 8.0 %, r(2024) = 3.2 %;
+  // BNGA × (1 + ρ − 1.5 %) with ρ = 1.88 %, 4.32 %, 2.11 %): they read π, p and ρ, which keep
+  // their realised values.
+  const std::map<std::string, std::array<double, 3>> cents = {
+      {"bnass.fonct.PA", {899200.00, 2490588.00, 902793.60}},
+      {"bnass.fonct.MAL", {2333300.00, 2424384.00, 2409790.18}},
+      {"bnass.fonct.ATMP", {510300.00, 515376.00, 497316.67}},
+      {"bnpps.MAL", {2289332.50, 2411640.00, 2429986.00}},
+      {"bnpps.ATMP", {101500.00, 109620.00, 113127.84}},
+      {"bnga.personnel", {37471854.00, 37847369.56, 37392892.52}},
+  };
+  for (const auto& [name, v] : cents)
+    for (int t = 2022; t <= 2024; ++t)
+      EXPECT_NEAR(output_mean(doc, name, t), v[t - 2022], 0.005) << name << " " << t;
+
+  // And every figure of RM1 on this path (results, FNMO, indicators) against the closed form
+  // whose tariffs read u = π − F̄.
+  const Expected x = closed_form(realised_drivers());
+  for (const std::string name : {"resultat.total", "resultat.CDS", "fnmo.reserve"})
+    for (int t = 2022; t <= 2024; ++t)
+      EXPECT_NEAR(output_mean(doc, name, t), x.outputs.at(name).at(t), 0.005) << name << " " << t;
 }
 
 TEST(RM1Golden, ZeroStandardDeviationsMonteCarloEqualsCentralPath) {
