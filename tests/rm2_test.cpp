@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -104,7 +105,9 @@ struct CliRun {
 };
 
 CliRun cogsim(const std::string& command, const std::string& tag, bool json_out) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("rm2_" + tag);
+  // One folder per process: ctest runs the tests of this file in parallel processes, which share
+  // tags such as "central" (a shared folder let one process delete another's results file).
+  const fs::path dir = fs::path(testing::TempDir()) / ("rm2_" + std::to_string(::getpid()) + "_" + tag);
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path out = dir / "out.json", log = dir / "log.txt";
