@@ -37,6 +37,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
   }
   l.fuse_ = options.fuse;
   l.cse_ = options.cse;
+  l.max_cells_ = options.max_cells;
   Compiled c = l.run();
   Diagnostics text = check_text(loaded, sources);
   if (text.empty()) return c;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "dsl/loader.hpp"
+#include "dsl/symbols.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/ir.hpp"
 
@@ -31,6 +32,10 @@ struct CompileOptions {
   // Compute an operation on the same operands once (common subexpressions) and drop x * 1, x / 1:
   // same results to the bit, fewer instructions. Off only to test that claim.
   bool cse = true;
+  // The most cells (one value per member tuple and year) the model's definitions may unroll to,
+  // and the most terms its sums may unroll to: past it, an error naming the definition, instead
+  // of hours of lowering and gigabytes of memory (`--max-cells` raises it).
+  std::uint64_t max_cells = kDefaultMaxCells;
 };
 
 Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options = {});

@@ -19,8 +19,10 @@ const T* get(const ast::Statement& s) {
 Lowering::Lowering(const Loaded& loaded, Sources& sources) : loaded_(loaded), sources_(sources) {}
 
 void Lowering::error(SourceLoc loc, const std::string& msg) {
-  if (seen_.insert({loc.file, loc.offset, msg}).second)
+  if (seen_.insert({loc.file, loc.offset, msg}).second) {
     diags_.push_back({Severity::Error, loc, msg});
+    ++error_count_;
+  }
 }
 
 void Lowering::warning(SourceLoc loc, const std::string& msg) {
@@ -32,6 +34,29 @@ std::string percent_text(double fraction) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%g %%", 100 * fraction);
   return buf;
+}
+
+// As each definition is declared, before anything is lowered or indexed: its cells, counted in
+// 64 bits, and the model's so far, against max_cells_. The definition past which the model
+// explodes is named.
+bool Lowering::within_cell_limit(const Symbol& s) {
+  std::uint64_t n = 1;
+  bool over = false;
+  for (const auto& a : s.axes) {
+    n *= static_cast<std::uint64_t>(std::max(0, a.size(sets_)));
+    if (n > max_cells_) {
+      over = true;
+      break;
+    }
+  }
+  if (!over && declared_cells_ + n <= max_cells_) {
+    declared_cells_ += n;
+    return true;
+  }
+  std::string count = over ? "more than " + std::to_string(max_cells_) : std::to_string(n);
+  error(s.loc, "'" + s.name + "' unrolls to " + count + " cells, which takes the model past its limit of " +
+                   std::to_string(max_cells_) + " cells (--max-cells raises it)");
+  return false;
 }
 
 std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
@@ -49,6 +74,25 @@ std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
   return std::make_pair(v, d);
 }
 
+bool Lowering::sane_year(int year, SourceLoc loc) {
+  if (year >= kMinYear && year <= kMaxYear) return true;
+  error(loc, year_range_message(std::to_string(year)));
+  return false;
+}
+
+std::optional<int> Lowering::year_literal(const ast::Number& n) {
+  if (n.unit.empty() && std::floor(n.value) == n.value && n.value >= kMinYear && n.value <= kMaxYear)
+    return int(n.value);
+  if (!n.unit.empty() || (std::isfinite(n.value) && std::floor(n.value) != n.value)) {
+    error(n.loc, "expected a year (a whole number such as 2022)");
+    return std::nullopt;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", n.value);
+  error(n.loc, year_range_message(text));
+  return std::nullopt;
+}
+
 std::optional<int> Lowering::const_year(const ast::Expr& e) {
   Env env;
   return year_of(e, env);
@@ -56,7 +100,7 @@ std::optional<int> Lowering::const_year(const ast::Expr& e) {
 
 std::optional<std::pair<int, int>> Lowering::const_range(const ast::Range& r) {
   auto a = const_year(r.from), b = const_year(r.to);
-  if (!a || !b) return std::nullopt;
+  if (!a || !b || !sane_year(*a, r.from.loc) || !sane_year(*b, r.to.loc)) return std::nullopt;
   if (*a > *b) {
     error(r.loc, "bad year range " + std::to_string(*a) + ".." + std::to_string(*b) +
                      ": the first year is after the last");
@@ -87,14 +131,22 @@ void Lowering::declare_model() {
   model_name_ = m->name;
   Env env;
   // The header's years are plain numbers (base and horizon are not known yet).
+  bool out_of_range = false;
   auto plain = [&](const ast::Expr& e) -> std::optional<int> {
     if (const auto* n = lone<ast::Number>(e))
-      if (n->unit.empty() && std::floor(n->value) == n->value) return int(n->value);
-    return std::nullopt;
+      if (n->unit.empty() && std::floor(n->value) == n->value) {
+        if (n->value >= kMinYear && n->value <= kMaxYear) return int(n->value);
+        char text[32];
+        std::snprintf(text, sizeof text, "%.15g", n->value);
+        error(n->loc, year_range_message(text));
+        out_of_range = true;
+        return std::optional<int>();
+      }
+    return std::optional<int>();
   };
   auto b = plain(m->base), y0 = plain(m->years.from), y1 = plain(m->years.to);
   if (!b || !y0 || !y1) {
-    error(m->loc, "the model's base and years must be plain years, such as base 2019 years 2020..2024");
+    if (!out_of_range) error(m->loc, "the model's base and years must be plain years, such as base 2019 years 2020..2024");
     return;
   }
   if (*y0 > *y1) {
@@ -202,7 +254,7 @@ bool Lowering::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Sy
     }
     s.axes.push_back(ax);
   }
-  return ok;
+  return ok && within_cell_limit(s);
 }
 
 int Lowering::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
@@ -302,7 +354,9 @@ void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
         error(row.loc, "expected a year as the row key of table '" + s.name + "'");
         continue;
       }
-      int y = int(n->value);
+      auto yl = year_literal(*n);
+      if (!yl) continue;
+      int y = *yl;
       if (y < first.y0 || y > first.y1) {
         error(n->loc, "year " + std::to_string(y) + " is outside the years of '" + s.name + "' (" +
                           std::to_string(first.y0) + ".." + std::to_string(first.y1) + ")");
@@ -399,7 +453,9 @@ void Lowering::declare_var(const ast::VarDecl& d, int layer) {
           error(row.loc, "expected `YEAR: value` in the actual values of '" + s.name + "'");
           continue;
         }
-        int year = int(y->value);
+        auto yl = year_literal(*y);
+        if (!yl) continue;
+        int year = *yl;
         if (year < s.axes.back().y0 || year > s.axes.back().y1) {
           error(y->loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "'");
           continue;
@@ -477,7 +533,9 @@ void Lowering::declare_fix(const ast::FixDecl& d) {
       error(row.loc, "expected `YEAR: value` in `fix " + s.name + "`");
       continue;
     }
-    int year = int(y->value);
+    auto yl = year_literal(*y);
+    if (!yl) continue;
+    int year = *yl;
     if (year < s.axes.back().y0 || year > s.axes.back().y1) {
       error(y->loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
                         std::to_string(s.axes.back().y0) + ".." + std::to_string(s.axes.back().y1) + ")");

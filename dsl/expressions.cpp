@@ -1,6 +1,7 @@
 // Expressions: names, indices, units, functions, distributions, sums.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
@@ -139,7 +140,13 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
 std::optional<int> Lowering::year_of(const ast::Expr& e, const Env& env) {
   auto term = [&](const ast::Operand& o) -> std::optional<int> {
     if (const auto* n = boost::get<ast::Number>(&o)) {
-      if (n->unit.empty() && std::floor(n->value) == n->value) return int(n->value);
+      if (n->unit.empty() && std::floor(n->value) == n->value) {
+        if (std::fabs(n->value) <= kMaxYear) return int(n->value);
+        char text[32];
+        std::snprintf(text, sizeof text, "%.15g", n->value);
+        error(n->loc, year_range_message(text));
+        return std::nullopt;
+      }
       error(n->loc, "expected a year (such as 2022, t - 1, base or horizon)");
       return std::nullopt;
     }
@@ -221,7 +228,10 @@ std::optional<int> Lowering::member_of(const ast::Expr& e, Env& env, int set) {
     if (!c) return std::nullopt;
     Val v = cell(sym, c->first, c->second, ref->loc);
     if (!is_const(v)) return std::nullopt;
-    int idx = int(const_value(v));
+    const double value = const_value(v);
+    const int from_set = symbols_[sym].map_set;
+    if (!(value >= 0 && value < double(sets_[from_set].members.size()))) return std::nullopt;  // reported where it was given
+    int idx = int(value);
     return map_member(symbols_[sym].map_set, idx, set, ref->loc, "'" + n + "'");
   }
   std::vector<std::string> names = S.members;
@@ -359,13 +369,18 @@ Val Lowering::aggregate(const ast::Agg& a, Env& env) {
   } else {
     const auto& r = boost::get<ast::Range>(a.over.domain);
     auto y0 = year_of(r.from, env), y1 = year_of(r.to, env);
-    if (!y0 || !y1) return failed();
+    if (!y0 || !y1 || !sane_year(*y0, r.from.loc) || !sane_year(*y1, r.to.loc)) return failed();
     b.is_year = true;
     for (int y = *y0; y <= *y1; ++y) values.push_back(y);
   }
   bool is_sum = a.fn == "sum";
   Val acc = constant(is_sum ? 0 : 1);
   if (is_sum) acc.dim.wild = true;
+  if ((sum_terms_ += values.size()) > max_cells_) {
+    error(a.loc, "this " + a.fn + "() takes the model past its limit of " + std::to_string(max_cells_) +
+                     " unrolled terms (--max-cells raises it)");
+    return failed();
+  }
   for (int v : values) {
     b.value = v;
     env.binds.push_back(b);

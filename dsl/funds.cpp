@@ -159,7 +159,9 @@ void Lowering::declare_fund(const ast::FundDecl& d, int layer) {
         error(v->loc, "unit mismatch: the amounts of a budget line are in € (write € or M€ after the number)");
         continue;
       }
-      int year = int(y->value);
+      auto yl = year_literal(*y);
+      if (!yl) continue;
+      int year = *yl;
       if (l.amount.count(year)) error(y->loc, "duplicate year " + std::to_string(year) + " in the amounts of '" + l.full + "'");
       l.amount[year] = lit->first;
       y0 = std::min(y0, year);
@@ -211,7 +213,9 @@ void Lowering::declare_transfer(const ast::TransferDecl& d) {
   int from = find(d.from), to = find(d.to);
   if (from < 0 || to < 0) return;
   LineInfo &a = lines_[from], &b = lines_[to];
-  int year = int(d.year.value);
+  auto yl = year_literal(d.year);
+  if (!yl) return;
+  int year = *yl;
   if (!a.amount.count(year) || !b.amount.count(year)) {
     error(d.year.loc, "both lines need an amount for " + std::to_string(year));
     return;
@@ -297,7 +301,9 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
       if (amt == l.amount.end()) return money(intern(0));  // a skipped year, already reported
       engine::Operand e = intern(amt->second);
       if (l.index) {
-        int from = int(l.index->from->value);
+        auto fy = year_literal(*l.index->from);
+        if (!fy) return money(intern(0));
+        int from = *fy;
         // Before the convention, N is corrected only where the forecast series has N−1.
         auto forecast_known = [&](int y) {
           const ast::Ref* ref = lone<ast::Ref>((*l.index->args)[0]);
@@ -318,7 +324,9 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
         }
       }
       if (l.actualise) {
-        int from = int(l.actualise->from->value);
+        auto fy = year_literal(*l.actualise->from);
+        if (!fy) return money(intern(0));
+        int from = *fy;
         for (int k = from; k <= year; ++k) {
           Val rho = series_at((*l.actualise->args)[0], k, l.actualise->loc);
           Val ref = series_at((*l.actualise->args)[1], k, l.actualise->loc);

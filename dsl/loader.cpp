@@ -34,15 +34,16 @@ struct Loader {
         return;
       }
     }
-    auto id = sources.load(path);
+    std::string why;
+    auto id = sources.load(path, &why);
     if (!id) {
-      std::string why = fs::exists(path, ec) ? "cannot be read" : "does not exist";
-      if (path != raw_path) why = "does not exist ('" + raw_path + "' is a folder without main.cog)";
+      if (path != raw_path && why == "does not exist")
+        why = "does not exist ('" + raw_path + "' is a folder without main.cog)";
+      std::string msg = "cannot read '" + path + "': the file " + why;
       if (has_from)
-        error(from, "cannot read '" + path + "': the file " + why);
+        error(from, msg);
       else
-        diags.push_back({Severity::Error, SourceLoc{UINT32_MAX, 0, 0},
-                         "cannot read '" + path + "': the file " + why});
+        diags.push_back({Severity::Error, SourceLoc{UINT32_MAX, 0, 0}, msg});
       return;
     }
     stack.push_back(canon);

@@ -294,7 +294,10 @@ void Lowering::lower_everything() {
     int n = cell_count(s);
     int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
     for (int flat = 0; flat < n; ++flat)
-      for (int y = y0; y <= y1; ++y) cell(sym, flat, y, s.loc);
+      for (int y = y0; y <= y1; ++y) {
+        if (error_count_ >= kMaxCheckErrors) return;  // enough to read; the rest is not checked
+        cell(sym, flat, y, s.loc);
+      }
   }
   for (const auto& [sym, years] : undefined_years_) {
     std::string list;
@@ -357,11 +360,17 @@ void Lowering::lower_indicators() {
     std::vector<int> members = unflatten(s, flat);
     for (int i = 0; i < s.set_axes(); ++i) out.on += "." + sets_[s.axes[i].set].members[members[i]];
     int vs = base_;
-    if (d.vs) vs = int(d.vs->value);
+    if (d.vs) {
+      auto v = year_literal(*d.vs);
+      if (!v) continue;
+      vs = *v;
+    }
     const AxisInfo& ya = s.axes.back();
     std::set<int> years;
     for (const auto& t : d.targets) {
-      int year = int(t.year.value);
+      auto yl = year_literal(t.year);
+      if (!yl) continue;
+      int year = *yl;
       if (year < ya.y0 || year > ya.y1) {
         error(t.year.loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
                               std::to_string(ya.y0) + ".." + std::to_string(ya.y1) + ")");
@@ -469,6 +478,7 @@ void Lowering::lower_events() {
 
 void Lowering::lower_outputs() {
   std::set<std::string> done;
+  std::unordered_map<std::string, std::size_t> position;  // series name -> its entry (no quadratic search)
   for (const auto& [decl, layer] : outputs_) {
     (void)layer;
     for (const ast::Ref& r : decl->items) {
@@ -521,8 +531,7 @@ void Lowering::lower_outputs() {
         for (int i = 0; i < s.set_axes(); ++i) out.name += "." + sets_[s.axes[i].set].members[m[i]];
         if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
         // The same series listed again for other years: add them to its entry.
-        auto same = std::find_if(program_.outputs.begin(), program_.outputs.end(),
-                                 [&](const engine::SeriesOut& o) { return o.name == out.name; });
+        auto same = position.find(out.name);
         out.label = s.label;
         out.loc = s.loc;
         if (s.set_axes() == 1 && !sets_[s.axes[0].set].labels[m[0]].empty())
@@ -533,13 +542,15 @@ void Lowering::lower_outputs() {
         int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
         for (int y = y0; y <= y1; ++y)
           if (!fixed_year || *fixed_year == y) out.years.push_back({y, cell(sym, flat, y, r.loc).op});
-        if (same != program_.outputs.end()) {
+        if (same != position.end()) {
+          auto& years = program_.outputs[same->second].years;
           for (const auto& yv : out.years)
-            if (std::none_of(same->years.begin(), same->years.end(), [&](const auto& e) { return e.first == yv.first; }))
-              same->years.push_back(yv);
-          std::sort(same->years.begin(), same->years.end());
+            if (std::none_of(years.begin(), years.end(), [&](const auto& e) { return e.first == yv.first; }))
+              years.push_back(yv);
+          std::sort(years.begin(), years.end());
           continue;
         }
+        position.emplace(out.name, program_.outputs.size());
         program_.outputs.push_back(std::move(out));
       }
     }

@@ -93,6 +93,8 @@ class Lowering {
   void fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback);
   std::optional<std::pair<double, Dim>> literal(const ast::Number& n);
   std::optional<int> const_year(const ast::Expr& e);
+  bool sane_year(int year, SourceLoc loc);  // in kMinYear..kMaxYear, or an error at LOC
+  std::optional<int> year_literal(const ast::Number& n);  // a whole number in that range, or an error
   std::optional<std::pair<int, int>> const_range(const ast::Range& r);
 
   // -- cells (lowering.cpp)
@@ -194,6 +196,11 @@ class Lowering {
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
   bool fuse_ = true;  // CompileOptions::fuse
   bool cse_ = true;   // CompileOptions::cse
+  std::uint64_t max_cells_ = kDefaultMaxCells;  // CompileOptions::max_cells
+  std::uint64_t sum_terms_ = 0;                 // terms of sum()/prod() unrolled so far
+  int error_count_ = 0;
+  std::uint64_t declared_cells_ = 0;            // cells of the definitions declared so far
+  bool within_cell_limit(const Symbol& s);      // counts S's cells (declare.cpp)
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
 
   engine::Program program_;

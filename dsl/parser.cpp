@@ -4,9 +4,11 @@
 
 #include <boost/spirit/home/x3.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 
 #include "dsl/ast_adapted.hpp"
+#include "dsl/suggest.hpp"
 
 namespace cogsim::dsl {
 namespace x3 = boost::spirit::x3;
@@ -18,6 +20,17 @@ struct position_tag;
 struct Position {
   It begin;
   std::uint32_t file;
+  int depth = 0;  // expressions being parsed, one inside the other (see `nested`)
+};
+
+// Thrown where an expression nests deeper than kMaxNesting (a located error, not a stack overflow
+// in this recursive-descent parser or in the checker's passes over the tree).
+struct TooDeep {
+  It where;
+};
+// Thrown at a decimal comma between digits in a table row (`2022: 1,5 %`).
+struct DecimalComma {
+  It number, comma;
 };
 
 // Stamps the source range on every node that derives from ast::Node.
@@ -48,16 +61,57 @@ struct offset_parser : x3::parser<offset_parser> {
 };
 const offset_parser offset{};
 
+// nested[p]: p, one level deeper; past kMaxNesting levels, throws TooDeep. Every recursion of the
+// expression grammar goes through unary_expr, which is the one parser wrapped in it.
+template <typename Subject>
+struct depth_guard : x3::unary_parser<Subject, depth_guard<Subject>> {
+  using base_type = x3::unary_parser<Subject, depth_guard<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr depth_guard(Subject const& subject) : base_type(subject) {}
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext& rctx, Attribute& attr) const {
+    Position& p = x3::get<position_tag>(ctx).get();
+    if (p.depth >= kMaxNesting) {
+      Iterator where = first;
+      x3::skip_over(where, last, ctx);
+      throw TooDeep{where};
+    }
+    ++p.depth;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{p.depth};
+    return this->subject.parse(first, last, ctx, rctx, attr);
+  }
+};
+struct nested_gen {
+  template <typename Subject>
+  constexpr auto operator[](Subject const& subject) const {
+    return depth_guard<typename x3::extension::as_parser<Subject>::value_type>{x3::as_parser(subject)};
+  }
+};
+constexpr nested_gen nested{};
+
+// Right after a number in a table row: a comma followed at once by a digit is a decimal comma.
+struct decimal_comma_parser : x3::parser<decimal_comma_parser> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+    if (first != last && *first == ',' && first + 1 != last && first[1] >= '0' && first[1] <= '9')
+      throw DecimalComma{first, first};
+    return true;
+  }
+};
+const decimal_comma_parser no_decimal_comma{};
+
 template <typename Ctx>
 ast::Loc loc_at(const Ctx& ctx, std::uint32_t offset, std::size_t length) {
   return {x3::get<position_tag>(ctx).get().file, offset, static_cast<std::uint32_t>(length)};
 }
 
-using x3::alnum;
-using x3::alpha;
 using x3::attr;
 using x3::char_;
-using x3::digit;
 using x3::eol;
 using x3::lexeme;
 using x3::lit;
@@ -65,18 +119,25 @@ using x3::matches;
 using x3::raw;
 using x3::repeat;
 
-// as<T>[p] (not in Boost 1.74): parse p into an attribute of type T.
+// as<T>("what")[p] (not in Boost 1.74): parse p into an attribute of type T; "what" names it in
+// messages ("expected what"), where X3 would print p's C++ type.
 template <typename T>
 struct as_type {
+  const char* name = "a value";
+  constexpr as_type operator()(const char* what) const { return {what}; }
   template <typename P>
   constexpr auto operator[](P p) const {
-    return x3::rule<struct as_tag, T>{"as"} = x3::as_parser(p);
+    return x3::rule<struct as_tag, T>{name} = x3::as_parser(p);
   }
 };
 template <typename T>
 constexpr as_type<T> as{};
 
-const auto idchar = alnum | char_('_');
+// ASCII classes. X3's alpha/alnum/digit/space pass a byte to <cctype> as a (negative) int when
+// it is not ASCII: undefined behaviour, and an assertion in a debug build of Boost.
+const auto alpha = char_("a-zA-Z");
+const auto digit = char_("0-9");
+const auto idchar = char_("a-zA-Z0-9_");
 // A keyword, named so that "expected 'years'" reads as such in messages.
 inline const char* quoted(const char* s) {
   static std::deque<std::string> names;  // stable addresses for the rules' names
@@ -89,14 +150,22 @@ inline auto kw(const char* s) {
 }
 inline auto kws(const char* s) { return lexeme[x3::string(s) >> !idchar]; }
 
-// Words that cannot be names: the expression keywords, and the words that start a statement
-// (so that an unfinished expression stops at the next statement instead of swallowing it).
-const auto reserved = kw("in") | kw("if") | kw("then") | kw("else") | kw("and") | kw("or") |
-                      kw("not") | kw("sum") | kw("prod") | kw("within") | kw("from") | kw("to") |
-                      kw("model") | kw("include") | kw("extends") | kw("scenario") | kw("set") |
-                      kw("param") | kw("var") | kw("fix") | kw("indicator") | kw("event") |
-                      kw("fund") | kw("transfer") | kw("output") | kw("assert") | kw("override") |
-                      kw("correlate");
+// A word of the keyword table (dsl/parser.hpp) at this point, as a whole word: names cannot be
+// keywords, so an unfinished expression stops at the next statement instead of swallowing it.
+struct reserved_parser : x3::parser<reserved_parser> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+    Iterator end = first;
+    while (end != last && is_word_char(*end)) ++end;
+    if (end == first) return false;
+    if (!keyword_at(std::string_view(&*first, static_cast<std::size_t>(end - first)))) return false;
+    first = end;
+    return true;
+  }
+};
+const reserved_parser reserved{};
 
 #define RULE(name, attr_type, text)            \
   struct name##_class : annotate {};           \
@@ -107,6 +176,11 @@ RULE(idnum, ast::Ident, "a name or a number")
 RULE(unit_word, ast::Ident, "a unit or a set name")
 RULE(number_value, double, "a number")
 RULE(unit, std::string, "a unit")
+RULE(expr_list, std::vector<ast::Expr>, "an expression")
+RULE(axis_list, std::vector<ast::Axis>, "an index such as `e in entities` or `t in 2020..2024`")
+RULE(cell_list, std::vector<ast::Cell>, "a table value")
+RULE(target_list, std::vector<ast::TargetSpec>, "a target such as `2022: reduce_deficit(40 %)`")
+RULE(ref_list, std::vector<ast::Ref>, "a name")
 RULE(number, ast::Number, "a number")
 RULE(signed_number, ast::Number, "a number")
 RULE(string_lit, std::string, "a string in double quotes")
@@ -231,12 +305,17 @@ const auto cmp_expr_def = add_expr >> repeat(0, 1)[cmp_operation];
 const auto add_expr_def = mul_expr >> *add_op;
 const auto mul_expr_def = pow_expr >> *mul_op;
 const auto pow_expr_def = unary_expr >> repeat(0, 1)[pow_op];
-const auto unary_expr_def = unary | primary;
+const auto unary_expr_def = nested[unary | primary];
 const auto unary_def = (x3::string("-") | kws("not")) > unary_expr;
 const auto paren_def = '(' > expr > ')';
+const auto expr_list_def = expr % ',';
+const auto axis_list_def = axis % ',';
+const auto cell_list_def = cell % ',';
+const auto target_list_def = target % ',';
+const auto ref_list_def = ref % ',';
 const auto primary_def = number | paren | if_expr | agg | call | ref;
-const auto index_list_def = '[' > (expr % ',') > ']';
-const auto arg_list_def = '(' > (expr % ',') > ')';
+const auto index_list_def = '[' > expr_list > ']';
+const auto arg_list_def = '(' > expr_list > ')';
 const auto ref_def = ident >> -index_list;
 const auto call_def = ident >> '(' >> -(expr % ',') > ')';
 const auto if_expr_def = kw("if") > expr > kw("then") > expr > kw("else") > expr;
@@ -255,11 +334,11 @@ const auto year_or_range_def =
     })];
 const auto domain_def = range | ident;
 const auto axis_def = -(ident >> kw("in")) >> domain;
-const auto axes_def = '[' > (axis % ',') > ']';
+const auto axes_def = '[' > axis_list > ']';
 
-const auto cell_def = (signed_number | ident) >> !lit(':') >> !lit("..");
+const auto cell_def = ((signed_number >> no_decimal_comma) | ident) >> !lit(':') >> !lit("..");
 const auto row_key_def = signed_number | ident;
-const auto row_def = row_key >> ':' > (cell % ',');
+const auto row_def = row_key >> ':' > cell_list;
 const auto rows_def = -(row % -lit(','));
 const auto table_def = (offset >> lit('{') > rows > '}')[([](auto& ctx) {
   auto& v = x3::_val(ctx);
@@ -293,15 +372,16 @@ const auto single_clause_def = expr[([](auto& ctx) {
   c.body = x3::_attr(ctx);
   x3::_val(ctx).push_back(std::move(c));
 })];
+const auto var_body = as<std::vector<ast::Clause>>("'=' or '{'")[('=' > single_clause) | ('{' > *clause > '}')];
 const auto var_decl_def = matches[kw("override")] >> kw("var") > ident > -axes > -(':' > unit_word) >
-                          attrs > (('=' > single_clause) | ('{' > *clause > '}')) >
+                          attrs > var_body >
                           -(kw("actual") > table);
 const auto fix_decl_def = kw("fix") > ident > -index_list > table >
                           -(kw("source") > string_lit);
-const auto target_def = number > ':' > lexeme[+(alpha | char_('_'))] >
-                        as<std::vector<ast::Expr>>[-('(' > (add_expr % ',') > ')')];
+const auto target_def = number > ':' > as<std::string>("a target kind such as reduce_deficit")[lexeme[+(alpha | char_('_'))]] >
+                        as<std::vector<ast::Expr>>("arguments in parentheses")[-('(' > (add_expr % ',') > ')')];
 const auto indicator_decl_def = matches[kw("override")] >> kw("indicator") > idnum > attrs >
-                                kw("on") > ref > -(kw("vs") > number) > '{' > (target % ',') > '}';
+                                kw("on") > ref > -(kw("vs") > number) > '{' > target_list > '}';
 const auto event_decl_def = kw("event") > ident > -axes > attrs > '=' > expr;
 const auto line_attr_def = !kw("line") >> ident >> -string_lit >>
                            -arg_list >> -table >> -(kw("from") > number);
@@ -310,7 +390,7 @@ const auto fund_decl_def = kw("fund") > ident > attrs > '{' > *line_attr > *line
 const auto transfer_decl_def = kw("transfer") > add_expr > kw("from") > ident > kw("to") > ident >
                                kw("in") > number > -(kw("source") > string_lit) >
                                -(kw("voted") > string_lit);
-const auto output_decl_def = (kw("output") > (ref % ','))[(
+const auto output_decl_def = (kw("output") > ref_list)[(
     [](auto& ctx) { x3::_val(ctx).items = x3::_attr(ctx); })];
 const auto assert_decl_def = kw("assert") > string_lit > expr > -(kw("within") > add_expr);
 
@@ -329,27 +409,39 @@ BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word
                     single_clause, var_decl, fix_decl, target, indicator_decl, event_decl,
                     line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
                     statement)
+BOOST_SPIRIT_DEFINE(expr_list, axis_list, cell_list, target_list, ref_list)
 BOOST_SPIRIT_DEFINE(correlate_decl, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
 
-const auto skipper = x3::space | (lit('#') >> *(char_ - eol)) | (lit("//") >> *(char_ - eol));
-
-const char* const statement_keywords[] = {"model", "include",  "extends",  "scenario", "set",
-                                          "param", "var",      "fix",      "indicator", "event",
-                                          "fund",  "transfer", "output",   "assert",   "override", "correlate"};
+const auto skipper = char_(" \t\r\n\f\v") | (lit('#') >> *(char_ - eol)) | (lit("//") >> *(char_ - eol));
 
 }  // namespace grammar
 
 namespace {
 
+// The word (letters, digits, `_`) that starts at POS.
+std::string_view word_at(const std::string& text, std::size_t pos) {
+  std::size_t end = pos;
+  while (end < text.size() && is_word_char(text[end])) ++end;
+  return std::string_view(text).substr(pos, end - pos);
+}
+
 bool starts_with_keyword(const std::string& text, std::size_t pos) {
-  for (const char* kw : grammar::statement_keywords) {
-    std::size_t n = std::strlen(kw);
-    if (text.compare(pos, n, kw) == 0) {
-      char next = pos + n < text.size() ? text[pos + n] : ' ';
-      if (!std::isalnum(static_cast<unsigned char>(next)) && next != '_') return true;
-    }
-  }
-  return false;
+  const Keyword* k = keyword_at(word_at(text, pos));
+  return k && k->starts_statement;
+}
+
+std::vector<std::string> statement_words() {
+  std::vector<std::string> words;
+  for (const Keyword& k : kKeywords)
+    if (k.starts_statement) words.push_back(k.word);
+  return words;
+}
+
+// A word at the start of a line that is not a keyword but close to a statement keyword
+// ("overide", "indicateur"): most likely a statement, misspelt.
+bool starts_with_misspelt_keyword(const std::string& text, std::size_t pos) {
+  std::string_view w = word_at(text, pos);
+  return w.size() >= 3 && !keyword_at(w) && !closest(w, statement_words()).empty();
 }
 
 // After a syntax error, resume at the next statement keyword that starts a line (or at the
@@ -362,6 +454,7 @@ It resync(const std::string& text, It from, It start) {
     if (pos == std::string::npos) return text.end();
     ++pos;
     std::size_t p = pos;
+    if (starts_with_misspelt_keyword(text, pos)) return text.begin() + static_cast<long>(pos);
     while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
     if (starts_with_keyword(text, p)) return text.begin() + static_cast<long>(p);
   }
@@ -374,6 +467,68 @@ std::string describe(const std::string& which) {
   return which;
 }
 
+// "expected a statement (model, include, ...)", and the closest statement keyword when the
+// text there is a misspelt one ("overide").
+std::string expected_statement(const std::string& text, std::size_t pos) {
+  const std::vector<std::string> words = statement_words();
+  std::string list;
+  for (const auto& w : words) list += (list.empty() ? "" : ", ") + w;
+  std::string msg = "expected a statement (" + list + ")";
+  std::string_view w = word_at(text, pos);
+  if (!w.empty()) msg += ", found '" + std::string(w) + "'" + did_you_mean(w, words);
+  return msg;
+}
+
+// What is at WHERE, for "found ...": a short token, cut at a character boundary.
+std::string found_at(It where, It end) {
+  if (where == end) return "the end of the file";
+  if (*where == '\n' || *where == '\r') return "the end of the line";
+  std::string found;
+  It w = where;
+  while (w != end && !std::isspace(static_cast<unsigned char>(*w))) {
+    if (found.size() >= 20 && (static_cast<unsigned char>(*w) & 0xC0) != 0x80) break;
+    found += *w++;
+  }
+  return "'" + found + "'";
+}
+
+// A decimal comma at COMMA (digits on both sides): "use a decimal point: 1.5 %".
+std::string decimal_comma_message(const std::string& text, std::size_t comma) {
+  auto digit_at = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  std::size_t from = comma, to = comma + 1;
+  // Back over the integer part, with its groups of three (`-26 633 000,50`).
+  while (from > 0 && (digit_at(from - 1) || (text[from - 1] == ' ' && from >= 2 && digit_at(from - 2) &&
+                                             digit_at(from) && digit_at(from + 1) && digit_at(from + 2))))
+    --from;
+  if (from > 0 && text[from - 1] == '-') --from;
+  while (to < text.size() && std::isdigit(static_cast<unsigned char>(text[to]))) ++to;
+  std::string number = text.substr(from, comma - from) + "." + text.substr(comma + 1, to - comma - 1);
+  std::size_t u = to;
+  while (u < text.size() && text[u] == ' ') ++u;
+  for (const char* unit : {"Md€", "M€", "k€", "€", "%"})
+    if (text.compare(u, std::strlen(unit), unit) == 0) return "use a decimal point: " + number + " " + unit;
+  return "use a decimal point: " + number;
+}
+
+bool is_decimal_comma(const std::string& text, std::size_t pos) {
+  return pos > 0 && pos + 1 < text.size() && text[pos] == ',' &&
+         std::isdigit(static_cast<unsigned char>(text[pos - 1])) &&
+         std::isdigit(static_cast<unsigned char>(text[pos + 1]));
+}
+
+// A statement that does not parse, at START (no exception: no statement starts there).
+Diagnostic no_statement(const std::string& text, std::uint32_t file, std::size_t start) {
+  Diagnostic d;
+  d.loc = {file, static_cast<std::uint32_t>(start), 1};
+  if (is_decimal_comma(text, start))
+    d.message = decimal_comma_message(text, start);
+  else if (starts_with_keyword(text, start))
+    d.message = "this statement is incomplete";
+  else
+    d.message = expected_statement(text, start);
+  return d;
+}
+
 }  // namespace
 
 ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) {
@@ -383,44 +538,38 @@ ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) 
   auto const parser = x3::with<grammar::position_tag>(std::ref(pos))[grammar::statement];
   It it = text.begin();
   const It end = text.end();
+  auto error_at = [&](It where, std::string message) {
+    diags.push_back({Severity::Error, {file, static_cast<std::uint32_t>(where - text.begin()), 1},
+                     std::move(message)});
+  };
   while (true) {
     x3::parse(it, end, *grammar::skipper);
     if (it == end) break;
     ast::Statement st;
     const It start = it;
+    pos.depth = 0;
     try {
       if (x3::phrase_parse(it, end, parser, grammar::skipper, st)) {
         out.statements.push_back(std::move(st));
         continue;
       }
       it = start;
-      Diagnostic d;
-      d.loc = {file, static_cast<std::uint32_t>(it - text.begin()), 1};
-      d.message = starts_with_keyword(text, it - text.begin())
-                      ? "this statement is incomplete"
-                      : "expected a statement (model, set, param, var, fix, indicator, event, "
-                        "fund, transfer, output, assert, include, extends, scenario)";
-      diags.push_back(d);
+      diags.push_back(no_statement(text, file, static_cast<std::size_t>(start - text.begin())));
     } catch (const x3::expectation_failure<It>& e) {
-      Diagnostic d;
       It where = e.where();
       // Point at the next token, not at the blank after the last one (except inside a string).
       if (e.which() != "'\"'") x3::parse(where, end, *grammar::skipper);
-      d.loc = {file, static_cast<std::uint32_t>(where - text.begin()), 1};
-      std::string found;
-      if (where == end) {
-        found = "the end of the file";
-      } else if (*where == '\n' || *where == '\r') {
-        found = "the end of the line";
-      } else {
-        It w = where;
-        while (w != end && !std::isspace(static_cast<unsigned char>(*w)) && found.size() < 20)
-          found += *w++;
-        found = "'" + found + "'";
-      }
-      d.message = "expected " + describe(e.which()) + ", found " + found;
-      diags.push_back(d);
+      if (where != end && is_decimal_comma(text, static_cast<std::size_t>(where - text.begin())))
+        error_at(where, decimal_comma_message(text, static_cast<std::size_t>(where - text.begin())));
+      else
+        error_at(where, "expected " + describe(e.which()) + ", found " + found_at(where, end));
       it = where;
+    } catch (const grammar::TooDeep& e) {
+      error_at(e.where, "too deeply nested (limit " + std::to_string(kMaxNesting) + ")");
+      it = e.where;
+    } catch (const grammar::DecimalComma& e) {
+      error_at(e.comma, decimal_comma_message(text, static_cast<std::size_t>(e.comma - text.begin())));
+      it = e.comma;
     }
     it = resync(text, it, start);
   }

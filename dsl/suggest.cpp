@@ -21,10 +21,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string closest(std::string_view name, const std::vector<std::string>& candidates) {
+  // Only names of a plausible length get a suggestion, and only candidates whose length is
+  // within reach are compared: the time stays bounded whatever the input (a 1 MB name, 100 000
+  // candidates).
+  if (name.empty() || name.size() > kMaxSuggestedLength) return "";
   std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
   std::string best;
   std::size_t best_d = limit + 1;
   for (const auto& c : candidates) {
+    std::size_t gap = c.size() > name.size() ? c.size() - name.size() : name.size() - c.size();
+    if (gap >= best_d || c.size() > kMaxSuggestedLength) continue;
     std::size_t d = edit_distance(name, c);
     if (d < best_d) {
       best_d = d;

@@ -7,6 +7,9 @@
 
 namespace cogsim::dsl {
 
+// Names longer than this get no suggestion (and are not suggested).
+inline constexpr std::size_t kMaxSuggestedLength = 64;
+
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate within a distance proportional to the name's length, or "".

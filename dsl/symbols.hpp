@@ -1,6 +1,7 @@
 // The checked view of a model: sets, symbols (params, vars, budget lines, events), indicators.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -9,6 +10,18 @@
 #include "dsl/ast.hpp"
 
 namespace cogsim::dsl {
+
+// Years are whole numbers in this range: a model's years, its tables' and its sums' ranges
+// are bounded by it, so that no year (1e308, 2147483647) makes the checker unroll forever.
+inline constexpr int kMinYear = 1900;
+// CompileOptions::max_cells by default; the checker stops after kMaxCheckErrors errors.
+inline constexpr std::uint64_t kDefaultMaxCells = 2'000'000;
+inline constexpr int kMaxCheckErrors = 200;
+inline constexpr int kMaxYear = 2200;
+inline std::string year_range_message(const std::string& year) {
+  return "year " + year + " is out of range: years are whole numbers from " + std::to_string(kMinYear) +
+         " to " + std::to_string(kMaxYear);
+}
 
 struct SetInfo {
   std::string name, label, source;

@@ -9,6 +9,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -172,7 +173,10 @@ CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<
       return states.back().get();
     });
     std::uint64_t next = 0, merged_paths = 0;
-    bool stop = false;
+    // Written by the merge filter, read by the input filter: two serial filters that TBB may run
+    // at the same time on two threads, so atomic (seeing it late only makes chunks that
+    // merge_chunk drops). Everything else is owned by one filter (docs/design.md).
+    std::atomic<bool> stop{false};
     auto all_known = [&]() {
       if (opt.target_se <= 0 || merged_paths < opt.min_paths) return false;
       for (std::size_t i = 0; i < stop_hits; ++i) {

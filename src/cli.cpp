@@ -48,8 +48,12 @@ struct RunArgs {
 
 // Compiles PATH and prints its diagnostics; nullopt when there is an error. `sources` keeps the
 // text read, so later diagnostics (failed asserts, run-time errors) quote it without re-reading.
+// `--max-cells` of check and run (dsl::CompileOptions::max_cells).
+std::uint64_t max_cells = dsl::kDefaultMaxCells;
+
 std::optional<engine::Program> load_model(const std::string& path, std::ostream& err, dsl::Sources& sources,
-                                          const dsl::CompileOptions& options = {}) {
+                                          dsl::CompileOptions options = {}) {
+  options.max_cells = max_cells;
   dsl::Compiled c = dsl::compile_file(path, sources, options);
   err << sources.format_all(c.diags);
   if (!c.program) {
@@ -388,6 +392,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
   run->add_option("--set", ra.sets, "Replace a param cell's value: CELL=VALUE, e.g. \"savings[CDS, 2024]=0.02\" (repeatable)");
+  run->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 
   RunArgs ca;
   std::string variant_path;
@@ -426,6 +432,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+  check->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 
   // An unknown command word is named, with a suggestion, before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
