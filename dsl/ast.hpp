@@ -254,6 +254,18 @@ struct OutputDecl : Node {
   std::vector<Ref> items;
 };
 
+// report KIND ["title"] item [good|bad], ...: how the results are presented (docs/language.md).
+struct ReportItem : Node {
+  Ref ref;
+  std::string polarity;  // "", "good" or "bad"
+};
+
+struct ReportDecl : Node {
+  Ident kind;
+  boost::optional<std::string> title;
+  std::vector<ReportItem> items;
+};
+
 struct AssertDecl : Node {
   std::string label;
   Expr body;
@@ -262,7 +274,7 @@ struct AssertDecl : Node {
 
 struct Statement : x3::variant<ModelDecl, IncludeDecl, ExtendsDecl, ScenarioDecl, SetDecl, ParamDecl,
                                VarDecl, FixDecl, IndicatorDecl, EventDecl, FundDecl, TransferDecl,
-                               OutputDecl, AssertDecl, CorrelateDecl> {
+                               OutputDecl, AssertDecl, CorrelateDecl, ReportDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

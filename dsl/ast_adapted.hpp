@@ -36,3 +36,5 @@ BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FundDecl, name, attrs, fund_attrs, l
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::TransferDecl, amount, from, to, year, source, voted)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::AssertDecl, label, body, within)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::CorrelateDecl, a, b, value, rank, source)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ReportItem, ref, polarity)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ReportDecl, kind, title, items)

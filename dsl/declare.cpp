@@ -559,6 +559,7 @@ void Lowering::declare() {
     else if (const auto* d = get<ast::FundDecl>(st)) declare_fund(*d, it.layer);
     else if (const auto* d = get<ast::IndicatorDecl>(st)) declare_indicator(*d, it.layer);
     else if (const auto* d = get<ast::OutputDecl>(st)) outputs_.push_back({d, it.layer});
+    else if (const auto* d = get<ast::ReportDecl>(st)) reports_.push_back(d);
     // An assert speaks of the model it was written for: a scenario that changes assumptions
     // checks its own asserts, not those of the base it extends.
     else if (const auto* d = get<ast::AssertDecl>(st)) {

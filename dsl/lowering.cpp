@@ -1,5 +1,6 @@
 // Cells: every (member tuple, year) of a definition, lowered once, in dependency order.
 #include "dsl/lowering.hpp"
+#include "dsl/report_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -528,6 +529,7 @@ void Lowering::lower_outputs() {
         if (!std::equal(fixed_members.begin(), fixed_members.end(), m.begin())) continue;
         engine::SeriesOut out;
         out.name = s.name;
+        out.definition = s.name;
         for (int i = 0; i < s.set_axes(); ++i) out.name += "." + sets_[s.axes[i].set].members[m[i]];
         if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
         // The same series listed again for other years: add them to its entry.
@@ -623,6 +625,7 @@ Compiled Lowering::run() {
     lower_events();
     lower_outputs();
     lower_asserts();
+    resolve_report(reports_, program_, diags_);
     for (const auto& [name, v] : param_overrides_)
       if (!v.second) {
         std::vector<std::string> names;

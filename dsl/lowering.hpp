@@ -174,6 +174,7 @@ class Lowering {
   std::vector<std::pair<const ast::OutputDecl*, int>> outputs_;
   std::vector<const ast::AssertDecl*> asserts_;
   std::vector<const ast::CorrelateDecl*> correlates_;
+  std::vector<const ast::ReportDecl*> reports_;
   struct CorrGroup {
     std::vector<int> syms;
     std::vector<std::vector<double>> chol;  // lower-triangular factor of the matrix used

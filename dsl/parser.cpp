@@ -234,6 +234,9 @@ RULE(transfer_decl, ast::TransferDecl, "a transfer")
 RULE(output_decl, ast::OutputDecl, "an output list")
 RULE(assert_decl, ast::AssertDecl, "an assert")
 RULE(correlate_decl, ast::CorrelateDecl, "a correlation")
+RULE(report_item, ast::ReportItem, "an output or an event")
+RULE(report_decl, ast::ReportDecl, "a report line")
+RULE(report_item_list, std::vector<ast::ReportItem>, "an output or an event")
 RULE(statement, ast::Statement, "a statement")
 #undef RULE
 
@@ -397,7 +400,11 @@ const auto assert_decl_def = kw("assert") > string_lit > expr > -(kw("within") >
 const auto correlate_decl_def = kw("correlate") > ident > ',' > ident > '=' > signed_number >
                                 matches[kw("rank")] > -(kw("source") > string_lit);
 
-const auto statement_def = correlate_decl | model_decl | include_decl | extends_decl | scenario_decl | set_decl |
+const auto report_item_def = ref >> (kws("good") | kws("bad") | attr(std::string()));
+const auto report_item_list_def = report_item % ',';
+const auto report_decl_def = kw("report") > ident > -string_lit > report_item_list;
+
+const auto statement_def = report_decl | correlate_decl | model_decl | include_decl | extends_decl | scenario_decl | set_decl |
                            param_decl | var_decl | fix_decl | indicator_decl | event_decl |
                            fund_decl | transfer_decl | output_decl | assert_decl;
 
@@ -410,6 +417,7 @@ BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word
                     line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
                     statement)
 BOOST_SPIRIT_DEFINE(expr_list, axis_list, cell_list, target_list, ref_list)
+BOOST_SPIRIT_DEFINE(report_item, report_decl, report_item_list)
 BOOST_SPIRIT_DEFINE(correlate_decl, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
 
 const auto skipper = char_(" \t\r\n\f\v") | (lit('#') >> *(char_ - eol)) | (lit("//") >> *(char_ - eol));

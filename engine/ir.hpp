@@ -59,6 +59,7 @@ struct SeriesOut {
   std::string name, label, source, unit;
   std::vector<std::pair<int, Operand>> years;
   SourceLoc loc{UINT32_MAX, 0, 0};  // the definition of the series (for run-time errors)
+  std::string definition;  // the definition it comes from (`income` for income.NORTH)
 };
 
 struct IndicatorYear {
@@ -89,6 +90,28 @@ struct CheckOut {
   bool rounding = false;  // `within rounding(T)`: a gap up to T is a warning, not silent
 };
 
+// How the model asks its results to be presented (`report` lines of the rules file). The engine
+// ignores it; the writers of src/ read it, so that what a report headlines, which series form a
+// section and which side of an event is good come from the model, not from the C++.
+enum class Polarity : std::uint8_t { Neutral, Good, Bad };  // of an event: is it good when true?
+
+struct ReportItem {
+  enum class What : std::uint8_t { Output, Event } what = What::Output;
+  int index = 0;  // into Program::outputs or Program::events
+  Polarity polarity = Polarity::Neutral;
+};
+
+struct ReportPart {
+  enum class Kind : std::uint8_t {
+    Headline,  // events shown as headline figures of the summary
+    Entities,  // one card per output (fan chart, last year's distribution, its indicator)
+    Section,   // a section of fan charts (outputs) and probability bars (events)
+    Table,     // a table of means and P5-P95 per year
+  } kind = Kind::Headline;
+  std::string title;
+  std::vector<ReportItem> items;
+};
+
 struct Program {
   std::vector<double> constants;
   std::vector<Instr> code;
@@ -106,6 +129,7 @@ struct Program {
   std::vector<IndicatorOut> indicators;
   std::vector<EventOut> events;
   std::vector<CheckOut> checks;
+  std::vector<ReportPart> report;  // empty: the writers' default layout
   std::size_t num_draws() const;
 };
 

@@ -191,7 +191,7 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
                                   "Which uncertain input matters for an output or an indicator: tornado, "
                                   "contribution to variance, Sobol indices.");
   sens->add_option("PATH", sa->path, "Rules file (.cog) or scenario folder")->required();
-  sens->add_option("--output", sa->output, "An output name, e.g. resultat.CDS");
+  sens->add_option("--output", sa->output, "An output name, as in the results file (e.g. a.B for a[B])");
   sens->add_option("--indicator", sa->indicator, "An indicator id: studies P(met)");
   sens->add_option("--year", sa->year, "The year studied")->required()->check(unsigned_in(1, 9999));
   sens->add_option("--paths,-n", sa->opt.paths, "Paths per Sobol matrix (default 20000)")

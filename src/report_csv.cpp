@@ -68,10 +68,30 @@ std::vector<std::pair<std::string, double>> event_statistics(const engine::Propo
   return {{"p", e.p()}, {"se", e.std_error()}, {"wilson95_low", lo}, {"wilson95_high", hi}};
 }
 
-bool is_entity_output(const std::string& name) { return starts_with(name, "resultat.") && name != "resultat.total"; }
+std::vector<engine::ReportPart> report_layout(const engine::Program& p) {
+  if (!p.report.empty()) return p.report;
+  engine::ReportPart head, table;
+  head.kind = engine::ReportPart::Kind::Headline;
+  table.kind = engine::ReportPart::Kind::Table;
+  table.title = "Séries du modèle";
+  for (std::size_t i = 0; i < p.events.size(); ++i)
+    head.items.push_back({engine::ReportItem::What::Event, int(i), engine::Polarity::Neutral});
+  for (std::size_t i = 0; i < p.outputs.size(); ++i)
+    table.items.push_back({engine::ReportItem::What::Output, int(i), engine::Polarity::Neutral});
+  std::vector<engine::ReportPart> v;
+  if (!head.items.empty()) v.push_back(std::move(head));
+  if (!table.items.empty()) v.push_back(std::move(table));
+  return v;
+}
 
-bool is_fund_output(const std::string& name) {
-  return starts_with(name, "bnass.") || starts_with(name, "bnpps.") || starts_with(name, "bnga.");
+std::vector<engine::ReportItem> report_items(const engine::Program& p, engine::ReportPart::Kind kind,
+                                             engine::ReportItem::What what) {
+  std::vector<engine::ReportItem> v;
+  for (const auto& part : report_layout(p))
+    if (part.kind == kind)
+      for (const auto& it : part.items)
+        if (it.what == what) v.push_back(it);
+  return v;
 }
 
 int find_output(const engine::Program& p, const std::string& name) {

@@ -28,10 +28,12 @@ std::vector<std::pair<std::string, double>> indicator_statistics(const engine::I
 // The statistics of an event in one year: p, se, wilson95_low, wilson95_high.
 std::vector<std::pair<std::string, double>> event_statistics(const engine::Proportion& e);
 
-// An entity's result: an output named resultat.X, other than resultat.total.
-bool is_entity_output(const std::string& name);
-// A budget fund: an output named bnass.*, bnpps.* or bnga.*.
-bool is_fund_output(const std::string& name);
+// The model's `report` lines (engine::ReportPart), or the default layout when it has none: every
+// event in the headline, every output in one table.
+std::vector<engine::ReportPart> report_layout(const engine::Program& p);
+// The items of a kind of part that are outputs or events, in the order of the layout.
+std::vector<engine::ReportItem> report_items(const engine::Program& p, engine::ReportPart::Kind kind,
+                                             engine::ReportItem::What what);
 // Index of the output / event named `name`, or -1.
 int find_output(const engine::Program& p, const std::string& name);
 int find_event(const engine::Program& p, const std::string& name);

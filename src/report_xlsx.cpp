@@ -18,7 +18,7 @@
 
 namespace cogsim::app::report {
 
-const char* const kXlsxSheets[5] = {"Synthèse", "Indicateurs", "Entités", "Fonds", "Paramètres du calcul"};
+const char* const kXlsxSheets[5] = {"Synthèse", "Indicateurs", "Entités", "Séries", "Paramètres du calcul"};
 
 namespace {
 
@@ -136,15 +136,15 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
   s.row++;
   s.text(0,
          "Simulation Monte Carlo : " + std::to_string(r.paths) + " trajectoires, graine " + std::to_string(meta.seed) +
-             ", " + generated_at + ". Détail : feuilles Indicateurs, Entités, Fonds.",
+             ", " + generated_at + ". Détail : feuilles Indicateurs, Entités, Séries.",
          f.muted);
   s.row += 2;
   s.text(0, "Risques principaux", f.bold);
   s.row++;
   s.header({"Événement", "Nom", "Source", "Année", "Probabilité", "IC 95 % bas", "IC 95 % haut"});
-  for (const char* name : {"all_met", "fnmo.negative"}) {
-    int e = find_event(p, name);
-    if (e < 0 || p.events[e].years.empty()) continue;
+  for (const auto& item : report_items(p, engine::ReportPart::Kind::Headline, engine::ReportItem::What::Event)) {
+    const int e = item.index;
+    if (p.events[e].years.empty()) continue;
     const auto& pr = r.events[e].back();
     auto [lo, hi] = pr.wilson();
     s.text(0, p.events[e].label);
@@ -253,12 +253,12 @@ void entites(Sheet s, const engine::Program& p, const engine::RunResults& r) {
   if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 14);
 }
 
-void fonds(Sheet s, const engine::Program& p, const engine::RunResults& r) {
+void series_sheet(Sheet s, const engine::Program& p, const engine::RunResults& r) {
   s.widths({24, 50, 8, 16, 14, 16, 16, 70});
-  s.header({"Fonds", "Libellé", "Année", "Moyenne", "Écart-type", "P5", "P95", "Source"});
-  for (std::size_t i = 0; i < p.outputs.size(); ++i) {
+  s.header({"Série", "Libellé", "Année", "Moyenne", "Écart-type", "P5", "P95", "Source"});
+  for (const auto& item : report_items(p, engine::ReportPart::Kind::Table, engine::ReportItem::What::Output)) {
+    const auto i = std::size_t(item.index);
     const auto& o = p.outputs[i];
-    if (!is_fund_output(o.name)) continue;
     lxw_format* fmt = value_format(s.f, o.unit);
     for (std::size_t k = 0; k < o.years.size(); ++k) {
       const auto& st = r.outputs[i][k];
@@ -354,7 +354,7 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
   synthese(Sheet{ws[0], f}, p, r, meta, generated_at);
   indicateurs(Sheet{ws[1], f}, p, r);
   entites(Sheet{ws[2], f}, p, r);
-  fonds(Sheet{ws[3], f}, p, r);
+  series_sheet(Sheet{ws[3], f}, p, r);
   parametres(Sheet{ws[4], f}, p, r, meta, generated_at);
   std::string title = p.model_name + " — résultats de simulation";
   std::string author = std::string("cogsim ") + COGSIM_VERSION;

@@ -1,0 +1,300 @@
+#include "src/svg_charts.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "src/fr_format.hpp"
+
+namespace cogsim::app::report {
+
+std::uint64_t sketch_count_at_most(const engine::QuantileSketch& s, double x) {
+  const std::uint64_t n = s.count();
+  if (n == 0) return 0;
+  // The value of rank r (1-based) is quantile((r - 0.5) / n): ceil((r - 0.5) / n * n) == r.
+  auto at = [&](std::uint64_t r) { return s.quantile((static_cast<double>(r) - 0.5) / static_cast<double>(n)); };
+  std::uint64_t lo = 0, hi = n;  // ranks <= lo are <= x; ranks > hi are > x
+  while (lo < hi) {
+    std::uint64_t mid = lo + (hi - lo + 1) / 2;
+    if (at(mid) <= x)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
+namespace svg {
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+namespace {
+
+// A step of 1, 2, 2.5 or 5 times a power of ten, near range / ticks.
+double nice_step(double range, int ticks) {
+  if (!(range > 0)) return 1;
+  double raw = range / ticks, mag = std::pow(10.0, std::floor(std::log10(raw))), n = raw / mag;
+  return (n < 1.5 ? 1 : n < 2.25 ? 2 : n < 3.5 ? 2.5 : n < 7.5 ? 5 : 10) * mag;
+}
+
+// Axis labels in M€, k€ or € after the magnitude of the axis.
+struct MoneyAxis {
+  double div = 1;
+  const char* unit = "€";
+  int decimals = 0;
+  MoneyAxis(double max_abs, double step) {
+    if (max_abs >= 1e6)
+      div = 1e6, unit = "M€";
+    else if (max_abs >= 1e4)
+      div = 1e3, unit = "k€";
+    double s = step / div;
+    for (decimals = 0; decimals < 3; ++decimals) {
+      double m = s * std::pow(10.0, decimals);
+      if (std::fabs(m - std::round(m)) < 1e-6 * std::max(1.0, m)) break;
+    }
+  }
+  std::string operator()(double v) const { return fr_number(v / div, decimals) + kNbsp + unit; }
+};
+
+struct Lin {
+  double d0, d1, r0, r1;
+  double operator()(double v) const { return d1 == d0 ? (r0 + r1) / 2 : r0 + (v - d0) * (r1 - r0) / (d1 - d0); }
+};
+
+}  // namespace
+
+// ---- Fan chart ---------------------------------------------------------------------------------
+
+FanYear fan_year(int year, const engine::SeriesStats& s) {
+  return {
+      year, s.quantile(0.05), s.quantile(0.25), s.quantile(0.50), s.quantile(0.75), s.quantile(0.95), s.moments.mean()};
+}
+
+std::string fan_svg(const FanSpec& f) {
+  std::ostringstream o;
+  const double L = 62, R = 10, T = 30, B = f.notes.empty() ? 24 : 42;
+  const double W = f.w, H = f.h;
+  if (f.years.empty()) return "";
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& y : f.years) lo = std::min(lo, y.p5), hi = std::max(hi, y.p95);
+  for (const auto& t : f.targets) lo = std::min(lo, t.value), hi = std::max(hi, t.value);
+  double span = std::max(hi - lo, std::max(std::fabs(hi), std::fabs(lo)) * 0.02 + 1);
+  bool zero = f.force_zero || (lo - 0.3 * span <= 0 && 0 <= hi + 0.3 * span);
+  if (zero) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+  if (hi - lo < span) lo -= (span - (hi - lo)) / 2, hi = lo + span;
+  double step = nice_step(hi - lo, 5);
+  double d0 = std::floor(lo / step) * step, d1 = std::ceil(hi / step) * step;
+  if (d1 - d0 < step) d1 = d0 + step;
+  MoneyAxis lab(std::max(std::fabs(d0), std::fabs(d1)), step);
+  const int y0 = f.years.front().year, y1 = f.years.back().year;
+  const double pad = 16;
+  Lin X{double(y0), double(y1), L + pad, W - R - pad};
+  Lin Y{d0, d1, H - B, T};
+  const double colw = y1 > y0 ? (X(y0 + 1) - X(y0)) : (W - L - R);
+
+  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(f.title) << "\">";
+  // The COG's years, shaded.
+  if (f.shade_to >= f.shade_from && f.shade_from != 0) {
+    double a = std::max(L, X(f.shade_from) - colw / 2), b = std::min(W - R, X(f.shade_to) + colw / 2);
+    if (b > a)
+      o << "<rect class=\"cog\" x=\"" << num(a) << "\" y=\"" << num(T) << "\" width=\"" << num(b - a) << "\" height=\""
+        << num(H - B - T) << "\"/><text class=\"cogt\" x=\"" << num(b - 3) << "\" y=\"" << num(T + 10)
+        << "\" text-anchor=\"end\">période de la COG</text>";
+  }
+  // Grid and y labels.
+  for (double v = d0; v <= d1 + step / 2; v += step) {
+    double yy = Y(v);
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(yy) << "\" y2=\""
+      << num(yy) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(yy + 3.5)
+      << "\" text-anchor=\"end\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
+  }
+  if (zero && d0 <= 0 && 0 <= d1) {
+    o << "<line class=\"zero\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+      << num(Y(0)) << "\"/>";
+    if (!f.zero_label.empty())
+      o << "<text class=\"zerot\" x=\"" << num(L + 4) << "\" y=\"" << num(Y(0) - 4) << "\">"
+        << html_escape(f.zero_label) << "</text>";
+  }
+  // Bands and median.
+  auto band = [&](auto lo_of, auto hi_of, const char* cls) {
+    o << "<polygon class=\"" << cls << "\" points=\"";
+    for (const auto& y : f.years) o << num(X(y.year)) << ',' << num(Y(hi_of(y))) << ' ';
+    for (auto it = f.years.rbegin(); it != f.years.rend(); ++it)
+      o << num(X(it->year)) << ',' << num(Y(lo_of(*it))) << ' ';
+    o << "\"/>";
+  };
+  band([](const FanYear& y) { return y.p5; }, [](const FanYear& y) { return y.p95; }, "b90");
+  band([](const FanYear& y) { return y.p25; }, [](const FanYear& y) { return y.p75; }, "b50");
+  o << "<polyline class=\"med\" points=\"";
+  for (const auto& y : f.years) o << num(X(y.year)) << ',' << num(Y(y.p50)) << ' ';
+  o << "\"/>";
+  // Target trajectory.
+  if (!f.targets.empty()) {
+    o << "<polyline class=\"tgt\" points=\"";
+    for (const auto& t : f.targets) o << num(X(t.year)) << ',' << num(Y(t.value)) << ' ';
+    o << "\"/>";
+    for (const auto& t : f.targets)
+      o << "<circle class=\"tgtp\" cx=\"" << num(X(t.year)) << "\" cy=\"" << num(Y(t.value)) << "\" r=\"3.2\"/>";
+  }
+  // X labels and notes.
+  for (const auto& y : f.years)
+    o << "<text class=\"tick\" x=\"" << num(X(y.year)) << "\" y=\"" << num(H - B + 14) << "\" text-anchor=\"middle\">"
+      << y.year << "</text>";
+  if (!f.notes.empty() && !f.notes_title.empty())
+    o << "<text class=\"notet\" x=\"" << num(L - 5) << "\" y=\"" << num(H - B + 31) << "\" text-anchor=\"end\">"
+      << html_escape(f.notes_title) << "</text>";
+  for (const auto& n : f.notes)
+    if (n.year >= y0 && n.year <= y1)
+      o << "<text class=\"note " << n.cls << "\" x=\"" << num(X(n.year)) << "\" y=\"" << num(H - B + 31)
+        << "\" text-anchor=\"middle\">" << html_escape(n.text) << "</text>";
+  // Legend.
+  double lx = 8;
+  auto key = [&](const std::string& swatch, const char* text, double width) {
+    o << swatch << "<text class=\"legend\" x=\"" << num(lx + 16) << "\" y=\"14\">" << text << "</text>";
+    lx += width;
+  };
+  key("<rect class=\"b90\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P5–P95", 60);
+  key("<rect class=\"b50\" x=\"" + num(lx) + "\" y=\"6\" width=\"12\" height=\"10\"/>", "P25–P75", 66);
+  key("<line class=\"med\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>", "médiane", 72);
+  if (!f.targets.empty())
+    key("<line class=\"tgt\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>",
+        f.target_label.c_str(), 80);
+  // Tooltips: one transparent column per year.
+  for (const auto& y : f.years) {
+    std::string tip = std::to_string(y.year) + " — médiane " + fr_euros(y.p50) + " ; P25–P75 " + fr_euros(y.p25) +
+                      " à " + fr_euros(y.p75) + " ; P5–P95 " + fr_euros(y.p5) + " à " + fr_euros(y.p95) +
+                      " ; moyenne " + fr_euros(y.mean);
+    for (const auto& t : f.targets)
+      if (t.year == y.year) tip += " ; cible " + fr_euros(t.value);
+    o << "<rect class=\"hit\" x=\"" << num(X(y.year) - colw / 2) << "\" y=\"" << num(T) << "\" width=\"" << num(colw)
+      << "\" height=\"" << num(H - B - T) << "\"><title>" << html_escape(tip) << "</title></rect>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+// ---- Histogram of a last-year distribution -----------------------------------------------------
+
+std::string histogram_svg(const HistSpec& hs) {
+  const auto& st = *hs.stats;
+  const auto& s = st.sketch;
+  const double L = 16, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
+  std::ostringstream o;
+  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(hs.title) << "\">";
+  o << "<text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">Distribution du résultat " << hs.year << "</text>";
+  if (s.count() == 0) return o.str() + "</svg>";
+  double lo = st.quantile(0.005), hi = st.quantile(0.995);
+  if (!(hi - lo > 1e-9 * std::max(std::fabs(lo), std::fabs(hi)))) {
+    double d = std::max(std::fabs(lo) * 0.01, 1.0);
+    lo -= d, hi += d;
+  }
+  bool target_in = false;
+  if (hs.has_target) {
+    double ext = 0.25 * (hi - lo);
+    if (hs.target >= lo - ext && hs.target <= hi + ext) {
+      target_in = true;
+      lo = std::min(lo, hs.target - 0.04 * (hi - lo));
+      hi = std::max(hi, hs.target + 0.04 * (hi - lo));
+    }
+  }
+  const int bins = 36;
+  double bw = (hi - lo) / bins, start = lo;
+  if (target_in) start = hs.target + std::floor((lo - hs.target) / bw) * bw;  // the target on an edge
+  std::vector<double> edges;
+  int nb = std::clamp(static_cast<int>(std::ceil((hi - start) / bw - 1e-9)), 1, 2 * bins);
+  for (int i = 0; i <= nb; ++i) edges.push_back(start + i * bw);
+  const double n = static_cast<double>(s.count());
+  std::vector<double> mass;
+  double peak = 0;
+  // A constant series (a known year) is all in one bar.
+  auto at_most = [&](double x) { return st.constant ? (st.central <= x ? s.count() : 0) : sketch_count_at_most(s, x); };
+  std::uint64_t prev = at_most(edges.front());
+  for (std::size_t i = 1; i < edges.size(); ++i) {
+    std::uint64_t c = at_most(edges[i]);
+    mass.push_back(static_cast<double>(c - prev) / n);
+    peak = std::max(peak, mass.back());
+    prev = c;
+  }
+  Lin X{edges.front(), edges.back(), L, W - R};
+  Lin Y{0, peak > 0 ? peak * 1.08 : 1, H - B, T + 6};
+  for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
+    double mid = (edges[i] + edges[i + 1]) / 2;
+    const bool ok = (mid >= hs.target) == hs.above && mid <= hs.target_hi;
+    const char* cls = !hs.has_target ? "bar" : ok ? "bar ok" : "bar bad";
+    double x0 = X(edges[i]), x1 = X(edges[i + 1]);
+    o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.3) << "\" y=\"" << num(Y(mass[i])) << "\" width=\""
+      << num(std::max(0.5, x1 - x0 - 0.6)) << "\" height=\"" << num(Y(0) - Y(mass[i])) << "\"><title>"
+      << fr_euros(edges[i]) << " à " << fr_euros(edges[i + 1]) << " : " << fr_percent(mass[i])
+      << " des trajectoires</title></rect>";
+  }
+  o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+    << num(Y(0)) << "\"/>";
+  double step = nice_step(edges.back() - edges.front(), 3);
+  MoneyAxis lab(std::max(std::fabs(edges.front()), std::fabs(edges.back())), step);
+  for (double v = std::ceil(edges.front() / step) * step; v <= edges.back(); v += step)
+    o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+      << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)
+      << "\" text-anchor=\"middle\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
+  if (hs.has_target) {
+    if (target_in) {
+      double tx = X(hs.target);
+      o << "<line class=\"tgt\" x1=\"" << num(tx) << "\" x2=\"" << num(tx) << "\" y1=\"" << num(T + 2) << "\" y2=\""
+        << num(Y(0)) << "\"/><text class=\"tgtt\" x=\"" << num(tx) << "\" y=\"" << num(T - 2)
+        << "\" text-anchor=\"middle\">cible</text>";
+    } else {
+      bool left = hs.target < edges.front();
+      o << "<text class=\"tgtt\" x=\"" << num(left ? L : W - R) << "\" y=\"" << num(T - 2) << "\" text-anchor=\""
+        << (left ? "start" : "end") << "\">" << (left ? "◂ cible " : "cible ") << fr_short_euros(hs.target)
+        << (left ? "" : " ▸") << "</text>";
+    }
+    if (hs.met) {
+      std::string met = "atteint " + fr_probability(*hs.met);
+      engine::Proportion miss{hs.met->n - hs.met->hits, hs.met->n};
+      std::string missed = "manqué " + fr_probability(miss);
+      const std::string& left_text = hs.above ? missed : met;
+      const std::string& right_text = hs.above ? met : missed;
+      o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8) << "\">"
+        << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\"" << num(W - R)
+        << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
+    }
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+// ---- Probability strip (e.g. P(FNMO reserve negative) by year) ----------------------------------
+
+std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,
+                          bool bad_when_high) {
+  const double W = 380, H = 150, L = 62, R = 10, T = 24, B = 22;
+  std::ostringstream o;
+  o << "<svg class=\"chart pbars\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(title) << "\"><text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">" << html_escape(title)
+    << "</text>";
+  if (v.empty()) return o.str() + "</svg>";
+  Lin Y{0, 1, H - B, T};
+  for (double g : {0.0, 0.5, 1.0})
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(g)) << "\" y2=\""
+      << num(Y(g)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(g) + 3.5)
+      << "\" text-anchor=\"end\">" << fr_percent(g, 0) << "</text>";
+  const double slot = (W - L - R) / v.size(), bw = std::min(34.0, slot * 0.6);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    double p = v[i].second.p(), cx = L + slot * (i + 0.5);
+    const char* cls = risk_class(bad_when_high ? 1 - p : p);
+    o << "<rect class=\"pbar " << cls << "\" x=\"" << num(cx - bw / 2) << "\" y=\"" << num(Y(p)) << "\" width=\""
+      << num(bw) << "\" height=\"" << num(Y(0) - Y(p)) << "\"/><text class=\"tick strong\" x=\"" << num(cx) << "\" y=\""
+      << num(Y(p) - 4) << "\" text-anchor=\"middle\">" << fr_probability(v[i].second)
+      << "</text><text class=\"tick\" x=\"" << num(cx) << "\" y=\"" << num(H - B + 14) << "\" text-anchor=\"middle\">"
+      << v[i].first << "</text>";
+  }
+  return o.str() + "</svg>";
+}
+
+}  // namespace svg
+}  // namespace cogsim::app::report

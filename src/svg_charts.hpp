@@ -1,0 +1,72 @@
+// The SVG charts of the reports: fan chart of a series over the years, histogram of a last-year
+// distribution with its target, strip of probabilities by year. Self-contained SVG text, French
+// labels; the page layouts (report_html.cpp, report_sensitivity.cpp) place them.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/simulator.hpp"
+#include "engine/stats.hpp"
+
+namespace cogsim::app::report {
+
+// Number of values the sketch holds that are <= x (its empirical CDF times count()), exact at the
+// sketch's resolution: a binary search over ranks with QuantileSketch::quantile.
+std::uint64_t sketch_count_at_most(const engine::QuantileSketch& s, double x);
+
+namespace svg {
+
+std::string num(double v);  // an SVG coordinate
+
+struct FanYear {
+  int year;
+  double p5, p25, p50, p75, p95, mean;
+};
+struct FanTarget {
+  int year;
+  double value;
+};
+struct FanNote {  // text under a year's label (e.g. P(met)), with a CSS class
+  int year;
+  std::string text, cls;
+};
+struct FanSpec {
+  std::vector<FanYear> years;
+  std::vector<FanTarget> targets;
+  std::string target_label = "cible COG";
+  std::vector<FanNote> notes;
+  std::string notes_title;  // left of the notes row
+  bool force_zero = false;  // always show 0 (a threshold)
+  std::string zero_label;   // label on the zero line
+  int shade_from = 0, shade_to = 0;
+  std::string title;
+  double w = 340, h = 240;
+};
+
+FanYear fan_year(int year, const engine::SeriesStats& s);
+std::string fan_svg(const FanSpec& f);
+
+struct HistSpec {
+  const engine::SeriesStats* stats = nullptr;
+  bool has_target = false;
+  double target = 0;
+  bool above = true;  // met when the value is >= target (else <=)
+  double target_hi = INFINITY;  // `between`: met up to this bound too
+  const engine::Proportion* met = nullptr;
+  int year = 0;
+  std::string title;
+  double w = 230, h = 240;
+};
+
+std::string histogram_svg(const HistSpec& hs);
+
+// Bars of P(event) by year, coloured by the probability of the good side.
+std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,
+                          bool bad_when_high);
+
+}  // namespace svg
+}  // namespace cogsim::app::report
