@@ -381,16 +381,13 @@ void Lowering::lower_indicators() {
         error(t.year.loc, "indicator " + info.id + " has two targets for " + std::to_string(year));
         continue;
       }
-      static const std::vector<std::string> kinds = {"reduce_deficit", "equilibre", "excedent", "at_least",
-                                                     "at_most", "between", "increase"};
-      auto k = std::find(kinds.begin(), kinds.end(), t.kind);
-      if (k == kinds.end()) {
-        error(t.loc, "unknown target '" + t.kind + "'" + did_you_mean(t.kind, kinds) +
-                         " (targets: reduce_deficit(r), equilibre, excedent, at_least(x), at_most(x), "
-                         "between(lo, hi), increase(r))");
+      const engine::TargetKindInfo* kind = engine::find_target_kind(t.kind);
+      if (!kind) {
+        error(t.loc, "unknown target '" + t.kind + "'" + did_you_mean(t.kind, engine::target_keywords()) +
+                         " (targets: " + engine::target_kind_list() + ")");
         continue;
       }
-      std::size_t want = (t.kind == "equilibre" || t.kind == "excedent") ? 0 : t.kind == "between" ? 2 : 1;
+      const std::size_t want = std::size_t(kind->arity);
       if (t.args.size() != want) {
         error(t.loc, "'" + t.kind + "' takes " + std::to_string(want) + " argument" +
                          (want == 1 ? "" : "s") + ", not " + std::to_string(t.args.size()));
@@ -399,7 +396,7 @@ void Lowering::lower_indicators() {
       Val value = cell(sym, flat, year, d.on.loc);
       engine::IndicatorYear iy;
       iy.year = year;
-      iy.kind = t.kind;
+      iy.kind = kind->kind;
       iy.value = value.op;
       Env tenv;
       tenv.binds.push_back({"t", true, -1, year});
@@ -418,7 +415,7 @@ void Lowering::lower_indicators() {
                            describe(a.dim));
         return a;
       };
-      if (t.kind == "reduce_deficit" || t.kind == "increase") {
+      if (kind->has_rate) {
         if (vs < ya.y0 || vs > ya.y1) {
           error(d.vs ? d.vs->loc : d.on.loc, "the reference year " + std::to_string(vs) +
                                                  " is outside the years of '" + s.name + "'");
@@ -432,16 +429,14 @@ void Lowering::lower_indicators() {
                                                                  : " (above 1 000 %") +
                                      "; a rate is written 40 % or 0.4, not 40)");
         Val base = cell(sym, flat, vs, d.on.loc);
-        Operand factor = emit(t.kind == "increase" ? Op::Add : Op::Sub, intern(1), r.op);
+        Operand factor = emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, intern(1), r.op);
         target_v = {emit(Op::Mul, factor, base.op), money};
         met = {emit(Op::Ge, value.op, target_v.op), {}};
-      } else if (t.kind == "equilibre") {
-        met = {emit(Op::Ge, value.op, intern(0)), {}};
-      } else if (t.kind == "excedent") {
-        met = {emit(Op::Gt, value.op, intern(0)), {}};
-      } else if (t.kind == "at_least" || t.kind == "at_most") {
+      } else if (kind->zero_target) {
+        met = {emit(kind->strict ? Op::Gt : Op::Ge, value.op, intern(0)), {}};
+      } else if (!kind->has_upper) {
         target_v = amount_arg(t.args[0]);
-        met = {emit(t.kind == "at_least" ? Op::Ge : Op::Le, value.op, target_v.op), {}};
+        met = {emit(kind->met_above ? Op::Ge : Op::Le, value.op, target_v.op), {}};
       } else {
         target_v = amount_arg(t.args[0]);
         hi = amount_arg(t.args[1]);

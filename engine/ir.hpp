@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/target_kind.hpp"
+
 #include "engine/diagnostic.hpp"
 #include "engine/distributions.hpp"
 
@@ -64,10 +66,11 @@ struct SeriesOut {
 
 struct IndicatorYear {
   int year = 0;
-  std::string kind;  // reduce_deficit, equilibre, excedent, at_least, at_most, between, increase
+  TargetKind kind = TargetKind::AtLeast;
   double rate = 0;   // the reduction/increase rate where the kind has one
   Operand value = 0, target = 0, target_hi = 0, met = 0;
-  bool has_upper() const { return kind == "between"; }  // target_hi is a bound (else unused)
+  bool has_upper() const { return info(kind).has_upper; }  // target_hi is a bound (else unused)
+  bool has_rate() const { return info(kind).has_rate; }
 };
 
 struct IndicatorOut {

@@ -59,7 +59,7 @@ std::vector<std::pair<std::string, double>> indicator_statistics(const engine::I
   auto [lo, hi] = met.wilson();
   v.emplace_back("wilson95_low", lo);
   v.emplace_back("wilson95_high", hi);
-  if (y.kind == "reduce_deficit" || y.kind == "increase") v.emplace_back("rate", y.rate);
+  if (y.has_rate()) v.emplace_back("rate", y.rate);
   return v;
 }
 

@@ -34,25 +34,20 @@ std::string entity_name(const engine::Program& p, const engine::IndicatorOut& in
 // target_hi: the upper bound of a `between` target (unused for other kinds).
 std::string target_value(const engine::IndicatorYear& y, double target, double target_hi) {
   if (y.has_upper()) return "entre " + fr_euros(target) + " et " + fr_euros(target_hi);
-  if (y.kind == "equilibre") return "≥" + std::string(kNbsp) + fr_euros(0);
-  if (y.kind == "excedent") return ">" + std::string(kNbsp) + fr_euros(0);
-  if (y.kind == "at_most") return "≤" + std::string(kNbsp) + fr_euros(target);
-  return "≥" + std::string(kNbsp) + fr_euros(target);
+  const auto& k = engine::info(y.kind);
+  const std::string sign = k.strict ? ">" : k.met_above ? "≥" : "≤";
+  return sign + std::string(kNbsp) + fr_euros(k.zero_target ? 0.0 : target);
 }
 // "déficit réduit de 70 %", "équilibre"…: the kind of target in words.
 std::string target_kind(const engine::IndicatorYear& y) {
-  if (y.kind == "reduce_deficit") return "déficit réduit de " + fr_percent(y.rate, 0);
-  if (y.kind == "increase") return "hausse de " + fr_percent(y.rate, 0);
-  if (y.kind == "equilibre") return "équilibre";
-  if (y.kind == "excedent") return "excédent";
-  if (y.kind == "between") return "intervalle";
-  return "";
+  const auto& k = engine::info(y.kind);
+  return std::string(k.phrase_fr) + (k.has_rate ? " " + fr_percent(y.rate, 0) : "");
 }
 std::string target_text(const engine::IndicatorYear& y, double target, double target_hi) {
   std::string k = target_kind(y);
   return target_value(y, target, target_hi) + (k.empty() ? "" : " (" + k + ")");
 }
-bool met_above(const engine::IndicatorYear& y) { return y.kind != "at_most"; }
+bool met_above(const engine::IndicatorYear& y) { return engine::info(y.kind).met_above; }
 
 // The run's inputs, as (label, value) pairs.
 std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Program& p, const engine::RunResults& r,

@@ -114,16 +114,6 @@ lxw_format* value_format(const Formats& f, const std::string& unit) {
   return f.number;
 }
 
-std::string kind_fr(const std::string& kind) {
-  if (kind == "reduce_deficit") return "réduction du déficit";
-  if (kind == "equilibre") return "équilibre";
-  if (kind == "excedent") return "excédent";
-  if (kind == "at_least") return "au moins";
-  if (kind == "at_most") return "au plus";
-  if (kind == "between") return "entre";
-  if (kind == "increase") return "hausse";
-  return kind;
-}
 
 void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
               const std::string& generated_at) {
@@ -217,8 +207,8 @@ void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r)
       s.text(2, ind.source);
       s.text(3, ind.on);
       s.number(4, y.year, f.integer);
-      s.text(5, kind_fr(y.kind));
-      if (y.kind == "reduce_deficit" || y.kind == "increase") s.number(6, y.rate, f.rate);
+      s.text(5, engine::info(y.kind).name_fr);
+      if (y.has_rate()) s.number(6, y.rate, f.rate);
       s.number(7, r.indicator_target[i][k].moments.mean(), f.euro);
       s.number(8, pr.p(), f.pct);
       s.number(9, pr.std_error(), f.pct2);

@@ -110,8 +110,8 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
       const auto& y = ind.years[k];
       const auto& met = r.indicator_met[i][k];
       nlohmann::ordered_json yj;
-      yj["kind"] = y.kind;
-      if (y.kind == "reduce_deficit" || y.kind == "increase") yj["rate"] = y.rate;
+      yj["kind"] = engine::info(y.kind).keyword;
+      if (y.has_rate()) yj["rate"] = y.rate;
       yj["target"] = r.indicator_target[i][k].moments.mean();
       if (y.has_upper()) yj["target_hi"] = r.indicator_target_hi[i][k].moments.mean();
       yj["p_met"] = met.p();
