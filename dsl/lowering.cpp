@@ -423,9 +423,9 @@ void Lowering::lower_indicators() {
         }
         Val r = rate_arg();
         if (is_const(r)) iy.rate = const_value(r);
-        if (is_const(r) && (t.kind == "reduce_deficit" ? iy.rate > 1 : std::fabs(iy.rate) > 10))
+        if (is_const(r) && (kind->kind == engine::TargetKind::ReduceDeficit ? iy.rate > 1 : std::fabs(iy.rate) > 10))
           warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
-                                     (t.kind == "reduce_deficit" ? " (a deficit cannot shrink by more than 100 %"
+                                     (kind->kind == engine::TargetKind::ReduceDeficit ? " (a deficit cannot shrink by more than 100 %"
                                                                  : " (above 1 000 %") +
                                      "; a rate is written 40 % or 0.4, not 40)");
         Val base = cell(sym, flat, vs, d.on.loc);

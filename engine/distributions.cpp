@@ -1,5 +1,7 @@
 #include "engine/distributions.hpp"
 
+#include "engine/detmath.hpp"
+
 #include "engine/random.hpp"
 
 #include <algorithm>
@@ -223,7 +225,7 @@ int dist_param_count(Dist d) {
 double dist_quantile(Dist d, const double* p, std::size_t np, double u) {
   switch (d) {
     case Dist::Normal: return p[0] + p[1] * inverse_normal_cdf(u);
-    case Dist::LogNormal: return std::exp(p[0] + p[1] * inverse_normal_cdf(u));
+    case Dist::LogNormal: return det::exp(p[0] + p[1] * inverse_normal_cdf(u));
     case Dist::Uniform: return std::min(p[1], p[0] + (p[1] - p[0]) * u);
     case Dist::Triangular: {
       const double lo = p[0], mode = p[1], hi = p[2];
@@ -251,7 +253,7 @@ void dist_quantile(Dist d, const double* p, std::size_t np, const double* u, dou
   if (d == Dist::Normal || d == Dist::LogNormal) {
     normal_quantiles(u, x, n, p[0], p[1]);
     if (d == Dist::LogNormal)
-      for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
+      for (std::size_t i = 0; i < n; ++i) x[i] = det::exp(x[i]);
     return;
   }
   for (std::size_t i = 0; i < n; ++i) x[i] = dist_quantile(d, p, np, u[i]);

@@ -1,5 +1,7 @@
 #include "engine/evaluator.hpp"
 
+#include "engine/detmath.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -250,7 +252,7 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
       case Op::Div: binary(p, ws, in, n, [](double x, double y) { return x / y; }); break;
       case Op::Min: binary(p, ws, in, n, [](double x, double y) { return std::min(x, y); }); break;
       case Op::Max: binary(p, ws, in, n, [](double x, double y) { return std::max(x, y); }); break;
-      case Op::Pow: binary(p, ws, in, n, [](double x, double y) { return std::pow(x, y); }); break;
+      case Op::Pow: binary(p, ws, in, n, [](double x, double y) { return det::pow(x, y); }); break;
       case Op::Lt: binary(p, ws, in, n, [](double x, double y) { return double(x < y); }); break;
       case Op::Le: binary(p, ws, in, n, [](double x, double y) { return double(x <= y); }); break;
       case Op::Gt: binary(p, ws, in, n, [](double x, double y) { return double(x > y); }); break;
@@ -267,11 +269,11 @@ std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Wor
         break;
       case Op::Neg: unary(p, ws, in, n, [](double x) { return -x; }); break;
       case Op::Abs: unary(p, ws, in, n, [](double x) { return std::fabs(x); }); break;
-      case Op::Exp: unary(p, ws, in, n, [](double x) { return std::exp(x); }); break;
-      case Op::Log: unary(p, ws, in, n, [](double x) { return std::log(x); }); break;
+      case Op::Exp: unary(p, ws, in, n, [](double x) { return det::exp(x); }); break;
+      case Op::Log: unary(p, ws, in, n, [](double x) { return det::log(x); }); break;
       case Op::Sqrt: unary(p, ws, in, n, [](double x) { return std::sqrt(x); }); break;
-      case Op::Sin: unary(p, ws, in, n, [](double x) { return std::sin(x); }); break;
-      case Op::Cos: unary(p, ws, in, n, [](double x) { return std::cos(x); }); break;
+      case Op::Sin: unary(p, ws, in, n, [](double x) { return det::sin(x); }); break;
+      case Op::Cos: unary(p, ws, in, n, [](double x) { return det::cos(x); }); break;
       case Op::Not: unary(p, ws, in, n, [](double x) { return double(x == 0); }); break;
       case Op::Select: {
         View c = view(p, ws, in.a), t = view(p, ws, in.b), e = view(p, ws, in.c);
@@ -308,7 +310,7 @@ double apply_op(Op op, double a, double b, double c) {
     case Op::Div: return a / b;
     case Op::Min: return std::min(a, b);
     case Op::Max: return std::max(a, b);
-    case Op::Pow: return std::pow(a, b);
+    case Op::Pow: return det::pow(a, b);
     case Op::Lt: return double(a < b);
     case Op::Le: return double(a <= b);
     case Op::Gt: return double(a > b);
@@ -319,11 +321,11 @@ double apply_op(Op op, double a, double b, double c) {
     case Op::Or: return double(a != 0 || b != 0);
     case Op::Neg: return -a;
     case Op::Abs: return std::fabs(a);
-    case Op::Exp: return std::exp(a);
-    case Op::Log: return std::log(a);
+    case Op::Exp: return det::exp(a);
+    case Op::Log: return det::log(a);
     case Op::Sqrt: return std::sqrt(a);
-    case Op::Sin: return std::sin(a);
-    case Op::Cos: return std::cos(a);
+    case Op::Sin: return det::sin(a);
+    case Op::Cos: return det::cos(a);
     case Op::Not: return double(a == 0);
     case Op::Select: return a != 0 ? b : c;
     case Op::Fused:  // made after constant folding, never folded

@@ -1,5 +1,7 @@
 #include "engine/random.hpp"
 
+#include "engine/detmath.hpp"
+
 #include "engine/simd.hpp"
 
 #if defined(__x86_64__)
@@ -256,30 +258,9 @@ inline double central(double q) {  // |q| <= 0.425
   return q * poly7(kA, r) / poly7(kB, r);
 }
 
-// Natural logarithm of a positive normal double, < 1 ulp: fdlibm's e_log.c as simplified in musl
-// (argument reduced to [sqrt(2)/2, sqrt(2)), then a degree-14 minimax series in s = f/(2+f)).
-// Ours rather than libm's because it must vectorise (the tail pass below) and must not change with
-// the CPU: glibc picks different log code on FMA machines, which would make draws machine-dependent.
-constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
-constexpr double kLg1 = 6.666666666666735130e-01, kLg2 = 3.999999999940941908e-01,
-                 kLg3 = 2.857142874366239149e-01, kLg4 = 2.222219843214978396e-01,
-                 kLg5 = 1.818357216161805012e-01, kLg6 = 1.531383769920937332e-01,
-                 kLg7 = 1.479819860511658591e-01;
-
-inline double log_positive(double x) {
-  const auto ix = std::bit_cast<std::uint64_t>(x);
-  std::uint32_t hx = static_cast<std::uint32_t>(ix >> 32) + (0x3ff00000u - 0x3fe6a09eu);
-  const std::uint64_t kb = hx >> 20;  // k + 1023, in [1, 2047]
-  hx = (hx & 0x000fffffu) + 0x3fe6a09eu;
-  const double m = std::bit_cast<double>((std::uint64_t{hx} << 32) | (ix & 0xffffffffull));
-  // k as a double without an int -> double conversion (exact, and vectorises on AVX2 too).
-  const double dk = std::bit_cast<double>(kb | 0x4330000000000000ull) - (0x1p52 + 1023.0);
-  const double f = m - 1.0, hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z;
-  const double t1 = w * (kLg2 + w * (kLg4 + w * kLg6));
-  const double t2 = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7)));
-  const double r = t2 + t1;
-  return s * (hfsq + r) + dk * kLn2Lo - hfsq + f + dk * kLn2Hi;
-}
+// Natural logarithm of a positive normal double: ours (engine/detmath.hpp) rather than libm's,
+// because it must vectorise (the tail pass below) and must not change with the CPU.
+inline double log_positive(double x) { return det::log_normal_positive(x); }
 
 // The tail formula for r = min(p, 1-p) in (kNearCut, 0.075]:
 // the common tail case, in a form the tail pass of the batch version vectorises.
