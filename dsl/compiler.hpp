@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dsl/loader.hpp"
 #include "dsl/symbols.hpp"
@@ -17,9 +18,23 @@
 
 namespace cogsim::dsl {
 
+// One cell of a param of numbers as the model (with its overrides) defines it: what `cogsim serve`
+// lists and edits. `value` is empty when the cell is not a constant (an expression of draws).
+struct ParamAxis {
+  std::string name;                  // the set's name, or "2020..2024" for the year axis
+  std::vector<std::string> members;  // its members (years as text)
+};
+struct ParamCell {
+  std::string param, cell, label, unit, source;  // cell: name or name[MEMBER, YEAR]
+  std::vector<ParamAxis> axes;                   // the param's axes (a table's rows are the first)
+  std::optional<double> value;
+  bool overridden = false;  // set by CompileOptions::param_overrides
+};
+
 struct Compiled {
   std::optional<engine::Program> program;  // empty when there is an error
   Diagnostics diags;                       // errors and warnings, in source order
+  std::vector<ParamCell> params;           // every param cell of numbers lowered, in lowering order
 };
 
 struct CompileOptions {

@@ -155,11 +155,36 @@ void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
 Val Lowering::lower_cell(int sym, int flat, int year) {
   const Symbol& s = symbols_[sym];
   switch (s.kind) {
-    case Kind::Param: return lower_param_cell(s, flat, year);
+    case Kind::Param: {
+      Val v = lower_param_cell(s, flat, year);
+      note_param_cell(s, flat, year, v);
+      return v;
+    }
     case Kind::Var:
     case Kind::Event: return lower_var_cell(s, flat, year);
     default: return lower_line_cell(s, year);
   }
+}
+
+void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v) {
+  if (s.map_set >= 0 || v.dim.error) return;
+  ParamCell c{s.name, cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false};
+  for (const auto& a : s.axes) {
+    ParamAxis axis;
+    if (a.is_year) {
+      axis.name = std::to_string(a.y0) + ".." + std::to_string(a.y1);
+      for (int y = a.y0; y <= a.y1; ++y) axis.members.push_back(std::to_string(y));
+    } else {
+      axis.name = sets_[a.set].name, axis.members = sets_[a.set].members;
+    }
+    c.axes.push_back(std::move(axis));
+  }
+  if (engine::is_const(v.op)) c.value = const_value(v);
+  std::string key;
+  for (char ch : c.cell)
+    if (ch != ' ') key += ch;
+  c.overridden = param_overrides_.count(key) > 0;
+  param_cells_.push_back(std::move(c));
 }
 
 Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
@@ -635,6 +660,7 @@ Compiled Lowering::run() {
     return std::tie(a.loc.file, a.loc.offset) < std::tie(b.loc.file, b.loc.offset);
   });
   out.diags = std::move(diags_);
+  out.params = std::move(param_cells_);
   if (!has_errors(out.diags)) out.program = std::move(program_);
   return out;
 }

@@ -195,6 +195,8 @@ class Lowering {
   std::map<int, std::set<int>> undefined_years_;
   std::set<int> cycle_reported_;
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
+  std::vector<ParamCell> param_cells_;                              // for Compiled::params
+  void note_param_cell(const Symbol& s, int flat, int year, const Val& v);
   bool fuse_ = true;  // CompileOptions::fuse
   bool cse_ = true;   // CompileOptions::cse
   std::uint64_t max_cells_ = kDefaultMaxCells;  // CompileOptions::max_cells

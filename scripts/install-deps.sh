@@ -8,7 +8,8 @@ PKGS=(g++ cmake ninja-build make
       libcli11-dev librandom123-dev
       libgtest-dev libbenchmark-dev python3
       libxlsxwriter-dev chromium fonts-dejavu-core unzip
-      libopenmpi-dev openmpi-bin)
+      libopenmpi-dev openmpi-bin
+      libcpp-httplib-dev pkg-config)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -435,6 +435,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   check->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 
+  app.add_subcommand("serve", "A local what-if page for a scenario: edit params, see P(met) change, save the "
+                             "avenant (cogsim serve SCENARIO [--port P] [--host H] [--save-dir D]; docs/serve.md).");
+  if (argc > 1 && std::string(argv[1]) == "serve") return launch_serve(argc, argv, err);
   // An unknown command word is named, with a suggestion, before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> commands;

@@ -16,4 +16,8 @@ enum Exit : int {
 
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err);
 
+// `cogsim serve ...`: replaces this process by cogsim-serve (src/launch_serve.cpp); returns only
+// on failure.
+int launch_serve(int argc, char** argv, std::ostream& err);
+
 }  // namespace cogsim::app

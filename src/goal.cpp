@@ -17,10 +17,11 @@ struct Probe {
 Probe probability_at(const GoalRequest& q, double value, std::string& diagnostics) {
   dsl::Sources sources;
   dsl::CompileOptions options;
+  options.param_overrides = q.overrides;
   options.param_overrides[q.param] = value;
-  dsl::Compiled c = dsl::compile_file(q.model_path, sources, options);
+  dsl::Compiled c = q.compile ? q.compile(options) : dsl::compile_file(q.model_path, sources, options);
   if (!c.program) {
-    diagnostics = sources.format_all(c.diags);
+    if (!q.compile) diagnostics = sources.format_all(c.diags);  // a hook's sources are its own
     return {0, "the model does not compile"};
   }
   const engine::Program& p = *c.program;

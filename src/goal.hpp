@@ -3,8 +3,11 @@
 // step function of θ for a monotone model and bisection converges on it).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 
+#include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
 
 namespace cogsim::app {
@@ -18,6 +21,10 @@ struct GoalRequest {
   double probability = 0.8;
   double lo = 0, hi = 1;
   engine::RunOptions run;
+  // Other param cells held at a value in every trial (`cogsim serve`'s page edits).
+  std::map<std::string, double> overrides;
+  // Compiles the model with the trial's overrides; empty: reads model_path each time.
+  std::function<dsl::Compiled(const dsl::CompileOptions&)> compile;
 };
 
 struct GoalResult {

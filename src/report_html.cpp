@@ -480,6 +480,8 @@ struct Page {
 
 }  // namespace
 
+const char* report_style() { return kStyle; }
+
 std::string report_html(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
                         const std::string& generated_at) {
   Page page{p, r, meta, generated_at, {}, 0, 0, 0, {}};

@@ -15,6 +15,9 @@
 
 namespace cogsim::app::report {
 
+// The reports' stylesheet (also the look of `cogsim serve`'s page).
+const char* report_style();
+
 // The whole page. `generated_at` is printed as the report's date.
 std::string report_html(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
                         const std::string& generated_at);

@@ -1,0 +1,69 @@
+// `cogsim serve`'s HTTP side (cpp-httplib, docs/serve.md): routes, limits, start-up.
+#include "src/serve.hpp"
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "src/serve_page.hpp"
+
+namespace cogsim::app::serve {
+
+namespace {
+
+void answer(httplib::Response& res, const Reply& r) {
+  res.status = r.status;
+  res.set_content(r.body, r.content_type.c_str());
+  res.set_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+void mount(httplib::Server& server, Session& session) {
+  // The hard limit (413 from the library) is above the API's own (400 naming the body).
+  server.set_payload_max_length(4 * kMaxBody);
+  server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
+    answer(res, {200, page_html(), "text/html; charset=utf-8"});
+  });
+  server.Get("/api/model", [&](const httplib::Request&, httplib::Response& res) { answer(res, session.model()); });
+  server.Post("/api/run", [&](const httplib::Request& req, httplib::Response& res) {
+    answer(res, session.run(req.body));
+  });
+  server.Post("/api/goal", [&](const httplib::Request& req, httplib::Response& res) {
+    answer(res, session.goal(req.body));
+  });
+  server.Post("/api/avenant", [&](const httplib::Request& req, httplib::Response& res) {
+    answer(res, session.avenant(req.body));
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    answer(res, {500, "{\"error\":\"internal error\"}"});
+  });
+}
+
+int serve(const Options& options, std::ostream& out, std::ostream& err) {
+  if (!options.save_dir.empty() && !std::filesystem::is_directory(options.save_dir)) {
+    err << "cogsim: --save-dir " << options.save_dir << " is not a folder\n";
+    return 2;
+  }
+  std::string error;
+  auto session = Session::open(options, error);
+  if (!session) {
+    err << error << "\n";
+    return 3;
+  }
+  httplib::Server server;
+  mount(server, *session);
+  int port = options.port;
+  if (port == 0) port = server.bind_to_any_port(options.host);
+  else if (!server.bind_to_port(options.host, port)) port = -1;
+  if (port < 0) {
+    err << "cogsim: cannot listen on " << options.host << ":" << options.port << "\n";
+    return 1;
+  }
+  out << "cogsim serve: " << session->base().program->model_name << " on http://" << options.host << ":" << port
+      << "/ (Ctrl-C to stop)" << std::endl;
+  return server.listen_after_bind() ? 0 : 1;
+}
+
+}  // namespace cogsim::app::serve

@@ -1,0 +1,308 @@
+// The handlers of `cogsim serve`'s JSON API: request checking, runs on common random numbers,
+// goal seek and the avenant's text. Every bad request is a 400 naming the field.
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <string_view>
+#include <thread>
+
+#include "dsl/suggest.hpp"
+#include "engine/compare.hpp"
+#include "src/compare_report.hpp"
+#include "src/goal.hpp"
+#include "src/results.hpp"
+#include "src/serve.hpp"
+
+namespace cogsim::app::serve {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct BadRequest {
+  std::string message;
+};
+
+Reply error_reply(int status, const std::string& message) {
+  return {status, json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+json parse_body(const std::string& body) {
+  if (body.size() > kMaxBody)
+    throw BadRequest{"body: " + std::to_string(body.size()) + " bytes, over the limit of " + std::to_string(kMaxBody)};
+  json j;
+  try {
+    j = json::parse(body.empty() ? "{}" : body);
+  } catch (const json::exception& e) {  // a syntax error, or a number beyond a double (1e999)
+    throw BadRequest{std::string("body: malformed JSON (") + e.what() + ")"};
+  }
+  if (!j.is_object()) throw BadRequest{"body: expected a JSON object"};
+  return j;
+}
+
+void only_fields(const json& j, const std::set<std::string>& allowed) {
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!allowed.count(it.key())) throw BadRequest{it.key() + ": unknown field"};
+}
+
+// A value: a JSON number in the model's own units (a % as a fraction, € as euros), or a string
+// with its unit ("3 %", "1,5 M€"), checked against the param's unit.
+double value_of(const std::string& field, const json& v, const std::string& unit) {
+  double x = 0;
+  if (v.is_number()) {
+    x = v.get<double>();
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    std::size_t k = 0;
+    while (k < s.size() && std::string_view("0123456789.,+-eE ").find(s[k]) != std::string_view::npos) ++k;
+    std::string num, u;
+    for (std::size_t i = 0; i < k; ++i)
+      if (s[i] != ' ') num += s[i] == ',' ? '.' : s[i];
+    for (std::size_t i = k; i < s.size(); ++i)
+      if (s[i] != ' ') u += s[i];
+    char* end = nullptr;
+    x = std::strtod(num.c_str(), &end);
+    if (num.empty() || end != num.c_str() + num.size()) throw BadRequest{field + ": '" + s + "' is not a number"};
+    const bool money = unit == "€";
+    if (u == "%") {
+      if (money) throw BadRequest{field + ": wrong unit: % given, the param is in €"};
+      x /= 100;
+    } else if (u == "€" || u == "k€" || u == "M€" || u == "Md€") {
+      if (!money) throw BadRequest{field + ": wrong unit: " + u + " given, the param is in " + (unit.empty() ? "number" : unit)};
+      x *= u == "k€" ? 1e3 : u == "M€" ? 1e6 : u == "Md€" ? 1e9 : 1;
+    } else if (!u.empty()) {
+      throw BadRequest{field + ": unknown unit '" + u + "'"};
+    } else if (money && x != 0) {
+      throw BadRequest{field + ": wrong unit: a number without unit, the param is in € (write \"… €\")"};
+    }
+  } else {
+    throw BadRequest{field + ": expected a number"};
+  }
+  if (!std::isfinite(x)) throw BadRequest{field + ": not a finite number"};
+  return x;
+}
+
+// The editable cells of the base model: name without spaces -> its description.
+std::map<std::string, const dsl::ParamCell*> cells_of(const dsl::Compiled& base) {
+  std::map<std::string, const dsl::ParamCell*> m;
+  for (const auto& c : base.params)
+    if (c.value) m[cell_key(c.cell)] = &c;
+  return m;
+}
+
+std::map<std::string, double> parse_overrides(const json& j, const dsl::Compiled& base) {
+  std::map<std::string, double> out;
+  if (!j.contains("overrides")) return out;
+  const json& o = j["overrides"];
+  if (!o.is_object()) throw BadRequest{"overrides: expected an object {\"cell\": value}"};
+  if (o.size() > kMaxOverrides) throw BadRequest{"overrides: more than " + std::to_string(kMaxOverrides) + " cells"};
+  const auto cells = cells_of(base);
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    const std::string key = cell_key(it.key());
+    auto c = cells.find(key);
+    if (c == cells.end()) {
+      std::vector<std::string> names;
+      for (const auto& [n, _] : cells) names.push_back(n);
+      std::string near = dsl::closest(key, names);
+      throw BadRequest{"overrides: unknown param cell '" + it.key() + "'" +
+                       (near.empty() ? "" : "; did you mean '" + near + "'?")};
+    }
+    out[key] = value_of("overrides[\"" + it.key() + "\"]", it.value(), c->second->unit);
+  }
+  return out;
+}
+
+std::uint64_t unsigned_field(const json& j, const std::string& field, std::uint64_t dflt, std::uint64_t lo,
+                             std::uint64_t hi) {
+  if (!j.contains(field)) return dflt;
+  const json& v = j[field];
+  if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+    throw BadRequest{field + ": expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi)};
+  std::uint64_t x = v.get<std::uint64_t>();
+  if (x < lo || x > hi)
+    throw BadRequest{field + ": " + std::to_string(x) + " is out of range (" + std::to_string(lo) + " to " +
+                     std::to_string(hi) + ")"};
+  return x;
+}
+
+double number_field(const json& j, const std::string& field) {
+  if (!j.contains(field)) throw BadRequest{field + ": missing"};
+  const json& v = j[field];
+  if (!v.is_number() || !std::isfinite(v.get<double>())) throw BadRequest{field + ": expected a finite number"};
+  return v.get<double>();
+}
+
+std::string string_field(const json& j, const std::string& field, bool required) {
+  if (!j.contains(field)) {
+    if (required) throw BadRequest{field + ": missing"};
+    return "";
+  }
+  if (!j[field].is_string()) throw BadRequest{field + ": expected a string"};
+  return j[field].get<std::string>();
+}
+
+engine::RunOptions run_options(const json& j, const Options& o, std::uint64_t default_paths) {
+  engine::RunOptions opt;
+  opt.paths = unsigned_field(j, "paths", default_paths, kMinPaths, kMaxPaths);
+  opt.seed = unsigned_field(j, "seed", 42, 0, UINT64_MAX);
+  opt.threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  return opt;
+}
+
+template <typename F>
+Reply guarded(F&& f) {
+  try {
+    return f();
+  } catch (const BadRequest& b) {
+    return error_reply(400, b.message);
+  } catch (const std::exception& e) {
+    return error_reply(500, std::string("internal error: ") + e.what());
+  }
+}
+
+}  // namespace
+
+std::string cell_key(const std::string& cell) {
+  std::string k;
+  for (char c : cell)
+    if (c != ' ') k += c;
+  return k;
+}
+
+Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, double>& edits, const Options& o,
+                    const std::string& requested_name);  // serve_avenant.cpp
+
+std::unique_ptr<Session> Session::open(const Options& options, std::string& error) {
+  std::unique_ptr<Session> s(new Session());
+  s->options_ = options;
+  Diagnostics diags;
+  s->loaded_ = dsl::load(options.path, s->sources_, diags);
+  s->base_ = dsl::compile(s->loaded_, s->sources_);
+  diags.insert(diags.end(), s->base_.diags.begin(), s->base_.diags.end());
+  if (has_errors(diags) || !s->base_.program) {
+    error = s->sources_.format_all(diags) + "cogsim: " + options.path + " does not compile";
+    return nullptr;
+  }
+  return s;
+}
+
+dsl::Compiled Session::compile(const std::map<std::string, double>& overrides) {
+  dsl::CompileOptions o;
+  o.param_overrides = overrides;
+  return dsl::compile(loaded_, sources_, o);
+}
+
+Reply Session::model() const {
+  const engine::Program& p = *base_.program;
+  json params = json::array(), inds = json::array(), evs = json::array(), outs = json::array();
+  for (const auto& c : base_.params) {
+    if (!c.value) continue;
+    params.push_back({{"cell", c.cell}, {"param", c.param}, {"label", c.label}, {"unit", c.unit},
+                      {"source", c.source}, {"value", *c.value}});
+  }
+  for (const auto& ind : p.indicators) {
+    json years = json::array();
+    for (const auto& y : ind.years) years.push_back(y.year);
+    inds.push_back({{"id", ind.id}, {"label", ind.label}, {"on", ind.on}, {"years", years}});
+  }
+  for (const auto& e : p.events) {
+    json years = json::array();
+    for (const auto& y : e.years) years.push_back(y.first);
+    evs.push_back({{"name", e.name}, {"label", e.label}, {"years", years}});
+  }
+  for (const auto& o : p.outputs) outs.push_back({{"name", o.name}, {"label", o.label}, {"unit", o.unit}});
+  json j{{"model", p.model_name}, {"scenario", p.scenario_name}, {"file", options_.path},
+         {"limits", {{"min_paths", kMinPaths}, {"max_paths", kMaxPaths}, {"max_body", kMaxBody}}},
+         {"save_dir", !options_.save_dir.empty()}};
+  j["params"] = std::move(params);
+  j["indicators"] = std::move(inds);
+  j["events"] = std::move(evs);
+  j["outputs"] = std::move(outs);
+  return {200, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+Reply Session::run(const std::string& body) {
+  return guarded([&]() -> Reply {
+    json j = parse_body(body);
+    only_fields(j, {"overrides", "paths", "seed", "results"});
+    auto overrides = parse_overrides(j, base_);
+    engine::RunOptions opt = run_options(j, options_, 100000);
+    const bool with_results = !j.contains("results") || j["results"] != false;
+    const std::uint64_t ticket = ++latest_run_;  // a valid request: the newest one
+    std::lock_guard<std::mutex> hold(mutex_);
+    if (ticket != latest_run_) return {409, json{{"error", "superseded by a newer request"}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+    const auto t0 = std::chrono::steady_clock::now();
+    dsl::Compiled v = compile(overrides);
+    if (!v.program) return error_reply(400, "overrides: the model does not compile with them: " +
+                                                sources_.format_all(v.diags));
+    const engine::Program& base = *base_.program;
+    engine::CompareResults r = engine::compare(base, *v.program, opt);
+    if (r.error) return error_reply(422, "the model failed while running: " + r.error->message);
+    RunMeta meta;
+    meta.model_path = options_.path;
+    meta.seed = opt.seed;
+    meta.threads = opt.threads;
+    meta.block_size = opt.block_size;
+    json out;
+    if (with_results) {
+      engine::RunResults rv = engine::simulate(*v.program, opt);
+      meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      out["results"] = results_json(*v.program, rv, meta);
+    }
+    meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out["compare"] = compare_json(base, *v.program, r, meta, options_.path, "(page)",
+                                  engine::shared_counts(base, *v.program));
+    out["overrides"] = overrides;
+    return {200, out.dump(-1, ' ', false, json::error_handler_t::replace)};
+  });
+}
+
+Reply Session::goal(const std::string& body) {
+  return guarded([&]() -> Reply {
+    json j = parse_body(body);
+    only_fields(j, {"overrides", "paths", "seed", "param", "indicator", "event", "year", "probability", "lo", "hi"});
+    auto overrides = parse_overrides(j, base_);
+    GoalRequest q;
+    q.run = run_options(j, options_, 20000);
+    q.param = cell_key(string_field(j, "param", true));
+    if (!cells_of(base_).count(q.param)) throw BadRequest{"param: unknown param cell '" + q.param + "'"};
+    q.indicator = string_field(j, "indicator", false);
+    q.event = string_field(j, "event", false);
+    if (q.indicator.empty() == q.event.empty()) throw BadRequest{"indicator: give either indicator or event"};
+    q.year = int(unsigned_field(j, "year", 0, 1, 9999));
+    if (!j.contains("year")) throw BadRequest{"year: missing"};
+    q.probability = number_field(j, "probability");
+    if (q.probability <= 0 || q.probability >= 1) throw BadRequest{"probability: must be between 0 and 1"};
+    q.lo = number_field(j, "lo");
+    q.hi = number_field(j, "hi");
+    if (!(q.lo < q.hi)) throw BadRequest{"lo: must be below hi"};
+    overrides.erase(q.param);
+    q.overrides = overrides;
+    std::lock_guard<std::mutex> hold(mutex_);
+    q.compile = [this](const dsl::CompileOptions& o) { return compile(o.param_overrides); };
+    GoalResult g = goal_seek(q);
+    if (!g.error.empty()) return error_reply(422, g.error);
+    return {200, json{{"param", q.param}, {"value", g.value}, {"std_error", g.std_error},
+                      {"p_at_value", g.p_at_value}, {"p_lo", g.p_lo}, {"p_hi", g.p_hi},
+                      {"iterations", g.iterations}, {"paths", q.run.paths}, {"seed", q.run.seed}}
+                     .dump(-1, ' ', false, json::error_handler_t::replace)};
+  });
+}
+
+Reply Session::avenant(const std::string& body) {
+  return guarded([&]() -> Reply {
+    json j = parse_body(body);
+    only_fields(j, {"overrides", "name"});
+    auto overrides = parse_overrides(j, base_);
+    if (overrides.empty()) throw BadRequest{"overrides: no change to save"};
+    std::string name = string_field(j, "name", false);
+    std::lock_guard<std::mutex> hold(mutex_);
+    return avenant_reply(base_, overrides, options_, name);
+  });
+}
+
+}  // namespace cogsim::app::serve

@@ -1,0 +1,171 @@
+// "Enregistrer l'avenant": the page's edits as a scenario file — `extends` the served model, and
+// one `override param` per edited param with its whole table (the edited cells changed, the
+// others as the model has them), each with a source line saying it came from the page and when.
+// Values are written with the fewest digits (15 to 17) that read back as the same double, so the file lowers to the same constants as
+// the page's overrides and `cogsim compare BASE AVENANT` reproduces the page to the bit.
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "src/results.hpp"
+#include "src/serve.hpp"
+
+namespace cogsim::app::serve {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string quoted(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? '\'' : c == '\n' ? ' ' : c;
+  return q + "\"";
+}
+
+std::string number(double v, const std::string& unit) {
+  char buf[64];
+  for (int digits = 15; digits <= 17; ++digits) {  // the shortest that reads back as the same double
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return unit == "€" ? std::string(buf) + " €" : std::string(buf);
+}
+
+// The cell name of each combination of `axes` (from index `from` on), in table order: the last
+// axis varies fastest.
+void combos(const std::vector<dsl::ParamAxis>& axes, std::size_t from, std::vector<std::string>& out,
+            const std::string& prefix) {
+  if (from == axes.size()) {
+    out.push_back(prefix);
+    return;
+  }
+  for (const auto& m : axes[from].members) combos(axes, from + 1, out, prefix.empty() ? m : prefix + ", " + m);
+}
+
+struct Failure {
+  std::string message;
+};
+
+// One param's `override param` statement, with `edits` (cell -> value) applied.
+std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits,
+                        const std::string& when) {
+  const dsl::ParamCell& c0 = *cells.front();
+  std::map<std::string, double> value;
+  for (const auto* c : cells) {
+    auto e = edits.find(cell_key(c->cell));
+    if (e != edits.end()) value[cell_key(c->cell)] = e->second;
+    else if (c->value) value[cell_key(c->cell)] = *c->value;
+  }
+  auto at = [&](const std::string& cell) {
+    auto it = value.find(cell_key(cell));
+    if (it == value.end())
+      throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
+    return number(it->second, c0.unit);
+  };
+  std::string edited;
+  for (const auto& [cell, v] : edits) edited += (edited.empty() ? "" : ", ") + cell;
+  std::ostringstream o;
+  o << "override param " << c0.param;
+  if (!c0.axes.empty()) {
+    o << "[";
+    for (std::size_t i = 0; i < c0.axes.size(); ++i) o << (i ? ", " : "") << c0.axes[i].name;
+    o << "]";
+  }
+  if (!c0.unit.empty()) o << " : " << c0.unit;
+  o << " " << quoted(c0.label) << "\n  source "
+    << quoted("page cogsim serve, " + when + " (" + edited + ")" + (c0.source.empty() ? "" : "; avant : " + c0.source));
+  if (c0.axes.empty()) return o.str() + " = " + at(c0.param) + "\n";
+  o << " = {\n";
+  std::vector<std::string> rest;
+  combos(c0.axes, 1, rest, "");
+  for (const auto& row : c0.axes.front().members) {
+    o << "  " << row << ":";
+    for (std::size_t k = 0; k < rest.size(); ++k)
+      o << (k ? ", " : " ") << at(c0.param + "[" + row + (rest[k].empty() ? "" : ", " + rest[k]) + "]");
+    o << "\n";
+  }
+  return o.str() + "}\n";
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+// A file name from what the page sent: letters, digits, '-' and '_' only, at most 64.
+std::string sanitised(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    if (s.size() >= 64) break;
+    s += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
+  }
+  while (!s.empty() && s.front() == '-') s.erase(s.begin());
+  return s.empty() ? "avenant-page" : s;
+}
+
+// The scenario file `extends`: the model's main file, relative to the folder the avenant goes to.
+std::string extends_path(const Options& o) {
+  namespace fs = std::filesystem;
+  fs::path main = fs::absolute(o.path);
+  if (fs::is_directory(main)) main /= "main.cog";
+  main = main.lexically_normal();
+  if (o.save_dir.empty()) return main.string();
+  return main.lexically_relative(fs::absolute(o.save_dir).lexically_normal()).string();
+}
+
+}  // namespace
+
+// Declared here, used by Session::avenant: the text of the scenario file.
+std::string avenant_text(const dsl::Compiled& base, const std::map<std::string, double>& edits, const Options& o,
+                         const std::string& name, const std::string& when) {
+  std::map<std::string, std::vector<const dsl::ParamCell*>> by_param;
+  std::vector<std::string> order;
+  for (const auto& c : base.params) {
+    if (!by_param.count(c.param)) order.push_back(c.param);
+    by_param[c.param].push_back(&c);
+  }
+  std::ostringstream out;
+  out << "# Avenant préparé sur la page de `cogsim serve` (" << when << ").\n"
+      << "# Reproduire les chiffres de la page : cogsim compare " << o.path << " "
+      << (o.save_dir.empty() ? name + ".cog" : (std::filesystem::path(o.save_dir) / (name + ".cog")).string())
+      << " --seed SEED --paths PATHS\n\n"
+      << "extends " << quoted(extends_path(o)) << "\n"
+      << "scenario " << quoted(name) << " " << quoted("Avenant préparé sur la page (" + when + ")") << "\n";
+  for (const auto& p : order) {
+    std::map<std::string, double> mine;  // this param's edited cells, by key
+    for (const auto* c : by_param[p])
+      if (auto e = edits.find(cell_key(c->cell)); e != edits.end()) mine.insert(*e);
+    if (!mine.empty()) out << "\n" << override_of(by_param[p], mine, when);
+  }
+  return out.str();
+}
+
+Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, double>& edits, const Options& o,
+                    const std::string& requested_name) {
+  const std::string name = sanitised(requested_name);
+  std::string text;
+  try {
+    text = avenant_text(base, edits, o, name, now_utc());
+  } catch (const Failure& f) {
+    return {400, json{{"error", f.message}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+  }
+  json j{{"name", name}, {"text", text}};
+  if (!o.save_dir.empty()) {
+    const std::string file = (std::filesystem::path(o.save_dir) / (name + ".cog")).string();
+    if (std::string e = write_atomically(file, text); !e.empty())
+      return {500, json{{"error", "cannot write " + file + ": " + e}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+    j["file"] = file;
+  }
+  return {200, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+}  // namespace cogsim::app::serve
