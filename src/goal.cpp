@@ -27,7 +27,8 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   const engine::Program& p = *c.program;
   engine::RunResults r = engine::simulate(p, q.run);
   if (r.error) {
-    diagnostics = sources.format(*r.error);  // located: file:line:col of the definition
+    // located: file:line:col of the definition (a hook's sources are its own: the message alone)
+    diagnostics = q.compile ? r.error->message + "\n" : sources.format(*r.error);
     return {0, "the model failed while running", true};
   }
   if (!q.indicator.empty()) {

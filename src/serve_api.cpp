@@ -285,7 +285,7 @@ Reply Session::goal(const std::string& body) {
     std::lock_guard<std::mutex> hold(mutex_);
     q.compile = [this](const dsl::CompileOptions& o) { return compile(o.param_overrides); };
     GoalResult g = goal_seek(q);
-    if (!g.error.empty()) return error_reply(422, g.error);
+    if (!g.error.empty()) return error_reply(422, g.error + (g.diagnostics.empty() ? "" : ": " + g.diagnostics));
     return {200, json{{"param", q.param}, {"value", g.value}, {"std_error", g.std_error},
                       {"p_at_value", g.p_at_value}, {"p_lo", g.p_lo}, {"p_hi", g.p_hi},
                       {"iterations", g.iterations}, {"paths", q.run.paths}, {"seed", q.run.seed}}

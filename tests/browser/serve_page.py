@@ -98,8 +98,16 @@ def check_against_cli(b, cogsim, scenario, tmp):
           f"({paths} paths); indicator 8 / 2024 shows {cell.splitlines()[0]}")
 
 
-def latency(b, runs):
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def latency(b, runs, server_pid):
     page, wall = [], []
+    cpu0 = cpu_seconds(server_pid)
     for i in range(runs):
         before = b.eval("cogsimPage.updates")
         t0 = time.time()
@@ -110,8 +118,10 @@ def latency(b, runs):
     def pct(xs, q):
         s = sorted(xs)
         return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+    cpu = 1000 * (cpu_seconds(server_pid) - cpu0) / runs
     return {"runs": runs, "request_to_render_ms": {"p50": pct(page, .5), "p95": pct(page, .95), "max": max(page)},
-            "keystroke_to_render_ms": {"p50": pct(wall, .5), "p95": pct(wall, .95)}}
+            "keystroke_to_render_ms": {"p50": pct(wall, .5), "p95": pct(wall, .95)},
+            "server_cpu_ms_per_update": round(cpu, 1), "load_average": os.getloadavg()[0]}
 
 
 def main():
@@ -137,7 +147,7 @@ def main():
                    "document.getElementById('paths').dispatchEvent(new Event('change'))")
             b.wait_for(f"cogsimPage.last.compare.meta.paths == {paths}", timeout=120)
         if runs:
-            print(json.dumps(latency(b, runs)))
+            print(json.dumps(latency(b, runs, server.pid)))
             return 0
         edit(b, "0.031", b.eval("cogsimPage.updates"))
         check_against_cli(b, cogsim, scenario, tmp)
