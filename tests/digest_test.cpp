@@ -20,6 +20,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -45,13 +47,6 @@ std::string hex(std::uint64_t h) {
   return o.str();
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Runs the cogsim binary; fails the test on a non-zero status.
 void run_cogsim(const std::string& args) {
   const std::string cmd = std::string(COGSIM_EXE) + " run " + args + " -q";
@@ -59,7 +54,7 @@ void run_cogsim(const std::string& args) {
 }
 
 std::string canonical_json(const fs::path& p) {
-  auto j = nlohmann::json::parse(read_file(p));
+  auto j = nlohmann::json::parse(cogsim::test::read_text(p));
   j.erase("meta");
   return j.dump(1);
 }
@@ -127,7 +122,7 @@ TEST_P(Digest, CsvTablesAreUnchanged) {
   run_cogsim(std::string(COGSIM_SOURCE_DIR) + "/scenarios/" + s + " -n 20000 --seed 7 --threads 2 --csv " + dir);
   std::string all;
   for (const char* table : {"outputs.csv", "indicators.csv", "events.csv", "labels.csv"})
-    all += std::string(table) + "\n" + read_file(fs::path(dir) / table);
+    all += std::string(table) + "\n" + cogsim::test::read_text(fs::path(dir) / table);
   check_digest(s + ":csv", all);
 }
 

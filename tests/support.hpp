@@ -5,12 +5,23 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "dsl/compiler.hpp"
 
 namespace cogsim::test {
+
+// The bytes of a file ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 // Compiles rules text that must compile (a failure is reported with its diagnostics, and an empty
 // program returned).
