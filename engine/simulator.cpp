@@ -57,295 +57,373 @@ ChunkSummary summarize(ChunkResult&& cr) {
 
 }  // namespace
 
-CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<SeriesSpec>& series,
-                    const std::vector<Term>& hit_terms, std::size_t stop_hits, const RunOptions& opt) {
-  CoreResult r;
-  // The central path of each program first: it gives the shift of every moment accumulator.
-  std::vector<Workspace> central(progs.size());
-  for (std::size_t k = 0; k < progs.size(); ++k) {
-    CentralResult c = run_central(*progs[k]);
-    if (c.error) {
-      r.error = c.error;
-      return r;
+namespace {
+
+Diagnostic nonfinite(std::size_t series, const std::string& where) {
+  Diagnostic d;
+  d.loc.file = UINT32_MAX;
+  d.message = "series " + std::to_string(series) + " is not a finite number " + where +
+              " (a logarithm or square root of a negative number, or a division by zero?)";
+  return d;
+}
+
+// One Monte Carlo run, as named steps: central path -> pilot -> chunks in parallel, merged in
+// order -> constant series and correlations filled in. Each step reads the state the previous
+// ones left; run_core() below calls them in that order.
+class Kernel {
+ public:
+  Kernel(const std::vector<const Program*>& progs, const std::vector<SeriesSpec>& series,
+         const std::vector<Term>& hit_terms, std::size_t stop_hits, const RunOptions& opt)
+      : progs_(progs), series_(series), hit_terms_(hit_terms), stop_hits_(stop_hits), opt_(opt),
+        corrs_(progs[0]->correlations) {}
+
+  CoreResult run() {
+    if (central_pass() && (opt_.central || pilot())) {
+      total_.resize(series_.size());
+      for (std::size_t i = 0; i < total_.size(); ++i) total_[i].shift = centre_[i];
+      hits_.assign(hit_terms_.size(), 0);
+      corr_.assign(corrs_.size(), {0, 0, 0, 0, 0});
+      sketches_ = make_sketches();
+      if (opt_.central) central_only();
+      else sample();
     }
-    central[k] = std::move(c.ws);
-  }
-  auto series_value = [&](const std::vector<Workspace>& ws, const SeriesSpec& s, std::size_t i) {
-    double v = value_of(progs, ws, s.plus, i);
-    return s.minus ? v - value_of(progs, ws, *s.minus, i) : v;
-  };
-  std::vector<double> centre(series.size());
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    centre[i] = series_value(central, series[i], 0);
-    if (!std::isfinite(centre[i])) {
-      Diagnostic d;
-      d.loc.file = UINT32_MAX;
-      d.message = "series " + std::to_string(i) +
-                  " is not a finite number on the central path (a logarithm or square root of a negative "
-                  "number, or a division by zero?)";
-      r.error = d;
-      r.nonfinite_series = i;
-      return r;
-    }
+    if (!r_.error) finish();
+    return std::move(r_);
   }
 
-  std::vector<Moments> total(series.size());
-  for (std::size_t i = 0; i < total.size(); ++i) total[i].shift = centre[i];
-  std::vector<std::uint64_t> hits(hit_terms.size(), 0);
-  const auto& corrs = progs[0]->correlations;
-  std::vector<CorrSums> corr(corrs.size(), {0, 0, 0, 0, 0});
+ private:
+  double series_value(const std::vector<Workspace>& ws, const SeriesSpec& s, std::size_t i) const {
+    double v = value_of(progs_, ws, s.plus, i);
+    return s.minus ? v - value_of(progs_, ws, *s.minus, i) : v;
+  }
+
+  // The central path of each program first: it gives the shift of every moment accumulator.
+  bool central_pass() {
+    central_.resize(progs_.size());
+    for (std::size_t k = 0; k < progs_.size(); ++k) {
+      CentralResult c = run_central(*progs_[k]);
+      if (c.error) {
+        r_.error = c.error;
+        return false;
+      }
+      central_[k] = std::move(c.ws);
+    }
+    centre_.resize(series_.size());
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      centre_[i] = series_value(central_, series_[i], 0);
+      if (!std::isfinite(centre_[i])) {
+        r_.error = nonfinite(i, "on the central path");
+        r_.nonfinite_series = i;
+        return false;
+      }
+    }
+    band_.assign(series_.size(), 1e-12);
+    windows_.assign(series_.size(), {});
+    return true;
+  }
 
   // A pilot sample (the first paths, Monte Carlo, the same whatever the threads) sizes the zero band
   // of each sketch on the series' scale, so a series that crosses zero keeps a bounded number of
   // buckets (|error| <= alpha·|x| + 1e-6·(|central| + pilot sd)), and places the fine quantile
   // windows that each sketch carries around the reported levels (engine/quantiles.hpp).
-  std::vector<double> band(series.size(), 1e-12);
-  std::vector<QuantileWindows> windows(series.size());
-  if (!opt.central) {
-    const std::size_t n = pilot_paths(opt.paths), piece = 1024, n_pieces = (n + piece - 1) / piece;
-    std::vector<PilotSample> pilot(series.size());
-    std::vector<std::vector<PilotSample>> extremes(n_pieces, std::vector<PilotSample>(series.size()));
+  bool pilot() {
+    const std::size_t n = pilot_paths(opt_.paths), piece = 1024, n_pieces = (n + piece - 1) / piece;
+    std::vector<PilotSample> pilot(series_.size());
+    std::vector<std::vector<PilotSample>> extremes(n_pieces, std::vector<PilotSample>(series_.size()));
     for (auto& ps : pilot) ps.values.resize(n);
     std::vector<std::optional<Diagnostic>> errs(n_pieces);
-    tbb::task_arena(opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency()).execute([&] {
+    tbb::task_arena(threads()).execute([&] {
       tbb::parallel_for(std::size_t{0}, n_pieces, [&](std::size_t p) {
-        std::vector<Workspace> ws(progs.size());
-        BlockSpec spec{opt.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo, 0};
-        for (std::size_t k = 0; k < progs.size() && !errs[p]; ++k) {
-          ws[k].reserve(*progs[k], spec.size);
-          errs[p] = run_block(*progs[k], spec, ws[k]);
+        std::vector<Workspace> ws(progs_.size());
+        BlockSpec spec{opt_.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo, 0};
+        for (std::size_t k = 0; k < progs_.size() && !errs[p]; ++k) {
+          ws[k].reserve(*progs_[k], spec.size);
+          errs[p] = run_block(*progs_[k], spec, ws[k]);
         }
-        for (std::size_t i = 0; i < series.size() && !errs[p]; ++i)
+        for (std::size_t i = 0; i < series_.size() && !errs[p]; ++i)
           for (std::size_t k = 0; k < spec.size; ++k)
-            pilot[i].values[spec.first_path + k] = extremes[p][i].note(series_value(ws, series[i], k));
+            pilot[i].values[spec.first_path + k] = extremes[p][i].note(series_value(ws, series_[i], k));
       });
     });
     for (auto& e : errs)
       if (e) {
-        r.error = e;
-        return r;
+        r_.error = e;
+        return false;
       }
-    for (std::size_t i = 0; i < series.size(); ++i) {
+    for (std::size_t i = 0; i < series_.size(); ++i) {
       for (const auto& e : extremes) pilot[i].merge_extremes(e[i]);
       Moments m;
-      m.shift = centre[i];
+      m.shift = centre_[i];
       m.add(pilot[i].values.data(), pilot[i].values.size());
-      band[i] = 1e-6 * (std::fabs(centre[i]) + m.sd()) + 1e-12;
-      if (!std::isfinite(band[i])) band[i] = 1e-12;  // a NaN or infinity is reported below
-      windows[i] = place_windows(std::move(pilot[i]), reported_quantiles(), opt.paths);
+      band_[i] = 1e-6 * (std::fabs(centre_[i]) + m.sd()) + 1e-12;
+      if (!std::isfinite(band_[i])) band_[i] = 1e-12;  // a NaN or infinity is reported below
+      windows_[i] = place_windows(std::move(pilot[i]), reported_quantiles(), opt_.paths);
     }
+    return true;
   }
-  auto make_sketches = [&]() {
+
+  std::vector<QuantileSketch> make_sketches() const {
     std::vector<QuantileSketch> s;
-    s.reserve(series.size());
-    for (std::size_t i = 0; i < series.size(); ++i) {
-      s.emplace_back(opt.quantile_alpha, band[i]);
-      s.back().set_windows(windows[i]);  // counts allocated on first use
+    s.reserve(series_.size());
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      s.emplace_back(opt_.quantile_alpha, band_[i]);
+      s.back().set_windows(windows_[i]);  // counts allocated on first use
     }
     return s;
-  };
-  std::vector<QuantileSketch> sketches = make_sketches();
+  }
 
-  if (opt.central) {
-    r.paths = 1;
-    for (std::size_t i = 0; i < series.size(); ++i) {
-      total[i].add(centre[i]);
-      sketches[i].add(centre[i]);
+  int threads() const { return opt_.threads > 0 ? opt_.threads : tbb::this_task_arena::max_concurrency(); }
+  std::size_t block() const { return std::max<std::size_t>(1, opt_.block_size); }
+
+  void central_only() {
+    r_.paths = 1;
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      total_[i].add(centre_[i]);
+      sketches_[i].add(centre_[i]);
     }
-    for (std::size_t i = 0; i < hit_terms.size(); ++i) hits[i] = value_of(progs, central, hit_terms[i], 0) != 0;
-  } else {
-    const std::size_t block = std::max<std::size_t>(1, opt.block_size);
-    const std::size_t chunk = std::max<std::size_t>(block, opt.chunk_size / block * block);
-    const std::uint64_t n_chunks = (opt.paths + chunk - 1) / chunk;
-    const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
-    tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    tbb::task_arena arena(threads);
-    std::mutex states_mutex;
-    std::vector<std::unique_ptr<ThreadState>> states;
-    tbb::enumerable_thread_specific<ThreadState*> local([&]() {
-      auto s = std::make_unique<ThreadState>();
-      s->ws.resize(progs.size());
-      for (std::size_t k = 0; k < progs.size(); ++k) s->ws[k].reserve(*progs[k], block);
-      s->sketches = make_sketches();
-      s->diff.resize(block);
-      std::lock_guard<std::mutex> lock(states_mutex);
-      states.push_back(std::move(s));
-      return states.back().get();
-    });
-    std::uint64_t next = 0, merged_paths = 0;
-    // Written by the merge filter, read by the input filter: two serial filters that TBB may run
-    // at the same time on two threads, so atomic (seeing it late only makes chunks that
-    // merge_chunk drops). Everything else is owned by one filter (docs/design.md).
-    std::atomic<bool> stop{false};
-    auto all_known = [&]() {
-      if (opt.target_se <= 0 || merged_paths < opt.min_paths) return false;
-      for (std::size_t i = 0; i < stop_hits; ++i) {
-        // The Wilson half-width, so that p = 0 or 1 does not stop the run after a few paths.
-        auto [lo, hi] = Proportion{hits[i], merged_paths}.wilson();
-        if ((hi - lo) / 2 / 1.959963984540054 > opt.target_se) return false;
+    for (std::size_t i = 0; i < hit_terms_.size(); ++i)
+      hits_[i] = value_of(progs_, central_, hit_terms_[i], 0) != 0;
+  }
+
+  ThreadState* new_thread_state() {
+    auto s = std::make_unique<ThreadState>();
+    s->ws.resize(progs_.size());
+    for (std::size_t k = 0; k < progs_.size(); ++k) s->ws[k].reserve(*progs_[k], block());
+    s->sketches = make_sketches();
+    s->diff.resize(block());
+    std::lock_guard<std::mutex> lock(states_mutex_);
+    states_.push_back(std::move(s));
+    return states_.back().get();
+  }
+
+  // One block of a chunk: every series into the chunk's moments and sketches. False on a value
+  // that is not finite (cr.error then says which series and path).
+  bool accumulate_series(ThreadState& st, ChunkResult& cr, std::vector<QuantileSketch>& sk, const BlockSpec& spec) {
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      const SeriesSpec& s = series_[i];
+      if (constant_series(s)) continue;  // known exactly: filled in at the end
+      const double* v;
+      if (!s.minus && !is_const(s.plus.op)) {
+        v = st.ws[s.plus.prog].slot(s.plus.op);
+      } else {
+        for (std::size_t k = 0; k < spec.size; ++k) st.diff[k] = series_value(st.ws, s, k);
+        v = st.diff.data();
       }
-      return true;
-    };
-    auto run_chunk = [&](std::uint64_t c) {
-      ThreadState& st = *local.local();
-      ChunkResult cr;
-      cr.index = c;
-      cr.moments.resize(series.size());
-      for (std::size_t i = 0; i < cr.moments.size(); ++i) cr.moments[i].shift = centre[i];
-      cr.hits.assign(hit_terms.size(), 0);
-      cr.corr.assign(corrs.size(), {0, 0, 0, 0, 0});
-      // A run that may stop early keeps each chunk's sketches apart, so that chunks evaluated
-      // past the stopping point are left out exactly.
-      const bool own = opt.target_se > 0;
-      if (own) cr.sketches = make_sketches();
-      std::vector<QuantileSketch>& sk = own ? cr.sketches : st.sketches;
-      const std::uint64_t first = c * chunk;
-      const std::uint64_t last = std::min<std::uint64_t>(opt.paths, first + chunk);
-      cr.paths = last - first;
-      for (std::uint64_t b = first; b < last; b += block) {
-        BlockSpec spec{opt.seed, b, static_cast<std::size_t>(std::min<std::uint64_t>(block, last - b)),
-                       DrawMode::Sample, opt.sampling, opt.paths};
-        for (std::size_t k = 0; k < progs.size(); ++k) {
-          if (auto err = run_block(*progs[k], spec, st.ws[k])) {
-            cr.error = err;
-            return cr;
-          }
-        }
-        for (std::size_t i = 0; i < series.size(); ++i) {
-          const SeriesSpec& s = series[i];
-          if (constant_series(s)) continue;  // known exactly: filled in at the end
-          const double* v;
-          if (!s.minus && !is_const(s.plus.op)) {
-            v = st.ws[s.plus.prog].slot(s.plus.op);
-          } else {
-            for (std::size_t k = 0; k < spec.size; ++k) st.diff[k] = series_value(st.ws, s, k);
-            v = st.diff.data();
-          }
-          cr.moments[i].add(v, spec.size, b);
-          try {
-            sk[i].add(v, spec.size);  // its index pass already tests every value for NaN and infinity
-          } catch (const std::domain_error&) {
-            const std::size_t k = static_cast<std::size_t>(
-                std::find_if(v, v + spec.size, [](double x) { return !std::isfinite(x); }) - v);
-            Diagnostic d;
-            d.loc.file = UINT32_MAX;
-            d.message = "series " + std::to_string(i) + " is not a finite number on path " + std::to_string(b + k) +
-                        " (a logarithm or square root of a negative number, or a division by zero?)";
-            cr.error = d;
-            cr.nonfinite_series = i;
-            return cr;
-          }
-        }
-        for (std::size_t i = 0; i < corrs.size(); ++i) {
-          const auto& co = corrs[i];
-          if (is_const(co.ua) || is_const(co.ub)) continue;
-          const double *ua = st.ws[0].slot(co.ua), *ub = st.ws[0].slot(co.ub);
-          auto& acc = cr.corr[i];
-          for (std::size_t k = 0; k < spec.size; ++k) {
-            double x = ua[k] - 0.5, y = ub[k] - 0.5;
-            acc[0] += x, acc[1] += y, acc[2] += x * x, acc[3] += y * y, acc[4] += x * y;
-          }
-        }
-        for (std::size_t i = 0; i < hit_terms.size(); ++i) {
-          const Term& t = hit_terms[i];
-          if (is_const(t.op)) {
-            cr.hits[i] += progs[t.prog]->constants[const_index(t.op)] != 0 ? spec.size : 0;
-            continue;
-          }
-          const double* v = st.ws[t.prog].slot(t.op);
-          cr.hits[i] += count_nonzero(v, spec.size);
+      cr.moments[i].add(v, spec.size, spec.first_path);
+      try {
+        sk[i].add(v, spec.size);  // its index pass already tests every value for NaN and infinity
+      } catch (const std::domain_error&) {
+        const std::size_t k = static_cast<std::size_t>(
+            std::find_if(v, v + spec.size, [](double x) { return !std::isfinite(x); }) - v);
+        cr.error = nonfinite(i, "on path " + std::to_string(spec.first_path + k));
+        cr.nonfinite_series = i;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The copula uniforms of each correlated pair, for the achieved rank correlation.
+  void accumulate_correlations(const ThreadState& st, ChunkResult& cr, std::size_t n) const {
+    for (std::size_t i = 0; i < corrs_.size(); ++i) {
+      const auto& co = corrs_[i];
+      if (is_const(co.ua) || is_const(co.ub)) continue;
+      const double *ua = st.ws[0].slot(co.ua), *ub = st.ws[0].slot(co.ub);
+      auto& acc = cr.corr[i];
+      for (std::size_t k = 0; k < n; ++k) {
+        double x = ua[k] - 0.5, y = ub[k] - 0.5;
+        acc[0] += x, acc[1] += y, acc[2] += x * x, acc[3] += y * y, acc[4] += x * y;
+      }
+    }
+  }
+
+  void count_hits(const ThreadState& st, ChunkResult& cr, std::size_t n) const {
+    for (std::size_t i = 0; i < hit_terms_.size(); ++i) {
+      const Term& t = hit_terms_[i];
+      if (is_const(t.op)) {
+        cr.hits[i] += progs_[t.prog]->constants[const_index(t.op)] != 0 ? n : 0;
+        continue;
+      }
+      cr.hits[i] += count_nonzero(st.ws[t.prog].slot(t.op), n);
+    }
+  }
+
+  ChunkResult run_chunk(std::uint64_t c, ThreadState& st) {
+    ChunkResult cr;
+    cr.index = c;
+    cr.moments.resize(series_.size());
+    for (std::size_t i = 0; i < cr.moments.size(); ++i) cr.moments[i].shift = centre_[i];
+    cr.hits.assign(hit_terms_.size(), 0);
+    cr.corr.assign(corrs_.size(), {0, 0, 0, 0, 0});
+    // A run that may stop early keeps each chunk's sketches apart, so that chunks evaluated
+    // past the stopping point are left out exactly.
+    const bool own = opt_.target_se > 0;
+    if (own) cr.sketches = make_sketches();
+    std::vector<QuantileSketch>& sk = own ? cr.sketches : st.sketches;
+    const std::uint64_t first = c * chunk_;
+    const std::uint64_t last = std::min<std::uint64_t>(opt_.paths, first + chunk_);
+    cr.paths = last - first;
+    for (std::uint64_t b = first; b < last; b += block()) {
+      BlockSpec spec{opt_.seed, b, static_cast<std::size_t>(std::min<std::uint64_t>(block(), last - b)),
+                     DrawMode::Sample, opt_.sampling, opt_.paths};
+      for (std::size_t k = 0; k < progs_.size(); ++k) {
+        if (auto err = run_block(*progs_[k], spec, st.ws[k])) {
+          cr.error = err;
+          return cr;
         }
       }
-      return cr;
-    };
-    auto merge_summary = [&](ChunkSummary cr) {
-      if (r.error || stop) return;
-      if (cr.error) {
-        r.error = cr.error;
-        r.nonfinite_series = cr.nonfinite_series;
-        stop = true;
-        return;
-      }
-      for (std::size_t i = 0; i < total.size(); ++i) total[i].merge(cr.moments[i]);
-      for (std::size_t i = 0; i < hits.size(); ++i) hits[i] += cr.hits[i];
-      for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches[i].merge(cr.sketches[i]);
-      for (std::size_t i = 0; i < cr.corr.size(); ++i)
-        for (int k = 0; k < 5; ++k) corr[i][k] += cr.corr[i][k];
-      merged_paths += cr.paths;
-      if (opt.progress) opt.progress(merged_paths, opt.paths);
-      if (all_known()) {
-        stop = true;
-        r.stopped_early = merged_paths < opt.paths;
-      }
-    };
-    // Shared by processes: the root merges every chunk in order, pulling the others' in turn.
-    ChunkExchange* const ex = opt.exchange;
-    std::uint64_t pulled = 0;  // the root: chunks before this one are merged (or skipped: stopped)
-    auto pull_until = [&](std::uint64_t end) {
-      for (; pulled < end && !stop; ++pulled)
-        if (!ex->mine(pulled)) merge_summary(ex->receive(pulled));
-    };
-    auto merge_chunk = [&](ChunkResult cr) {
-      if (!ex) return merge_summary(summarize(std::move(cr)));
-      if (!ex->is_root()) {
-        if (ex->send(summarize(std::move(cr)))) stop = true;
-        return;
-      }
-      pull_until(cr.index);
-      pulled = cr.index + 1;
-      merge_summary(summarize(std::move(cr)));
-      if (stop) ex->stop_all();
-    };
-    // Chunks are produced in order, evaluated in parallel, and merged in order.
+      if (!accumulate_series(st, cr, sk, spec)) return cr;
+      accumulate_correlations(st, cr, spec.size);
+      count_hits(st, cr, spec.size);
+    }
+    return cr;
+  }
+
+  // Early stop: every stopping hit's Wilson half-width (so that p = 0 or 1 does not stop the run
+  // after a few paths) is below the target standard error.
+  bool all_known() const {
+    if (opt_.target_se <= 0 || merged_paths_ < opt_.min_paths) return false;
+    for (std::size_t i = 0; i < stop_hits_; ++i) {
+      auto [lo, hi] = Proportion{hits_[i], merged_paths_}.wilson();
+      if ((hi - lo) / 2 / 1.959963984540054 > opt_.target_se) return false;
+    }
+    return true;
+  }
+
+  void merge_summary(ChunkSummary cr) {
+    if (r_.error || stop_) return;
+    if (cr.error) {
+      r_.error = cr.error;
+      r_.nonfinite_series = cr.nonfinite_series;
+      stop_ = true;
+      return;
+    }
+    for (std::size_t i = 0; i < total_.size(); ++i) total_[i].merge(cr.moments[i]);
+    for (std::size_t i = 0; i < hits_.size(); ++i) hits_[i] += cr.hits[i];
+    for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches_[i].merge(cr.sketches[i]);
+    for (std::size_t i = 0; i < cr.corr.size(); ++i)
+      for (int k = 0; k < 5; ++k) corr_[i][k] += cr.corr[i][k];
+    merged_paths_ += cr.paths;
+    if (opt_.progress) opt_.progress(merged_paths_, opt_.paths);
+    if (all_known()) {
+      stop_ = true;
+      r_.stopped_early = merged_paths_ < opt_.paths;
+    }
+  }
+
+  // Shared by processes: the root merges every chunk in order, pulling the others' in turn.
+  void pull_until(std::uint64_t end) {
+    for (; pulled_ < end && !stop_; ++pulled_)
+      if (!ex_->mine(pulled_)) merge_summary(ex_->receive(pulled_));
+  }
+
+  void merge_chunk(ChunkResult cr) {
+    if (!ex_) return merge_summary(summarize(std::move(cr)));
+    if (!ex_->is_root()) {
+      if (ex_->send(summarize(std::move(cr)))) stop_ = true;
+      return;
+    }
+    pull_until(cr.index);
+    pulled_ = cr.index + 1;
+    merge_summary(summarize(std::move(cr)));
+    if (stop_) ex_->stop_all();
+  }
+
+  // Chunks are produced in order, evaluated in parallel, and merged in order.
+  void sample() {
+    chunk_ = std::max<std::size_t>(block(), opt_.chunk_size / block() * block());
+    const std::uint64_t n_chunks = (opt_.paths + chunk_ - 1) / chunk_;
+    const int n_threads = threads();
+    tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n_threads));
+    tbb::task_arena arena(n_threads);
+    tbb::enumerable_thread_specific<ThreadState*> local([&]() { return new_thread_state(); });
+    ex_ = opt_.exchange;
+    std::uint64_t next = 0;
     arena.execute([&] {
       tbb::parallel_pipeline(
-          static_cast<std::size_t>(threads) * 2,
+          static_cast<std::size_t>(n_threads) * 2,
           tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
                                                 [&](tbb::flow_control& fc) -> std::uint64_t {
-                                                  while (ex && next < n_chunks && !ex->mine(next)) ++next;
-                                                  if (next >= n_chunks || stop) {
+                                                  while (ex_ && next < n_chunks && !ex_->mine(next)) ++next;
+                                                  if (next >= n_chunks || stop_) {
                                                     fc.stop();
                                                     return 0;
                                                   }
                                                   return next++;
                                                 }) &
-              tbb::make_filter<std::uint64_t, ChunkResult>(tbb::filter_mode::parallel, run_chunk) &
-              tbb::make_filter<ChunkResult, void>(tbb::filter_mode::serial_in_order, merge_chunk));
+              tbb::make_filter<std::uint64_t, ChunkResult>(
+                  tbb::filter_mode::parallel, [&](std::uint64_t c) { return run_chunk(c, *local.local()); }) &
+              tbb::make_filter<ChunkResult, void>(tbb::filter_mode::serial_in_order,
+                                                  [&](ChunkResult cr) { merge_chunk(std::move(cr)); }));
     });
-    for (auto& st : states)
-      for (std::size_t i = 0; i < sketches.size(); ++i) {
+    for (auto& st : states_)
+      for (std::size_t i = 0; i < sketches_.size(); ++i) {
         // Into an empty sketch, a move is the merge (same parameters, same counts) without the copy.
-        if (sketches[i].count() == 0) sketches[i] = std::move(st->sketches[i]);
-        else sketches[i].merge(st->sketches[i]);
+        if (sketches_[i].count() == 0) sketches_[i] = std::move(st->sketches[i]);
+        else sketches_[i].merge(st->sketches[i]);
       }
-    if (ex) {
-      if (ex->is_root()) pull_until(n_chunks);
-      if (ex->is_root()) ex->stop_all();
-      ex->finish();
-      ex->reduce_sketches(sketches);
+    if (ex_) {
+      if (ex_->is_root()) pull_until(n_chunks);
+      if (ex_->is_root()) ex_->stop_all();
+      ex_->finish();
+      ex_->reduce_sketches(sketches_);
     }
-    r.paths = merged_paths;
+    r_.paths = merged_paths_;
   }
-  if (r.error) return r;
-  // Series that do not depend on any draw: every path has the central value.
-  if (!opt.central)
-    for (std::size_t i = 0; i < series.size(); ++i)
-      if (constant_series(series[i])) {
-        total[i].n = r.paths;
-        sketches[i] = QuantileSketch(opt.quantile_alpha, band[i]);
-        sketches[i].add(centre[i]);  // one entry is enough: every quantile is that value
-      }
-  // The Pearson correlation of the copula uniforms is the rank (Spearman) correlation achieved.
-  for (const auto& c : corr) {
-    double n = double(r.paths);
-    double cov = c[4] / n - c[0] / n * c[1] / n;
-    double va = c[2] / n - (c[0] / n) * (c[0] / n), vb = c[3] / n - (c[1] / n) * (c[1] / n);
-    r.correlations.push_back(va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : std::nan(""));
+
+  void finish() {
+    // Series that do not depend on any draw: every path has the central value.
+    if (!opt_.central)
+      for (std::size_t i = 0; i < series_.size(); ++i)
+        if (constant_series(series_[i])) {
+          total_[i].n = r_.paths;
+          sketches_[i] = QuantileSketch(opt_.quantile_alpha, band_[i]);
+          sketches_[i].add(centre_[i]);  // one entry is enough: every quantile is that value
+        }
+    // The Pearson correlation of the copula uniforms is the rank (Spearman) correlation achieved.
+    for (const auto& c : corr_) {
+      double n = double(r_.paths);
+      double cov = c[4] / n - c[0] / n * c[1] / n;
+      double va = c[2] / n - (c[0] / n) * (c[0] / n), vb = c[3] / n - (c[1] / n) * (c[1] / n);
+      r_.correlations.push_back(va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : std::nan(""));
+    }
+    for (std::size_t i = 0; i < series_.size(); ++i)
+      r_.series.push_back(
+          {total_[i], std::move(sketches_[i]), centre_[i], constant_series(series_[i]) || opt_.central});
+    r_.hits = std::move(hits_);
   }
-  for (std::size_t i = 0; i < series.size(); ++i)
-    r.series.push_back({total[i], std::move(sketches[i]), centre[i], constant_series(series[i]) || opt.central});
-  r.hits = std::move(hits);
-  return r;
+
+  const std::vector<const Program*>& progs_;
+  const std::vector<SeriesSpec>& series_;
+  const std::vector<Term>& hit_terms_;
+  const std::size_t stop_hits_;
+  const RunOptions& opt_;
+  const std::vector<CorrelationOut>& corrs_;
+  CoreResult r_;
+  std::vector<Workspace> central_;
+  std::vector<double> centre_, band_;
+  std::vector<QuantileWindows> windows_;
+  std::vector<Moments> total_;
+  std::vector<std::uint64_t> hits_;
+  std::vector<CorrSums> corr_;
+  std::vector<QuantileSketch> sketches_;
+  std::size_t chunk_ = 0;
+  std::mutex states_mutex_;
+  std::vector<std::unique_ptr<ThreadState>> states_;
+  std::uint64_t merged_paths_ = 0;
+  // Written by the merge filter, read by the input filter: two serial filters that TBB may run
+  // at the same time on two threads, so atomic (seeing it late only makes chunks that
+  // merge_chunk drops). Everything else is owned by one filter (docs/design.md).
+  std::atomic<bool> stop_{false};
+  ChunkExchange* ex_ = nullptr;
+  std::uint64_t pulled_ = 0;  // the root: chunks before this one are merged (or skipped: stopped)
+};
+
+}  // namespace
+
+CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<SeriesSpec>& series,
+                    const std::vector<Term>& hit_terms, std::size_t stop_hits, const RunOptions& opt) {
+  return Kernel(progs, series, hit_terms, stop_hits, opt).run();
 }
 
 RunResults simulate(const Program& p, const RunOptions& opt) {
