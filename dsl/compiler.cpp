@@ -7,7 +7,9 @@
 #include <set>
 #include <tuple>
 
+#include "dsl/declare.hpp"
 #include "dsl/lowering.hpp"
+#include "dsl/passes.hpp"
 #include "dsl/text_checks.hpp"
 
 namespace cogsim::dsl {
@@ -27,18 +29,24 @@ static void merge_diagnostics(Diagnostics& parsed, const Diagnostics& checked) {
     if (!(syntax_errors && d.message.rfind("no model declaration", 0) == 0)) parsed.push_back(d);
 }
 
+// The stages: declare (a Model) -> lower (a Program) -> passes over the IR. Text checks (labels
+// and sources as UTF-8) run on the loaded files whatever the other stages found.
 Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options) {
-  Lowering l(loaded, sources);
-  for (const auto& [name, value] : options.param_overrides) {
-    std::string key;
-    for (char ch : name)
-      if (ch != ' ') key += ch;
-    l.param_overrides_[key] = {value, false};
+  Reporter reporter;
+  Compiled c;
+  Model model = Declarer(loaded, sources, reporter, options.max_cells).run();
+  if (model.has_model) {
+    Lowered lowered =
+        Lowering(std::move(model), sources, reporter, {options.param_overrides, options.cse, options.max_cells}).run();
+    c.params = std::move(lowered.params);
+    if (reporter.errors() == 0) {
+      eliminate_dead_code(lowered.program);
+      if (options.fuse) fuse_pairs(lowered.program);
+      reuse_slots(lowered.program);
+      c.program = std::move(lowered.program);
+    }
   }
-  l.fuse_ = options.fuse;
-  l.cse_ = options.cse;
-  l.max_cells_ = options.max_cells;
-  Compiled c = l.run();
+  c.diags = reporter.take();
   Diagnostics text = check_text(loaded, sources);
   if (text.empty()) return c;
   c.diags.insert(c.diags.end(), text.begin(), text.end());

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dsl/declare.hpp"
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
 #include "engine/random.hpp"
@@ -44,10 +45,10 @@ std::string fmt(double v) {
 
 }  // namespace
 
-void Lowering::declare_correlations() {
-  if (correlates_.empty()) return;
+void Declarer::declare_correlations() {
+  if (m_.correlates.empty()) return;
   // Connected components of the pairs become the groups.
-  std::vector<int> parent(symbols_.size());
+  std::vector<int> parent(m_.symbols.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = int(i);
   std::function<int(int)> root = [&](int x) { return parent[x] == x ? x : parent[x] = root(parent[x]); };
   struct Pair {
@@ -57,16 +58,16 @@ void Lowering::declare_correlations() {
     const ast::CorrelateDecl* d;
   };
   std::vector<Pair> pairs;
-  for (const auto* d : correlates_) {
+  for (const auto* d : m_.correlates) {
     int ids[2] = {-1, -1};
     const ast::Ident* names[2] = {&d->a, &d->b};
     for (int k = 0; k < 2; ++k) {
-      auto it = symbol_index_.find(names[k]->name);
-      if (it == symbol_index_.end()) {
-        error(names[k]->loc, "unknown name '" + names[k]->name + "'" + did_you_mean(names[k]->name, known_names(nullptr)));
+      auto it = m_.symbol_index.find(names[k]->name);
+      if (it == m_.symbol_index.end()) {
+        error(names[k]->loc, "unknown name '" + names[k]->name + "'" + did_you_mean(names[k]->name, m_.known_names(nullptr)));
         continue;
       }
-      if (symbols_[it->second].kind != Kind::Var) {
+      if (m_.symbols[it->second].kind != Kind::Var) {
         error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
         continue;
       }
@@ -82,7 +83,7 @@ void Lowering::declare_correlations() {
       error(d->value.loc, "a correlation is a number between -1 and 1");
       continue;
     }
-    const Symbol &sa = symbols_[ids[0]], &sb = symbols_[ids[1]];
+    const Symbol &sa = m_.symbols[ids[0]], &sb = m_.symbols[ids[1]];
     bool same = sa.axes.size() == sb.axes.size();
     for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
       same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
@@ -98,24 +99,24 @@ void Lowering::declare_correlations() {
     for (int s : {p.a, p.b}) {
       int r = root(s);
       if (!group_of_root.count(r)) {
-        group_of_root[r] = int(corr_groups_.size());
-        corr_groups_.emplace_back();
+        group_of_root[r] = int(m_.corr_groups.size());
+        m_.corr_groups.emplace_back();
       }
-      CorrGroup& g = corr_groups_[group_of_root[r]];
-      if (!corr_of_.count(s)) {
-        corr_of_[s] = {group_of_root[r], int(g.syms.size())};
+      CorrGroup& g = m_.corr_groups[group_of_root[r]];
+      if (!m_.corr_of.count(s)) {
+        m_.corr_of[s] = {group_of_root[r], int(g.syms.size())};
         g.syms.push_back(s);
       }
     }
   }
-  for (std::size_t gi = 0; gi < corr_groups_.size(); ++gi) {
-    CorrGroup& g = corr_groups_[gi];
+  for (std::size_t gi = 0; gi < m_.corr_groups.size(); ++gi) {
+    CorrGroup& g = m_.corr_groups[gi];
     const int k = int(g.syms.size());
     Eigen::MatrixXd m = Eigen::MatrixXd::Identity(k, k);
     std::vector<const Pair*> mine;
     for (const auto& p : pairs) {
-      if (corr_of_[p.a].first != int(gi)) continue;
-      int i = corr_of_[p.a].second, j = corr_of_[p.b].second;
+      if (m_.corr_of[p.a].first != int(gi)) continue;
+      int i = m_.corr_of[p.a].second, j = m_.corr_of[p.b].second;
       double r = p.rank ? 2 * std::sin(M_PI * p.rho / 6) : p.rho;
       m(i, j) = m(j, i) = r;
       mine.push_back(&p);
@@ -126,9 +127,9 @@ void Lowering::declare_correlations() {
       used = nearest_correlation(m);
       std::string what;
       for (const Pair* p : mine) {
-        int i = corr_of_[p->a].second, j = corr_of_[p->b].second;
+        int i = m_.corr_of[p->a].second, j = m_.corr_of[p->b].second;
         double u = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
-        what += "; " + symbols_[p->a].name + "–" + symbols_[p->b].name + " " + fmt(u) + " (asked " + fmt(p->rho) + ")";
+        what += "; " + m_.symbols[p->a].name + "–" + m_.symbols[p->b].name + " " + fmt(u) + " (asked " + fmt(p->rho) + ")";
       }
       warning(mine.front()->d->loc, "the correlations asked are not consistent (the matrix is not positive "
                                     "semi-definite); using the nearest valid matrix" + what);
@@ -140,15 +141,14 @@ void Lowering::declare_correlations() {
       for (int j = 0; j <= i; ++j) g.chol[i][j] = l(i, j);
     for (const Pair* p : mine) {
       engine::CorrelationOut c;
-      c.a = symbols_[p->a].name;
-      c.b = symbols_[p->b].name;
+      c.a = m_.symbols[p->a].name;
+      c.b = m_.symbols[p->b].name;
       c.rank = p->rank;
       c.requested = p->rho;
-      int i = corr_of_[p->a].second, j = corr_of_[p->b].second;
+      int i = m_.corr_of[p->a].second, j = m_.corr_of[p->b].second;
       c.used = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
-      c.ua = c.ub = intern(0.5);
-      program_.correlations.push_back(c);
-      corr_pairs_.push_back({p->a, p->b});
+      m_.correlations.push_back(c);
+      m_.corr_pairs.push_back({p->a, p->b});
     }
   }
 }
@@ -156,13 +156,13 @@ void Lowering::declare_correlations() {
 // The copula uniform for the draw about to be emitted, when its definition is correlated.
 std::optional<engine::Operand> Lowering::correlated_uniform(const Env& env, SourceLoc loc) {
   if (env.symbol < 0) return std::nullopt;
-  auto it = corr_of_.find(env.symbol);
-  if (it == corr_of_.end()) return std::nullopt;
+  auto it = m_.corr_of.find(env.symbol);
+  if (it == m_.corr_of.end()) return std::nullopt;
   if (env.draw_ordinal != 1) {  // draw() has already counted this draw
-    error(loc, "'" + symbols_[env.symbol].name + "' is correlated, so its definition must hold exactly one random draw");
+    error(loc, "'" + m_.symbols[env.symbol].name + "' is correlated, so its definition must hold exactly one random draw");
     return std::nullopt;
   }
-  const CorrGroup& g = corr_groups_[it->second.first];
+  const CorrGroup& g = m_.corr_groups[it->second.first];
   const int j = it->second.second;
   // Every member's independent stream for this same cell: the identity its own draw would have.
   std::uint64_t cell = 0;
@@ -172,19 +172,19 @@ std::optional<engine::Operand> Lowering::correlated_uniform(const Env& env, Sour
   in.params_begin = std::uint32_t(program_.draw_params.size());
   in.params_count = std::uint32_t(j + 1);
   for (int i = 0; i <= j; ++i) {
-    std::uint64_t s = engine::hash_combine(engine::hash_name(symbols_[g.syms[i]].name), 0);
+    std::uint64_t s = engine::hash_combine(engine::hash_name(m_.symbols[g.syms[i]].name), 0);
     for (const auto& b : env.binds)
-      s = engine::hash_combine(s, b.is_year ? std::uint64_t(b.value) : engine::hash_name(sets_[b.set].members[b.value]));
+      s = engine::hash_combine(s, b.is_year ? std::uint64_t(b.value) : engine::hash_name(m_.sets[b.set].members[b.value]));
     program_.streams.push_back(s);
-    program_.draw_params.push_back(intern(g.chol[j][i]));
+    program_.draw_params.push_back(em_.intern(g.chol[j][i]));
   }
   for (const auto& b : env.binds) cell = engine::hash_combine(cell, std::uint64_t(b.value));
   in.dst = program_.num_slots++;
   program_.code.push_back(in);
   corr_cells_[{env.symbol, cell}] = in.dst;
   // Remember one cell of each pair to measure the rank correlation achieved.
-  for (std::size_t k = 0; k < corr_pairs_.size(); ++k) {
-    auto [a, b] = corr_pairs_[k];
+  for (std::size_t k = 0; k < m_.corr_pairs.size(); ++k) {
+    auto [a, b] = m_.corr_pairs[k];
     if (a != env.symbol && b != env.symbol) continue;
     auto ia = corr_cells_.find({a, cell}), ib = corr_cells_.find({b, cell});
     auto& out = program_.correlations[k];

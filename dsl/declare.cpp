@@ -2,12 +2,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "dsl/lowering.hpp"
+#include "dsl/declare.hpp"
 #include "dsl/suggest.hpp"
 
 namespace cogsim::dsl {
-
-void warn_partial_fixes(Lowering& l);  // fix_checks.cpp
 
 namespace {
 template <typename T>
@@ -16,19 +14,8 @@ const T* get(const ast::Statement& s) {
 }
 }  // namespace
 
-Lowering::Lowering(const Loaded& loaded, Sources& sources) : loaded_(loaded), sources_(sources) {}
-
-void Lowering::error(SourceLoc loc, const std::string& msg) {
-  if (seen_.insert({loc.file, loc.offset, msg}).second) {
-    diags_.push_back({Severity::Error, loc, msg});
-    ++error_count_;
-  }
-}
-
-void Lowering::warning(SourceLoc loc, const std::string& msg) {
-  if (seen_.insert({loc.file, loc.offset, msg}).second)
-    diags_.push_back({Severity::Warning, loc, msg});
-}
+Declarer::Declarer(const Loaded& loaded, Sources& sources, Reporter& reporter, std::uint64_t max_cells)
+    : Stage(sources, reporter), loaded_(loaded), max_cells_(max_cells) {}
 
 std::string percent_text(double fraction) {
   char buf[64];
@@ -39,11 +26,11 @@ std::string percent_text(double fraction) {
 // As each definition is declared, before anything is lowered or indexed: its cells, counted in
 // 64 bits, and the model's so far, against max_cells_. The definition past which the model
 // explodes is named.
-bool Lowering::within_cell_limit(const Symbol& s) {
+bool Declarer::within_cell_limit(const Symbol& s) {
   std::uint64_t n = 1;
   bool over = false;
   for (const auto& a : s.axes) {
-    n *= static_cast<std::uint64_t>(std::max(0, a.size(sets_)));
+    n *= static_cast<std::uint64_t>(std::max(0, a.size(m_.sets)));
     if (n > max_cells_) {
       over = true;
       break;
@@ -59,7 +46,7 @@ bool Lowering::within_cell_limit(const Symbol& s) {
   return false;
 }
 
-std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
+std::optional<std::pair<double, Dim>> Stage::literal(const ast::Number& n) {
   Dim d;
   double v = n.value;
   if (n.unit == "%" && std::fabs(n.value) > 1000)
@@ -74,13 +61,13 @@ std::optional<std::pair<double, Dim>> Lowering::literal(const ast::Number& n) {
   return std::make_pair(v, d);
 }
 
-bool Lowering::sane_year(int year, SourceLoc loc) {
+bool Stage::sane_year(int year, SourceLoc loc) {
   if (year >= kMinYear && year <= kMaxYear) return true;
   error(loc, year_range_message(std::to_string(year)));
   return false;
 }
 
-std::optional<int> Lowering::year_literal(const ast::Number& n) {
+std::optional<int> Stage::year_literal(const ast::Number& n) {
   if (n.unit.empty() && std::floor(n.value) == n.value && n.value >= kMinYear && n.value <= kMaxYear)
     return int(n.value);
   if (!n.unit.empty() || (std::isfinite(n.value) && std::floor(n.value) != n.value)) {
@@ -93,12 +80,12 @@ std::optional<int> Lowering::year_literal(const ast::Number& n) {
   return std::nullopt;
 }
 
-std::optional<int> Lowering::const_year(const ast::Expr& e) {
+std::optional<int> Stage::const_year(const ast::Expr& e) {
   Env env;
   return year_of(e, env);
 }
 
-std::optional<std::pair<int, int>> Lowering::const_range(const ast::Range& r) {
+std::optional<std::pair<int, int>> Stage::const_range(const ast::Range& r) {
   auto a = const_year(r.from), b = const_year(r.to);
   if (!a || !b || !sane_year(*a, r.from.loc) || !sane_year(*b, r.to.loc)) return std::nullopt;
   if (*a > *b) {
@@ -109,7 +96,7 @@ std::optional<std::pair<int, int>> Lowering::const_range(const ast::Range& r) {
   return std::make_pair(*a, *b);
 }
 
-void Lowering::declare_model() {
+void Declarer::declare_model() {
   const ast::ModelDecl* m = nullptr;
   int layer = -1;
   for (const auto& it : loaded_.items) {
@@ -119,7 +106,7 @@ void Lowering::declare_model() {
       m = d;
       layer = it.layer;
     }
-    if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) scenario_name_ = s->name;
+    if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) m_.scenario_name = s->name;
   }
   if (!m) {
     if (loaded_.files.empty()) return;  // nothing could be read: that error is already reported
@@ -128,7 +115,7 @@ void Lowering::declare_model() {
     error(loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`");
     return;
   }
-  model_name_ = m->name;
+  m_.model_name = m->name;
   Env env;
   // The header's years are plain numbers (base and horizon are not known yet).
   bool out_of_range = false;
@@ -159,21 +146,21 @@ void Lowering::declare_model() {
                            " must come before the first projection year " + std::to_string(*y0));
     return;
   }
-  base_ = *b;
-  first_ = *y0;
-  horizon_ = *y1;
-  has_model_ = true;
+  m_.base = *b;
+  m_.first = *y0;
+  m_.horizon = *y1;
+  m_.has_model = true;
   if (m->convention) {
     auto r = const_range(*m->convention);
-    if (r) conv0_ = r->first, conv1_ = r->second;
+    if (r) m_.conv0 = r->first, m_.conv1 = r->second;
   } else {
-    conv0_ = first_;
-    conv1_ = horizon_;
+    m_.conv0 = m_.first;
+    m_.conv1 = m_.horizon;
   }
 }
 
-void Lowering::declare_set(const ast::SetDecl& d, int layer) {
-  if (auto it = set_index_.find(d.name.name); it != set_index_.end()) {
+void Declarer::declare_set(const ast::SetDecl& d, int layer) {
+  if (auto it = m_.set_index.find(d.name.name); it != m_.set_index.end()) {
     error(d.name.loc, "duplicate definition of set '" + d.name.name + "'");
     return;
   }
@@ -184,10 +171,10 @@ void Lowering::declare_set(const ast::SetDecl& d, int layer) {
   s.loc = d.name.loc;
   s.layer = layer;
   if (d.parent) {
-    auto it = set_index_.find(d.parent->name);
-    if (it == set_index_.end()) {
+    auto it = m_.set_index.find(d.parent->name);
+    if (it == m_.set_index.end()) {
       std::vector<std::string> names;
-      for (auto& x : sets_) names.push_back(x.name);
+      for (auto& x : m_.sets) names.push_back(x.name);
       error(d.parent->loc, "unknown set '" + d.parent->name + "'" + did_you_mean(d.parent->name, names));
     } else {
       s.parent = it->second;
@@ -199,7 +186,7 @@ void Lowering::declare_set(const ast::SetDecl& d, int layer) {
       continue;
     }
     if (s.parent >= 0) {
-      const SetInfo& p = sets_[s.parent];
+      const SetInfo& p = m_.sets[s.parent];
       auto pit = p.index.find(m.name.name);
       if (pit == p.index.end()) {
         error(m.name.loc, "'" + m.name.name + "' is not a member of '" + p.name + "'" +
@@ -216,11 +203,11 @@ void Lowering::declare_set(const ast::SetDecl& d, int layer) {
     s.labels.push_back(m.label.value_or(""));
   }
   if (s.members.empty()) error(d.name.loc, "set '" + s.name + "' has no members");
-  set_index_[s.name] = int(sets_.size());
-  sets_.push_back(std::move(s));
+  m_.set_index[s.name] = int(m_.sets.size());
+  m_.sets.push_back(std::move(s));
 }
 
-bool Lowering::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Symbol& s) {
+bool Declarer::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Symbol& s) {
   if (!axes) return true;
   bool ok = true;
   for (std::size_t i = 0; i < axes->size(); ++i) {
@@ -228,10 +215,10 @@ bool Lowering::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Sy
     AxisInfo ax;
     if (a.var) ax.var = a.var->name;
     if (const auto* id = boost::get<ast::Ident>(&a.domain)) {
-      auto it = set_index_.find(id->name);
-      if (it == set_index_.end()) {
+      auto it = m_.set_index.find(id->name);
+      if (it == m_.set_index.end()) {
         std::vector<std::string> names;
-        for (auto& x : sets_) names.push_back(x.name);
+        for (auto& x : m_.sets) names.push_back(x.name);
         error(id->loc, "unknown set '" + id->name + "'" + did_you_mean(id->name, names));
         ok = false;
         continue;
@@ -257,10 +244,10 @@ bool Lowering::make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Sy
   return ok && within_cell_limit(s);
 }
 
-int Lowering::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
-  auto it = symbol_index_.find(s.name);
-  if (it != symbol_index_.end()) {
-    Symbol& old = symbols_[it->second];
+int Declarer::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
+  auto it = m_.symbol_index.find(s.name);
+  if (it != m_.symbol_index.end()) {
+    Symbol& old = m_.symbols[it->second];
     if (is_override && old.layer < s.layer) {
       old = std::move(s);
       return it->second;
@@ -276,14 +263,14 @@ int Lowering::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
   }
   if (is_override) {
     std::vector<std::string> names;
-    for (auto& x : symbols_) names.push_back(x.name);
+    for (auto& x : m_.symbols) names.push_back(x.name);
     error(name_loc, "nothing to override: the base model has no '" + s.name + "'" +
                         did_you_mean(s.name, names));
     return -1;
   }
-  symbol_index_[s.name] = int(symbols_.size());
-  symbols_.push_back(std::move(s));
-  return int(symbols_.size()) - 1;
+  m_.symbol_index[s.name] = int(m_.symbols.size());
+  m_.symbols.push_back(std::move(s));
+  return int(m_.symbols.size()) - 1;
 }
 
 static Dim dim_of_unit_word(const std::string& w, bool& known) {
@@ -295,7 +282,7 @@ static Dim dim_of_unit_word(const std::string& w, bool& known) {
   return d;
 }
 
-static void set_unit(Lowering& l, Symbol& s, const boost::optional<ast::Ident>& unit) {
+static void set_unit(const Model& m, Reporter& rep, Symbol& s, const boost::optional<ast::Ident>& unit) {
   if (!unit) return;
   bool known;
   s.unit_word = unit->name;
@@ -304,14 +291,14 @@ static void set_unit(Lowering& l, Symbol& s, const boost::optional<ast::Ident>& 
     s.has_declared = true;
     return;
   }
-  auto it = l.set_index_.find(unit->name);
-  if (it != l.set_index_.end()) {
+  auto it = m.set_index.find(unit->name);
+  if (it != m.set_index.end()) {
     s.map_set = it->second;
     return;
   }
   std::vector<std::string> names = {"€", "%", "number", "rate"};
-  for (auto& x : l.sets_) names.push_back(x.name);
-  l.error(unit->loc, "unknown unit '" + unit->name + "': write €, %, number, or the name of a set" +
+  for (auto& x : m.sets) names.push_back(x.name);
+  rep.error(unit->loc, "unknown unit '" + unit->name + "': write €, %, number, or the name of a set" +
                          did_you_mean(unit->name, names));
 }
 
@@ -326,11 +313,11 @@ static Symbol new_symbol(const ast::Ident& name, Kind kind, const ast::Attrs& at
   return s;
 }
 
-void Lowering::declare_param(const ast::ParamDecl& d, int layer) {
+void Declarer::declare_param(const ast::ParamDecl& d, int layer) {
   Symbol s = new_symbol(d.name, Kind::Param, d.attrs, layer);
   s.param = &d;
   if (!make_axes(d.axes, s)) return;
-  set_unit(*this, s, d.unit);
+  set_unit(m_, rep_, s, d.unit);
   if (const auto* t = boost::get<ast::Table>(&d.value)) {
     if (s.axes.empty()) {
       error(t->loc, "param '" + s.name + "' has no index, so it takes one value, not a table");
@@ -341,11 +328,11 @@ void Lowering::declare_param(const ast::ParamDecl& d, int layer) {
   add_symbol(std::move(s), d.is_override, d.name.loc);
 }
 
-void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback) {
+void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback) {
   const AxisInfo& first = s.axes.front();
   int per_row = 1;
-  for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(sets_);
-  std::vector<bool> seen(first.size(sets_), false);
+  for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(m_.sets);
+  std::vector<bool> seen(first.size(m_.sets), false);
   for (const auto& row : t.rows) {
     int k = -1;
     if (first.is_year) {
@@ -365,7 +352,7 @@ void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
       k = y - first.y0;
     } else {
       const auto* id = boost::get<ast::Ident>(&row.key);
-      const SetInfo& set = sets_[first.set];
+      const SetInfo& set = m_.sets[first.set];
       if (!id) {
         error(row.loc, "expected a member of '" + set.name + "' as the row key of table '" + s.name + "'");
         continue;
@@ -395,7 +382,7 @@ void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
       idx[0] = k;
       int rem = j;
       for (std::size_t a = s.axes.size(); a-- > 1;) {
-        int n = s.axes[a].size(sets_);
+        int n = s.axes[a].size(m_.sets);
         idx[a] = rem % n;
         rem /= n;
       }
@@ -405,21 +392,21 @@ void Lowering::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
         if (s.axes[a].is_year) year = s.axes[a].y0 + idx[a];
         else members.push_back(idx[a]);
       }
-      s.table[{flat_index(s, members), year}] = row.cells[j];
+      s.table[{m_.flat_index(s, members), year}] = row.cells[j];
     }
   }
   for (std::size_t k = 0; k < seen.size(); ++k) {
     if (seen[k] || fallback) continue;
-    std::string key = first.is_year ? std::to_string(first.y0 + int(k)) : sets_[first.set].members[k];
+    std::string key = first.is_year ? std::to_string(first.y0 + int(k)) : m_.sets[first.set].members[k];
     error(t.loc, "table '" + s.name + "' has no row for " + key + " (give one, or a `default`)");
   }
 }
 
-void Lowering::declare_var(const ast::VarDecl& d, int layer) {
+void Declarer::declare_var(const ast::VarDecl& d, int layer) {
   Symbol s = new_symbol(d.name, Kind::Var, d.attrs, layer);
   s.var = &d;
   if (!make_axes(d.axes, s)) return;
-  set_unit(*this, s, d.unit);
+  set_unit(m_, rep_, s, d.unit);
   if (s.map_set >= 0) {
     error(d.unit->loc, "a var holds numbers; only a param can map to members of a set");
     return;
@@ -467,18 +454,18 @@ void Lowering::declare_var(const ast::VarDecl& d, int layer) {
   add_symbol(std::move(s), d.is_override, d.name.loc);
 }
 
-void Lowering::declare_event(const ast::EventDecl& d, int layer) {
+void Declarer::declare_event(const ast::EventDecl& d, int layer) {
   Symbol s = new_symbol(d.name, Kind::Event, d.attrs, layer);
   s.event = &d;
   if (!make_axes(d.axes, s)) return;
   add_symbol(std::move(s), false, d.name.loc);
 }
 
-void Lowering::declare_indicator(const ast::IndicatorDecl& d, int layer) {
+void Declarer::declare_indicator(const ast::IndicatorDecl& d, int layer) {
   IndicatorInfo info{&d, d.id.name, layer};
-  auto it = indicator_index_.find(info.id);
-  if (it != indicator_index_.end()) {
-    IndicatorInfo& old = indicators_[it->second];
+  auto it = m_.indicator_index.find(info.id);
+  if (it != m_.indicator_index.end()) {
+    IndicatorInfo& old = m_.indicators[it->second];
     if (d.is_override && old.layer < layer) {
       old = info;
       return;
@@ -493,18 +480,18 @@ void Lowering::declare_indicator(const ast::IndicatorDecl& d, int layer) {
     error(d.id.loc, "nothing to override: the base model has no indicator " + info.id);
     return;
   }
-  indicator_index_[info.id] = int(indicators_.size());
-  indicators_.push_back(info);
+  m_.indicator_index[info.id] = int(m_.indicators.size());
+  m_.indicators.push_back(info);
 }
 
-void Lowering::declare_fix(const ast::FixDecl& d) {
-  auto it = symbol_index_.find(d.name.name);
-  if (it == symbol_index_.end()) {
+void Declarer::declare_fix(const ast::FixDecl& d) {
+  auto it = m_.symbol_index.find(d.name.name);
+  if (it == m_.symbol_index.end()) {
     error(d.name.loc, "cannot fix unknown name '" + d.name.name + "'" +
-                          did_you_mean(d.name.name, known_names(nullptr)));
+                          did_you_mean(d.name.name, m_.known_names(nullptr)));
     return;
   }
-  Symbol& s = symbols_[it->second];
+  Symbol& s = m_.symbols[it->second];
   if (s.kind != Kind::Var || !s.has_year()) {
     error(d.name.loc, "only a var with a year index can be fixed; '" + s.name +
                           "' is not one (to change a param, use `override param`)");
@@ -518,13 +505,23 @@ void Lowering::declare_fix(const ast::FixDecl& d) {
       return;
     }
     std::vector<int> members;
-    Env env;
     for (std::size_t i = 0; i < d.index->size(); ++i) {
-      auto m = member_of((*d.index)[i], env, s.axes[i].set);
-      if (!m) return;
-      members.push_back(*m);
+      // A member by name: `fix` is declared before anything is lowered, so no mapped index.
+      const SetInfo& S = m_.sets[s.axes[i].set];
+      const ast::Ref* ref = lone<ast::Ref>((*d.index)[i]);
+      if (!ref || ref->index) {
+        error((*d.index)[i].loc, "expected a member of '" + S.name + "' here");
+        return;
+      }
+      auto it = S.index.find(ref->name.name);
+      if (it == S.index.end()) {
+        error(ref->loc, "'" + ref->name.name + "' is not a member of '" + S.name + "'" +
+                            did_you_mean(ref->name.name, S.members));
+        return;
+      }
+      members.push_back(it->second);
     }
-    flat = flat_index(s, members);
+    flat = m_.flat_index(s, members);
   }
   for (const auto& row : d.values.rows) {
     const auto* y = boost::get<ast::Number>(&row.key);
@@ -545,9 +542,9 @@ void Lowering::declare_fix(const ast::FixDecl& d) {
   }
 }
 
-void Lowering::declare() {
+Model Declarer::run() {
   declare_model();
-  if (!has_model_) return;
+  if (!m_.has_model) return std::move(m_);
   // Sets first: every other declaration refers to them.
   for (const auto& it : loaded_.items)
     if (const auto* d = get<ast::SetDecl>(*it.statement)) declare_set(*d, it.layer);
@@ -558,22 +555,23 @@ void Lowering::declare() {
     else if (const auto* d = get<ast::EventDecl>(st)) declare_event(*d, it.layer);
     else if (const auto* d = get<ast::FundDecl>(st)) declare_fund(*d, it.layer);
     else if (const auto* d = get<ast::IndicatorDecl>(st)) declare_indicator(*d, it.layer);
-    else if (const auto* d = get<ast::OutputDecl>(st)) outputs_.push_back({d, it.layer});
-    else if (const auto* d = get<ast::ReportDecl>(st)) reports_.push_back(d);
+    else if (const auto* d = get<ast::OutputDecl>(st)) m_.outputs.push_back({d, it.layer});
+    else if (const auto* d = get<ast::ReportDecl>(st)) m_.reports.push_back(d);
     // An assert speaks of the model it was written for: a scenario that changes assumptions
     // checks its own asserts, not those of the base it extends.
     else if (const auto* d = get<ast::AssertDecl>(st)) {
-      if (it.layer == loaded_.top_layer) asserts_.push_back(d);
+      if (it.layer == loaded_.top_layer) m_.asserts.push_back(d);
     }
   }
   // Fixes and transfers refer to the symbols above, from any layer.
   for (const auto& it : loaded_.items) {
     if (const auto* d = get<ast::FixDecl>(*it.statement)) declare_fix(*d);
     else if (const auto* d = get<ast::TransferDecl>(*it.statement)) declare_transfer(*d);
-    else if (const auto* d = get<ast::CorrelateDecl>(*it.statement)) correlates_.push_back(d);
+    else if (const auto* d = get<ast::CorrelateDecl>(*it.statement)) m_.correlates.push_back(d);
   }
-  warn_partial_fixes(*this);
+  warn_partial_fixes(loaded_, m_, sources_, rep_);
   declare_correlations();
+  return std::move(m_);
 }
 
 }  // namespace cogsim::dsl

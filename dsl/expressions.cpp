@@ -41,7 +41,7 @@ Val Lowering::operand(const ast::Operand& o, Env& env) {
     Env& env;
     Val operator()(const ast::Number& n) const {
       auto lit = l.literal(n);
-      return l.constant(lit->first, lit->second);
+      return l.em_.constant(lit->first, lit->second);
     }
     Val operator()(const x3::forward_ast<ast::Ref>& r) const { return l.reference(r.get(), env); }
     Val operator()(const x3::forward_ast<ast::Call>& c) const { return l.call(c.get(), env); }
@@ -55,13 +55,13 @@ Val Lowering::operand(const ast::Operand& o, Env& env) {
           l.error(u.get().loc, "`not` needs a condition, but this is " + describe(v.dim));
           return failed();
         }
-        return {l.emit(Op::Not, v.op), v.dim};
+        return {l.em_.emit(Op::Not, v.op), v.dim};
       }
       if (v.dim.boolean) {
         l.error(u.get().loc, "cannot negate a condition (use `not`)");
         return failed();
       }
-      return {l.emit(Op::Neg, v.op), v.dim};
+      return {l.em_.emit(Op::Neg, v.op), v.dim};
     }
     Val operator()(const x3::forward_ast<ast::If>& f) const {
       const ast::If& i = f.get();
@@ -71,7 +71,7 @@ Val Lowering::operand(const ast::Operand& o, Env& env) {
       Val same = l.binary("-", a, b, i.else_.loc);  // unit check of the two branches
       if (same.dim.error) return failed();
       Dim d = a.dim.wild ? b.dim : a.dim;
-      return {l.emit(Op::Select, c.op, a.op, b.op), d};
+      return {l.em_.emit(Op::Select, c.op, a.op, b.op), d};
     }
   };
   return boost::apply_visitor(Visitor{*this, env}, o);
@@ -86,7 +86,7 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
                      describe(b.dim));
       return failed();
     }
-    return {emit(op == "and" ? Op::And : Op::Or, a.op, b.op), a.dim};
+    return {em_.emit(op == "and" ? Op::And : Op::Or, a.op, b.op), a.dim};
   }
   if (a.dim.boolean || b.dim.boolean) {
     error(loc, "cannot use a condition in arithmetic ('" + op + "')");
@@ -108,20 +108,20 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
   if (op == "+" || op == "-") {
     d = same_units(op == "+" ? "add" : "subtract");
     if (d.error) return failed();
-    return {emit(op == "+" ? Op::Add : Op::Sub, a.op, b.op), d};
+    return {em_.emit(op == "+" ? Op::Add : Op::Sub, a.op, b.op), d};
   }
   if (op == "*" || op == "/") {
     d.money = op == "*" ? a.dim.money + b.dim.money : a.dim.money - b.dim.money;
     d.wild = (op == "*" && (a.dim.wild || b.dim.wild)) || (op == "/" && a.dim.wild);
     if (d.wild) d.money = 0;
-    return {emit(op == "*" ? Op::Mul : Op::Div, a.op, b.op), d};
+    return {em_.emit(op == "*" ? Op::Mul : Op::Div, a.op, b.op), d};
   }
   if (op == "^") {
     if ((a.dim.money != 0 && !a.dim.wild) || (b.dim.money != 0 && !b.dim.wild)) {
       error(loc, "`^` needs plain numbers, not " + describe(a.dim.money ? a.dim : b.dim));
       return failed();
     }
-    return {emit(Op::Pow, a.op, b.op), {}};
+    return {em_.emit(Op::Pow, a.op, b.op), {}};
   }
   static const std::vector<std::pair<std::string, Op>> cmp = {
       {"<", Op::Lt}, {"<=", Op::Le}, {">", Op::Gt}, {">=", Op::Ge}, {"==", Op::Eq}, {"!=", Op::Ne}};
@@ -131,13 +131,13 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
     if (d.error) return failed();
     Dim r;
     r.boolean = true;
-    return {emit(code, a.op, b.op), r};
+    return {em_.emit(code, a.op, b.op), r};
   }
   error(loc, "unknown operator '" + op + "'");
   return failed();
 }
 
-std::optional<int> Lowering::year_of(const ast::Expr& e, const Env& env) {
+std::optional<int> Stage::year_of(const ast::Expr& e, const Env& env) {
   auto term = [&](const ast::Operand& o) -> std::optional<int> {
     if (const auto* n = boost::get<ast::Number>(&o)) {
       if (n->unit.empty() && std::floor(n->value) == n->value) {
@@ -158,8 +158,8 @@ std::optional<int> Lowering::year_of(const ast::Expr& e, const Env& env) {
           error(ref.loc, "'" + ref.name.name + "' ranges over a set, not over years");
           return std::nullopt;
         }
-        if (ref.name.name == "base") return base_;
-        if (ref.name.name == "horizon") return horizon_;
+        if (ref.name.name == "base") return m_.base;
+        if (ref.name.name == "horizon") return m_.horizon;
       }
       std::vector<std::string> names = {"base", "horizon"};
       for (const auto& b : env.binds)
@@ -190,12 +190,12 @@ std::optional<int> Lowering::year_of(const ast::Expr& e, const Env& env) {
 std::optional<int> Lowering::map_member(int from_set, int idx, int to_set, SourceLoc loc,
                                         const std::string& what) {
   if (from_set == to_set) return idx;
-  const std::string& name = sets_[from_set].members[idx];
-  auto it = sets_[to_set].index.find(name);
-  if (it == sets_[to_set].index.end()) {
+  const std::string& name = m_.sets[from_set].members[idx];
+  auto it = m_.sets[to_set].index.find(name);
+  if (it == m_.sets[to_set].index.end()) {
     // A member of a subset is always in its parent; the other way round may fail.
-    error(loc, what + " ranges over '" + sets_[from_set].name + "', but '" + name +
-                   "' is not a member of '" + sets_[to_set].name + "'");
+    error(loc, what + " ranges over '" + m_.sets[from_set].name + "', but '" + name +
+                   "' is not a member of '" + m_.sets[to_set].name + "'");
     return std::nullopt;
   }
   return it->second;
@@ -203,7 +203,7 @@ std::optional<int> Lowering::map_member(int from_set, int idx, int to_set, Sourc
 
 std::optional<int> Lowering::member_of(const ast::Expr& e, Env& env, int set) {
   const ast::Ref* ref = lone<ast::Ref>(e);
-  const SetInfo& S = sets_[set];
+  const SetInfo& S = m_.sets[set];
   if (!ref) {
     error(e.loc, "expected a member of '" + S.name + "' here");
     return std::nullopt;
@@ -221,18 +221,18 @@ std::optional<int> Lowering::member_of(const ast::Expr& e, Env& env, int set) {
     if (it != S.index.end()) return it->second;
   }
   // A param that maps members to members: kind[e].
-  auto sit = symbol_index_.find(n);
-  if (sit != symbol_index_.end() && symbols_[sit->second].map_set >= 0) {
+  auto sit = m_.symbol_index.find(n);
+  if (sit != m_.symbol_index.end() && m_.symbols[sit->second].map_set >= 0) {
     int sym = -1;
     auto c = resolve_cell(*ref, env, sym);
     if (!c) return std::nullopt;
     Val v = cell(sym, c->first, c->second, ref->loc);
     if (!is_const(v)) return std::nullopt;
-    const double value = const_value(v);
-    const int from_set = symbols_[sym].map_set;
-    if (!(value >= 0 && value < double(sets_[from_set].members.size()))) return std::nullopt;  // reported where it was given
+    const double value = em_.const_value(v);
+    const int from_set = m_.symbols[sym].map_set;
+    if (!(value >= 0 && value < double(m_.sets[from_set].members.size()))) return std::nullopt;  // reported where it was given
     int idx = int(value);
-    return map_member(symbols_[sym].map_set, idx, set, ref->loc, "'" + n + "'");
+    return map_member(m_.symbols[sym].map_set, idx, set, ref->loc, "'" + n + "'");
   }
   std::vector<std::string> names = S.members;
   for (const auto& b : env.binds) names.push_back(b.name);
@@ -242,16 +242,16 @@ std::optional<int> Lowering::member_of(const ast::Expr& e, Env& env, int set) {
 
 int Lowering::resolve_symbol(const ast::Ident& name, std::vector<const ast::Expr*>& extra,
                              std::vector<ast::Expr>& storage) {
-  auto it = symbol_index_.find(name.name);
-  if (it != symbol_index_.end()) return it->second;
+  auto it = m_.symbol_index.find(name.name);
+  if (it != m_.symbol_index.end()) return it->second;
   // `resultat.CDS` means `resultat[CDS]`: peel trailing words off as leading indices.
   std::string n = name.name;
   std::vector<std::string> members;
   for (auto dot = n.rfind('.'); dot != std::string::npos; dot = n.rfind('.')) {
     members.insert(members.begin(), n.substr(dot + 1));
     n = n.substr(0, dot);
-    auto jt = symbol_index_.find(n);
-    if (jt == symbol_index_.end()) continue;
+    auto jt = m_.symbol_index.find(n);
+    if (jt == m_.symbol_index.end()) continue;
     storage.reserve(members.size());
     for (const auto& m : members) {
       ast::Ref r;
@@ -275,22 +275,22 @@ std::optional<std::pair<int, int>> Lowering::resolve_cell(const ast::Ref& r, Env
   std::vector<ast::Expr> storage;
   sym = resolve_symbol(r.name, idx, storage);
   if (sym < 0) {
-    std::vector<std::string> names = known_names(&env);
+    std::vector<std::string> names = m_.known_names(&env);
     std::string msg = "unknown name '" + r.name.name + "'";
-    if (set_index_.count(r.name.name)) msg = "'" + r.name.name + "' is a set, not a value (sum over it with sum(x in " + r.name.name + ": ...))";
+    if (m_.set_index.count(r.name.name)) msg = "'" + r.name.name + "' is a set, not a value (sum over it with sum(x in " + r.name.name + ": ...))";
     else msg += did_you_mean(r.name.name, names);
     error(r.name.loc, msg);
     return std::nullopt;
   }
   if (r.index)
     for (const auto& e : *r.index) idx.push_back(&e);
-  const Symbol& s = symbols_[sym];
+  const Symbol& s = m_.symbols[sym];
   // An indicator's `on` names the series without its year.
   bool open_year = s.has_year() && int(idx.size()) == s.set_axes() && env.symbol < 0 && env.binds.empty();
   if (int(idx.size()) != int(s.axes.size()) && !open_year) {
     std::string want;
     for (const auto& a : s.axes)
-      want += (want.empty() ? "" : ", ") + (a.is_year ? std::string("year") : sets_[a.set].name);
+      want += (want.empty() ? "" : ", ") + (a.is_year ? std::string("year") : m_.sets[a.set].name);
     error(r.loc, "'" + s.name + "' takes " + std::to_string(s.axes.size()) + " ind" +
                      (s.axes.size() == 1 ? "ex" : "ices") + (want.empty() ? "" : " [" + want + "]") +
                      ", not " + std::to_string(idx.size()));
@@ -317,29 +317,29 @@ std::optional<std::pair<int, int>> Lowering::resolve_cell(const ast::Ref& r, Env
       members.push_back(*m);
     }
   }
-  return std::make_pair(flat_index(s, members), year);
+  return std::make_pair(m_.flat_index(s, members), year);
 }
 
 Val Lowering::reference(const ast::Ref& r, Env& env) {
   if (!r.index) {
     if (const Binding* b = env.find(r.name.name)) {
-      if (b->is_year) return constant(b->value);
-      error(r.loc, "'" + r.name.name + "' is an index over '" + sets_[b->set].name + "', not a value");
+      if (b->is_year) return em_.constant(b->value);
+      error(r.loc, "'" + r.name.name + "' is an index over '" + m_.sets[b->set].name + "', not a value");
       return failed();
     }
-    if (r.name.name == "base" && !symbol_index_.count("base")) return constant(base_);
-    if (r.name.name == "horizon" && !symbol_index_.count("horizon")) return constant(horizon_);
+    if (r.name.name == "base" && !m_.symbol_index.count("base")) return em_.constant(m_.base);
+    if (r.name.name == "horizon" && !m_.symbol_index.count("horizon")) return em_.constant(m_.horizon);
   }
   int sym = -1;
   auto c = resolve_cell(r, env, sym);
   if (!c) return failed();
-  const Symbol& s = symbols_[sym];
+  const Symbol& s = m_.symbols[sym];
   if (s.map_set >= 0) {
-    error(r.loc, "'" + s.name + "' maps to members of '" + sets_[s.map_set].name +
+    error(r.loc, "'" + s.name + "' maps to members of '" + m_.sets[s.map_set].name +
                      "': use it as an index, not as a value");
     return failed();
   }
-  if (s.kind == Kind::Event && env.symbol >= 0 && symbols_[env.symbol].kind != Kind::Event) {
+  if (s.kind == Kind::Event && env.symbol >= 0 && m_.symbols[env.symbol].kind != Kind::Event) {
     error(r.loc, "'" + s.name + "' is an event; only events and asserts can use it");
     return failed();
   }
@@ -357,15 +357,15 @@ Val Lowering::aggregate(const ast::Agg& a, Env& env) {
   b.name = a.over.var ? a.over.var->name : "";
   std::vector<int> values;
   if (const auto* id = boost::get<ast::Ident>(&a.over.domain)) {
-    auto it = set_index_.find(id->name);
-    if (it == set_index_.end()) {
+    auto it = m_.set_index.find(id->name);
+    if (it == m_.set_index.end()) {
       std::vector<std::string> names;
-      for (auto& x : sets_) names.push_back(x.name);
+      for (auto& x : m_.sets) names.push_back(x.name);
       error(id->loc, "unknown set '" + id->name + "'" + did_you_mean(id->name, names));
       return failed();
     }
     b.set = it->second;
-    for (int i = 0; i < int(sets_[b.set].members.size()); ++i) values.push_back(i);
+    for (int i = 0; i < int(m_.sets[b.set].members.size()); ++i) values.push_back(i);
   } else {
     const auto& r = boost::get<ast::Range>(a.over.domain);
     auto y0 = year_of(r.from, env), y1 = year_of(r.to, env);
@@ -374,7 +374,7 @@ Val Lowering::aggregate(const ast::Agg& a, Env& env) {
     for (int y = *y0; y <= *y1; ++y) values.push_back(y);
   }
   bool is_sum = a.fn == "sum";
-  Val acc = constant(is_sum ? 0 : 1);
+  Val acc = em_.constant(is_sum ? 0 : 1);
   if (is_sum) acc.dim.wild = true;
   if ((sum_terms_ += values.size()) > max_cells_) {
     error(a.loc, "this " + a.fn + "() takes the model past its limit of " + std::to_string(max_cells_) +
@@ -394,7 +394,7 @@ Val Lowering::aggregate(const ast::Agg& a, Env& env) {
         error(a.body.loc, "prod(...) multiplies plain numbers, not " + describe(x.dim));
         return failed();
       }
-      acc = {emit(Op::Mul, acc.op, x.op), {}};
+      acc = {em_.emit(Op::Mul, acc.op, x.op), {}};
     }
     if (acc.dim.error) return failed();
   }
@@ -412,10 +412,10 @@ Val Lowering::indicator_value(const std::string& which, const ast::Call& c, Env&
   Dim cond;
   cond.boolean = true;
   if (which == "all_met") {
-    Operand acc = intern(1);
+    Operand acc = em_.intern(1);
     int n = 0;
     for (const auto& [key, v] : indicator_cells_)
-      if (key.second == *year) acc = emit(Op::And, acc, v.first.op), ++n;
+      if (key.second == *year) acc = em_.emit(Op::And, acc, v.first.op), ++n;
     if (n == 0) error(c.loc, "no indicator has a target for " + std::to_string(*year));
     return {acc, cond};
   }
@@ -425,8 +425,8 @@ Val Lowering::indicator_value(const std::string& which, const ast::Call& c, Env&
   auto it = indicator_cells_.find({id, *year});
   if (it == indicator_cells_.end()) {
     std::vector<std::string> ids;
-    for (const auto& i : indicators_) ids.push_back(i.id);
-    error(c.args[0].loc, indicator_index_.count(id)
+    for (const auto& i : m_.indicators) ids.push_back(i.id);
+    error(c.args[0].loc, m_.indicator_index.count(id)
                              ? "indicator " + id + " has no target for " + std::to_string(*year)
                              : "unknown indicator '" + id + "'" + did_you_mean(id, ids));
     return failed();
@@ -467,7 +467,7 @@ Val Lowering::call(const ast::Call& c, Env& env) {
     for (std::size_t i = 1; i < v->size(); ++i) {
       Val chk = binary("-", acc, (*v)[i], c.args[i].loc);
       if (chk.dim.error) return failed();
-      acc = {emit(fn == "min" ? Op::Min : Op::Max, acc.op, (*v)[i].op), acc.dim.wild ? (*v)[i].dim : acc.dim};
+      acc = {em_.emit(fn == "min" ? Op::Min : Op::Max, acc.op, (*v)[i].op), acc.dim.wild ? (*v)[i].dim : acc.dim};
     }
     return acc;
   }
@@ -475,13 +475,13 @@ Val Lowering::call(const ast::Call& c, Env& env) {
     auto v = args(1, 1);
     if (!v) return failed();
     Val x = (*v)[0];
-    if (fn == "abs") return {emit(Op::Abs, x.op), x.dim};
+    if (fn == "abs") return {em_.emit(Op::Abs, x.op), x.dim};
     if ((x.dim.money != 0 && !x.dim.wild) || x.dim.boolean) {
       error(c.args[0].loc, fn + "() needs a plain number, not " + describe(x.dim));
       return failed();
     }
     Op op = fn == "exp" ? Op::Exp : fn == "log" ? Op::Log : fn == "sin" ? Op::Sin : fn == "cos" ? Op::Cos : Op::Sqrt;
-    return {emit(op, x.op), {}};
+    return {em_.emit(op, x.op), {}};
   }
   if (fn == "pow") {
     auto v = args(2, 2);
@@ -554,7 +554,7 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::C
   std::vector<double> k;
   for (const auto& a : args) {
     if (!is_const(a)) all_const = false;
-    else k.push_back(const_value(a));
+    else k.push_back(em_.const_value(a));
   }
   if (all_const) {
     std::string msg = engine::dist_check(dist, k.data(), n_law);
@@ -570,7 +570,7 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::C
   stream = engine::hash_combine(stream, std::uint64_t(env.draw_ordinal++));
   for (const auto& b : env.binds)
     stream = engine::hash_combine(stream, b.is_year ? std::uint64_t(b.value)
-                                                    : engine::hash_name(sets_[b.set].members[b.value]));
+                                                    : engine::hash_name(m_.sets[b.set].members[b.value]));
   engine::Instr in;
   in.op = Op::Draw;
   in.dist = dist;

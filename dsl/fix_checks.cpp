@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/lowering.hpp"
+#include "dsl/declare.hpp"
 
 namespace cogsim::dsl {
 namespace {
@@ -62,12 +62,11 @@ Reads reads_of(const ast::VarDecl& v) {
 
 }  // namespace
 
-void warn_partial_fixes(Lowering& l) {
-  const auto& index = l.symbol_index_;
-  const auto& syms = l.symbols_;
-  const Sources& src = l.sources_;
+void warn_partial_fixes(const Loaded& loaded, const Model& model, const Sources& src, Reporter& reporter) {
+  const auto& index = model.symbol_index;
+  const auto& syms = model.symbols;
   std::map<int, const ast::FixDecl*> fixes;  // symbol -> its first `fix`
-  for (const auto& it : l.loaded_.items)
+  for (const auto& it : loaded.items)
     if (const auto* d = boost::get<ast::FixDecl>(&*it.statement)) {
       auto s = index.find(d->name.name);
       if (s != index.end() && syms[s->second].var) fixes.emplace(s->second, d);
@@ -101,7 +100,7 @@ void warn_partial_fixes(Lowering& l) {
       for (const auto& [z, rz] : reads) {
         auto at_z = rz.names.find(name);
         if (z == x || z == y->second || fixes.count(z) || at_z == rz.names.end()) continue;
-        l.warning(fix->name.loc,
+        reporter.warning(fix->name.loc,
                 "fixing '" + syms[x].name + "' leaves '" + name + "' random, which '" + syms[x].name +
                     "' reads (" + where(at_x) + ") and '" + syms[z].name + "' still reads (" +
                     where(at_z->second) + "): '" + syms[z].name + "' will not see the fixed values; fix '" +

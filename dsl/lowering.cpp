@@ -13,92 +13,14 @@ namespace cogsim::dsl {
 using engine::Op;
 using engine::Operand;
 
-// ---------------------------------------------------------------- emission
-
-engine::Operand Lowering::intern(double v) {
-  std::uint64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  auto it = const_pool_.find(bits);
-  if (it != const_pool_.end()) return it->second;
-  program_.constants.push_back(v);
-  Operand o = -static_cast<Operand>(program_.constants.size());
-  const_pool_[bits] = o;
-  return o;
-}
-
-Val Lowering::constant(double v, Dim d) { return {intern(v), d}; }
-
-Operand Lowering::emit(Op op, Operand a, Operand b, Operand c) {
-  bool unary = op == Op::Neg || op == Op::Abs || op == Op::Exp || op == Op::Log ||
-               op == Op::Sqrt || op == Op::Sin || op == Op::Cos || op == Op::Not;
-  bool all_const = engine::is_const(a) && (unary || engine::is_const(b)) &&
-                   (op != Op::Select || engine::is_const(c));
-  auto k = [&](Operand o) { return engine::is_const(o) ? program_.constants[engine::const_index(o)] : 0.0; };
-  if (all_const) return intern(engine::apply_op(op, k(a), k(b), k(c)));
-  if (op == Op::Select && engine::is_const(a)) return k(a) != 0 ? b : c;
-  if (cse_) {
-    // x * 1, 1 * x and x / 1 are x, exactly (signed zeros, infinities and NaN included). Not x + 0:
-    // -0 + 0 is +0.
-    auto one = [&](Operand o) { return engine::is_const(o) && k(o) == 1.0; };
-    if ((op == Op::Mul || op == Op::Div) && one(b)) return a;
-    if (op == Op::Mul && one(a)) return b;
-    // Common subexpressions: until the final passes every slot is written once, so the same
-    // operation on the same operands is the value already computed (same IEEE result: the bits
-    // cannot change). RM1 computes the same inflation and payroll factors for many cells; ~190
-    // of its 1 223 instructions were such repeats. x + y is y + x, x * y is y * x.
-    if ((op == Op::Add || op == Op::Mul) && b < a) std::swap(a, b);
-    if (auto it = computed_.find({op, a, b, c}); it != computed_.end()) return it->second;
-  }
-  engine::Instr in;
-  in.op = op;
-  in.a = a;
-  in.b = b;
-  in.c = c;
-  in.dst = program_.num_slots++;
-  program_.code.push_back(in);
-  if (cse_) computed_.emplace(std::tuple{op, a, b, c}, in.dst);
-  return in.dst;
-}
-
 // ---------------------------------------------------------------- cells
-
-int Lowering::cell_count(const Symbol& s) const {
-  int n = 1;
-  for (int i = 0; i < s.set_axes(); ++i) n *= s.axes[i].size(sets_);
-  return n;
-}
-
-int Lowering::flat_index(const Symbol& s, const std::vector<int>& members) const {
-  int flat = 0;
-  for (int i = 0; i < s.set_axes(); ++i) flat = flat * s.axes[i].size(sets_) + members[i];
-  return flat;
-}
-
-std::vector<int> Lowering::unflatten(const Symbol& s, int flat) const {
-  std::vector<int> m(s.set_axes());
-  for (int i = s.set_axes(); i-- > 0;) {
-    int n = s.axes[i].size(sets_);
-    m[i] = flat % n;
-    flat /= n;
-  }
-  return m;
-}
-
-std::string Lowering::cell_name(const Symbol& s, int flat, int year) const {
-  std::string n = s.name;
-  std::vector<int> m = unflatten(s, flat);
-  std::string idx;
-  for (int i = 0; i < s.set_axes(); ++i) idx += (idx.empty() ? "" : ", ") + sets_[s.axes[i].set].members[m[i]];
-  if (s.has_year()) idx += (idx.empty() ? "" : ", ") + std::to_string(year);
-  return idx.empty() ? n : n + "[" + idx + "]";
-}
 
 Env Lowering::cell_env(const Symbol& s, int flat, int year) {
   Env env;
-  std::vector<int> m = unflatten(s, flat);
+  std::vector<int> m = m_.unflatten(s, flat);
   for (int i = 0; i < s.set_axes(); ++i) env.binds.push_back({s.axes[i].var, false, s.axes[i].set, m[i]});
   if (s.has_year()) env.binds.push_back({s.axes.back().var, true, -1, year});
-  env.symbol = int(&s - symbols_.data());
+  env.symbol = int(&s - m_.symbols.data());
   env.stream_name = s.name;
   return env;
 }
@@ -117,12 +39,12 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
     auto pos = std::find(stack_.begin(), stack_.end(), key);
     for (auto p = pos; p != stack_.end(); ++p) {
       int s = int(*p >> 44);
-      chain += cell_name(symbols_[s], int((*p >> 20) & 0xFFFFFF), int(*p & 0xFFFFF)) + " -> ";
+      chain += m_.cell_name(m_.symbols[s], int((*p >> 20) & 0xFFFFFF), int(*p & 0xFFFFF)) + " -> ";
     }
-    chain += cell_name(symbols_[sym], flat, year);
+    chain += m_.cell_name(m_.symbols[sym], flat, year);
     // One report per definition: the same cycle usually repeats for every member and year.
     if (cycle_reported_.insert(sym).second) error(use, "cycle: " + chain);
-    Val v = constant(0);
+    Val v = em_.constant(0);
     v.dim.error = true;
     return v;
   }
@@ -136,7 +58,7 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
 
 void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
   if (v.dim.error || v.dim.wild) return;
-  Symbol& s = symbols_[sym];
+  Symbol& s = m_.symbols[sym];
   if (s.has_declared && !(v.dim == s.declared)) {
     error(where, "'" + s.name + "' is declared as " + describe(s.declared) + " but this is " +
                      describe(v.dim));
@@ -153,7 +75,7 @@ void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
 }
 
 Val Lowering::lower_cell(int sym, int flat, int year) {
-  const Symbol& s = symbols_[sym];
+  const Symbol& s = m_.symbols[sym];
   switch (s.kind) {
     case Kind::Param: {
       Val v = lower_param_cell(s, flat, year);
@@ -168,18 +90,18 @@ Val Lowering::lower_cell(int sym, int flat, int year) {
 
 void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v) {
   if (s.map_set >= 0 || v.dim.error) return;
-  ParamCell c{s.name, cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false};
+  ParamCell c{s.name, m_.cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false};
   for (const auto& a : s.axes) {
     ParamAxis axis;
     if (a.is_year) {
       axis.name = std::to_string(a.y0) + ".." + std::to_string(a.y1);
       for (int y = a.y0; y <= a.y1; ++y) axis.members.push_back(std::to_string(y));
     } else {
-      axis.name = sets_[a.set].name, axis.members = sets_[a.set].members;
+      axis.name = m_.sets[a.set].name, axis.members = m_.sets[a.set].members;
     }
     c.axes.push_back(std::move(axis));
   }
-  if (engine::is_const(v.op)) c.value = const_value(v);
+  if (engine::is_const(v.op)) c.value = em_.const_value(v);
   std::string key;
   for (char ch : c.cell)
     if (ch != ' ') key += ch;
@@ -188,22 +110,22 @@ void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v
 }
 
 Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
-  int sym = int(&s - symbols_.data());
+  int sym = int(&s - m_.symbols.data());
   if (!param_overrides_.empty()) {
     std::string key;
-    for (char ch : cell_name(s, flat, year))
+    for (char ch : m_.cell_name(s, flat, year))
       if (ch != ' ') key += ch;
     auto it = param_overrides_.find(key);
     if (it != param_overrides_.end()) {
       it->second.second = true;
       if (s.map_set >= 0) {  // its cells are members, not numbers: no value can replace one
         error(s.loc, "cannot set '" + it->first + "' to a number: '" + s.name + "' maps to members of '" +
-                         sets_[s.map_set].name + "' (only a param of numbers can be varied)");
-        Val bad = constant(0);
+                         m_.sets[s.map_set].name + "' (only a param of numbers can be varied)");
+        Val bad = em_.constant(0);
         bad.dim.error = true;
         return bad;
       }
-      Val v = constant(it->second.first);
+      Val v = em_.constant(it->second.first);
       if (s.has_declared) v.dim = s.declared;
       else v.dim.wild = true;
       return v;
@@ -213,9 +135,9 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
   auto cell_value = [&](const ast::Cell& c) -> Val {
     if (const auto* n = boost::get<ast::Number>(&c)) {
       auto lit = literal(*n);
-      Val v = constant(lit->first, lit->second);
+      Val v = em_.constant(lit->first, lit->second);
       if (s.map_set >= 0) {
-        error(n->loc, "'" + s.name + "' maps to members of '" + sets_[s.map_set].name +
+        error(n->loc, "'" + s.name + "' maps to members of '" + m_.sets[s.map_set].name +
                           "', not numbers");
         v.dim.error = true;
       } else if (!n->unit.empty() || n->value != 0 || !s.has_declared) {
@@ -231,22 +153,22 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
     if (s.map_set < 0) {
       error(id.loc, "expected a number, found '" + id.name + "' (to map '" + s.name +
                         "' to members, declare it `: SETNAME`)");
-      return constant(0);
+      return em_.constant(0);
     }
-    const SetInfo& set = sets_[s.map_set];
+    const SetInfo& set = m_.sets[s.map_set];
     auto it = set.index.find(id.name);
     if (it == set.index.end()) {
       error(id.loc, "'" + id.name + "' is not a member of '" + set.name + "'" +
                         did_you_mean(id.name, set.members));
-      return constant(0);
+      return em_.constant(0);
     }
-    return constant(it->second);
+    return em_.constant(it->second);
   };
   if (boost::get<ast::Table>(&d.value)) {
     auto it = s.table.find({flat, year});
     if (it != s.table.end()) return cell_value(it->second);
     if (d.fallback) return cell_value(*d.fallback);
-    Val v = constant(0);
+    Val v = em_.constant(0);
     v.dim.error = true;
     return v;  // the missing row was reported when the table was read
   }
@@ -256,19 +178,19 @@ Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
   Val v = expr(e, env);
   if (s.map_set >= 0) {
     error(e.loc, "'" + s.name + "' maps to members of a set: give it a table");
-    return constant(0);
+    return em_.constant(0);
   }
   check_dim(sym, v, e.loc, year);
   return v;
 }
 
 Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
-  int sym = int(&s - symbols_.data());
+  int sym = int(&s - m_.symbols.data());
   for (int f : {flat, -1}) {
     auto it = s.fixed.find({f, year});
     if (it != s.fixed.end()) {
       // A fixed value takes the unit of the series (checked against its literal after the walk).
-      Val v = constant(it->second.value);
+      Val v = em_.constant(it->second.value);
       if (s.has_declared) v.dim = s.declared;
       else v.dim.wild = true;
       return v;
@@ -297,7 +219,7 @@ Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
   if (!chosen) {
     // Reported once per definition, with every uncovered year, after the walk.
     undefined_years_[sym].insert(year);
-    Val v = constant(0);
+    Val v = em_.constant(0);
     v.dim.error = true;
     return v;
   }
@@ -315,26 +237,26 @@ Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
 
 void Lowering::lower_everything() {
   // Every cell of every definition, so that unused definitions are checked too.
-  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
-    const Symbol& s = symbols_[sym];
-    int n = cell_count(s);
+  for (int sym = 0; sym < int(m_.symbols.size()); ++sym) {
+    const Symbol& s = m_.symbols[sym];
+    int n = m_.cell_count(s);
     int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
     for (int flat = 0; flat < n; ++flat)
       for (int y = y0; y <= y1; ++y) {
-        if (error_count_ >= kMaxCheckErrors) return;  // enough to read; the rest is not checked
+        if (rep_.errors() >= kMaxCheckErrors) return;  // enough to read; the rest is not checked
         cell(sym, flat, y, s.loc);
       }
   }
   for (const auto& [sym, years] : undefined_years_) {
     std::string list;
     for (int y : years) list += (list.empty() ? "" : ", ") + std::to_string(y);
-    error(symbols_[sym].loc, "'" + symbols_[sym].name + "' has no definition for " + list +
+    error(m_.symbols[sym].loc, "'" + m_.symbols[sym].name + "' has no definition for " + list +
                                  " (add a clause for " + (years.size() == 1 ? "it" : "them") +
                                  ", an `else` clause, or `actual` values)");
   }
   // A fixed value must have the unit of its series.
-  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
-    const Symbol& s = symbols_[sym];
+  for (int sym = 0; sym < int(m_.symbols.size()); ++sym) {
+    const Symbol& s = m_.symbols[sym];
     if (!sym_dim_[sym] && !s.has_declared) continue;
     Dim want = s.has_declared ? s.declared : *sym_dim_[sym];
     for (const auto& [key, fx] : s.fixed) {
@@ -354,16 +276,8 @@ void Lowering::lower_everything() {
   }
 }
 
-std::vector<std::string> Lowering::known_names(const Env* env) const {
-  std::vector<std::string> names;
-  for (const auto& s : symbols_) names.push_back(s.name);
-  if (env)
-    for (const auto& b : env->binds) names.push_back(b.name);
-  return names;
-}
-
 void Lowering::lower_indicators() {
-  for (const auto& info : indicators_) {
+  for (const auto& info : m_.indicators) {
     const ast::IndicatorDecl& d = *info.decl;
     engine::IndicatorOut out;
     out.id = info.id;
@@ -374,7 +288,7 @@ void Lowering::lower_indicators() {
     Env env;
     auto target = resolve_cell(d.on, env, sym);
     if (sym < 0) continue;
-    const Symbol& s = symbols_[sym];
+    const Symbol& s = m_.symbols[sym];
     if (!s.has_year()) {
       error(d.on.loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
       continue;
@@ -383,9 +297,9 @@ void Lowering::lower_indicators() {
     int flat = target->first;
     // The series followed, spelled with dots: resultat.FREYMING.
     out.on = s.name;
-    std::vector<int> members = unflatten(s, flat);
-    for (int i = 0; i < s.set_axes(); ++i) out.on += "." + sets_[s.axes[i].set].members[members[i]];
-    int vs = base_;
+    std::vector<int> members = m_.unflatten(s, flat);
+    for (int i = 0; i < s.set_axes(); ++i) out.on += "." + m_.sets[s.axes[i].set].members[members[i]];
+    int vs = m_.base;
     if (d.vs) {
       auto v = year_literal(*d.vs);
       if (!v) continue;
@@ -425,7 +339,7 @@ void Lowering::lower_indicators() {
       iy.value = value.op;
       Env tenv;
       tenv.binds.push_back({"t", true, -1, year});
-      Val target_v = constant(0), hi = constant(0), met;
+      Val target_v = em_.constant(0), hi = em_.constant(0), met;
       Dim money = value.dim;
       auto rate_arg = [&]() -> Val {
         Val r = expr(t.args[0], tenv);
@@ -447,25 +361,25 @@ void Lowering::lower_indicators() {
           continue;
         }
         Val r = rate_arg();
-        if (is_const(r)) iy.rate = const_value(r);
+        if (is_const(r)) iy.rate = em_.const_value(r);
         if (is_const(r) && (kind->kind == engine::TargetKind::ReduceDeficit ? iy.rate > 1 : std::fabs(iy.rate) > 10))
           warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
                                      (kind->kind == engine::TargetKind::ReduceDeficit ? " (a deficit cannot shrink by more than 100 %"
                                                                  : " (above 1 000 %") +
                                      "; a rate is written 40 % or 0.4, not 40)");
         Val base = cell(sym, flat, vs, d.on.loc);
-        Operand factor = emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, intern(1), r.op);
-        target_v = {emit(Op::Mul, factor, base.op), money};
-        met = {emit(Op::Ge, value.op, target_v.op), {}};
+        Operand factor = em_.emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, em_.intern(1), r.op);
+        target_v = {em_.emit(Op::Mul, factor, base.op), money};
+        met = {em_.emit(Op::Ge, value.op, target_v.op), {}};
       } else if (kind->zero_target) {
-        met = {emit(kind->strict ? Op::Gt : Op::Ge, value.op, intern(0)), {}};
+        met = {em_.emit(kind->strict ? Op::Gt : Op::Ge, value.op, em_.intern(0)), {}};
       } else if (!kind->has_upper) {
         target_v = amount_arg(t.args[0]);
-        met = {emit(kind->met_above ? Op::Ge : Op::Le, value.op, target_v.op), {}};
+        met = {em_.emit(kind->met_above ? Op::Ge : Op::Le, value.op, target_v.op), {}};
       } else {
         target_v = amount_arg(t.args[0]);
         hi = amount_arg(t.args[1]);
-        met = {emit(Op::And, emit(Op::Ge, value.op, target_v.op), emit(Op::Le, value.op, hi.op)), {}};
+        met = {em_.emit(Op::And, em_.emit(Op::Ge, value.op, target_v.op), em_.emit(Op::Le, value.op, hi.op)), {}};
       }
       iy.target = target_v.op;
       iy.target_hi = hi.op;
@@ -480,14 +394,14 @@ void Lowering::lower_indicators() {
 }
 
 void Lowering::lower_events() {
-  for (int sym = 0; sym < int(symbols_.size()); ++sym) {
-    const Symbol& s = symbols_[sym];
+  for (int sym = 0; sym < int(m_.symbols.size()); ++sym) {
+    const Symbol& s = m_.symbols[sym];
     if (s.kind != Kind::Event) continue;
-    for (int flat = 0; flat < cell_count(s); ++flat) {
+    for (int flat = 0; flat < m_.cell_count(s); ++flat) {
       engine::EventOut ev;
       ev.name = s.name;
-      std::vector<int> m = unflatten(s, flat);
-      for (int i = 0; i < s.set_axes(); ++i) ev.name += "." + sets_[s.axes[i].set].members[m[i]];
+      std::vector<int> m = m_.unflatten(s, flat);
+      for (int i = 0; i < s.set_axes(); ++i) ev.name += "." + m_.sets[s.axes[i].set].members[m[i]];
       ev.label = s.label;
       ev.source = s.source;
       int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
@@ -500,7 +414,7 @@ void Lowering::lower_events() {
 void Lowering::lower_outputs() {
   std::set<std::string> done;
   std::unordered_map<std::string, std::size_t> position;  // series name -> its entry (no quadratic search)
-  for (const auto& [decl, layer] : outputs_) {
+  for (const auto& [decl, layer] : m_.outputs) {
     (void)layer;
     for (const ast::Ref& r : decl->items) {
       int sym = -1;
@@ -509,10 +423,10 @@ void Lowering::lower_outputs() {
       sym = resolve_symbol(r.name, extra, storage);
       if (sym < 0) {
         error(r.name.loc, "unknown name '" + r.name.name + "' in output" +
-                              did_you_mean(r.name.name, known_names(nullptr)));
+                              did_you_mean(r.name.name, m_.known_names(nullptr)));
         continue;
       }
-      const Symbol& s = symbols_[sym];
+      const Symbol& s = m_.symbols[sym];
       if (s.kind == Kind::Event) {
         error(r.loc, "'" + s.name + "' is an event: events are always reported");
         continue;
@@ -544,20 +458,20 @@ void Lowering::lower_outputs() {
         }
       }
       if (!ok) continue;
-      for (int flat = 0; flat < cell_count(s); ++flat) {
-        std::vector<int> m = unflatten(s, flat);
+      for (int flat = 0; flat < m_.cell_count(s); ++flat) {
+        std::vector<int> m = m_.unflatten(s, flat);
         if (!std::equal(fixed_members.begin(), fixed_members.end(), m.begin())) continue;
         engine::SeriesOut out;
         out.name = s.name;
         out.definition = s.name;
-        for (int i = 0; i < s.set_axes(); ++i) out.name += "." + sets_[s.axes[i].set].members[m[i]];
+        for (int i = 0; i < s.set_axes(); ++i) out.name += "." + m_.sets[s.axes[i].set].members[m[i]];
         if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
         // The same series listed again for other years: add them to its entry.
         auto same = position.find(out.name);
         out.label = s.label;
         out.loc = s.loc;
-        if (s.set_axes() == 1 && !sets_[s.axes[0].set].labels[m[0]].empty())
-          out.label = (s.label.empty() ? "" : s.label + " — ") + sets_[s.axes[0].set].labels[m[0]];
+        if (s.set_axes() == 1 && !m_.sets[s.axes[0].set].labels[m[0]].empty())
+          out.label = (s.label.empty() ? "" : s.label + " — ") + m_.sets[s.axes[0].set].labels[m[0]];
         out.source = s.source;
         Dim d = s.has_declared ? s.declared : sym_dim_[sym].value_or(Dim{});
         out.unit = !s.unit_word.empty() ? s.unit_word : d.money == 1 ? "€" : "";
@@ -580,7 +494,7 @@ void Lowering::lower_outputs() {
 }
 
 void Lowering::lower_asserts() {
-  for (const ast::AssertDecl* a : asserts_) {
+  for (const ast::AssertDecl* a : m_.asserts) {
     engine::CheckOut c;
     c.label = a->label;
     c.loc = a->body.loc;
@@ -617,52 +531,61 @@ void Lowering::lower_asserts() {
                                     describe(l.dim));
         c.tolerance = t.op;
       } else {
-        c.tolerance = intern(0);
+        c.tolerance = em_.intern(0);
       }
     } else {
       Val v = expr(e, env);
       if (!v.dim.error && !v.dim.boolean) error(e.loc, "an assert must be a condition or `a == b`");
       c.op = "cond";
       c.lhs = v.op;
-      c.rhs = c.tolerance = intern(0);
+      c.rhs = c.tolerance = em_.intern(0);
     }
     program_.checks.push_back(c);
   }
 }
 
-Compiled Lowering::run() {
-  declare();
-  Compiled out;
-  if (has_model_) {
-    sym_dim_.assign(symbols_.size(), std::nullopt);
-    program_.model_name = model_name_;
-    program_.scenario_name = scenario_name_;
-    program_.base_year = base_;
-    program_.first_year = first_;
-    program_.horizon = horizon_;
-    lower_indicators();  // first: events and asserts may use met(), all_met(), target()
-    lower_everything();
-    lower_events();
-    lower_outputs();
-    lower_asserts();
-    resolve_report(reports_, program_, diags_);
-    for (const auto& [name, v] : param_overrides_)
-      if (!v.second) {
-        std::vector<std::string> names;
-        for (const auto& s : symbols_)
-          if (s.kind == Kind::Param) names.push_back(s.name);
-        error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "' (write it as name or name[MEMBER,YEAR])" +
-                                              did_you_mean(name.substr(0, name.find('[')), names));
-      }
-    eliminate_dead_code();
+Lowering::Lowering(Model model, Sources& sources, Reporter& reporter, const LowerOptions& options)
+    : Stage(sources, reporter, std::move(model)), em_(program_, options.cse), max_cells_(options.max_cells) {
+  for (const auto& [name, value] : options.param_overrides) {
+    std::string key;
+    for (char ch : name)
+      if (ch != ' ') key += ch;
+    param_overrides_[key] = {value, false};
   }
-  std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.loc.file, a.loc.offset) < std::tie(b.loc.file, b.loc.offset);
-  });
-  out.diags = std::move(diags_);
-  out.params = std::move(param_cells_);
-  if (!has_errors(out.diags)) out.program = std::move(program_);
-  return out;
+}
+
+void Lowering::report_unused_overrides() {
+  for (const auto& [name, v] : param_overrides_)
+    if (!v.second) {
+      std::vector<std::string> names;
+      for (const auto& s : m_.symbols)
+        if (s.kind == Kind::Param) names.push_back(s.name);
+      error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "' (write it as name or name[MEMBER,YEAR])" +
+                                            did_you_mean(name.substr(0, name.find('[')), names));
+    }
+}
+
+Lowered Lowering::run() {
+  sym_dim_.assign(m_.symbols.size(), std::nullopt);
+  program_.model_name = m_.model_name;
+  program_.scenario_name = m_.scenario_name;
+  program_.base_year = m_.base;
+  program_.first_year = m_.first;
+  program_.horizon = m_.horizon;
+  for (engine::CorrelationOut c : m_.correlations) {
+    c.ua = c.ub = em_.intern(0.5);  // until both uniforms of one cell are lowered
+    program_.correlations.push_back(c);
+  }
+  lower_indicators();  // first: events and asserts may use met(), all_met(), target()
+  lower_everything();
+  lower_events();
+  lower_outputs();
+  lower_asserts();
+  Diagnostics layout;
+  resolve_report(m_.reports, program_, layout);
+  for (const auto& d : layout) rep_.add(d);
+  report_unused_overrides();
+  return {std::move(program_), std::move(param_cells_)};
 }
 
 }  // namespace cogsim::dsl

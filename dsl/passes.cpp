@@ -1,13 +1,15 @@
-// The final program: only what the results need, slots renumbered densely.
+// Passes over the lowered program (passes.hpp).
 #include <algorithm>
 #include <utility>
 
-#include "dsl/lowering.hpp"
+#include "dsl/passes.hpp"
+
+#include <cstdint>
+#include <vector>
 
 namespace cogsim::dsl {
 
-void Lowering::eliminate_dead_code() {
-  engine::Program& p = program_;
+void eliminate_dead_code(engine::Program& p) {
   std::vector<char> live(static_cast<std::size_t>(p.num_slots), 0);
   auto mark = [&](engine::Operand o) {
     if (!engine::is_const(o)) live[static_cast<std::size_t>(o)] = 1;
@@ -38,8 +40,6 @@ void Lowering::eliminate_dead_code() {
   engine::for_each_result(p, fix);
   p.code = std::move(code);
   p.num_slots = next;
-  if (fuse_) fuse_pairs();
-  reuse_slots();
 }
 
 // Two-instruction fusion: `t = inner(a, b)` followed at once by `d = outer(t, c)` (or
@@ -47,8 +47,7 @@ void Lowering::eliminate_dead_code() {
 // instruction: one loop over the block instead of two, t never stored. RM1 has 330 such pairs
 // among its ~930 arithmetic instructions. Runs on the renumbered program, where every
 // instruction writes its own slot.
-void Lowering::fuse_pairs() {
-  engine::Program& p = program_;
+void fuse_pairs(engine::Program& p) {
   std::vector<std::uint32_t> uses(static_cast<std::size_t>(p.num_slots), 0);
   auto use = [&](engine::Operand o) {
     if (!engine::is_const(o)) ++uses[static_cast<std::size_t>(o)];
@@ -89,8 +88,7 @@ void Lowering::fuse_pairs() {
 // indicators, events, asserts, correlations) stay live to the end: the statistics read them after
 // the block. A destination never takes a slot read by its own instruction (a draw writes its
 // uniforms before it reads its parameters).
-void Lowering::reuse_slots() {
-  engine::Program& p = program_;
+void reuse_slots(engine::Program& p) {
   const std::size_t n = static_cast<std::size_t>(p.num_slots);
   constexpr std::size_t kForever = SIZE_MAX;
   std::vector<std::size_t> last(n, 0);
