@@ -7,6 +7,7 @@
 namespace cogsim::engine {
 
 double ProbabilityDelta::std_error() const {
+  if (replicates > 0) return design_se;
   return paired.n > 1 ? paired.sd() / std::sqrt(double(paired.n)) : 0.0;
 }
 
@@ -95,6 +96,7 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
 
   CoreResult core = run_core({&base, &variant}, series, hits, 0, opt);
   r.paths = core.paths;
+  r.replicates = core.replicates;
   r.error = core.error;
   if (r.error && core.nonfinite_series != SIZE_MAX) {  // name the series rather than its index
     std::size_t k = core.nonfinite_series;
@@ -112,8 +114,12 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
   for (auto* group : {&r.indicators, &r.events})
     for (auto& d : *group)
       for (auto& y : d.years) {
-        y.base = {core.hits[h++], r.paths};
-        y.variant = {core.hits[h++], r.paths};
+        const std::uint32_t R = core.replicates;
+        y.base = {core.hits[h], r.paths, R, R ? core.hit_se[h] : 0};
+        y.variant = {core.hits[h + 1], r.paths, R, R ? core.hit_se[h + 1] : 0};
+        h += 2;
+        y.replicates = R;
+        y.design_se = core.series[s].design_se;
         y.paired = core.series[s++].moments;
       }
   return r;

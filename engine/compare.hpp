@@ -24,6 +24,8 @@ struct ProbabilityDelta {
   int year = 0;
   Proportion base, variant;
   Moments paired;  // of met(variant) − met(base) per path: its sd gives the paired standard error
+  std::uint32_t replicates = 0;  // a design run: the paired standard error across its replicates
+  double design_se = 0;
   double delta() const { return variant.p() - base.p(); }
   double std_error() const;
 };
@@ -35,6 +37,7 @@ struct IndicatorDelta {
 
 struct CompareResults {
   std::uint64_t paths = 0;
+  std::uint32_t replicates = 0;  // a design run's replicates (0: iid paths)
   std::vector<OutputDelta> outputs;
   std::vector<IndicatorDelta> indicators;
   std::vector<IndicatorDelta> events;  // same shape: one probability per year

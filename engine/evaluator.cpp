@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
+#include "engine/design.hpp"
 #include "engine/random.hpp"
 #include "engine/simd.hpp"
 
@@ -108,17 +110,12 @@ template <typename F1>
   }
 }
 
-// The uniforms of one random cell for the block. Latin Hypercube: path p falls in stratum
-// π(p) of a keyed permutation of [0, N), jittered within it; still a pure function of the path.
+// The uniforms of one random cell for the block: the counter-based generator's, or the design's
+// (Latin Hypercube, quasi-Monte Carlo); a pure function of the path either way.
 void uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) {
-  fill_uniforms(spec.seed, stream, spec.first_path, spec.size, u);
-  if (spec.sampling != Sampling::LatinHypercube) return;
-  const std::uint64_t n = spec.total_paths;
-  const double inv = 1.0 / double(n);
-  for (std::size_t i = 0; i < spec.size; ++i) {
-    std::uint64_t k = permute_index(spec.seed, stream ^ 0x9E3779B97F4A7C15ull, n, spec.first_path + i);
-    u[i] = (double(k) + u[i]) * inv;
-  }
+  if (spec.sampling == Sampling::MonteCarlo) return fill_uniforms(spec.seed, stream, spec.first_path, spec.size, u);
+  if (!spec.design) throw std::logic_error("a Latin Hypercube or quasi-Monte Carlo block without its design");
+  spec.design->fill(spec.seed, stream, spec.first_path, spec.size, u);
 }
 
 void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const Instr& in) {

@@ -17,8 +17,11 @@ enum class DrawMode {
 
 enum class Sampling {
   MonteCarlo,     // independent uniforms
-  LatinHypercube, // each random cell's uniforms stratified over the run's paths
+  LatinHypercube, // each random cell's uniforms stratified over a replicate's paths (engine/design.hpp)
+  QuasiMonteCarlo, // each random cell a dimension of a scrambled Sobol' sequence (engine/design.hpp)
 };
+
+class Design;
 
 struct BlockSpec {
   std::uint64_t seed = 0;
@@ -26,7 +29,10 @@ struct BlockSpec {
   std::size_t size = 1;
   DrawMode mode = DrawMode::Sample;
   Sampling sampling = Sampling::MonteCarlo;
-  std::uint64_t total_paths = 0;  // Latin Hypercube: the number of strata
+  std::uint64_t total_paths = 0;  // the run's paths
+  // Latin Hypercube and quasi-Monte Carlo: the run's design (replicates, strata, Sobol' dimensions);
+  // required by those samplings, ignored by Monte Carlo.
+  const Design* design = nullptr;
   // Sensitivity analysis: a seed per draw group (Sobol's resampling), or a quantile per group.
   const std::vector<std::uint64_t>* group_seed = nullptr;
   const std::vector<double>* group_u = nullptr;

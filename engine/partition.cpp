@@ -18,6 +18,7 @@ void ChunkSummary::serialize(Writer& w) const {
     w.put_string(error->message);
   }
   w.put<std::uint64_t>(nonfinite_series);
+  replicates.serialize(w);
 }
 
 ChunkSummary ChunkSummary::deserialize(Reader& r) {
@@ -38,6 +39,7 @@ ChunkSummary ChunkSummary::deserialize(Reader& r) {
     c.error = d;
   }
   c.nonfinite_series = static_cast<std::size_t>(r.get<std::uint64_t>());
+  c.replicates = ReplicateSums::deserialize(r);
   return c;
 }
 

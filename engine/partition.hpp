@@ -16,6 +16,7 @@
 
 #include "engine/bytes.hpp"
 #include "engine/diagnostic.hpp"
+#include "engine/replicates.hpp"
 #include "engine/stats.hpp"
 
 namespace cogsim::engine {
@@ -31,6 +32,7 @@ struct ChunkSummary {
   std::vector<CorrSums> corr;
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;
+  ReplicateSums replicates;              // a design run's (engine/design.hpp); empty otherwise
 
   void serialize(Writer& w) const;
   static ChunkSummary deserialize(Reader& r);

@@ -1,6 +1,7 @@
 #include "engine/simulator.hpp"
 
 #include "engine/partition.hpp"
+#include "engine/design.hpp"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
@@ -30,6 +31,7 @@ struct ChunkResult {
   std::vector<CorrSums> corr;
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;
+  ReplicateSums replicates;  // a design run's (engine/replicates.hpp)
 };
 
 struct ThreadState {
@@ -49,7 +51,7 @@ bool constant_series(const SeriesSpec& s) {
 
 ChunkSummary summarize(ChunkResult&& cr) {
   ChunkSummary s{cr.index, cr.paths, {}, std::move(cr.hits), std::move(cr.sketches), std::move(cr.corr),
-                 std::move(cr.error), cr.nonfinite_series};
+                 std::move(cr.error), cr.nonfinite_series, std::move(cr.replicates)};
   s.moments.reserve(cr.moments.size());
   for (const auto& m : cr.moments) s.moments.push_back(m.fold());
   return s;
@@ -210,6 +212,7 @@ class Kernel {
         v = st.diff.data();
       }
       cr.moments[i].add(v, spec.size, spec.first_path);
+      if (replicated_) cr.replicates.add(design_, i, v, spec.size, spec.first_path, centre_[i]);
       try {
         sk[i].add(v, spec.size);  // its index pass already tests every value for NaN and infinity
       } catch (const std::domain_error&) {
@@ -237,14 +240,18 @@ class Kernel {
     }
   }
 
-  void count_hits(const ThreadState& st, ChunkResult& cr, std::size_t n) const {
+  void count_hits(const ThreadState& st, ChunkResult& cr, std::size_t n, std::uint64_t first_path) const {
     for (std::size_t i = 0; i < hit_terms_.size(); ++i) {
       const Term& t = hit_terms_[i];
       if (is_const(t.op)) {
-        cr.hits[i] += progs_[t.prog]->constants[const_index(t.op)] != 0 ? n : 0;
+        const bool on = progs_[t.prog]->constants[const_index(t.op)] != 0;
+        cr.hits[i] += on ? n : 0;
+        if (replicated_ && on) cr.replicates.add_constant_hits(design_, i, n, first_path);
         continue;
       }
-      cr.hits[i] += count_nonzero(st.ws[t.prog].slot(t.op), n);
+      const double* v = st.ws[t.prog].slot(t.op);
+      cr.hits[i] += count_nonzero(v, n);
+      if (replicated_) cr.replicates.add_hits(design_, i, v, n, first_path);
     }
   }
 
@@ -263,9 +270,11 @@ class Kernel {
     const std::uint64_t first = c * chunk_;
     const std::uint64_t last = std::min<std::uint64_t>(opt_.paths, first + chunk_);
     cr.paths = last - first;
+    if (replicated_) cr.replicates.reset(design_, first, last, series_.size(), hit_terms_.size());
     for (std::uint64_t b = first; b < last; b += block()) {
       BlockSpec spec{opt_.seed, b, static_cast<std::size_t>(std::min<std::uint64_t>(block(), last - b)),
                      DrawMode::Sample, opt_.sampling, opt_.paths};
+      spec.design = &design_;
       for (std::size_t k = 0; k < progs_.size(); ++k) {
         if (auto err = run_block(*progs_[k], spec, st.ws[k])) {
           cr.error = err;
@@ -274,20 +283,52 @@ class Kernel {
       }
       if (!accumulate_series(st, cr, sk, spec)) return cr;
       accumulate_correlations(st, cr, spec.size);
-      count_hits(st, cr, spec.size);
+      count_hits(st, cr, spec.size, b);
     }
     return cr;
   }
 
   // Early stop: every stopping hit's Wilson half-width (so that p = 0 or 1 does not stop the run
-  // after a few paths) is below the target standard error.
+  // after a few paths) is below the target standard error. A design run: at a replicate
+  // boundary, from the spread of the whole replicates so far (Wilson while p is 0 or 1).
   bool all_known() const {
     if (opt_.target_se <= 0 || merged_paths_ < opt_.min_paths) return false;
+    const std::uint32_t k = replicated_ ? reps_.complete(merged_paths_) : 0;
+    if (replicated_ && (k < 2 || design_.start(k - 1) + design_.size(k - 1) != merged_paths_)) return false;
     for (std::size_t i = 0; i < stop_hits_; ++i) {
       auto [lo, hi] = Proportion{hits_[i], merged_paths_}.wilson();
-      if ((hi - lo) / 2 / 1.959963984540054 > opt_.target_se) return false;
+      const bool ends = hits_[i] == 0 || hits_[i] == merged_paths_;
+      const double se = replicated_ && !ends ? reps_.hit_se(i, k) : (hi - lo) / 2 / 1.959963984540054;
+      if (se > opt_.target_se) return false;
     }
     return true;
+  }
+
+  // Latin Hypercube, quasi-Monte Carlo: the replicates (engine/design.hpp). False on a layout
+  // the design refuses (r_.error says why).
+  bool lay_out_design() {
+    if (!replicated_) return true;
+    try {
+      design_ = Design(progs_, opt_.sampling, opt_.paths, opt_.replicates, opt_.target_se > 0 ? chunk_ : 0);
+    } catch (const std::invalid_argument& e) {
+      r_.error = Diagnostic{};
+      r_.error->loc.file = UINT32_MAX;
+      r_.error->message = e.what();
+      return false;
+    }
+    reps_ = ReplicateTotals(design_, series_.size(), hit_terms_.size());
+    r_.padded_dimensions = design_.padded_dimensions();
+    return true;
+  }
+
+  // Every merged replicate is whole (a stop falls on a replicate boundary).
+  void replicate_errors() {
+    r_.replicates = reps_.complete(r_.paths);
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      r_.series[i].replicates = r_.replicates;
+      r_.series[i].design_se = r_.series[i].constant ? 0.0 : reps_.series_se(i, r_.replicates);
+    }
+    for (std::size_t h = 0; h < hit_terms_.size(); ++h) r_.hit_se.push_back(reps_.hit_se(h, r_.replicates));
   }
 
   void merge_summary(ChunkSummary cr) {
@@ -300,6 +341,7 @@ class Kernel {
     }
     for (std::size_t i = 0; i < total_.size(); ++i) total_[i].merge(cr.moments[i]);
     for (std::size_t i = 0; i < hits_.size(); ++i) hits_[i] += cr.hits[i];
+    if (replicated_) reps_.merge(cr.replicates);
     for (std::size_t i = 0; i < cr.sketches.size(); ++i) sketches_[i].merge(cr.sketches[i]);
     for (std::size_t i = 0; i < cr.corr.size(); ++i)
       for (int k = 0; k < 5; ++k) corr_[i][k] += cr.corr[i][k];
@@ -333,6 +375,7 @@ class Kernel {
   void sample() {
     chunk_ = std::max<std::size_t>(block(), opt_.chunk_size / block() * block());
     const std::uint64_t n_chunks = (opt_.paths + chunk_ - 1) / chunk_;
+    if (!lay_out_design()) return;
     const int n_threads = threads();
     tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n_threads));
     tbb::task_arena arena(n_threads);
@@ -390,6 +433,7 @@ class Kernel {
     for (std::size_t i = 0; i < series_.size(); ++i)
       r_.series.push_back(
           {total_[i], std::move(sketches_[i]), centre_[i], constant_series(series_[i]) || opt_.central});
+    if (replicated_) replicate_errors();
     r_.hits = std::move(hits_);
   }
 
@@ -416,7 +460,10 @@ class Kernel {
   // merge_chunk drops). Everything else is owned by one filter (docs/design.md).
   std::atomic<bool> stop_{false};
   ChunkExchange* ex_ = nullptr;
-  std::uint64_t pulled_ = 0;  // the root: chunks before this one are merged (or skipped: stopped)
+  std::uint64_t pulled_ = 0;
+  const bool replicated_ = opt_.sampling != Sampling::MonteCarlo && !opt_.central;
+  Design design_;  // Latin Hypercube, quasi-Monte Carlo: replicates (engine/design.hpp)
+  ReplicateTotals reps_;  // the root: chunks before this one are merged (or skipped: stopped)
 };
 
 }  // namespace
@@ -448,6 +495,8 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   r.stopped_early = core.stopped_early;
   r.error = core.error;
   r.correlations = core.correlations;
+  r.replicates = core.replicates;
+  r.padded_dimensions = core.padded_dimensions;
   if (r.error && core.nonfinite_series != SIZE_MAX) {
     const SeriesName n = series_name(p, core.nonfinite_series);
     const std::string msg = r.error->message;
@@ -474,11 +523,13 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   std::size_t h = 0;
   for (const auto& ind : p.indicators) {
     r.indicator_met.emplace_back();
-    for (std::size_t k = 0; k < ind.years.size(); ++k) r.indicator_met.back().push_back({core.hits[h++], r.paths});
+    for (std::size_t k = 0; k < ind.years.size(); ++k, ++h)
+      r.indicator_met.back().push_back({core.hits[h], r.paths, core.replicates, core.replicates ? core.hit_se[h] : 0});
   }
   for (const auto& e : p.events) {
     r.events.emplace_back();
-    for (std::size_t k = 0; k < e.years.size(); ++k) r.events.back().push_back({core.hits[h++], r.paths});
+    for (std::size_t k = 0; k < e.years.size(); ++k, ++h)
+      r.events.back().push_back({core.hits[h], r.paths, core.replicates, core.replicates ? core.hit_se[h] : 0});
   }
   r.error = statistics_overflow(p, r);  // finite on every path, but a mean or variance overflows
   return r;

@@ -28,8 +28,12 @@ struct RunOptions {
   std::size_t chunk_size = 16384;   // paths accumulated in order by one thread (fixed: results depend on it)
   bool central = false;             // one path, every draw at its mean
   Sampling sampling = Sampling::MonteCarlo;
+  // Latin Hypercube and quasi-Monte Carlo: independent replicates of the design, whose spread gives
+  // every standard error (engine/design.hpp); at least 2. Ignored by Monte Carlo.
+  std::uint32_t replicates = 10;
   double quantile_alpha = 1e-3;     // relative accuracy of the quantile sketches
-  // Stop early once every indicator's P(met) has a standard error below this (0: never).
+  // Stop early once every indicator's P(met) has a standard error below this (0: never). A design
+  // run stops at a replicate boundary (its replicates are then whole chunks).
   double target_se = 0;
   std::uint64_t min_paths = 10000;  // with target_se: never stop before this many paths
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
@@ -43,6 +47,12 @@ struct SeriesStats {
   QuantileSketch sketch;  // with its fine windows around the reported levels (engine/quantiles.hpp)
   double central = 0;
   bool constant = false;  // the same value on every path: quantiles are exactly `central`
+  std::uint32_t replicates = 0;  // a design run: the mean's standard error is design_se
+  double design_se = 0;
+  double std_error() const {
+    if (replicates > 0) return constant ? 0.0 : design_se;
+    return moments.n > 1 ? moments.std_error() : 0.0;
+  }
   double quantile(double q) const { return quantile_with_bound(q).value; }
   // The quantile and a bound on its distance to the exact empirical quantile of the paths.
   QuantileWindows::Answer quantile_with_bound(double q) const {
@@ -60,6 +70,8 @@ struct RunResults {
   std::vector<std::vector<SeriesStats>> indicator_target_hi;
   std::vector<std::vector<Proportion>> events;        // [event][year index]
   std::vector<double> correlations;                   // measured rank correlation, per Program::correlations
+  std::uint32_t replicates = 0;     // a design run's replicates (0: iid paths)
+  std::uint32_t padded_dimensions = 0;  // quasi-Monte Carlo: random cells beyond the Sobol' table
   std::optional<Diagnostic> error;
 };
 
@@ -82,6 +94,9 @@ struct CoreResult {
   std::vector<SeriesStats> series;
   std::vector<std::uint64_t> hits;  // paths where each hit term is non-zero
   std::vector<double> correlations; // of programs[0]
+  std::uint32_t replicates = 0;     // a design run's replicates (0: iid paths)
+  std::vector<double> hit_se;       // with replicates: the standard error of each hit proportion
+  std::uint32_t padded_dimensions = 0;
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;  // with error: the series that was not finite
 };

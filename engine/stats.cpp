@@ -386,7 +386,12 @@ std::size_t QuantileSketch::memory_bytes() const {
 
 double Proportion::p() const { return n == 0 ? kNaN : static_cast<double>(hits) / static_cast<double>(n); }
 
+std::string se_method(std::uint32_t replicates) {
+  return replicates == 0 ? "iid" : "replicates(" + std::to_string(replicates) + ")";
+}
+
 double Proportion::std_error() const {
+  if (replicates > 0 && n > 0) return design_se;
   const double pp = p();
   return std::sqrt(pp * (1 - pp) / static_cast<double>(n));
 }

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -163,14 +164,22 @@ class QuantileSketch {
   QuantileWindows windows_;
 };
 
+// Which method gave a standard error, as the results files say it: "iid" (sd/√n of independent
+// paths) or "replicates(R)" (the spread of R independent replicates of a design).
+std::string se_method(std::uint32_t replicates);
+
 // Block helper for the simulator (vectorised, multiversioned): the number of non-zero x.
 std::uint64_t count_nonzero(const double* x, std::size_t count);
 
 // Probability estimate from a count of successes (hits <= n).
 struct Proportion {
   std::uint64_t hits = 0, n = 0;
+  // A design run's (Latin Hypercube, quasi-Monte Carlo): the standard error measured across its
+  // replicates (engine/replicates.hpp), which std_error() then reports; 0 replicates: iid paths.
+  std::uint32_t replicates = 0;
+  double design_se = 0;
   double p() const;          // NaN if n == 0
-  double std_error() const;  // sqrt(p(1-p)/n); NaN if n == 0
+  double std_error() const;  // design_se, or sqrt(p(1-p)/n) for iid paths; NaN if n == 0
   // Wilson score interval, clamped to [0,1], exactly 0 / 1 at the ends when hits == 0 / hits == n.
   // {NaN, NaN} if n == 0.
   std::pair<double, double> wilson(double z = 1.959963984540054) const;

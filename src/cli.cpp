@@ -22,10 +22,12 @@
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 #include "src/sweep.hpp"
+#include "engine/design.hpp"
 #include "src/report_html.hpp"
 #include "src/report_xlsx.hpp"
 #include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
+#include "src/sampling_option.hpp"
 
 namespace cogsim::app {
 
@@ -40,6 +42,7 @@ struct RunArgs {
   std::size_t block_size = 1024;
   double target_se = 0;
   std::string sampling = "mc";
+  std::uint32_t replicates = 10;  // lhs, qmc
   std::string json;
   std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
   std::vector<std::string> sets;  // run: param cells replaced, "CELL=VALUE"
@@ -105,7 +108,8 @@ engine::RunOptions run_options(const RunArgs& a) {
   opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   opt.block_size = a.block_size;
   opt.target_se = a.target_se;
-  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  opt.sampling = sampling_of(a.sampling);
+  opt.replicates = a.replicates;
   return opt;
 }
 
@@ -187,10 +191,6 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
   program = load_model(a.path, err, sources, options);
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
-  if (a.sampling == "lhs" && a.target_se > 0) {
-    err << "cogsim: --target-se cannot be used with --sampling lhs (the strata need the whole run)\n";
-    return kUsage;
-  }
   return kOk;
 }
 
@@ -235,7 +235,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   auto program = load_model(a.path, err, sources);
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
-  const bool lhs = a.sampling == "lhs";
+  const engine::Sampling sampling = sampling_of(a.sampling);
   if (path >= a.paths) {
     err << "cogsim: --path " << path << " is outside a run of " << a.paths << " paths (paths count from 0; give the "
         << "run's number of paths with --paths)\n";
@@ -243,8 +243,15 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   }
   engine::Workspace ws;
   ws.reserve(*program, 1);
-  engine::BlockSpec spec{a.seed, path, 1, engine::DrawMode::Sample,
-                         lhs ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo, a.paths};
+  engine::BlockSpec spec{a.seed, path, 1, engine::DrawMode::Sample, sampling, a.paths};
+  std::optional<engine::Design> design;  // as a run without --target-se lays it out
+  try {
+    design.emplace(std::vector<const engine::Program*>{&*program}, sampling, a.paths, a.replicates, 0);
+  } catch (const std::invalid_argument& e) {
+    err << "cogsim: " << e.what() << "\n";
+    return kUsage;
+  }
+  spec.design = &*design;
   if (auto e = engine::run_block(*program, spec, ws)) {
     err << sources.format(*e) << "cogsim: the model failed on this path: " << e->message << "\n";
     return kRuntime;
@@ -252,7 +259,9 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   nlohmann::ordered_json j, outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
                               evs = nlohmann::ordered_json::object();  // {} rather than null when empty
   char buf[128];
-  out << program->model_name << " — path " << path << ", seed " << a.seed << (lhs ? " (Latin Hypercube)" : "")
+  out << program->model_name << " — path " << path << ", seed " << a.seed << (sampling == engine::Sampling::LatinHypercube    ? " (Latin Hypercube)"
+                                                        : sampling == engine::Sampling::QuasiMonteCarlo ? " (quasi-Monte Carlo)"
+                                                                                                        : "")
       << "\n\n";
   std::optional<Diagnostic> not_finite;  // the first figure of the path that is not a number
   auto check = [&](double v, const SourceLoc& loc, const std::string& what) {
@@ -296,6 +305,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   }
   if (!a.json.empty()) {
     j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
+    if (sampling != engine::Sampling::MonteCarlo) j["meta"]["replicates"] = design->replicates();
     j["outputs"] = outs;
     j["indicators"] = inds;
     j["events"] = evs;
@@ -383,9 +393,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--target-se", ra.target_se,
                   "Stop once every indicator's P(met) has a standard error below this (e.g. 0.001)")
       ->check(finite_in(0.0, 0.5));
-  run->add_option("--sampling", ra.sampling,
-                  "mc (plain Monte Carlo, default) or lhs (Latin Hypercube: each random cell stratified)")
-      ->check(CLI::IsMember({"mc", "lhs"}));
+  run->add_option("--sampling", ra.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
+  run->add_option("--replicates", ra.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
   run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
   run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
@@ -406,7 +415,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)")
       ->check(unsigned_in(0, UINT64_MAX));
   cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
-  cmp->add_option("--sampling", ca.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  cmp->add_option("--sampling", ca.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
+  cmp->add_option("--replicates", ca.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
   std::string compare_report;
   cmp->add_option("--report", compare_report, "Write an HTML page of the comparison here (self-contained)");
@@ -421,7 +431,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(unsigned_in(0, (std::uint64_t(1) << 40) - 1));
   replay->add_option("--seed,-s", pa.seed, "Seed of the run (default 42)")
       ->check(unsigned_in(0, UINT64_MAX));
-  replay->add_option("--sampling", pa.sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  replay->add_option("--sampling", pa.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
+  replay->add_option("--replicates", pa.replicates, "Replicates of the run (lhs, qmc; default 10)")
+      ->check(CLI::Range(2, 100000));
   replay->add_option("--paths,-n", pa.paths, "Paths of the run (default 100000): --path must be below it")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");

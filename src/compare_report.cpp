@@ -1,4 +1,5 @@
 #include "src/compare_report.hpp"
+#include "src/sampling_option.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,7 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
   m["seed"] = meta.seed;
   m["threads"] = meta.threads;
   m["sampling"] = meta.sampling;
+  m["se_method"] = engine::se_method(r.replicates);  // of every "se" in this file
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
   m["pairing"] = "common random numbers: each shared random variable gets the same draws on each path";
@@ -46,7 +48,7 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
                                        {"p5", s.quantile(0.05)},
                                        {"p50", s.quantile(0.50)},
                                        {"p95", s.quantile(0.95)},
-                                       {"se", s.moments.n > 1 ? s.moments.std_error() : 0.0}};
+                                       {"se", s.std_error()}};
     }
     outs[o.name] = years;
   }

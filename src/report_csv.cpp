@@ -1,4 +1,5 @@
 #include "src/report_csv.hpp"
+#include "src/sampling_option.hpp"
 
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ std::vector<std::pair<std::string, double>> output_statistics(const engine::Seri
     v.emplace_back(kQuantileNames[i], a.value);
     worst = std::max(worst, a.bound);
   }
-  v.emplace_back("se", s.moments.n > 1 ? s.moments.std_error() : 0.0);
+  v.emplace_back("se", s.std_error());
   v.emplace_back("quantile_error", worst);
   return v;
 }
@@ -225,6 +226,7 @@ std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResul
   run.row({"paths", std::to_string(r.paths)});
   run.row({"seed", std::to_string(meta.seed)});
   run.row({"sampling", meta.sampling});
+  if (!meta.central) run.row({"se_method", engine::se_method(r.replicates)});
   run.row({"threads", std::to_string(meta.threads)});
   run.row({"block_size", std::to_string(meta.block_size)});
   run.row({"stopped_early", r.stopped_early ? "true" : "false"});

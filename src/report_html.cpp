@@ -1,4 +1,5 @@
 #include "src/report_html.hpp"
+#include "src/sampling_option.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -59,7 +60,7 @@ std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Progra
   v.emplace_back("Trajectoires simulées",
                  fr_number(double(r.paths), 0) + (r.stopped_early ? " (arrêt anticipé : précision atteinte)" : ""));
   v.emplace_back("Graine", std::to_string(meta.seed));
-  v.emplace_back("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
+  v.emplace_back("Échantillonnage", sampling_label_fr(meta.sampling));
   v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
                                std::to_string(p.horizon));
   v.emplace_back("Calcul", fr_number(meta.wall_seconds, 2) + std::string(kNbsp) + "s, " + std::to_string(meta.threads) +

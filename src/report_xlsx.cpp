@@ -1,4 +1,5 @@
 #include "src/report_xlsx.hpp"
+#include "src/sampling_option.hpp"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -291,7 +292,7 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
     n("Graine", double(meta.seed), f.integer);
   else
     t("Graine", std::to_string(meta.seed));
-  t("Échantillonnage", meta.sampling == "lhs" ? "hypercube latin (lhs)" : "Monte Carlo simple (mc)");
+  t("Échantillonnage", sampling_label_fr(meta.sampling));
   n("Fils d'exécution", meta.threads, f.integer);
   n("Taille de bloc", double(meta.block_size), f.integer);
   n("Durée du calcul", meta.wall_seconds, f.seconds);

@@ -33,7 +33,7 @@ nlohmann::ordered_json stats_json(const engine::SeriesStats& s, bool central) {
     j[kQuantileNames[i]] = a.value;
     worst = std::max(worst, a.bound);
   }
-  j["se"] = s.moments.n > 1 ? s.moments.std_error() : 0.0;
+  j["se"] = s.std_error();
   j["quantile_error"] = worst;
   return j;
 }
@@ -83,6 +83,9 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   m["threads"] = meta.threads;
   if (!meta.central) m["block_size"] = meta.block_size;
   if (!meta.central) m["sampling"] = meta.sampling;
+  // The method of every "se" in this file (docs/design.md, "Standard errors").
+  if (!meta.central) m["se_method"] = engine::se_method(r.replicates);
+  if (r.padded_dimensions > 0) m["qmc_padded_dimensions"] = r.padded_dimensions;
   m["stopped_early"] = r.stopped_early;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;

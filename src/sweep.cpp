@@ -1,4 +1,5 @@
 #include "src/sweep.hpp"
+#include "src/sampling_option.hpp"
 
 #include <unistd.h>
 
@@ -163,7 +164,7 @@ engine::RunOptions sweep_options(const SweepArgs& a) {
   opt.paths = a.paths;
   opt.seed = a.seed;
   opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  opt.sampling = a.sampling == "lhs" ? engine::Sampling::LatinHypercube : engine::Sampling::MonteCarlo;
+  opt.sampling = sampling_of(a.sampling);
   return opt;
 }
 
@@ -379,7 +380,7 @@ std::function<int(std::ostream& out, std::ostream& err)> add_sweep_command(CLI::
   sw->add_option("--paths,-n", a->paths, "Paths per point (default 100000)")->check(unsigned_in(1, std::uint64_t(1) << 40));
   sw->add_option("--seed,-s", a->seed, "Seed, the same at every point (default 42)")->check(unsigned_in(0, UINT64_MAX));
   sw->add_option("--threads,-t", a->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  sw->add_option("--sampling", a->sampling, "mc (default) or lhs")->check(CLI::IsMember({"mc", "lhs"}));
+  sw->add_option("--sampling", a->sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   sw->add_option("--csv", a->csv, "Write the tidy table here (CSV: scenario, point, params, kind, name, year, statistic, value)");
   sw->add_option("--jsonl", a->jsonl, "Write the table here as JSON lines (one object per figure and point)");
   sw->add_option("--html", a->html, "Write heat maps of P(met) over the grid here (one HTML page)");

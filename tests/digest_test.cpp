@@ -109,6 +109,14 @@ TEST_P(Digest, LatinHypercubeResultsFileIsUnchanged) {
   check_digest(s + ":lhs", canonical_json(out));
 }
 
+TEST_P(Digest, QuasiMonteCarloResultsFileIsUnchanged) {
+  const std::string s = GetParam();
+  const auto out = scratch(s + "-qmc.json");
+  run_cogsim(std::string(COGSIM_SOURCE_DIR) + "/scenarios/" + s +
+             " -n 8192 --seed 11 --threads 2 --sampling qmc --replicates 8 --json " + out);
+  check_digest(s + ":qmc", canonical_json(out));
+}
+
 TEST_P(Digest, CentralPathIsUnchanged) {
   const std::string s = GetParam();
   const auto out = scratch(s + "-central.json");

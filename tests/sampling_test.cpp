@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "dsl/compiler.hpp"
+#include "engine/design.hpp"
 #include "engine/simulator.hpp"
 
 namespace cogsim {
@@ -34,21 +35,27 @@ double variance_of(const engine::Program& p, const engine::RunResults& r, const 
   throw std::runtime_error(name);
 }
 
-TEST(LatinHypercube, EveryStratumIsHitExactlyOnce) {
+TEST(LatinHypercube, EveryStratumOfEachReplicateIsHitExactlyOnce) {
   auto c = compile(R"(
 model "u" base 2019 years 2020..2020
 var u[t in 2020..2020] = uniform(0, 1)
 output u
 )");
-  const std::size_t n = 1000;
+  const std::size_t n = 1000, R = 4, m = n / R;
+  const engine::Design design({&c.program}, engine::Sampling::LatinHypercube, n, R, 0);
+  ASSERT_EQ(design.replicates(), R);
   engine::Workspace ws;
   ws.reserve(c.program, n);
   engine::BlockSpec spec{7, 0, n, engine::DrawMode::Sample, engine::Sampling::LatinHypercube, n};
+  spec.design = &design;
   ASSERT_FALSE(engine::run_block(c.program, spec, ws));
   engine::Operand o = c.program.outputs[0].years[0].second;
-  std::vector<int> hits(n, 0);
-  for (std::size_t i = 0; i < n; ++i) ++hits[std::size_t(ws.slot(o)[i] * double(n))];
-  EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), long(n));
+  for (std::size_t r = 0; r < R; ++r) {
+    ASSERT_EQ(design.start(std::uint32_t(r)), r * m);
+    std::vector<int> hits(m, 0);
+    for (std::size_t i = r * m; i < (r + 1) * m; ++i) ++hits[std::size_t(ws.slot(o)[i] * double(m))];
+    EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), long(m)) << "replicate " << r;
+  }
 }
 
 TEST(LatinHypercube, GivesASmallerErrorThanPlainMonteCarloOnASmoothOutput) {

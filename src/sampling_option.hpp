@@ -1,0 +1,33 @@
+// The --sampling and --replicates options, shared by run, compare, replay and sweep.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/evaluator.hpp"
+
+namespace cogsim::app {
+
+inline const std::vector<std::string> kSamplingNames = {"mc", "lhs", "qmc"};
+inline constexpr const char* kSamplingHelp =
+    "mc (plain Monte Carlo, default), lhs (Latin Hypercube: each random cell stratified) or qmc "
+    "(randomised quasi-Monte Carlo: scrambled Sobol'); lhs and qmc run --replicates independent "
+    "replicates, whose spread gives the standard errors";
+inline constexpr const char* kReplicatesHelp =
+    "lhs and qmc: independent replicates of the design (default 10, at least 2); their spread gives "
+    "every standard error";
+
+inline engine::Sampling sampling_of(const std::string& name) {
+  if (name == "lhs") return engine::Sampling::LatinHypercube;
+  if (name == "qmc") return engine::Sampling::QuasiMonteCarlo;
+  return engine::Sampling::MonteCarlo;
+}
+
+// The words the reports use for a design, in French.
+inline const char* sampling_label_fr(const std::string& name) {
+  if (name == "lhs") return "hypercube latin (lhs)";
+  if (name == "qmc") return "quasi-Monte Carlo randomisé (qmc, Sobol' brouillé)";
+  return "Monte Carlo simple (mc)";
+}
+
+}  // namespace cogsim::app
