@@ -1,6 +1,6 @@
 // Which uncertain input matters: a tornado (each input alone at its P10 and P90, the others at
 // their means), contributions to variance (squared rank correlations, as @RISK shows), and
-// Sobol first-order and total indices (Saltelli 2010 / Jansen 1999 estimators, bootstrap
+// Sobol first-order and total indices (Saltelli 2010 / Jansen 1999 estimators, centred; bootstrap
 // intervals). An "input" is a draw group: every draw of one definition (e.g. all the years of
 // the inflation shock), so the answer reads in the model's own vocabulary.
 #pragma once

@@ -32,7 +32,7 @@ var y[t in 2020..2020] = sin(x1[t]) + 7 * sin(x2[t]) ^ 2 + 0.1 * x3[t] ^ 4 * sin
 output y
 )");
   engine::SensitivityOptions opt;
-  opt.paths = 40000;
+  opt.paths = 1 << 14;  // N = 2^14 per matrix
   opt.bootstrap = 300;
   auto r = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
   ASSERT_FALSE(r.error);
@@ -43,7 +43,7 @@ output y
     const char* name;
     double first, total;
   } expect[] = {{"x1", v1 / v, (v1 + v13) / v}, {"x2", v2 / v, v2 / v}, {"x3", 0.0, v13 / v}};
-  EXPECT_NEAR(r.variance, v, 0.05 * v);  // 40 000 paths: the sample variance is within a few %
+  EXPECT_NEAR(r.variance, v, 0.08 * v);  // 16 384 paths: the sample variance is within a few %
   for (const auto& e : expect) {
     const auto& s = sobol(r, e.name);
     // The closed form lies in the 95 % bootstrap interval, widened by a quarter of its width on
@@ -53,7 +53,8 @@ output y
     EXPECT_LE(e.first, s.first_hi + w1 / 4) << e.name << " S1 " << s.first;
     EXPECT_GE(e.total, s.total_lo - wt / 4) << e.name << " ST " << s.total;
     EXPECT_LE(e.total, s.total_hi + wt / 4) << e.name << " ST " << s.total;
-    EXPECT_LT(w1, 0.1) << e.name;
+    EXPECT_LT(w1, 0.06) << e.name;  // the stated bound at N = 2^14 (docs/cli.md; measured 0.026-0.033)
+    EXPECT_LT(wt, 0.06) << e.name;  // measured 0.014-0.043
   }
 }
 
@@ -87,6 +88,43 @@ output y
   EXPECT_NEAR(sb.total, 4.0 / 13, 0.03);
   EXPECT_NEAR(sc.total, 0.0, 1e-12);  // exactly: c never changes y
   EXPECT_NEAR(sa.first, 9.0 / 13, 0.05);
+}
+
+// The centred estimators at N = 2^14 on y = 3a + b + 0c and on the same plus 10^6 (mean 10^6
+// sd, where an uncentred first-order estimator is useless): the 95 % bootstrap intervals contain
+// the closed forms S_a = 9/13, S_b = 4/13, S_c = 0 (first order = total: additive), each interval
+// is narrower than 0.06, and the offset changes no index by more than 1e-6.
+TEST(Sensitivity, CentredSobolIndicesOfALinearModelAtTwoToTheFourteen) {
+  auto p = compile_model(R"(
+model "linear" base 2019 years 2020..2020
+var a[t in 2020..2020] = normal(0, 1)
+var b[t in 2020..2020] = normal(0, 2)
+var c[t in 2020..2020] = normal(5, 1)
+var y[t in 2020..2020] = 3 * a[t] + b[t] + 0 * c[t]
+var z[t in 2020..2020] = 1000000 + 3 * a[t] + b[t] + 0 * c[t]
+output y
+output z
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 1 << 14;
+  opt.bootstrap = 300;
+  auto r = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
+  auto rz = engine::sensitivity(p, p.outputs[1].years[0].second, opt);
+  ASSERT_FALSE(r.error);
+  ASSERT_FALSE(rz.error);
+  for (auto [name, truth] : {std::pair{"a", 9.0 / 13}, std::pair{"b", 4.0 / 13}, std::pair{"c", 0.0}}) {
+    const auto &s = sobol(r, name), &z = sobol(rz, name);
+    const double w1 = s.first_hi - s.first_lo, wt = s.total_hi - s.total_lo;
+    EXPECT_GE(truth, s.first_lo - w1 / 4) << name << " S1 " << s.first;
+    EXPECT_LE(truth, s.first_hi + w1 / 4) << name << " S1 " << s.first;
+    EXPECT_GE(truth, s.total_lo - wt / 4 - 1e-12) << name << " ST " << s.total;
+    EXPECT_LE(truth, s.total_hi + wt / 4 + 1e-12) << name << " ST " << s.total;
+    EXPECT_LT(w1, 0.06) << name;
+    EXPECT_LT(wt, 0.06) << name;
+    EXPECT_NEAR(z.first, s.first, 1e-6) << name;
+    EXPECT_NEAR(z.total, s.total, 1e-6) << name;
+    EXPECT_NEAR(z.first_hi - z.first_lo, w1, 1e-6) << name;
+  }
 }
 
 // x ~ N(μ, 1) with μ a param, and an indicator x ≥ 0: P(met) = Φ(μ), analytic.
