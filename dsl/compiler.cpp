@@ -26,7 +26,7 @@ std::string describe(const Dim& d) {
 static void merge_diagnostics(Diagnostics& parsed, const Diagnostics& checked) {
   const bool syntax_errors = has_errors(parsed);
   for (const auto& d : checked)
-    if (!(syntax_errors && d.message.rfind("no model declaration", 0) == 0)) parsed.push_back(d);
+    if (!(syntax_errors && d.code == DiagCode::NoModel)) parsed.push_back(d);
 }
 
 // The stages: declare (a Model) -> lower (a Program) -> passes over the IR. Text checks (labels

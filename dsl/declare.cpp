@@ -112,7 +112,8 @@ void Declarer::declare_model() {
     if (loaded_.files.empty()) return;  // nothing could be read: that error is already reported
     // At the top of the main file (the first one read), even when it is empty.
     SourceLoc loc{loaded_.items.empty() ? (sources_.size() ? 0u : UINT32_MAX) : loaded_.items.front().file, 0, 0};
-    error(loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`");
+    rep_.add({Severity::Error, loc, "no model declaration: start the file with `model \"name\" base YEAR years A..B`",
+              DiagCode::NoModel});
     return;
   }
   m_.model_name = m->name;

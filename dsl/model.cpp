@@ -18,9 +18,11 @@ void Reporter::warning(SourceLoc loc, const std::string& msg) {
 }
 
 void Reporter::add(const Diagnostic& d) {
-  if (d.severity == Severity::Error) error(d.loc, d.message);
-  else if (d.severity == Severity::Warning) warning(d.loc, d.message);
-  else note(d.loc, d.message);
+  if (d.severity == Severity::Note) diags_.push_back(d);
+  else if (seen_.insert({d.loc.file, d.loc.offset, d.message}).second) {
+    diags_.push_back(d);
+    error_count_ += d.severity == Severity::Error;
+  }
 }
 
 Diagnostics Reporter::take() {

@@ -16,10 +16,18 @@ struct SourceLoc {
 
 enum class Severity { Error, Warning, Note };
 
+// What a diagnostic is about, for code that must act on a particular one (never its text).
+enum class DiagCode : std::uint8_t {
+  None,
+  NoModel,    // the files declare no model (not reported after a syntax error: that is the cause)
+  NonFinite,  // a series is not a finite number; the message starts with its subject
+};
+
 struct Diagnostic {
   Severity severity = Severity::Error;
   SourceLoc loc;
   std::string message;
+  DiagCode code = DiagCode::None;
 };
 
 using Diagnostics = std::vector<Diagnostic>;

@@ -22,8 +22,6 @@ namespace {
 const double kQuantiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
 const char* const kQuantileNames[] = {"p5", "p10", "p25", "p50", "p75", "p90", "p95"};
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
 template <class Years>
 int index_of_year(const Years& years, int year) {
   for (std::size_t k = 0; k < years.size(); ++k)
