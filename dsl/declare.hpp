@@ -20,7 +20,11 @@ class Declarer : Stage {
   void declare_param(const ast::ParamDecl& d, int layer);
   void declare_var(const ast::VarDecl& d, int layer);
   void declare_event(const ast::EventDecl& d, int layer);
-  void declare_fund(const ast::FundDecl& d, int layer);  // funds.cpp
+  void declare_fund(const ast::FundDecl& d, int layer);  // funds.cpp, with the four below
+  FundInfo fund_info(const ast::FundDecl& d);
+  bool line_clauses(LineInfo& l, const ast::LineDecl& ld);
+  void line_clause(LineInfo& l, const ast::LineAttr& a, const ast::LineAttr*& carry);
+  std::optional<std::pair<int, int>> line_amounts(LineInfo& l);
   void add_money_series(const std::string& name, Kind kind, const std::string& label, const std::string& source,
                         SourceLoc loc, int layer, int line, int fund, int y0, int y1);
   void declare_indicator(const ast::IndicatorDecl& d, int layer);

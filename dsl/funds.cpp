@@ -64,12 +64,7 @@ void Declarer::add_money_series(const std::string& name, Kind kind, const std::s
   add_symbol(std::move(s), false, loc);
 }
 
-void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
-  for (const auto& other : m_.funds)
-    if (other.name == d.name.name) {
-      error(d.name.loc, "duplicate definition of fund '" + d.name.name + "'");
-      return;
-    }
+FundInfo Declarer::fund_info(const ast::FundDecl& d) {
   FundInfo f;
   f.name = d.name.name;
   f.label = d.attrs.label.value_or("");
@@ -84,7 +79,109 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
                            did_you_mean(a.key.name, {"asymmetric_fungibility", "fungibility_within_groups"}));
     }
   }
-  int fund_id = int(m_.funds.size());
+  return f;
+}
+
+// One clause of a budget line (`limitative`, `amounts {…}`, `execution(…)`, …) into L; CARRY
+// remembers the `carry_over` clause for the checks that follow.
+void Declarer::line_clause(LineInfo& l, const ast::LineAttr& a, const ast::LineAttr*& carry) {
+  static const std::vector<std::string> attrs = {
+      "limitative", "evaluative", "personnel", "fonctionnement", "investissement", "programme",
+      "carry_over", "source", "amounts", "index_inflation", "actualise_rmpp", "execution", "raised_by"};
+  const std::string& k = a.key.name;
+  if (k == "limitative" || k == "evaluative") l.nature = k;
+  else if (k == "personnel" || k == "fonctionnement" || k == "investissement") l.group = k;
+  else if (k == "programme") l.programme = true;
+  else if (k == "carry_over") l.carry_over = true, carry = &a;
+  else if (k == "source") l.source = a.text.value_or("");
+  else if (k == "amounts") {
+    if (!a.table) error(a.loc, "`amounts` needs a table such as { 2022: 899 200 €, 2023: ... }");
+    else l.amounts = &*a.table;
+  } else if (k == "index_inflation" || k == "actualise_rmpp") {
+    if (!a.args || a.args->size() != 2 || !a.from)
+      error(a.loc, "write `" + k + "(" + (k == "index_inflation" ? "FORECAST, REALISED" : "REALISED, REFERENCE") +
+                       ") from YEAR`");
+    else (k == "index_inflation" ? l.index : l.actualise) = &a;
+  } else if (k == "execution") {
+    if (!a.args || a.args->size() != 1) error(a.loc, "write `execution(RATE)`, e.g. execution(uniform(0.9, 1))");
+    else l.execution = &a.args->front();
+  } else if (k == "raised_by") {
+    if (!a.args || a.args->size() != 1) error(a.loc, "write `raised_by(AMOUNT)`, e.g. raised_by(proceeds[t - 1])");
+    else l.raised = &a.args->front();
+  } else {
+    error(a.key.loc, "unknown budget line attribute '" + k + "'" + did_you_mean(k, attrs));
+  }
+}
+
+// A budget line's clauses, each kind at most once, and the rules between them. False when the
+// line has no amounts to go on with.
+bool Declarer::line_clauses(LineInfo& l, const ast::LineDecl& ld) {
+  const ast::LineAttr* carry = nullptr;
+  std::map<std::string, const ast::LineAttr*> clause_of_kind;  // a second clause of a kind is an error
+  for (const auto& a : ld.attrs) {
+    const std::string& k = a.key.name;
+    const std::string kind = k == "limitative" || k == "evaluative" ? "limitative/evaluative"
+                             : k == "personnel" || k == "fonctionnement" || k == "investissement"
+                                 ? "personnel/fonctionnement/investissement"
+                                 : k;
+    if (auto [it, fresh] = clause_of_kind.emplace(kind, &a); !fresh) {
+      const auto [line, col] = sources_.line_col(it->second->key.loc.file, it->second->key.loc.offset);
+      error(a.key.loc, "budget line '" + l.full + "' has two `" + kind + "` clauses ('" + it->second->key.name +
+                           "' at " + std::to_string(line) + ":" + std::to_string(col) + ", then '" + k +
+                           "'): keep one");
+      continue;
+    }
+    line_clause(l, a, carry);
+  }
+  if (l.nature.empty())
+    error(ld.name.loc, "budget line '" + l.full + "' must say whether it is limitative or evaluative");
+  if (l.carry_over && l.nature == "evaluative")
+    error(carry->loc, "line '" + l.full + "' is évaluative: its unspent credits cannot be carried over (" +
+                          std::string(kCarryOverRule) + ")");
+  if (l.carry_over && !l.execution)
+    error(carry->loc, "line '" + l.full + "' carries unspent credits over, so it needs an `execution(...)` rate");
+  if (!l.amounts) error(ld.name.loc, "budget line '" + l.full + "' has no `amounts` table");
+  return l.amounts != nullptr;
+}
+
+// The `amounts` table of a line into l.amount: € values, each year once, no year skipped. The
+// years it covers, or nothing when no amount could be read.
+std::optional<std::pair<int, int>> Declarer::line_amounts(LineInfo& l) {
+  int y0 = 1 << 30, y1 = -(1 << 30);
+  for (const auto& row : l.amounts->rows) {
+    const auto* y = boost::get<ast::Number>(&row.key);
+    const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
+    if (!y || !v || !y->unit.empty()) {
+      error(row.loc, "expected `YEAR: amount €` in the amounts of '" + l.full + "'");
+      continue;
+    }
+    auto lit = literal(*v);
+    if (lit->second.money != 1 && !(lit->second.wild)) {
+      error(v->loc, "unit mismatch: the amounts of a budget line are in € (write € or M€ after the number)");
+      continue;
+    }
+    auto yl = year_literal(*y);
+    if (!yl) continue;
+    int year = *yl;
+    if (l.amount.count(year)) error(y->loc, "duplicate year " + std::to_string(year) + " in the amounts of '" + l.full + "'");
+    l.amount[year] = lit->first;
+    y0 = std::min(y0, year);
+    y1 = std::max(y1, year);
+  }
+  if (l.amount.empty()) return std::nullopt;
+  for (int y = y0; y <= y1; ++y)
+    if (!l.amount.count(y)) error(l.amounts->loc, "the amounts of '" + l.full + "' skip " + std::to_string(y));
+  return std::make_pair(y0, y1);
+}
+
+void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
+  for (const auto& other : m_.funds)
+    if (other.name == d.name.name) {
+      error(d.name.loc, "duplicate definition of fund '" + d.name.name + "'");
+      return;
+    }
+  FundInfo f = fund_info(d);
+  const int fund_id = int(m_.funds.size());
   bool any_execution = false;
   for (const auto& ld : d.lines) {
     LineInfo l;
@@ -93,85 +190,10 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
     l.full = f.name + "." + l.name;
     l.label = ld.label.value_or("");
     l.loc = ld.name.loc;
-    static const std::vector<std::string> attrs = {
-        "limitative", "evaluative", "personnel", "fonctionnement", "investissement", "programme",
-        "carry_over", "source", "amounts", "index_inflation", "actualise_rmpp", "execution", "raised_by"};
-    const ast::LineAttr* carry = nullptr;
-    std::map<std::string, const ast::LineAttr*> clause_of_kind;  // a second clause of a kind is an error
-    for (const auto& a : ld.attrs) {
-      const std::string& k = a.key.name;
-      const std::string kind = k == "limitative" || k == "evaluative" ? "limitative/evaluative"
-                               : k == "personnel" || k == "fonctionnement" || k == "investissement"
-                                   ? "personnel/fonctionnement/investissement"
-                                   : k;
-      if (auto [it, fresh] = clause_of_kind.emplace(kind, &a); !fresh) {
-        const auto [line, col] = sources_.line_col(it->second->key.loc.file, it->second->key.loc.offset);
-        error(a.key.loc, "budget line '" + l.full + "' has two `" + kind + "` clauses ('" + it->second->key.name +
-                             "' at " + std::to_string(line) + ":" + std::to_string(col) + ", then '" + k +
-                             "'): keep one");
-        continue;
-      }
-      if (k == "limitative" || k == "evaluative") l.nature = k;
-      else if (k == "personnel" || k == "fonctionnement" || k == "investissement") l.group = k;
-      else if (k == "programme") l.programme = true;
-      else if (k == "carry_over") l.carry_over = true, carry = &a;
-      else if (k == "source") l.source = a.text.value_or("");
-      else if (k == "amounts") {
-        if (!a.table) error(a.loc, "`amounts` needs a table such as { 2022: 899 200 €, 2023: ... }");
-        else l.amounts = &*a.table;
-      } else if (k == "index_inflation" || k == "actualise_rmpp") {
-        if (!a.args || a.args->size() != 2 || !a.from) {
-          error(a.loc, "write `" + k + "(" + (k == "index_inflation" ? "FORECAST, REALISED" : "REALISED, REFERENCE") +
-                           ") from YEAR`");
-          continue;
-        }
-        (k == "index_inflation" ? l.index : l.actualise) = &a;
-      } else if (k == "execution") {
-        if (!a.args || a.args->size() != 1) error(a.loc, "write `execution(RATE)`, e.g. execution(uniform(0.9, 1))");
-        else l.execution = &a.args->front();
-      } else if (k == "raised_by") {
-        if (!a.args || a.args->size() != 1) error(a.loc, "write `raised_by(AMOUNT)`, e.g. raised_by(proceeds[t - 1])");
-        else l.raised = &a.args->front();
-      } else {
-        error(a.key.loc, "unknown budget line attribute '" + k + "'" + did_you_mean(k, attrs));
-      }
-    }
-    if (l.nature.empty())
-      error(ld.name.loc, "budget line '" + l.full + "' must say whether it is limitative or evaluative");
-    if (l.carry_over && l.nature == "evaluative")
-      error(carry->loc, "line '" + l.full + "' is évaluative: its unspent credits cannot be carried over (" +
-                            std::string(kCarryOverRule) + ")");
-    if (l.carry_over && !l.execution)
-      error(carry->loc, "line '" + l.full + "' carries unspent credits over, so it needs an `execution(...)` rate");
-    if (!l.amounts) {
-      error(ld.name.loc, "budget line '" + l.full + "' has no `amounts` table");
-      continue;
-    }
-    int y0 = 1 << 30, y1 = -(1 << 30);
-    for (const auto& row : l.amounts->rows) {
-      const auto* y = boost::get<ast::Number>(&row.key);
-      const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
-      if (!y || !v || !y->unit.empty()) {
-        error(row.loc, "expected `YEAR: amount €` in the amounts of '" + l.full + "'");
-        continue;
-      }
-      auto lit = literal(*v);
-      if (lit->second.money != 1 && !(lit->second.wild)) {
-        error(v->loc, "unit mismatch: the amounts of a budget line are in € (write € or M€ after the number)");
-        continue;
-      }
-      auto yl = year_literal(*y);
-      if (!yl) continue;
-      int year = *yl;
-      if (l.amount.count(year)) error(y->loc, "duplicate year " + std::to_string(year) + " in the amounts of '" + l.full + "'");
-      l.amount[year] = lit->first;
-      y0 = std::min(y0, year);
-      y1 = std::max(y1, year);
-    }
-    if (l.amount.empty()) continue;
-    for (int y = y0; y <= y1; ++y)
-      if (!l.amount.count(y))
-        error(l.amounts->loc, "the amounts of '" + l.full + "' skip " + std::to_string(y));
+    if (!line_clauses(l, ld)) continue;
+    const auto years = line_amounts(l);
+    if (!years) continue;
+    const auto [y0, y1] = *years;
     f.y0 = f.lines.empty() ? y0 : std::min(f.y0, y0);
     f.y1 = f.lines.empty() ? y1 : std::max(f.y1, y1);
     int line_id = int(m_.lines.size());
@@ -269,98 +291,118 @@ Val Lowering::series_at(const ast::Expr& arg, int year, SourceLoc loc) {
   return cell(it->second, 0, year, loc);
 }
 
-Val Lowering::lower_line_cell(const Symbol& s, int year) {
-  auto sym_of = [&](const std::string& name) { return m_.symbol_index.at(name); };
-  auto money = [](engine::Operand o) {
-    Val v{o, {}};
-    v.dim.money = 1;
-    return v;
-  };
-  if (s.kind == Kind::FundCancelled || s.kind == Kind::FundCarriedBeyond) {
-    const FundInfo& f = m_.funds[s.fund];
-    int last = std::min(m_.conv1, f.y1);
-    engine::Operand acc = em_.intern(0);
-    for (int li : f.lines) {
-      const LineInfo& l = m_.lines[li];
-      if (!l.execution || !l.amount.count(year)) continue;
-      engine::Operand unspent = cell(sym_of(l.full + ".unspent"), 0, year, s.loc).op;
-      engine::Operand carried = cell(sym_of(l.full + ".carried"), 0, year, s.loc).op;
-      bool beyond = l.programme && year == last;
-      if (s.kind == Kind::FundCarriedBeyond) {
-        if (beyond) acc = em_.emit(Op::Add, acc, unspent);
-      } else if (!beyond) {
-        acc = em_.emit(Op::Add, acc, em_.emit(Op::Sub, unspent, carried));
-      }
+namespace {
+Val money(engine::Operand o) {
+  Val v{o, {}};
+  v.dim.money = 1;
+  return v;
+}
+}  // namespace
+
+int Lowering::line_symbol(const std::string& name) const { return m_.symbol_index.at(name); }
+
+// A fund's cancelled credits (unspent minus carried, on every executed line) or its payment
+// credits of programmes carried beyond the convention's last year.
+Val Lowering::fund_total(const Symbol& s, int year) {
+  const FundInfo& f = m_.funds[s.fund];
+  int last = std::min(m_.conv1, f.y1);
+  engine::Operand acc = em_.intern(0);
+  for (int li : f.lines) {
+    const LineInfo& l = m_.lines[li];
+    if (!l.execution || !l.amount.count(year)) continue;
+    engine::Operand unspent = cell(line_symbol(l.full + ".unspent"), 0, year, s.loc).op;
+    engine::Operand carried = cell(line_symbol(l.full + ".carried"), 0, year, s.loc).op;
+    bool beyond = l.programme && year == last;
+    if (s.kind == Kind::FundCarriedBeyond) {
+      if (beyond) acc = em_.emit(Op::Add, acc, unspent);
+    } else if (!beyond) {
+      acc = em_.emit(Op::Add, acc, em_.emit(Op::Sub, unspent, carried));
     }
-    return money(acc);
   }
+  return money(acc);
+}
+
+// `index_inflation(FORECAST, REALISED) from Y`: E × Π (1 + r(N)) over N = Y..YEAR.
+engine::Operand Lowering::indexed(const LineInfo& l, int year, engine::Operand e) {
+  auto fy = year_literal(*l.index->from);
+  if (!fy) return em_.intern(0);
+  // Before the convention, N is corrected only where the forecast series has N−1.
+  auto forecast_known = [&](int y) {
+    const ast::Ref* ref = lone<ast::Ref>((*l.index->args)[0]);
+    auto it = ref && !ref->index ? m_.symbol_index.find(ref->name.name) : m_.symbol_index.end();
+    return it != m_.symbol_index.end() && m_.symbols[it->second].has_year() &&
+           m_.symbols[it->second].axes.back().y0 <= y;
+  };
+  for (int n = *fy; n <= year; ++n) {
+    Val p = series_at((*l.index->args)[0], n, l.index->loc);
+    Val r = p;
+    if (n - 1 >= m_.conv0 || forecast_known(n - 1)) {
+      // r(N) = p(N) + (π(N−1) − p(N−1)): the forecast corrected by last year's error.
+      Val pi_prev = series_at((*l.index->args)[1], n - 1, l.index->loc);
+      Val p_prev = series_at((*l.index->args)[0], n - 1, l.index->loc);
+      r = {em_.emit(Op::Add, p.op, em_.emit(Op::Sub, pi_prev.op, p_prev.op)), {}};
+    }
+    e = em_.emit(Op::Mul, e, em_.emit(Op::Add, em_.intern(1), r.op));
+  }
+  return e;
+}
+
+// `actualise_rmpp(REALISED, REFERENCE) from Y`: E × Π (1 + ρ(K) − ρ_ref(K)) over K = Y..YEAR.
+engine::Operand Lowering::actualised(const LineInfo& l, int year, engine::Operand e) {
+  auto fy = year_literal(*l.actualise->from);
+  if (!fy) return em_.intern(0);
+  for (int k = *fy; k <= year; ++k) {
+    Val rho = series_at((*l.actualise->args)[0], k, l.actualise->loc);
+    Val ref = series_at((*l.actualise->args)[1], k, l.actualise->loc);
+    e = em_.emit(Op::Mul, e, em_.emit(Op::Add, em_.intern(1), em_.emit(Op::Sub, rho.op, ref.op)));
+  }
+  return e;
+}
+
+// The envelope of a line in YEAR: its table amount, indexed and actualised, with the year's
+// transfers in and out and what raises it.
+Val Lowering::line_envelope(const LineInfo& l, int year) {
+  auto amt = l.amount.find(year);
+  if (amt == l.amount.end()) return money(em_.intern(0));  // a skipped year, already reported
+  engine::Operand e = em_.intern(amt->second);
+  if (l.index) e = indexed(l, year, e);
+  if (l.actualise) e = actualised(l, year, e);
+  Env env;
+  auto amount = [&](const ast::TransferDecl* t) {
+    Val a = expr(t->amount, env);
+    if (!a.dim.error && !a.dim.wild && (a.dim.money != 1 || a.dim.boolean))
+      error(t->amount.loc, "unit mismatch: a transfer moves an amount in €, not " + describe(a.dim));
+    return a.op;
+  };
+  for (const auto& [y, t] : l.transfers_in)
+    if (y == year) e = em_.emit(Op::Add, e, amount(t));
+  for (const auto& [y, t] : l.transfers_out)
+    if (y == year) e = em_.emit(Op::Sub, e, amount(t));
+  if (l.raised) {
+    env.binds.push_back({"t", true, -1, year});
+    Val r = expr(*l.raised, env);
+    if (!r.dim.error && !r.dim.wild && (r.dim.money != 1 || r.dim.boolean))
+      error(l.raised->loc, "unit mismatch: raised_by adds an amount in €, not " + describe(r.dim));
+    e = em_.emit(Op::Add, e, r.op);
+  }
+  return money(e);
+}
+
+Val Lowering::lower_line_cell(const Symbol& s, int year) {
+  if (s.kind == Kind::FundCancelled || s.kind == Kind::FundCarriedBeyond) return fund_total(s, year);
   const LineInfo& l = m_.lines[s.line];
   const AxisInfo& ax = s.axes.back();
+  auto at = [&](const std::string& suffix, int y) { return cell(line_symbol(l.full + suffix), 0, y, s.loc); };
   switch (s.kind) {
-    case Kind::LineEnvelope: {
-      auto amt = l.amount.find(year);
-      if (amt == l.amount.end()) return money(em_.intern(0));  // a skipped year, already reported
-      engine::Operand e = em_.intern(amt->second);
-      if (l.index) {
-        auto fy = year_literal(*l.index->from);
-        if (!fy) return money(em_.intern(0));
-        int from = *fy;
-        // Before the convention, N is corrected only where the forecast series has N−1.
-        auto forecast_known = [&](int y) {
-          const ast::Ref* ref = lone<ast::Ref>((*l.index->args)[0]);
-          auto it = ref && !ref->index ? m_.symbol_index.find(ref->name.name) : m_.symbol_index.end();
-          return it != m_.symbol_index.end() && m_.symbols[it->second].has_year() &&
-                 m_.symbols[it->second].axes.back().y0 <= y;
-        };
-        for (int n = from; n <= year; ++n) {
-          Val p = series_at((*l.index->args)[0], n, l.index->loc);
-          Val r = p;
-          if (n - 1 >= m_.conv0 || forecast_known(n - 1)) {
-            // r(N) = p(N) + (π(N−1) − p(N−1)): the forecast corrected by last year's error.
-            Val pi_prev = series_at((*l.index->args)[1], n - 1, l.index->loc);
-            Val p_prev = series_at((*l.index->args)[0], n - 1, l.index->loc);
-            r = {em_.emit(Op::Add, p.op, em_.emit(Op::Sub, pi_prev.op, p_prev.op)), {}};
-          }
-          e = em_.emit(Op::Mul, e, em_.emit(Op::Add, em_.intern(1), r.op));
-        }
-      }
-      if (l.actualise) {
-        auto fy = year_literal(*l.actualise->from);
-        if (!fy) return money(em_.intern(0));
-        int from = *fy;
-        for (int k = from; k <= year; ++k) {
-          Val rho = series_at((*l.actualise->args)[0], k, l.actualise->loc);
-          Val ref = series_at((*l.actualise->args)[1], k, l.actualise->loc);
-          e = em_.emit(Op::Mul, e, em_.emit(Op::Add, em_.intern(1), em_.emit(Op::Sub, rho.op, ref.op)));
-        }
-      }
-      Env env;
-      auto amount = [&](const ast::TransferDecl* t) {
-        Val a = expr(t->amount, env);
-        if (!a.dim.error && !a.dim.wild && (a.dim.money != 1 || a.dim.boolean))
-          error(t->amount.loc, "unit mismatch: a transfer moves an amount in €, not " + describe(a.dim));
-        return a.op;
-      };
-      for (const auto& [y, t] : l.transfers_in)
-        if (y == year) e = em_.emit(Op::Add, e, amount(t));
-      for (const auto& [y, t] : l.transfers_out)
-        if (y == year) e = em_.emit(Op::Sub, e, amount(t));
-      if (l.raised) {
-        env.binds.push_back({"t", true, -1, year});
-        Val r = expr(*l.raised, env);
-        if (!r.dim.error && !r.dim.wild && (r.dim.money != 1 || r.dim.boolean))
-          error(l.raised->loc, "unit mismatch: raised_by adds an amount in €, not " + describe(r.dim));
-        e = em_.emit(Op::Add, e, r.op);
-      }
-      return money(e);
-    }
+    case Kind::LineEnvelope:
+      return line_envelope(l, year);
     case Kind::LineAmount: {
       auto amt = l.amount.find(year);
       return money(em_.intern(amt == l.amount.end() ? 0 : amt->second));
     }
     case Kind::LineAuthorised: {
-      engine::Operand e = cell(sym_of(l.full), 0, year, s.loc).op;
-      if (year > ax.y0) e = em_.emit(Op::Add, e, cell(sym_of(l.full + ".carried"), 0, year - 1, s.loc).op);
+      engine::Operand e = at("", year).op;
+      if (year > ax.y0) e = em_.emit(Op::Add, e, at(".carried", year - 1).op);
       return money(e);
     }
     case Kind::LineExecuted: {
@@ -370,16 +412,15 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
       Val x = expr(*l.execution, env);
       if (!x.dim.error && (x.dim.money != 0 || x.dim.boolean))
         error(l.execution->loc, "the execution rate must be a plain number or rate, not " + describe(x.dim));
-      return money(em_.emit(Op::Mul, x.op, cell(sym_of(l.full + ".authorised"), 0, year, s.loc).op));
+      return money(em_.emit(Op::Mul, x.op, at(".authorised", year).op));
     }
     case Kind::LineUnspent:
-      return money(em_.emit(Op::Sub, cell(sym_of(l.full + ".authorised"), 0, year, s.loc).op,
-                        cell(sym_of(l.full + ".executed"), 0, year, s.loc).op));
+      return money(em_.emit(Op::Sub, at(".authorised", year).op, at(".executed", year).op));
     case Kind::LineCarried: {
       // Unspent limitative credits go to next year, within the convention only.
       int last = std::min(m_.conv1, ax.y1);
       if (!l.carry_over || l.nature != "limitative" || year >= last) return money(em_.intern(0));
-      return cell(sym_of(l.full + ".unspent"), 0, year, s.loc);
+      return at(".unspent", year);
     }
     default: break;
   }

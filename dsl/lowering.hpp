@@ -60,6 +60,11 @@ class Lowering : Stage {
 
   // -- budget rules (funds.cpp)
   Val lower_line_cell(const Symbol& s, int year);
+  Val fund_total(const Symbol& s, int year);
+  Val line_envelope(const LineInfo& l, int year);
+  engine::Operand indexed(const LineInfo& l, int year, engine::Operand e);
+  engine::Operand actualised(const LineInfo& l, int year, engine::Operand e);
+  int line_symbol(const std::string& name) const;
   Val series_at(const ast::Expr& arg, int year, SourceLoc loc);
 
   // -- correlated draws (correlations.cpp)
