@@ -276,121 +276,127 @@ void Lowering::lower_everything() {
   }
 }
 
-void Lowering::lower_indicators() {
-  for (const auto& info : m_.indicators) {
-    const ast::IndicatorDecl& d = *info.decl;
-    engine::IndicatorOut out;
-    out.id = info.id;
-    out.loc = d.loc;
-    out.label = d.attrs.label.value_or("");
-    out.source = d.attrs.source.value_or("");
-    int sym = -1;
-    Env env;
-    auto target = resolve_cell(d.on, env, sym);
-    if (sym < 0) continue;
-    const Symbol& s = m_.symbols[sym];
-    if (!s.has_year()) {
-      error(d.on.loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
+// One target of an indicator (`2024: reduce_deficit(30 %)`) on the cell it follows: its value,
+// target, upper bound and met flag, or nothing after a reported error.
+std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo& info, const Followed& f,
+                                                             const ast::TargetSpec& t, int year) {
+  const ast::IndicatorDecl& d = *info.decl;
+  const Symbol& s = m_.symbols[f.sym];
+  const AxisInfo& ya = s.axes.back();
+  const engine::TargetKindInfo* kind = engine::find_target_kind(t.kind);
+  if (!kind) {
+    error(t.loc, "unknown target '" + t.kind + "'" + did_you_mean(t.kind, engine::target_keywords()) +
+                     " (targets: " + engine::target_kind_list() + ")");
+    return std::nullopt;
+  }
+  const std::size_t want = std::size_t(kind->arity);
+  if (t.args.size() != want) {
+    error(t.loc, "'" + t.kind + "' takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") +
+                     ", not " + std::to_string(t.args.size()));
+    return std::nullopt;
+  }
+  Val value = cell(f.sym, f.flat, year, d.on.loc);
+  engine::IndicatorYear iy;
+  iy.year = year;
+  iy.kind = kind->kind;
+  iy.value = value.op;
+  Env tenv;
+  tenv.binds.push_back({"t", true, -1, year});
+  Val target_v = em_.constant(0), hi = em_.constant(0), met;
+  Dim money = value.dim;
+  auto amount_arg = [&](const ast::Expr& e) -> Val {
+    Val a = expr(e, tenv);
+    if (!a.dim.error && !a.dim.wild && !value.dim.error && !(a.dim == money))
+      error(e.loc, "unit mismatch: '" + s.name + "' is " + describe(money) + " but this target is " + describe(a.dim));
+    return a;
+  };
+  if (kind->has_rate) {
+    if (f.vs < ya.y0 || f.vs > ya.y1) {
+      error(d.vs ? d.vs->loc : d.on.loc,
+            "the reference year " + std::to_string(f.vs) + " is outside the years of '" + s.name + "'");
+      return std::nullopt;
+    }
+    Val r = expr(t.args[0], tenv);
+    if (!r.dim.error && !r.dim.wild && (r.dim.money != 0 || r.dim.boolean))
+      error(t.args[0].loc, "'" + t.kind + "' takes a rate (such as 40 %), not " + describe(r.dim));
+    const bool deficit = kind->kind == engine::TargetKind::ReduceDeficit;
+    if (is_const(r)) iy.rate = em_.const_value(r);
+    if (is_const(r) && (deficit ? iy.rate > 1 : std::fabs(iy.rate) > 10))
+      warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
+                                 (deficit ? " (a deficit cannot shrink by more than 100 %" : " (above 1 000 %") +
+                                 "; a rate is written 40 % or 0.4, not 40)");
+    Val base = cell(f.sym, f.flat, f.vs, d.on.loc);
+    Operand factor = em_.emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, em_.intern(1), r.op);
+    target_v = {em_.emit(Op::Mul, factor, base.op), money};
+    met = {em_.emit(Op::Ge, value.op, target_v.op), {}};
+  } else if (kind->zero_target) {
+    met = {em_.emit(kind->strict ? Op::Gt : Op::Ge, value.op, em_.intern(0)), {}};
+  } else if (!kind->has_upper) {
+    target_v = amount_arg(t.args[0]);
+    met = {em_.emit(kind->met_above ? Op::Ge : Op::Le, value.op, target_v.op), {}};
+  } else {
+    target_v = amount_arg(t.args[0]);
+    hi = amount_arg(t.args[1]);
+    met = {em_.emit(Op::And, em_.emit(Op::Ge, value.op, target_v.op), em_.emit(Op::Le, value.op, hi.op)), {}};
+  }
+  iy.target = target_v.op;
+  iy.target_hi = hi.op;
+  iy.met = met.op;
+  indicator_cells_[{info.id, year}] = {met, target_v};
+  return iy;
+}
+
+void Lowering::lower_indicator(const IndicatorInfo& info) {
+  const ast::IndicatorDecl& d = *info.decl;
+  engine::IndicatorOut out;
+  out.id = info.id;
+  out.loc = d.loc;
+  out.label = d.attrs.label.value_or("");
+  out.source = d.attrs.source.value_or("");
+  Followed f;
+  Env env;
+  auto target = resolve_cell(d.on, env, f.sym);
+  if (f.sym < 0) return;
+  const Symbol& s = m_.symbols[f.sym];
+  if (!s.has_year()) {
+    error(d.on.loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
+    return;
+  }
+  if (!target) return;
+  f.flat = target->first;
+  // The series followed, spelled with dots: resultat.FREYMING.
+  out.on = s.name;
+  std::vector<int> members = m_.unflatten(s, f.flat);
+  for (int i = 0; i < s.set_axes(); ++i) out.on += "." + m_.sets[s.axes[i].set].members[members[i]];
+  f.vs = m_.base;
+  if (d.vs) {
+    auto v = year_literal(*d.vs);
+    if (!v) return;
+    f.vs = *v;
+  }
+  const AxisInfo& ya = s.axes.back();
+  std::set<int> years;
+  for (const auto& t : d.targets) {
+    auto yl = year_literal(t.year);
+    if (!yl) continue;
+    int year = *yl;
+    if (year < ya.y0 || year > ya.y1) {
+      error(t.year.loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
+                            std::to_string(ya.y0) + ".." + std::to_string(ya.y1) + ")");
       continue;
     }
-    if (!target) continue;
-    int flat = target->first;
-    // The series followed, spelled with dots: resultat.FREYMING.
-    out.on = s.name;
-    std::vector<int> members = m_.unflatten(s, flat);
-    for (int i = 0; i < s.set_axes(); ++i) out.on += "." + m_.sets[s.axes[i].set].members[members[i]];
-    int vs = m_.base;
-    if (d.vs) {
-      auto v = year_literal(*d.vs);
-      if (!v) continue;
-      vs = *v;
+    if (!years.insert(year).second) {
+      error(t.year.loc, "indicator " + info.id + " has two targets for " + std::to_string(year));
+      continue;
     }
-    const AxisInfo& ya = s.axes.back();
-    std::set<int> years;
-    for (const auto& t : d.targets) {
-      auto yl = year_literal(t.year);
-      if (!yl) continue;
-      int year = *yl;
-      if (year < ya.y0 || year > ya.y1) {
-        error(t.year.loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "' (" +
-                              std::to_string(ya.y0) + ".." + std::to_string(ya.y1) + ")");
-        continue;
-      }
-      if (!years.insert(year).second) {
-        error(t.year.loc, "indicator " + info.id + " has two targets for " + std::to_string(year));
-        continue;
-      }
-      const engine::TargetKindInfo* kind = engine::find_target_kind(t.kind);
-      if (!kind) {
-        error(t.loc, "unknown target '" + t.kind + "'" + did_you_mean(t.kind, engine::target_keywords()) +
-                         " (targets: " + engine::target_kind_list() + ")");
-        continue;
-      }
-      const std::size_t want = std::size_t(kind->arity);
-      if (t.args.size() != want) {
-        error(t.loc, "'" + t.kind + "' takes " + std::to_string(want) + " argument" +
-                         (want == 1 ? "" : "s") + ", not " + std::to_string(t.args.size()));
-        continue;
-      }
-      Val value = cell(sym, flat, year, d.on.loc);
-      engine::IndicatorYear iy;
-      iy.year = year;
-      iy.kind = kind->kind;
-      iy.value = value.op;
-      Env tenv;
-      tenv.binds.push_back({"t", true, -1, year});
-      Val target_v = em_.constant(0), hi = em_.constant(0), met;
-      Dim money = value.dim;
-      auto rate_arg = [&]() -> Val {
-        Val r = expr(t.args[0], tenv);
-        if (!r.dim.error && !r.dim.wild && (r.dim.money != 0 || r.dim.boolean))
-          error(t.args[0].loc, "'" + t.kind + "' takes a rate (such as 40 %), not " + describe(r.dim));
-        return r;
-      };
-      auto amount_arg = [&](const ast::Expr& e) -> Val {
-        Val a = expr(e, tenv);
-        if (!a.dim.error && !a.dim.wild && !value.dim.error && !(a.dim == money))
-          error(e.loc, "unit mismatch: '" + s.name + "' is " + describe(money) + " but this target is " +
-                           describe(a.dim));
-        return a;
-      };
-      if (kind->has_rate) {
-        if (vs < ya.y0 || vs > ya.y1) {
-          error(d.vs ? d.vs->loc : d.on.loc, "the reference year " + std::to_string(vs) +
-                                                 " is outside the years of '" + s.name + "'");
-          continue;
-        }
-        Val r = rate_arg();
-        if (is_const(r)) iy.rate = em_.const_value(r);
-        if (is_const(r) && (kind->kind == engine::TargetKind::ReduceDeficit ? iy.rate > 1 : std::fabs(iy.rate) > 10))
-          warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
-                                     (kind->kind == engine::TargetKind::ReduceDeficit ? " (a deficit cannot shrink by more than 100 %"
-                                                                 : " (above 1 000 %") +
-                                     "; a rate is written 40 % or 0.4, not 40)");
-        Val base = cell(sym, flat, vs, d.on.loc);
-        Operand factor = em_.emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, em_.intern(1), r.op);
-        target_v = {em_.emit(Op::Mul, factor, base.op), money};
-        met = {em_.emit(Op::Ge, value.op, target_v.op), {}};
-      } else if (kind->zero_target) {
-        met = {em_.emit(kind->strict ? Op::Gt : Op::Ge, value.op, em_.intern(0)), {}};
-      } else if (!kind->has_upper) {
-        target_v = amount_arg(t.args[0]);
-        met = {em_.emit(kind->met_above ? Op::Ge : Op::Le, value.op, target_v.op), {}};
-      } else {
-        target_v = amount_arg(t.args[0]);
-        hi = amount_arg(t.args[1]);
-        met = {em_.emit(Op::And, em_.emit(Op::Ge, value.op, target_v.op), em_.emit(Op::Le, value.op, hi.op)), {}};
-      }
-      iy.target = target_v.op;
-      iy.target_hi = hi.op;
-      iy.met = met.op;
-      indicator_cells_[{info.id, year}] = {met, target_v};
-      out.years.push_back(iy);
-    }
-    std::sort(out.years.begin(), out.years.end(),
-              [](const auto& a, const auto& b) { return a.year < b.year; });
-    program_.indicators.push_back(std::move(out));
+    if (auto iy = lower_target(info, f, t, year)) out.years.push_back(*iy);
   }
+  std::sort(out.years.begin(), out.years.end(), [](const auto& a, const auto& b) { return a.year < b.year; });
+  program_.indicators.push_back(std::move(out));
+}
+
+void Lowering::lower_indicators() {
+  for (const auto& info : m_.indicators) lower_indicator(info);
 }
 
 void Lowering::lower_events() {

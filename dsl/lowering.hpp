@@ -37,6 +37,13 @@ class Lowering : Stage {
   void note_param_cell(const Symbol& s, int flat, int year, const Val& v);
   void lower_everything();
   void lower_indicators();
+  // The cell an indicator follows, and the reference year of its rates.
+  struct Followed {
+    int sym = -1, flat = 0, vs = 0;
+  };
+  void lower_indicator(const IndicatorInfo& info);
+  std::optional<engine::IndicatorYear> lower_target(const IndicatorInfo& info, const Followed& f,
+                                                    const ast::TargetSpec& t, int year);
   void lower_events();
   void lower_outputs();
   void lower_asserts();
