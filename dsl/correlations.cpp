@@ -45,55 +45,102 @@ std::string fmt(double v) {
 
 }  // namespace
 
+// One `correlate A with B RHO` line, checked: two distinct vars with the same indices, and a
+// correlation in [-1, 1].
+std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::CorrelateDecl& d) {
+  int ids[2] = {-1, -1};
+  const ast::Ident* names[2] = {&d.a, &d.b};
+  for (int k = 0; k < 2; ++k) {
+    auto it = m_.symbol_index.find(names[k]->name);
+    if (it == m_.symbol_index.end()) {
+      error(names[k]->loc, "unknown name '" + names[k]->name + "'" + did_you_mean(names[k]->name, m_.known_names(nullptr)));
+      continue;
+    }
+    if (m_.symbols[it->second].kind != Kind::Var) {
+      error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
+      continue;
+    }
+    ids[k] = it->second;
+  }
+  if (ids[0] < 0 || ids[1] < 0) return std::nullopt;
+  if (ids[0] == ids[1]) {
+    error(d.b.loc, "a var cannot be correlated with itself");
+    return std::nullopt;
+  }
+  double rho = literal(d.value)->first;
+  if (!(rho >= -1 && rho <= 1) || (!d.value.unit.empty() && d.value.unit != "%")) {
+    error(d.value.loc, "a correlation is a number between -1 and 1");
+    return std::nullopt;
+  }
+  const Symbol &sa = m_.symbols[ids[0]], &sb = m_.symbols[ids[1]];
+  bool same = sa.axes.size() == sb.axes.size();
+  for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
+    same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
+  if (!same) {
+    error(d.loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices to be correlated cell by cell");
+    return std::nullopt;
+  }
+  return CorrPair{ids[0], ids[1], rho, d.rank, &d};
+}
+
+// A group's matrix (rank correlations as the Pearson correlation of the normal scores), repaired
+// when it is not positive semi-definite, and its Cholesky factor; its pairs as declared.
+void Declarer::factor_group(int gi, const std::vector<CorrPair>& pairs) {
+  CorrGroup& g = m_.corr_groups[gi];
+  const int k = int(g.syms.size());
+  Eigen::MatrixXd m = Eigen::MatrixXd::Identity(k, k);
+  std::vector<const CorrPair*> mine;
+  for (const auto& p : pairs) {
+    if (m_.corr_of[p.a].first != gi) continue;
+    int i = m_.corr_of[p.a].second, j = m_.corr_of[p.b].second;
+    double r = p.rank ? 2 * std::sin(M_PI * p.rho / 6) : p.rho;
+    m(i, j) = m(j, i) = r;
+    mine.push_back(&p);
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+  Eigen::MatrixXd used = m;
+  auto as_asked = [&](const CorrPair& p) {
+    int i = m_.corr_of[p.a].second, j = m_.corr_of[p.b].second;
+    return p.rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
+  };
+  if (es.eigenvalues().minCoeff() < 1e-10) {
+    used = nearest_correlation(m);
+    std::string what;
+    for (const CorrPair* p : mine)
+      what += "; " + m_.symbols[p->a].name + "–" + m_.symbols[p->b].name + " " + fmt(as_asked(*p)) + " (asked " +
+              fmt(p->rho) + ")";
+    warning(mine.front()->d->loc, "the correlations asked are not consistent (the matrix is not positive "
+                                  "semi-definite); using the nearest valid matrix" + what);
+  }
+  Eigen::LLT<Eigen::MatrixXd> llt(used);
+  Eigen::MatrixXd l = llt.matrixL();
+  g.chol.assign(k, std::vector<double>(k, 0));
+  for (int i = 0; i < k; ++i)
+    for (int j = 0; j <= i; ++j) g.chol[i][j] = l(i, j);
+  for (const CorrPair* p : mine) {
+    engine::CorrelationOut c;
+    c.a = m_.symbols[p->a].name;
+    c.b = m_.symbols[p->b].name;
+    c.rank = p->rank;
+    c.requested = p->rho;
+    c.used = as_asked(*p);
+    m_.correlations.push_back(c);
+    m_.corr_pairs.push_back({p->a, p->b});
+  }
+}
+
 void Declarer::declare_correlations() {
   if (m_.correlates.empty()) return;
   // Connected components of the pairs become the groups.
   std::vector<int> parent(m_.symbols.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = int(i);
   std::function<int(int)> root = [&](int x) { return parent[x] == x ? x : parent[x] = root(parent[x]); };
-  struct Pair {
-    int a, b;
-    double rho;
-    bool rank;
-    const ast::CorrelateDecl* d;
-  };
-  std::vector<Pair> pairs;
-  for (const auto* d : m_.correlates) {
-    int ids[2] = {-1, -1};
-    const ast::Ident* names[2] = {&d->a, &d->b};
-    for (int k = 0; k < 2; ++k) {
-      auto it = m_.symbol_index.find(names[k]->name);
-      if (it == m_.symbol_index.end()) {
-        error(names[k]->loc, "unknown name '" + names[k]->name + "'" + did_you_mean(names[k]->name, m_.known_names(nullptr)));
-        continue;
-      }
-      if (m_.symbols[it->second].kind != Kind::Var) {
-        error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
-        continue;
-      }
-      ids[k] = it->second;
+  std::vector<CorrPair> pairs;
+  for (const auto* d : m_.correlates)
+    if (auto p = correlation_pair(*d)) {
+      pairs.push_back(*p);
+      parent[root(p->a)] = root(p->b);
     }
-    if (ids[0] < 0 || ids[1] < 0) continue;
-    if (ids[0] == ids[1]) {
-      error(d->b.loc, "a var cannot be correlated with itself");
-      continue;
-    }
-    double rho = literal(d->value)->first;
-    if (!(rho >= -1 && rho <= 1) || (!d->value.unit.empty() && d->value.unit != "%")) {
-      error(d->value.loc, "a correlation is a number between -1 and 1");
-      continue;
-    }
-    const Symbol &sa = m_.symbols[ids[0]], &sb = m_.symbols[ids[1]];
-    bool same = sa.axes.size() == sb.axes.size();
-    for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
-      same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
-    if (!same) {
-      error(d->loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices to be correlated cell by cell");
-      continue;
-    }
-    pairs.push_back({ids[0], ids[1], rho, d->rank, d});
-    parent[root(ids[0])] = root(ids[1]);
-  }
   std::map<int, int> group_of_root;
   for (const auto& p : pairs) {
     for (int s : {p.a, p.b}) {
@@ -109,48 +156,7 @@ void Declarer::declare_correlations() {
       }
     }
   }
-  for (std::size_t gi = 0; gi < m_.corr_groups.size(); ++gi) {
-    CorrGroup& g = m_.corr_groups[gi];
-    const int k = int(g.syms.size());
-    Eigen::MatrixXd m = Eigen::MatrixXd::Identity(k, k);
-    std::vector<const Pair*> mine;
-    for (const auto& p : pairs) {
-      if (m_.corr_of[p.a].first != int(gi)) continue;
-      int i = m_.corr_of[p.a].second, j = m_.corr_of[p.b].second;
-      double r = p.rank ? 2 * std::sin(M_PI * p.rho / 6) : p.rho;
-      m(i, j) = m(j, i) = r;
-      mine.push_back(&p);
-    }
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
-    Eigen::MatrixXd used = m;
-    if (es.eigenvalues().minCoeff() < 1e-10) {
-      used = nearest_correlation(m);
-      std::string what;
-      for (const Pair* p : mine) {
-        int i = m_.corr_of[p->a].second, j = m_.corr_of[p->b].second;
-        double u = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
-        what += "; " + m_.symbols[p->a].name + "–" + m_.symbols[p->b].name + " " + fmt(u) + " (asked " + fmt(p->rho) + ")";
-      }
-      warning(mine.front()->d->loc, "the correlations asked are not consistent (the matrix is not positive "
-                                    "semi-definite); using the nearest valid matrix" + what);
-    }
-    Eigen::LLT<Eigen::MatrixXd> llt(used);
-    Eigen::MatrixXd l = llt.matrixL();
-    g.chol.assign(k, std::vector<double>(k, 0));
-    for (int i = 0; i < k; ++i)
-      for (int j = 0; j <= i; ++j) g.chol[i][j] = l(i, j);
-    for (const Pair* p : mine) {
-      engine::CorrelationOut c;
-      c.a = m_.symbols[p->a].name;
-      c.b = m_.symbols[p->b].name;
-      c.rank = p->rank;
-      c.requested = p->rho;
-      int i = m_.corr_of[p->a].second, j = m_.corr_of[p->b].second;
-      c.used = p->rank ? 6 / M_PI * std::asin(used(i, j) / 2) : used(i, j);
-      m_.correlations.push_back(c);
-      m_.corr_pairs.push_back({p->a, p->b});
-    }
-  }
+  for (std::size_t gi = 0; gi < m_.corr_groups.size(); ++gi) factor_group(int(gi), pairs);
 }
 
 // The copula uniform for the draw about to be emitted, when its definition is correlated.

@@ -30,7 +30,15 @@ class Declarer : Stage {
   void declare_indicator(const ast::IndicatorDecl& d, int layer);
   void declare_fix(const ast::FixDecl& d);
   void declare_transfer(const ast::TransferDecl& d);  // funds.cpp
-  void declare_correlations();                        // correlations.cpp
+  void declare_correlations();                        // correlations.cpp, with the two below
+  struct CorrPair {
+    int a, b;
+    double rho;
+    bool rank;
+    const ast::CorrelateDecl* d;
+  };
+  std::optional<CorrPair> correlation_pair(const ast::CorrelateDecl& d);
+  void factor_group(int group, const std::vector<CorrPair>& pairs);
   bool make_axes(const boost::optional<std::vector<ast::Axis>>& axes, Symbol& s);
   int add_symbol(Symbol s, bool is_override, SourceLoc name_loc);
   void fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback);
