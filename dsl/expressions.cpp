@@ -492,6 +492,81 @@ Val Lowering::call(const ast::Call& c, Env& env) {
   return failed();
 }
 
+// The unit of a draw from its parameters: lognormal works on plain numbers; discrete pairs values
+// (one unit) with probabilities; the others take every parameter in the unit of the result.
+std::optional<Dim> Lowering::draw_unit(const ast::Call& c, engine::Dist dist, const std::vector<Val>& args) {
+  const std::string name(engine::dist_name(dist));
+  const std::size_t n = args.size();
+  Dim result;
+  bool ok = true;
+  auto need_plain = [&](std::size_t i) {
+    if (args[i].dim.money != 0 && !args[i].dim.wild) {
+      error(c.args[i].loc, name + "(): this parameter must be a plain number, not " + describe(args[i].dim));
+      ok = false;
+    }
+  };
+  if (dist == engine::Dist::LogNormal) {
+    need_plain(0), need_plain(1);
+  } else {
+    const std::size_t step = dist == engine::Dist::Discrete ? 2 : 1;
+    for (std::size_t i = 0; i < n; i += step) {
+      if (step == 2) need_plain(i + 1);
+      Val chk = binary("-", args[0], args[i], c.args[i].loc);
+      if (chk.dim.error) ok = false;
+      if (!args[i].dim.wild) result = args[i].dim;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return result;
+}
+
+// The bounds of `truncated(LAW, LO, HI)` appended to ARGS, in the unit of the draw.
+bool Lowering::truncation_bounds(const ast::Call& truncation, const Dim& result, Env& env, std::vector<Val>& args) {
+  for (std::size_t i = 1; i < 3; ++i) {
+    Val b = expr(truncation.args[i], env);
+    if (b.dim.error) return false;
+    if (!b.dim.wild && !result.wild && !(b.dim == result) && !(result.money == 0 && b.dim.money == 0)) {
+      error(truncation.args[i].loc, "unit mismatch: the bounds of truncated() are in the unit of the draw (" +
+                                        describe(result) + "), not " + describe(b.dim));
+      return false;
+    }
+    args.push_back(b);
+  }
+  return true;
+}
+
+// The draw instruction: its identity (the definition, the draw's rank in it, the cell's indices:
+// correlated_uniform computes the same identity for the partners of a correlation), its copula
+// uniform when correlated, its parameters and where it was written.
+Operand Lowering::emit_draw(const ast::Call& c, engine::Dist dist, Env& env, const std::vector<Val>& args,
+                            bool truncated) {
+  std::uint64_t stream = engine::hash_name(env.stream_name);
+  stream = engine::hash_combine(stream, std::uint64_t(env.draw_ordinal++));
+  for (const auto& b : env.binds)
+    stream = engine::hash_combine(stream, b.is_year ? std::uint64_t(b.value)
+                                                    : engine::hash_name(m_.sets[b.set].members[b.value]));
+  engine::Instr in;
+  in.op = Op::Draw;
+  in.dist = dist;
+  in.stream = stream;
+  if (auto u = correlated_uniform(env, c.loc)) {
+    in.external_u = true;
+    in.a = *u;
+  }
+  in.params_begin = std::uint32_t(program_.draw_params.size());
+  in.params_count = std::uint32_t(args.size());
+  in.truncated = truncated;
+  for (const auto& a : args) program_.draw_params.push_back(a.op);
+  auto g = std::find(program_.draw_groups.begin(), program_.draw_groups.end(), env.stream_name);
+  in.group = std::uint32_t(g - program_.draw_groups.begin());
+  if (g == program_.draw_groups.end()) program_.draw_groups.push_back(env.stream_name);
+  in.origin = std::uint32_t(program_.origins.size());
+  program_.origins.push_back(c.loc);
+  in.dst = program_.num_slots++;
+  program_.code.push_back(in);
+  return in.dst;
+}
+
 Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::Call* truncation) {
   const std::string name(engine::dist_name(dist));
   if (env.in_param) {
@@ -510,46 +585,11 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::C
   for (const auto& a : c.args) args.push_back(expr(a, env));
   for (const auto& a : args)
     if (a.dim.error) return failed();
-  // Units: lognormal works on plain numbers; discrete pairs values (one unit) with probabilities;
-  // the others take every parameter in the unit of the result.
-  Dim result;
-  bool ok = true;
-  auto need_plain = [&](std::size_t i) {
-    if (args[i].dim.money != 0 && !args[i].dim.wild) {
-      error(c.args[i].loc, name + "(): this parameter must be a plain number, not " + describe(args[i].dim));
-      ok = false;
-    }
-  };
-  if (dist == engine::Dist::LogNormal) {
-    need_plain(0), need_plain(1);
-  } else if (dist == engine::Dist::Discrete) {
-    for (std::size_t i = 0; i < n; i += 2) {
-      need_plain(i + 1);
-      Val chk = binary("-", args[0], args[i], c.args[i].loc);
-      if (chk.dim.error) ok = false;
-      if (!args[i].dim.wild) result = args[i].dim;
-    }
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      Val chk = binary("-", args[0], args[i], c.args[i].loc);
-      if (chk.dim.error) ok = false;
-      if (!args[i].dim.wild) result = args[i].dim;
-    }
-  }
-  if (!ok) return failed();
+  const auto result = draw_unit(c, dist, args);
+  if (!result) return failed();
   const std::size_t n_law = args.size();
-  if (truncation) {
-    for (std::size_t i = 1; i < 3; ++i) {
-      Val b = expr(truncation->args[i], env);
-      if (b.dim.error) return failed();
-      if (!b.dim.wild && !result.wild && !(b.dim == result) && !(result.money == 0 && b.dim.money == 0)) {
-        error(truncation->args[i].loc, "unit mismatch: the bounds of truncated() are in the unit of the draw (" +
-                                           describe(result) + "), not " + describe(b.dim));
-        return failed();
-      }
-      args.push_back(b);
-    }
-  }
+  if (truncation && !truncation_bounds(*truncation, *result, env, args)) return failed();
+  // Parameters known at compile time are checked here, where they are written.
   bool all_const = true;
   std::vector<double> k;
   for (const auto& a : args) {
@@ -564,33 +604,7 @@ Val Lowering::draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::C
       return failed();
     }
   }
-  // The draw's identity: the definition, the draw's rank in it, and the cell's indices.
-  // (correlated_uniform below computes the same identity for the partners of a correlation.)
-  std::uint64_t stream = engine::hash_name(env.stream_name);
-  stream = engine::hash_combine(stream, std::uint64_t(env.draw_ordinal++));
-  for (const auto& b : env.binds)
-    stream = engine::hash_combine(stream, b.is_year ? std::uint64_t(b.value)
-                                                    : engine::hash_name(m_.sets[b.set].members[b.value]));
-  engine::Instr in;
-  in.op = Op::Draw;
-  in.dist = dist;
-  in.stream = stream;
-  if (auto u = correlated_uniform(env, c.loc)) {
-    in.external_u = true;
-    in.a = *u;
-  }
-  in.params_begin = std::uint32_t(program_.draw_params.size());
-  in.params_count = std::uint32_t(args.size());
-  in.truncated = truncation != nullptr;
-  for (const auto& a : args) program_.draw_params.push_back(a.op);
-  auto g = std::find(program_.draw_groups.begin(), program_.draw_groups.end(), env.stream_name);
-  in.group = std::uint32_t(g - program_.draw_groups.begin());
-  if (g == program_.draw_groups.end()) program_.draw_groups.push_back(env.stream_name);
-  in.origin = std::uint32_t(program_.origins.size());
-  program_.origins.push_back(c.loc);
-  in.dst = program_.num_slots++;
-  program_.code.push_back(in);
-  return {in.dst, result};
+  return {emit_draw(c, dist, env, args, truncation != nullptr), *result};
 }
 
 }  // namespace cogsim::dsl

@@ -57,6 +57,10 @@ class Lowering : Stage {
   Val call(const ast::Call& c, Env& env);
   Val aggregate(const ast::Agg& a, Env& env);
   Val draw(const ast::Call& c, engine::Dist dist, Env& env, const ast::Call* truncation = nullptr);
+  std::optional<Dim> draw_unit(const ast::Call& c, engine::Dist dist, const std::vector<Val>& args);
+  bool truncation_bounds(const ast::Call& truncation, const Dim& result, Env& env, std::vector<Val>& args);
+  engine::Operand emit_draw(const ast::Call& c, engine::Dist dist, Env& env, const std::vector<Val>& args,
+                            bool truncated);
   std::optional<int> member_of(const ast::Expr& e, Env& env, int set);
   int resolve_symbol(const ast::Ident& name, std::vector<const ast::Expr*>& extra,
                      std::vector<ast::Expr>& storage);
