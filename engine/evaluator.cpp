@@ -138,66 +138,56 @@ void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const 
   for (std::size_t i = 0; i < n; ++i) d[i] = std::clamp(normal_cdf(d[i]), lo, hi);
 }
 
-std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspace& ws,
-                               const Instr& in) {
-  const std::size_t n = spec.size;
-  double* d = ws.slot(in.dst);
+// The parameters of one draw instruction: constants read once, the others path by path (load).
+struct DrawLaw {
+  const Program& p;
+  const Instr& in;
+  const Workspace& ws;
   double params[18];
-  const std::size_t np_all = std::min<std::size_t>(in.params_count, 18);
-  const std::size_t np = in.truncated ? np_all - 2 : np_all;  // the law's own parameters
+  std::size_t np_all, np;  // all parameters; the law's own (without a truncation's bounds)
   bool all_const = true;
-  for (std::size_t k = 0; k < np_all; ++k) {
-    Operand o = p.draw_params[in.params_begin + k];
-    if (!is_const(o)) all_const = false;
-    else params[k] = p.constants[const_index(o)];
+
+  DrawLaw(const Program& prog, const Instr& instr, const Workspace& w) : p(prog), in(instr), ws(w) {
+    np_all = std::min<std::size_t>(in.params_count, 18);
+    np = in.truncated ? np_all - 2 : np_all;
+    for (std::size_t k = 0; k < np_all; ++k) {
+      Operand o = p.draw_params[in.params_begin + k];
+      if (!is_const(o)) all_const = false;
+      else params[k] = p.constants[const_index(o)];
+    }
   }
-  const double* bounds = params + np;  // lo, hi when truncated
-  auto check = [&]() {
-    std::string msg = dist_check(in.dist, params, np);
-    if (msg.empty() && in.truncated) msg = truncated_check(in.dist, params, np, bounds[0], bounds[1]);
-    return msg;
-  };
-  auto quantile = [&](double u) {
-    return in.truncated ? truncated_quantile(in.dist, params, np, bounds[0], bounds[1], u)
-                        : dist_quantile(in.dist, params, np, u);
-  };
-  auto mean = [&]() {
-    return in.truncated ? truncated_mean(in.dist, params, np, bounds[0], bounds[1]) : dist_mean(in.dist, params, np);
-  };
-  auto load = [&](std::size_t i) {
+  const double* bounds() const { return params + np; }  // lo, hi when truncated
+  void load(std::size_t i) {
     for (std::size_t k = 0; k < np_all; ++k) {
       Operand o = p.draw_params[in.params_begin + k];
       if (!is_const(o)) params[k] = ws.slot(o)[i];
     }
-  };
-  auto bad = [&](const std::string& msg) {
+  }
+  std::string check() const {
+    std::string msg = dist_check(in.dist, params, np);
+    if (msg.empty() && in.truncated) msg = truncated_check(in.dist, params, np, bounds()[0], bounds()[1]);
+    return msg;
+  }
+  double quantile(double u) const {
+    return in.truncated ? truncated_quantile(in.dist, params, np, bounds()[0], bounds()[1], u)
+                        : dist_quantile(in.dist, params, np, u);
+  }
+  double mean() const {
+    return in.truncated ? truncated_mean(in.dist, params, np, bounds()[0], bounds()[1]) : dist_mean(in.dist, params, np);
+  }
+  Diagnostic bad(const std::string& msg) const {
     Diagnostic diag;
     diag.loc = p.origins.at(in.origin);
     diag.message = msg;
     return diag;
-  };
-  if (spec.mode == DrawMode::Fixed) {
-    double u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
-    for (std::size_t i = 0; i < n; ++i) {
-      load(i);
-      d[i] = std::isnan(u) ? mean() : quantile(u);
-    }
-    return std::nullopt;
   }
-  if (spec.mode == DrawMode::Mean) {
-    for (std::size_t i = 0; i < n; ++i) {
-      load(i);
-      if (!all_const) {
-        std::string msg = check();
-        if (!msg.empty()) return bad(msg);
-      }
-      d[i] = mean();
-    }
-    return std::nullopt;
-  }
+};
+
+// The uniforms of a sampled draw: its copula's, its group's stream (replay), or its own.
+void draw_uniforms(const BlockSpec& spec, const Workspace& ws, const Instr& in, double* d) {
   if (in.external_u) {
     const double* u = ws.slot(in.a);
-    std::copy(u, u + n, d);
+    std::copy(u, u + spec.size, d);
   } else if (spec.group_seed) {
     BlockSpec own = spec;
     own.seed = (*spec.group_seed)[in.group];
@@ -205,33 +195,62 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
   } else {
     uniforms(spec, in.stream, d);
   }
-  if (all_const && !in.truncated && in.dist == Dist::Normal) {
-    normal_quantiles(d, d, n, params[0], params[1]);
-    return std::nullopt;
+}
+
+// Laws with constant parameters whose quantile is a loop that vectorises. False: not one of them.
+bool constant_law_quantiles(const DrawLaw& law, double* d, std::size_t n) {
+  if (!law.all_const || law.in.truncated) return false;
+  const double* params = law.params;
+  switch (law.in.dist) {
+    case Dist::Normal:
+      normal_quantiles(d, d, n, params[0], params[1]);
+      return true;
+    case Dist::Uniform: {
+      const double lo = params[0], w = params[1] - params[0];
+      for (std::size_t i = 0; i < n; ++i) d[i] = lo + w * d[i];
+      return true;
+    }
+    case Dist::Triangular: {
+      if (!(params[0] < params[2])) return false;
+      // dist_quantile's formula, operation for operation (the same bits), both branches computed
+      // (their arguments are >= 0) so that the loop vectorises.
+      const double lo = params[0], hi = params[2], w = hi - lo, ml = params[1] - lo, hm = hi - params[1];
+      for (std::size_t i = 0; i < n; ++i) {
+        const double uw = d[i] * w;
+        const double below = lo + std::sqrt(uw * ml), above = hi - std::sqrt((1.0 - d[i]) * w * hm);
+        d[i] = std::clamp(uw < ml ? below : above, lo, hi);
+      }
+      return true;
+    }
+    default:
+      return false;
   }
-  if (all_const && !in.truncated && in.dist == Dist::Uniform) {
-    const double lo = params[0], w = params[1] - params[0];
-    for (std::size_t i = 0; i < n; ++i) d[i] = lo + w * d[i];
-    return std::nullopt;
-  }
-  if (all_const && !in.truncated && in.dist == Dist::Triangular && params[0] < params[2]) {
-    // dist_quantile's formula, operation for operation (the same bits), both branches computed
-    // (their arguments are >= 0) so that the loop vectorises.
-    const double lo = params[0], hi = params[2], w = hi - lo, ml = params[1] - lo, hm = hi - params[1];
+}
+
+std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspace& ws, const Instr& in) {
+  const std::size_t n = spec.size;
+  double* d = ws.slot(in.dst);
+  DrawLaw law(p, in, ws);
+  if (spec.mode == DrawMode::Fixed) {
+    double u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
     for (std::size_t i = 0; i < n; ++i) {
-      const double uw = d[i] * w;
-      const double below = lo + std::sqrt(uw * ml), above = hi - std::sqrt((1.0 - d[i]) * w * hm);
-      d[i] = std::clamp(uw < ml ? below : above, lo, hi);
+      law.load(i);
+      d[i] = std::isnan(u) ? law.mean() : law.quantile(u);
     }
     return std::nullopt;
+  }
+  const bool mean = spec.mode == DrawMode::Mean;
+  if (!mean) {
+    draw_uniforms(spec, ws, in, d);
+    if (constant_law_quantiles(law, d, n)) return std::nullopt;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    load(i);
-    if (!all_const) {
-      std::string msg = check();
-      if (!msg.empty()) return bad(msg);
+    law.load(i);
+    if (!law.all_const) {
+      std::string msg = law.check();
+      if (!msg.empty()) return law.bad(msg);
     }
-    d[i] = quantile(d[i]);
+    d[i] = mean ? law.mean() : law.quantile(d[i]);
   }
   return std::nullopt;
 }
