@@ -363,15 +363,21 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
 
 }  // namespace
 
-int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"cogsim — test the commitments of a COG (convention d'objectifs et de gestion) "
-               "against uncertainty.\nRules files (.cog) encode the budget and indicator rules and "
-               "the projection model; cogsim checks them and runs them by Monte Carlo.",
-               "cogsim"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", COGSIM_VERSION);
+namespace {
 
-  RunArgs ra;
+// What the command line says, filled in by CLI11 as it parses.
+struct CommandLine {
+  RunArgs run, compare, replay;
+  std::string variant_path, compare_report, check_path;
+  std::uint64_t replay_path = 0;
+};
+
+void add_max_cells(CLI::App* cmd) {
+  cmd->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+}
+
+CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
   auto* run = app.add_subcommand("run", "Run a model: Monte Carlo (default) or the central path.");
   run->add_option("PATH", ra.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
   run->add_flag("--central", ra.central, "Evaluate the central path only: every random draw at its mean");
@@ -401,15 +407,16 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
   run->add_option("--set", ra.sets, "Replace a param cell's value: CELL=VALUE, e.g. \"savings[CDS, 2024]=0.02\" (repeatable)");
-  run->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  add_max_cells(run);
+  return run;
+}
 
-  RunArgs ca;
-  std::string variant_path;
+CLI::App* add_compare_command(CLI::App& app, CommandLine& cl) {
+  RunArgs& ca = cl.compare;
   auto* cmp = app.add_subcommand(
       "compare", "Compare two scenarios on the same paths (common random numbers): variant − base, path by path.");
   cmp->add_option("BASE", ca.path, "The base scenario (.cog file or folder with main.cog)")->required();
-  cmp->add_option("VARIANT", variant_path, "The variant scenario, e.g. an avenant")->required();
+  cmp->add_option("VARIANT", cl.variant_path, "The variant scenario, e.g. an avenant")->required();
   cmp->add_option("--paths,-n", ca.paths, "Number of paired paths (default 100000)")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
   cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)")
@@ -418,15 +425,16 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cmp->add_option("--sampling", ca.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   cmp->add_option("--replicates", ca.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
-  std::string compare_report;
-  cmp->add_option("--report", compare_report, "Write an HTML page of the comparison here (self-contained)");
+  cmp->add_option("--report", cl.compare_report, "Write an HTML page of the comparison here (self-contained)");
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
+  return cmp;
+}
 
-  RunArgs pa;
-  std::uint64_t replay_path = 0;
+CLI::App* add_replay_command(CLI::App& app, CommandLine& cl) {
+  RunArgs& pa = cl.replay;
   auto* replay = app.add_subcommand("replay", "Replay one path of a Monte Carlo run and print every figure on it.");
   replay->add_option("PATH", pa.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
-  replay->add_option("--path,-k", replay_path, "The path to replay (0-based)")
+  replay->add_option("--path,-k", cl.replay_path, "The path to replay (0-based)")
       ->required()
       ->check(unsigned_in(0, (std::uint64_t(1) << 40) - 1));
   replay->add_option("--seed,-s", pa.seed, "Seed of the run (default 42)")
@@ -437,67 +445,87 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   replay->add_option("--paths,-n", pa.paths, "Paths of the run (default 100000): --path must be below it")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
+  return replay;
+}
 
-  auto run_analysis = add_analysis_commands(app);
-  auto run_sweep = add_sweep_command(app);
+// An unknown command word is named, with a suggestion, before CLI11 sees it. True: reported.
+bool unknown_command(int argc, char** argv, CLI::App& app, std::ostream& err) {
+  if (argc <= 1 || argv[1][0] == '-') return false;
+  std::vector<std::string> commands;
+  for (const auto* sc : app.get_subcommands({})) commands.push_back(sc->get_name());
+  if (std::find(commands.begin(), commands.end(), argv[1]) != commands.end()) return false;
+  std::string near = dsl::closest(argv[1], commands);
+  err << "cogsim: unknown command '" << argv[1] << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?")
+      << "\nCommands: ";
+  for (std::size_t i = 0; i < commands.size(); ++i) err << (i ? ", " : "") << commands[i];
+  err << ". Run with --help for more information.\n";
+  return true;
+}
 
-  std::string check_path;
-  auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
-  check->add_option("PATH", check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
-  check->add_option("--max-cells", max_cells, "Most cells (and sum terms) the model may unroll to (default 2000000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-
-  app.add_subcommand("serve", "A local what-if page for a scenario: edit params, see P(met) change, save the "
-                             "avenant (cogsim serve SCENARIO [--port P] [--host H] [--save-dir D]; docs/serve.md).");
-  if (argc > 1 && std::string(argv[1]) == "serve") return launch_serve(argc, argv, err);
-  // An unknown command word is named, with a suggestion, before CLI11 sees it.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> commands;
-    for (const auto* sc : app.get_subcommands({})) commands.push_back(sc->get_name());
-    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-      std::string near = dsl::closest(argv[1], commands);
-      err << "cogsim: unknown command '" << argv[1] << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?")
-          << "\nCommands: ";
-      for (std::size_t i = 0; i < commands.size(); ++i) err << (i ? ", " : "") << commands[i];
-      err << ". Run with --help for more information.\n";
-      return kUsage;
+// `cogsim --help` shows every command with its options; `cogsim run --help` only run's.
+void print_help(CLI::App& app, std::ostream& out) {
+  static const char* const order[] = {"run", "compare", "replay", "sensitivity", "goal", "sweep", "check"};
+  for (const char* name : order)
+    if (app.got_subcommand(name)) {
+      out << app.get_subcommand(name)->help();
+      return;
     }
-  }
+  out << app.help();
+  for (const char* name : order) out << "\n" << app.get_subcommand(name)->help();
+}
+
+// Parses the command line. -1: go on; otherwise the exit status (help printed, or a usage error).
+int parse(CLI::App& app, int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    // `cogsim --help` shows every command with its options; `cogsim run --help` only run's.
-    if (*run) out << run->help();
-    else if (*check) out << check->help();
-    else if (*cmp) out << cmp->help();
-    else if (*replay) out << replay->help();
-    else if (app.got_subcommand("sensitivity")) out << app.get_subcommand("sensitivity")->help();
-    else if (app.got_subcommand("goal")) out << app.get_subcommand("goal")->help();
-    else if (app.got_subcommand("sweep")) out << app.get_subcommand("sweep")->help();
-    else
-      out << app.help() << "\n" << run->help() << "\n" << cmp->help() << "\n" << replay->help() << "\n"
-          << app.get_subcommand("sensitivity")->help() << "\n" << app.get_subcommand("goal")->help() << "\n"
-          << app.get_subcommand("sweep")->help() << "\n" << check->help();
+  } catch (const CLI::CallForHelp&) {
+    print_help(app, out);
     return kOk;
   } catch (const CLI::ParseError& e) {
+    std::ostringstream o, er;
+    app.exit(e, o, er);
     if (e.get_exit_code() == 0) {
-      std::ostringstream o, er;
-      app.exit(e, o, er);
       out << o.str();
       return kOk;
     }
-    std::ostringstream o, er;
-    app.exit(e, o, er);
     err << "cogsim: " << er.str();
     if (er.str().find("--help") == std::string::npos) err << "Run with --help for more information.\n";
     return kUsage;
   }
+  return -1;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"cogsim — test the commitments of a COG (convention d'objectifs et de gestion) "
+               "against uncertainty.\nRules files (.cog) encode the budget and indicator rules and "
+               "the projection model; cogsim checks them and runs them by Monte Carlo.",
+               "cogsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", COGSIM_VERSION);
+
+  CommandLine cl;
+  auto* run = add_run_command(app, cl.run);
+  auto* cmp = add_compare_command(app, cl);
+  auto* replay = add_replay_command(app, cl);
+  auto run_analysis = add_analysis_commands(app);
+  auto run_sweep = add_sweep_command(app);
+  auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
+  check->add_option("PATH", cl.check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+  add_max_cells(check);
+  app.add_subcommand("serve", "A local what-if page for a scenario: edit params, see P(met) change, save the "
+                             "avenant (cogsim serve SCENARIO [--port P] [--host H] [--save-dir D]; docs/serve.md).");
+
+  if (argc > 1 && std::string(argv[1]) == "serve") return launch_serve(argc, argv, err);
+  if (unknown_command(argc, argv, app, err)) return kUsage;
+  if (int rc = parse(app, argc, argv, out, err); rc >= 0) return rc;
   // With MPI, commands other than `run` and `sweep` go on rank 0 alone.
   if (mpi() && mpi()->shared() && !*run && !app.got_subcommand("sweep") && !mpi()->root()) return kOk;
-  if (*run) return do_run(ra, out, err);
-  if (*check) return do_check(check_path, out, err);
-  if (*cmp) return do_compare(ca, variant_path, compare_report, out, err);
-  if (*replay) return do_replay(pa, replay_path, out, err);
+  if (*run) return do_run(cl.run, out, err);
+  if (*check) return do_check(cl.check_path, out, err);
+  if (*cmp) return do_compare(cl.compare, cl.variant_path, cl.compare_report, out, err);
+  if (*replay) return do_replay(cl.replay, cl.replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
   if (int rc = run_sweep(out, err); rc >= 0) return rc;
   return kUsage;
