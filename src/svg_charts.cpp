@@ -74,85 +74,98 @@ FanYear fan_year(int year, const engine::SeriesStats& s) {
       year, s.quantile(0.05), s.quantile(0.25), s.quantile(0.50), s.quantile(0.75), s.quantile(0.95), s.moments.mean()};
 }
 
-std::string fan_svg(const FanSpec& f) {
-  std::ostringstream o;
-  const double L = 62, R = 10, T = 30, B = f.notes.empty() ? 24 : 42;
-  const double W = f.w, H = f.h;
-  if (f.years.empty()) return "";
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& y : f.years) lo = std::min(lo, y.p5), hi = std::max(hi, y.p95);
-  for (const auto& t : f.targets) lo = std::min(lo, t.value), hi = std::max(hi, t.value);
-  double span = std::max(hi - lo, std::max(std::fabs(hi), std::fabs(lo)) * 0.02 + 1);
-  bool zero = f.force_zero || (lo - 0.3 * span <= 0 && 0 <= hi + 0.3 * span);
-  if (zero) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
-  if (hi - lo < span) lo -= (span - (hi - lo)) / 2, hi = lo + span;
-  double step = nice_step(hi - lo, 5);
-  double d0 = std::floor(lo / step) * step, d1 = std::ceil(hi / step) * step;
-  if (d1 - d0 < step) d1 = d0 + step;
-  MoneyAxis lab(std::max(std::fabs(d0), std::fabs(d1)), step);
-  const int y0 = f.years.front().year, y1 = f.years.back().year;
-  const double pad = 16;
-  Lin X{double(y0), double(y1), L + pad, W - R - pad};
-  Lin Y{d0, d1, H - B, T};
-  const double colw = y1 > y0 ? (X(y0 + 1) - X(y0)) : (W - L - R);
+namespace {
 
-  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << html_escape(f.title) << "\">";
-  // The COG's years, shaded.
+// The fan chart's frame: its value axis (nice steps, zero shown when near), the years' axis and
+// the plot area inside the margins.
+struct FanFrame {
+  double L = 62, R = 10, T = 30, B = 24, W = 0, H = 0;
+  double d0 = 0, d1 = 0, step = 1, colw = 0;
+  bool zero = false;
+  int y0 = 0, y1 = 0;
+  Lin X{0, 0, 0, 0}, Y{0, 0, 0, 0};
+  MoneyAxis lab{0, 1};
+
+  explicit FanFrame(const FanSpec& f) : B(f.notes.empty() ? 24 : 42), W(f.w), H(f.h) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& y : f.years) lo = std::min(lo, y.p5), hi = std::max(hi, y.p95);
+    for (const auto& t : f.targets) lo = std::min(lo, t.value), hi = std::max(hi, t.value);
+    double span = std::max(hi - lo, std::max(std::fabs(hi), std::fabs(lo)) * 0.02 + 1);
+    zero = f.force_zero || (lo - 0.3 * span <= 0 && 0 <= hi + 0.3 * span);
+    if (zero) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+    if (hi - lo < span) lo -= (span - (hi - lo)) / 2, hi = lo + span;
+    step = nice_step(hi - lo, 5);
+    d0 = std::floor(lo / step) * step, d1 = std::ceil(hi / step) * step;
+    if (d1 - d0 < step) d1 = d0 + step;
+    lab = MoneyAxis(std::max(std::fabs(d0), std::fabs(d1)), step);
+    y0 = f.years.front().year, y1 = f.years.back().year;
+    const double pad = 16;
+    X = Lin{double(y0), double(y1), L + pad, W - R - pad};
+    Y = Lin{d0, d1, H - B, T};
+    colw = y1 > y0 ? (X(y0 + 1) - X(y0)) : (W - L - R);
+  }
+};
+
+// The convention's years shaded, the grid with its value labels, and the zero line.
+void fan_background(std::ostream& o, const FanSpec& f, const FanFrame& fr) {
+  const double L = fr.L, R = fr.R, T = fr.T, B = fr.B, W = fr.W, H = fr.H;
   if (f.shade_to >= f.shade_from && f.shade_from != 0) {
-    double a = std::max(L, X(f.shade_from) - colw / 2), b = std::min(W - R, X(f.shade_to) + colw / 2);
+    double a = std::max(L, fr.X(f.shade_from) - fr.colw / 2), b = std::min(W - R, fr.X(f.shade_to) + fr.colw / 2);
     if (b > a)
       o << "<rect class=\"cog\" x=\"" << num(a) << "\" y=\"" << num(T) << "\" width=\"" << num(b - a) << "\" height=\""
         << num(H - B - T) << "\"/><text class=\"cogt\" x=\"" << num(b - 3) << "\" y=\"" << num(T + 10)
         << "\" text-anchor=\"end\">période de la COG</text>";
   }
-  // Grid and y labels.
-  for (double v = d0; v <= d1 + step / 2; v += step) {
-    double yy = Y(v);
+  for (double v = fr.d0; v <= fr.d1 + fr.step / 2; v += fr.step) {
+    double yy = fr.Y(v);
     o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(yy) << "\" y2=\""
       << num(yy) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(yy + 3.5)
-      << "\" text-anchor=\"end\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
+      << "\" text-anchor=\"end\">" << fr.lab(std::fabs(v) < fr.step * 1e-9 ? 0.0 : v) << "</text>";
   }
-  if (zero && d0 <= 0 && 0 <= d1) {
-    o << "<line class=\"zero\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
-      << num(Y(0)) << "\"/>";
+  if (fr.zero && fr.d0 <= 0 && 0 <= fr.d1) {
+    o << "<line class=\"zero\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(fr.Y(0))
+      << "\" y2=\"" << num(fr.Y(0)) << "\"/>";
     if (!f.zero_label.empty())
-      o << "<text class=\"zerot\" x=\"" << num(L + 4) << "\" y=\"" << num(Y(0) - 4) << "\">"
+      o << "<text class=\"zerot\" x=\"" << num(L + 4) << "\" y=\"" << num(fr.Y(0) - 4) << "\">"
         << html_escape(f.zero_label) << "</text>";
   }
-  // Bands and median.
+}
+
+// The P5–P95 and P25–P75 bands, the median and the target trajectory.
+void fan_series(std::ostream& o, const FanSpec& f, const FanFrame& fr) {
   auto band = [&](auto lo_of, auto hi_of, const char* cls) {
     o << "<polygon class=\"" << cls << "\" points=\"";
-    for (const auto& y : f.years) o << num(X(y.year)) << ',' << num(Y(hi_of(y))) << ' ';
+    for (const auto& y : f.years) o << num(fr.X(y.year)) << ',' << num(fr.Y(hi_of(y))) << ' ';
     for (auto it = f.years.rbegin(); it != f.years.rend(); ++it)
-      o << num(X(it->year)) << ',' << num(Y(lo_of(*it))) << ' ';
+      o << num(fr.X(it->year)) << ',' << num(fr.Y(lo_of(*it))) << ' ';
     o << "\"/>";
   };
   band([](const FanYear& y) { return y.p5; }, [](const FanYear& y) { return y.p95; }, "b90");
   band([](const FanYear& y) { return y.p25; }, [](const FanYear& y) { return y.p75; }, "b50");
   o << "<polyline class=\"med\" points=\"";
-  for (const auto& y : f.years) o << num(X(y.year)) << ',' << num(Y(y.p50)) << ' ';
+  for (const auto& y : f.years) o << num(fr.X(y.year)) << ',' << num(fr.Y(y.p50)) << ' ';
   o << "\"/>";
-  // Target trajectory.
-  if (!f.targets.empty()) {
-    o << "<polyline class=\"tgt\" points=\"";
-    for (const auto& t : f.targets) o << num(X(t.year)) << ',' << num(Y(t.value)) << ' ';
-    o << "\"/>";
-    for (const auto& t : f.targets)
-      o << "<circle class=\"tgtp\" cx=\"" << num(X(t.year)) << "\" cy=\"" << num(Y(t.value)) << "\" r=\"3.2\"/>";
-  }
-  // X labels and notes.
+  if (f.targets.empty()) return;
+  o << "<polyline class=\"tgt\" points=\"";
+  for (const auto& t : f.targets) o << num(fr.X(t.year)) << ',' << num(fr.Y(t.value)) << ' ';
+  o << "\"/>";
+  for (const auto& t : f.targets)
+    o << "<circle class=\"tgtp\" cx=\"" << num(fr.X(t.year)) << "\" cy=\"" << num(fr.Y(t.value)) << "\" r=\"3.2\"/>";
+}
+
+// The years under the axis, the notes row, the legend, and one tooltip column per year.
+void fan_labels(std::ostream& o, const FanSpec& f, const FanFrame& fr) {
+  const double L = fr.L, T = fr.T, B = fr.B, H = fr.H;
   for (const auto& y : f.years)
-    o << "<text class=\"tick\" x=\"" << num(X(y.year)) << "\" y=\"" << num(H - B + 14) << "\" text-anchor=\"middle\">"
-      << y.year << "</text>";
+    o << "<text class=\"tick\" x=\"" << num(fr.X(y.year)) << "\" y=\"" << num(H - B + 14)
+      << "\" text-anchor=\"middle\">" << y.year << "</text>";
   if (!f.notes.empty() && !f.notes_title.empty())
     o << "<text class=\"notet\" x=\"" << num(L - 5) << "\" y=\"" << num(H - B + 31) << "\" text-anchor=\"end\">"
       << html_escape(f.notes_title) << "</text>";
   for (const auto& n : f.notes)
-    if (n.year >= y0 && n.year <= y1)
-      o << "<text class=\"note " << n.cls << "\" x=\"" << num(X(n.year)) << "\" y=\"" << num(H - B + 31)
+    if (n.year >= fr.y0 && n.year <= fr.y1)
+      o << "<text class=\"note " << n.cls << "\" x=\"" << num(fr.X(n.year)) << "\" y=\"" << num(H - B + 31)
         << "\" text-anchor=\"middle\">" << html_escape(n.text) << "</text>";
-  // Legend.
   double lx = 8;
   auto key = [&](const std::string& swatch, const char* text, double width) {
     o << swatch << "<text class=\"legend\" x=\"" << num(lx + 16) << "\" y=\"14\">" << text << "</text>";
@@ -164,73 +177,126 @@ std::string fan_svg(const FanSpec& f) {
   if (!f.targets.empty())
     key("<line class=\"tgt\" x1=\"" + num(lx) + "\" x2=\"" + num(lx + 12) + "\" y1=\"11\" y2=\"11\"/>",
         f.target_label.c_str(), 80);
-  // Tooltips: one transparent column per year.
   for (const auto& y : f.years) {
     std::string tip = std::to_string(y.year) + " — médiane " + fr_euros(y.p50) + " ; P25–P75 " + fr_euros(y.p25) +
                       " à " + fr_euros(y.p75) + " ; P5–P95 " + fr_euros(y.p5) + " à " + fr_euros(y.p95) +
                       " ; moyenne " + fr_euros(y.mean);
     for (const auto& t : f.targets)
       if (t.year == y.year) tip += " ; cible " + fr_euros(t.value);
-    o << "<rect class=\"hit\" x=\"" << num(X(y.year) - colw / 2) << "\" y=\"" << num(T) << "\" width=\"" << num(colw)
-      << "\" height=\"" << num(H - B - T) << "\"><title>" << html_escape(tip) << "</title></rect>";
+    o << "<rect class=\"hit\" x=\"" << num(fr.X(y.year) - fr.colw / 2) << "\" y=\"" << num(T) << "\" width=\""
+      << num(fr.colw) << "\" height=\"" << num(H - B - T) << "\"><title>" << html_escape(tip) << "</title></rect>";
   }
+}
+
+}  // namespace
+
+std::string fan_svg(const FanSpec& f) {
+  if (f.years.empty()) return "";
+  const FanFrame fr(f);
+  std::ostringstream o;
+  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(fr.W) << ' ' << num(fr.H) << "\" role=\"img\" aria-label=\""
+    << html_escape(f.title) << "\">";
+  fan_background(o, f, fr);
+  fan_series(o, f, fr);
+  fan_labels(o, f, fr);
   o << "</svg>";
   return o.str();
 }
 
 // ---- Histogram of a last-year distribution -----------------------------------------------------
 
-std::string histogram_svg(const HistSpec& hs) {
+namespace {
+
+// The bins of a histogram: edges over P0.5–P99.5 (widened to show a target nearby, which then
+// falls on an edge) and the share of paths in each.
+struct HistBins {
+  std::vector<double> edges, mass;
+  double peak = 0;
+  bool target_in = false;  // the target is inside the range drawn
+};
+
+HistBins hist_bins(const HistSpec& hs) {
   const auto& st = *hs.stats;
   const auto& s = st.sketch;
-  const double L = 16, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
-  std::ostringstream o;
-  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << html_escape(hs.title) << "\">";
-  o << "<text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">Distribution du résultat " << hs.year << "</text>";
-  if (s.count() == 0) return o.str() + "</svg>";
+  HistBins hb;
   double lo = st.quantile(0.005), hi = st.quantile(0.995);
   if (!(hi - lo > 1e-9 * std::max(std::fabs(lo), std::fabs(hi)))) {
     double d = std::max(std::fabs(lo) * 0.01, 1.0);
     lo -= d, hi += d;
   }
-  bool target_in = false;
   if (hs.has_target) {
     double ext = 0.25 * (hi - lo);
     if (hs.target >= lo - ext && hs.target <= hi + ext) {
-      target_in = true;
+      hb.target_in = true;
       lo = std::min(lo, hs.target - 0.04 * (hi - lo));
       hi = std::max(hi, hs.target + 0.04 * (hi - lo));
     }
   }
   const int bins = 36;
   double bw = (hi - lo) / bins, start = lo;
-  if (target_in) start = hs.target + std::floor((lo - hs.target) / bw) * bw;  // the target on an edge
-  std::vector<double> edges;
+  if (hb.target_in) start = hs.target + std::floor((lo - hs.target) / bw) * bw;  // the target on an edge
   int nb = std::clamp(static_cast<int>(std::ceil((hi - start) / bw - 1e-9)), 1, 2 * bins);
-  for (int i = 0; i <= nb; ++i) edges.push_back(start + i * bw);
+  for (int i = 0; i <= nb; ++i) hb.edges.push_back(start + i * bw);
   const double n = static_cast<double>(s.count());
-  std::vector<double> mass;
-  double peak = 0;
   // A constant series (a known year) is all in one bar.
   auto at_most = [&](double x) { return st.constant ? (st.central <= x ? s.count() : 0) : sketch_count_at_most(s, x); };
-  std::uint64_t prev = at_most(edges.front());
-  for (std::size_t i = 1; i < edges.size(); ++i) {
-    std::uint64_t c = at_most(edges[i]);
-    mass.push_back(static_cast<double>(c - prev) / n);
-    peak = std::max(peak, mass.back());
+  std::uint64_t prev = at_most(hb.edges.front());
+  for (std::size_t i = 1; i < hb.edges.size(); ++i) {
+    std::uint64_t c = at_most(hb.edges[i]);
+    hb.mass.push_back(static_cast<double>(c - prev) / n);
+    hb.peak = std::max(hb.peak, hb.mass.back());
     prev = c;
   }
+  return hb;
+}
+
+// The target: a line (or an arrow to it when off the range), and P(met) / P(missed) under the
+// bars, each on its side.
+void hist_target(std::ostream& o, const HistSpec& hs, const HistBins& hb, const Lin& X, double y_base, double L,
+                 double T, double W, double R, double H) {
+  if (hb.target_in) {
+    double tx = X(hs.target);
+    o << "<line class=\"tgt\" x1=\"" << num(tx) << "\" x2=\"" << num(tx) << "\" y1=\"" << num(T + 2) << "\" y2=\""
+      << num(y_base) << "\"/><text class=\"tgtt\" x=\"" << num(tx) << "\" y=\"" << num(T - 2)
+      << "\" text-anchor=\"middle\">cible</text>";
+  } else {
+    bool left = hs.target < hb.edges.front();
+    o << "<text class=\"tgtt\" x=\"" << num(left ? L : W - R) << "\" y=\"" << num(T - 2) << "\" text-anchor=\""
+      << (left ? "start" : "end") << "\">" << (left ? "◂ cible " : "cible ") << fr_short_euros(hs.target)
+      << (left ? "" : " ▸") << "</text>";
+  }
+  if (!hs.met) return;
+  std::string met = "atteint " + fr_probability(*hs.met);
+  engine::Proportion miss{hs.met->n - hs.met->hits, hs.met->n};
+  std::string missed = "manqué " + fr_probability(miss);
+  const std::string& left_text = hs.above ? missed : met;
+  const std::string& right_text = hs.above ? met : missed;
+  o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8) << "\">"
+    << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\"" << num(W - R)
+    << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
+}
+
+}  // namespace
+
+std::string histogram_svg(const HistSpec& hs) {
+  const double L = 16, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
+  std::ostringstream o;
+  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(hs.title) << "\">";
+  o << "<text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">Distribution du résultat " << hs.year << "</text>";
+  if (hs.stats->sketch.count() == 0) return o.str() + "</svg>";
+  const HistBins hb = hist_bins(hs);
+  const auto& edges = hb.edges;
   Lin X{edges.front(), edges.back(), L, W - R};
-  Lin Y{0, peak > 0 ? peak * 1.08 : 1, H - B, T + 6};
+  Lin Y{0, hb.peak > 0 ? hb.peak * 1.08 : 1, H - B, T + 6};
   for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
     double mid = (edges[i] + edges[i + 1]) / 2;
     const bool ok = (mid >= hs.target) == hs.above && mid <= hs.target_hi;
     const char* cls = !hs.has_target ? "bar" : ok ? "bar ok" : "bar bad";
     double x0 = X(edges[i]), x1 = X(edges[i + 1]);
-    o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.3) << "\" y=\"" << num(Y(mass[i])) << "\" width=\""
-      << num(std::max(0.5, x1 - x0 - 0.6)) << "\" height=\"" << num(Y(0) - Y(mass[i])) << "\"><title>"
-      << fr_euros(edges[i]) << " à " << fr_euros(edges[i + 1]) << " : " << fr_percent(mass[i])
+    o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.3) << "\" y=\"" << num(Y(hb.mass[i])) << "\" width=\""
+      << num(std::max(0.5, x1 - x0 - 0.6)) << "\" height=\"" << num(Y(0) - Y(hb.mass[i])) << "\"><title>"
+      << fr_euros(edges[i]) << " à " << fr_euros(edges[i + 1]) << " : " << fr_percent(hb.mass[i])
       << " des trajectoires</title></rect>";
   }
   o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
@@ -241,29 +307,7 @@ std::string histogram_svg(const HistSpec& hs) {
     o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
       << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)
       << "\" text-anchor=\"middle\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
-  if (hs.has_target) {
-    if (target_in) {
-      double tx = X(hs.target);
-      o << "<line class=\"tgt\" x1=\"" << num(tx) << "\" x2=\"" << num(tx) << "\" y1=\"" << num(T + 2) << "\" y2=\""
-        << num(Y(0)) << "\"/><text class=\"tgtt\" x=\"" << num(tx) << "\" y=\"" << num(T - 2)
-        << "\" text-anchor=\"middle\">cible</text>";
-    } else {
-      bool left = hs.target < edges.front();
-      o << "<text class=\"tgtt\" x=\"" << num(left ? L : W - R) << "\" y=\"" << num(T - 2) << "\" text-anchor=\""
-        << (left ? "start" : "end") << "\">" << (left ? "◂ cible " : "cible ") << fr_short_euros(hs.target)
-        << (left ? "" : " ▸") << "</text>";
-    }
-    if (hs.met) {
-      std::string met = "atteint " + fr_probability(*hs.met);
-      engine::Proportion miss{hs.met->n - hs.met->hits, hs.met->n};
-      std::string missed = "manqué " + fr_probability(miss);
-      const std::string& left_text = hs.above ? missed : met;
-      const std::string& right_text = hs.above ? met : missed;
-      o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8) << "\">"
-        << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\"" << num(W - R)
-        << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
-    }
-  }
+  if (hs.has_target) hist_target(o, hs, hb, X, Y(0), L, T, W, R, H);
   o << "</svg>";
   return o.str();
 }
