@@ -417,16 +417,63 @@ void Lowering::lower_events() {
   }
 }
 
+// What an `output` item restricts: leading member indices and the year (its last index).
+std::optional<Lowering::OutputCells> Lowering::output_cells(const ast::Ref& r, const Symbol& s,
+                                                             const std::vector<const ast::Expr*>& idx) {
+  OutputCells c;
+  Env env;
+  bool ok = true;
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    if (int(i) < s.set_axes()) {
+      auto m = member_of(*idx[i], env, s.axes[i].set);
+      if (!m) ok = false;
+      else c.members.push_back(*m);
+    } else if (s.has_year() && int(i) == s.set_axes()) {
+      c.year = year_of(*idx[i], env);
+      if (!c.year) ok = false;
+      else if (*c.year < s.axes.back().y0 || *c.year > s.axes.back().y1) {
+        error(idx[i]->loc, "year " + std::to_string(*c.year) + " is outside the years of '" + s.name + "'");
+        ok = false;
+      }
+    } else {
+      error(r.loc, "too many indices for '" + s.name + "'");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return c;
+}
+
+// One reported series (a cell tuple of a definition): its name with dots, label, unit and years.
+engine::SeriesOut Lowering::output_series(int sym, int flat, const OutputCells& c, SourceLoc use) {
+  const Symbol& s = m_.symbols[sym];
+  std::vector<int> m = m_.unflatten(s, flat);
+  engine::SeriesOut out;
+  out.name = s.name;
+  out.definition = s.name;
+  for (int i = 0; i < s.set_axes(); ++i) out.name += "." + m_.sets[s.axes[i].set].members[m[i]];
+  out.label = s.label;
+  out.loc = s.loc;
+  if (s.set_axes() == 1 && !m_.sets[s.axes[0].set].labels[m[0]].empty())
+    out.label = (s.label.empty() ? "" : s.label + " — ") + m_.sets[s.axes[0].set].labels[m[0]];
+  out.source = s.source;
+  Dim d = s.has_declared ? s.declared : sym_dim_[sym].value_or(Dim{});
+  out.unit = !s.unit_word.empty() ? s.unit_word : d.money == 1 ? "€" : "";
+  int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
+  for (int y = y0; y <= y1; ++y)
+    if (!c.year || *c.year == y) out.years.push_back({y, cell(sym, flat, y, use).op});
+  return out;
+}
+
 void Lowering::lower_outputs() {
   std::set<std::string> done;
   std::unordered_map<std::string, std::size_t> position;  // series name -> its entry (no quadratic search)
   for (const auto& [decl, layer] : m_.outputs) {
     (void)layer;
     for (const ast::Ref& r : decl->items) {
-      int sym = -1;
-      std::vector<const ast::Expr*> extra;
+      std::vector<const ast::Expr*> idx;
       std::vector<ast::Expr> storage;
-      sym = resolve_symbol(r.name, extra, storage);
+      const int sym = resolve_symbol(r.name, idx, storage);
       if (sym < 0) {
         error(r.name.loc, "unknown name '" + r.name.name + "' in output" +
                               did_you_mean(r.name.name, m_.known_names(nullptr)));
@@ -437,54 +484,17 @@ void Lowering::lower_outputs() {
         error(r.loc, "'" + s.name + "' is an event: events are always reported");
         continue;
       }
-      std::vector<const ast::Expr*> idx = extra;
       if (r.index)
         for (const auto& e : *r.index) idx.push_back(&e);
-      // An output may restrict members (leading indices) and the year (last index).
-      std::vector<int> fixed_members;
-      std::optional<int> fixed_year;
-      Env env;
-      bool ok = true;
-      for (std::size_t i = 0; i < idx.size(); ++i) {
-        if (int(i) < s.set_axes()) {
-          auto m = member_of(*idx[i], env, s.axes[i].set);
-          if (!m) ok = false;
-          else fixed_members.push_back(*m);
-        } else if (s.has_year() && int(i) == s.set_axes()) {
-          fixed_year = year_of(*idx[i], env);
-          if (!fixed_year) ok = false;
-          else if (*fixed_year < s.axes.back().y0 || *fixed_year > s.axes.back().y1) {
-            error(idx[i]->loc, "year " + std::to_string(*fixed_year) + " is outside the years of '" +
-                                   s.name + "'");
-            ok = false;
-          }
-        } else {
-          error(r.loc, "too many indices for '" + s.name + "'");
-          ok = false;
-        }
-      }
-      if (!ok) continue;
+      const auto cells = output_cells(r, s, idx);
+      if (!cells) continue;
       for (int flat = 0; flat < m_.cell_count(s); ++flat) {
         std::vector<int> m = m_.unflatten(s, flat);
-        if (!std::equal(fixed_members.begin(), fixed_members.end(), m.begin())) continue;
-        engine::SeriesOut out;
-        out.name = s.name;
-        out.definition = s.name;
-        for (int i = 0; i < s.set_axes(); ++i) out.name += "." + m_.sets[s.axes[i].set].members[m[i]];
-        if (!done.insert(out.name + (fixed_year ? "@" + std::to_string(*fixed_year) : "")).second) continue;
+        if (!std::equal(cells->members.begin(), cells->members.end(), m.begin())) continue;
+        engine::SeriesOut out = output_series(sym, flat, *cells, r.loc);
+        if (!done.insert(out.name + (cells->year ? "@" + std::to_string(*cells->year) : "")).second) continue;
         // The same series listed again for other years: add them to its entry.
-        auto same = position.find(out.name);
-        out.label = s.label;
-        out.loc = s.loc;
-        if (s.set_axes() == 1 && !m_.sets[s.axes[0].set].labels[m[0]].empty())
-          out.label = (s.label.empty() ? "" : s.label + " — ") + m_.sets[s.axes[0].set].labels[m[0]];
-        out.source = s.source;
-        Dim d = s.has_declared ? s.declared : sym_dim_[sym].value_or(Dim{});
-        out.unit = !s.unit_word.empty() ? s.unit_word : d.money == 1 ? "€" : "";
-        int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
-        for (int y = y0; y <= y1; ++y)
-          if (!fixed_year || *fixed_year == y) out.years.push_back({y, cell(sym, flat, y, r.loc).op});
-        if (same != position.end()) {
+        if (auto same = position.find(out.name); same != position.end()) {
           auto& years = program_.outputs[same->second].years;
           for (const auto& yv : out.years)
             if (std::none_of(years.begin(), years.end(), [&](const auto& e) { return e.first == yv.first; }))

@@ -46,6 +46,12 @@ class Lowering : Stage {
                                                     const ast::TargetSpec& t, int year);
   void lower_events();
   void lower_outputs();
+  struct OutputCells {
+    std::vector<int> members;  // leading member indices it is restricted to
+    std::optional<int> year;   // the one year it is restricted to
+  };
+  std::optional<OutputCells> output_cells(const ast::Ref& r, const Symbol& s, const std::vector<const ast::Expr*>& idx);
+  engine::SeriesOut output_series(int sym, int flat, const OutputCells& c, SourceLoc use);
   void lower_asserts();
   void report_unused_overrides();
 

@@ -228,6 +228,55 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
 }
 
 // Replays one path of a run: every output, indicator and event on that path alone.
+// The figures of one evaluated path, printed and gathered for the JSON; the first that is not a
+// number is remembered (the figures are still printed, for diagnosis).
+struct PathFigures {
+  nlohmann::ordered_json outputs = nlohmann::ordered_json::object(),  // {} rather than null when empty
+      indicators = nlohmann::ordered_json::object(), events = nlohmann::ordered_json::object();
+  std::optional<Diagnostic> not_finite;
+};
+
+PathFigures print_path(const engine::Program& program, const engine::Workspace& ws, std::ostream& out) {
+  PathFigures f;
+  char buf[128];
+  auto check = [&](double v, const SourceLoc& loc, const std::string& what) {
+    if (!std::isfinite(v) && !f.not_finite)
+      f.not_finite = Diagnostic{Severity::Error, loc, what + " is not a finite number on this path (a logarithm or "
+                                                             "square root of a negative number, or a division by zero?)"};
+  };
+  for (const auto& o : program.outputs) {
+    out << "  " << o.name;
+    for (const auto& [y, op] : o.years) {
+      double v = engine::value_at(program, ws, op, 0);
+      check(v, o.loc, "output " + o.name + " in " + std::to_string(y));
+      f.outputs[o.name][std::to_string(y)] = v;
+      std::snprintf(buf, sizeof buf, o.unit == "€" ? "  %d: %.2f" : "  %d: %.6g", y, v);
+      out << buf;
+    }
+    out << "\n";
+  }
+  out << "\nIndicators (value vs target):\n";
+  for (const auto& ind : program.indicators) {
+    out << "  " << ind.id;
+    for (const auto& y : ind.years) {
+      double v = engine::value_at(program, ws, y.value, 0), t = engine::value_at(program, ws, y.target, 0);
+      bool met = engine::value_at(program, ws, y.met, 0) != 0;
+      check(t, ind.loc, "the target of indicator " + ind.id + " in " + std::to_string(y.year));
+      f.indicators[ind.id][std::to_string(y.year)] = {{"value", v}, {"target", t}, {"met", met}};
+      std::snprintf(buf, sizeof buf, "  %d: %s (%.0f vs %.0f)", y.year, met ? "met" : "MISSED", v, t);
+      out << buf;
+    }
+    out << "\n";
+  }
+  for (const auto& e : program.events)
+    for (const auto& [y, op] : e.years) {
+      bool hit = engine::value_at(program, ws, op, 0) != 0;
+      f.events[e.name][std::to_string(y)] = hit;
+      out << "  " << e.name << " " << y << ": " << (hit ? "yes" : "no") << "\n";
+    }
+  return f;
+}
+
 int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostream& err) {
   const std::vector<Destination> dests = {{"--json", a.json}};
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
@@ -256,63 +305,25 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     err << sources.format(*e) << "cogsim: the model failed on this path: " << e->message << "\n";
     return kRuntime;
   }
-  nlohmann::ordered_json j, outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
-                              evs = nlohmann::ordered_json::object();  // {} rather than null when empty
-  char buf[128];
-  out << program->model_name << " — path " << path << ", seed " << a.seed << (sampling == engine::Sampling::LatinHypercube    ? " (Latin Hypercube)"
-                                                        : sampling == engine::Sampling::QuasiMonteCarlo ? " (quasi-Monte Carlo)"
-                                                                                                        : "")
+  out << program->model_name << " — path " << path << ", seed " << a.seed
+      << (sampling == engine::Sampling::LatinHypercube    ? " (Latin Hypercube)"
+          : sampling == engine::Sampling::QuasiMonteCarlo ? " (quasi-Monte Carlo)"
+                                                          : "")
       << "\n\n";
-  std::optional<Diagnostic> not_finite;  // the first figure of the path that is not a number
-  auto check = [&](double v, const SourceLoc& loc, const std::string& what) {
-    if (!std::isfinite(v) && !not_finite)
-      not_finite = Diagnostic{Severity::Error, loc, what + " is not a finite number on this path (a logarithm or "
-                                                           "square root of a negative number, or a division by zero?)"};
-  };
-  for (const auto& o : program->outputs) {
-    out << "  " << o.name;
-    for (const auto& [y, op] : o.years) {
-      double v = engine::value_at(*program, ws, op, 0);
-      check(v, o.loc, "output " + o.name + " in " + std::to_string(y));
-      outs[o.name][std::to_string(y)] = v;
-      std::snprintf(buf, sizeof buf, o.unit == "€" ? "  %d: %.2f" : "  %d: %.6g", y, v);
-      out << buf;
-    }
-    out << "\n";
-  }
-  out << "\nIndicators (value vs target):\n";
-  for (const auto& ind : program->indicators) {
-    out << "  " << ind.id;
-    for (const auto& y : ind.years) {
-      double v = engine::value_at(*program, ws, y.value, 0), t = engine::value_at(*program, ws, y.target, 0);
-      bool met = engine::value_at(*program, ws, y.met, 0) != 0;
-      check(t, ind.loc, "the target of indicator " + ind.id + " in " + std::to_string(y.year));
-      inds[ind.id][std::to_string(y.year)] = {{"value", v}, {"target", t}, {"met", met}};
-      std::snprintf(buf, sizeof buf, "  %d: %s (%.0f vs %.0f)", y.year, met ? "met" : "MISSED", v, t);
-      out << buf;
-    }
-    out << "\n";
-  }
-  for (const auto& e : program->events)
-    for (const auto& [y, op] : e.years) {
-      bool hit = engine::value_at(*program, ws, op, 0) != 0;
-      evs[e.name][std::to_string(y)] = hit;
-      out << "  " << e.name << " " << y << ": " << (hit ? "yes" : "no") << "\n";
-    }
-  if (not_finite) {  // the figures are printed above, for diagnosis; no file holds a null
-    err << sources.format(*not_finite) << "cogsim: the model failed on this path; no results written\n";
+  PathFigures f = print_path(*program, ws, out);
+  if (f.not_finite) {  // no file holds a null
+    err << sources.format(*f.not_finite) << "cogsim: the model failed on this path; no results written\n";
     return kRuntime;
   }
-  if (!a.json.empty()) {
-    j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
-    if (sampling != engine::Sampling::MonteCarlo) j["meta"]["replicates"] = design->replicates();
-    j["outputs"] = outs;
-    j["indicators"] = inds;
-    j["events"] = evs;
-    OutputSet set;
-    return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
-  }
-  return kOk;
+  if (a.json.empty()) return kOk;
+  nlohmann::ordered_json j;
+  j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
+  if (sampling != engine::Sampling::MonteCarlo) j["meta"]["replicates"] = design->replicates();
+  j["outputs"] = f.outputs;
+  j["indicators"] = f.indicators;
+  j["events"] = f.events;
+  OutputSet set;
+  return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
 }
 
 int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
