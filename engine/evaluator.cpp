@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/design.hpp"
+#include "engine/iman_conover.hpp"
 #include "engine/random.hpp"
 #include "engine/simd.hpp"
 
@@ -112,11 +113,7 @@ template <typename F1>
 
 // The uniforms of one random cell for the block: the counter-based generator's, or the design's
 // (Latin Hypercube, quasi-Monte Carlo); a pure function of the path either way.
-void uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) {
-  if (spec.sampling == Sampling::MonteCarlo) return fill_uniforms(spec.seed, stream, spec.first_path, spec.size, u);
-  if (!spec.design) throw std::logic_error("a Latin Hypercube or quasi-Monte Carlo block without its design");
-  spec.design->fill(spec.seed, stream, spec.first_path, spec.size, u);
-}
+void uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) { fill_cell_uniforms(spec, stream, u); }
 
 void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const Instr& in) {
   const std::size_t n = spec.size;
@@ -125,6 +122,7 @@ void corr_uniform(const Program& p, const BlockSpec& spec, Workspace& ws, const 
     std::fill(d, d + n, 0.5);
     return;
   }
+  if (spec.iman_conover) return iman_conover_uniforms(p, spec, in, d);
   double* tmp = ws.scratch().data();
   std::fill(d, d + n, 0.0);
   for (std::uint32_t k = 0; k < in.params_count; ++k) {
@@ -256,6 +254,12 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
 }
 
 }  // namespace
+
+void fill_cell_uniforms(const BlockSpec& spec, std::uint64_t stream, double* u) {
+  if (spec.sampling == Sampling::MonteCarlo) return fill_uniforms(spec.seed, stream, spec.first_path, spec.size, u);
+  if (!spec.design) throw std::logic_error("a Latin Hypercube or quasi-Monte Carlo block without its design");
+  spec.design->fill(spec.seed, stream, spec.first_path, spec.size, u);
+}
 
 COGSIM_CLONES
 std::optional<Diagnostic> run_block(const Program& p, const BlockSpec& spec, Workspace& ws) {

@@ -33,6 +33,9 @@ struct BlockSpec {
   // Latin Hypercube and quasi-Monte Carlo: the run's design (replicates, strata, Sobol' dimensions);
   // required by those samplings, ignored by Monte Carlo.
   const Design* design = nullptr;
+  // Correlated draws by Iman–Conover reordering in groups of paths (engine/iman_conover.hpp)
+  // instead of the Gaussian copula's uniforms.
+  bool iman_conover = false;
   // Sensitivity analysis: a seed per draw group (Sobol's resampling), or a quantile per group.
   const std::vector<std::uint64_t>* group_seed = nullptr;
   const std::vector<double>* group_u = nullptr;
@@ -72,6 +75,9 @@ class Workspace {
   AlignedDoubles data_, scratch_;
   std::size_t stride_ = 0;
 };
+
+// The uniforms of one random cell for the block: the counter-based generator's, or the design's.
+void fill_cell_uniforms(const BlockSpec& spec, std::uint64_t stream, double* u);
 
 // Runs every instruction over the block. Returns a diagnostic (pointing at the rules file through
 // Program::origins) when a draw meets invalid parameters at run time.

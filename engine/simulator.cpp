@@ -137,7 +137,9 @@ class Kernel {
     tbb::task_arena(threads()).execute([&] {
       tbb::parallel_for(std::size_t{0}, n_pieces, [&](std::size_t p) {
         std::vector<Workspace> ws(progs_.size());
-        BlockSpec spec{opt_.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo, 0};
+        BlockSpec spec{opt_.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo,
+                       opt_.paths};
+        spec.iman_conover = opt_.iman_conover;  // the run's joint law (its groups: pieces of 1 024)
         for (std::size_t k = 0; k < progs_.size() && !errs[p]; ++k) {
           ws[k].reserve(*progs_[k], spec.size);
           errs[p] = run_block(*progs_[k], spec, ws[k]);
@@ -275,6 +277,7 @@ class Kernel {
       BlockSpec spec{opt_.seed, b, static_cast<std::size_t>(std::min<std::uint64_t>(block(), last - b)),
                      DrawMode::Sample, opt_.sampling, opt_.paths};
       spec.design = &design_;
+      spec.iman_conover = opt_.iman_conover;
       for (std::size_t k = 0; k < progs_.size(); ++k) {
         if (auto err = run_block(*progs_[k], spec, st.ws[k])) {
           cr.error = err;

@@ -31,6 +31,9 @@ struct RunOptions {
   // Latin Hypercube and quasi-Monte Carlo: independent replicates of the design, whose spread gives
   // every standard error (engine/design.hpp); at least 2. Ignored by Monte Carlo.
   std::uint32_t replicates = 10;
+  // Correlated draws by Iman–Conover reordering in groups of 1 024 paths instead of the Gaussian
+  // copula (engine/iman_conover.hpp).
+  bool iman_conover = false;
   double quantile_alpha = 1e-3;     // relative accuracy of the quantile sketches
   // Stop early once every indicator's P(met) has a standard error below this (0: never). A design
   // run stops at a replicate boundary (its replicates are then whole chunks).

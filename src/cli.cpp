@@ -43,6 +43,7 @@ struct RunArgs {
   double target_se = 0;
   std::string sampling = "mc";
   std::uint32_t replicates = 10;  // lhs, qmc
+  std::string correlation = "copula";  // or "iman-conover"
   std::string json;
   std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
   std::vector<std::string> sets;  // run: param cells replaced, "CELL=VALUE"
@@ -110,6 +111,7 @@ engine::RunOptions run_options(const RunArgs& a) {
   opt.target_se = a.target_se;
   opt.sampling = sampling_of(a.sampling);
   opt.replicates = a.replicates;
+  opt.iman_conover = a.correlation == "iman-conover";
   return opt;
 }
 
@@ -221,6 +223,7 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   meta.central = a.central;
   meta.block_size = a.block_size;
   meta.sampling = a.sampling;
+  meta.correlation = a.correlation;
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (int rc = write_run_outputs(a, *program, r, meta, err)) return rc;
   if (!a.quiet) out << summary_text(*program, r, meta);
@@ -301,6 +304,7 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
     return kUsage;
   }
   spec.design = &*design;
+  spec.iman_conover = a.correlation == "iman-conover";
   if (auto e = engine::run_block(*program, spec, ws)) {
     err << sources.format(*e) << "cogsim: the model failed on this path: " << e->message << "\n";
     return kRuntime;
@@ -317,7 +321,8 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   }
   if (a.json.empty()) return kOk;
   nlohmann::ordered_json j;
-  j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling}};
+  j["meta"] = {{"model", program->model_name}, {"path", path}, {"seed", a.seed}, {"sampling", a.sampling},
+               {"correlation", a.correlation}};
   if (sampling != engine::Sampling::MonteCarlo) j["meta"]["replicates"] = design->replicates();
   j["outputs"] = f.outputs;
   j["indicators"] = f.indicators;
@@ -357,6 +362,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   meta.seed = a.seed;
   meta.threads = opt.threads;
   meta.sampling = a.sampling;
+  meta.correlation = a.correlation;
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   OutputSet set;
   std::string e;
@@ -412,6 +418,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
       ->check(finite_in(0.0, 0.5));
   run->add_option("--sampling", ra.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   run->add_option("--replicates", ra.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
+  run->add_option("--correlation", ra.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
   run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
   run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
@@ -435,6 +442,7 @@ CLI::App* add_compare_command(CLI::App& app, CommandLine& cl) {
   cmp->add_option("--threads,-t", ca.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
   cmp->add_option("--sampling", ca.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   cmp->add_option("--replicates", ca.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
+  cmp->add_option("--correlation", ca.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
   cmp->add_option("--report", cl.compare_report, "Write an HTML page of the comparison here (self-contained)");
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
@@ -453,6 +461,7 @@ CLI::App* add_replay_command(CLI::App& app, CommandLine& cl) {
   replay->add_option("--sampling", pa.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   replay->add_option("--replicates", pa.replicates, "Replicates of the run (lhs, qmc; default 10)")
       ->check(CLI::Range(2, 100000));
+  replay->add_option("--correlation", pa.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   replay->add_option("--paths,-n", pa.paths, "Paths of the run (default 100000): --path must be below it")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
   replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");

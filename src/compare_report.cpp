@@ -28,6 +28,7 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
   m["threads"] = meta.threads;
   m["sampling"] = meta.sampling;
   m["se_method"] = engine::se_method(r.replicates);  // of every "se" in this file
+  m["correlation_method"] = meta.correlation;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;
   m["pairing"] = "common random numbers: each shared random variable gets the same draws on each path";

@@ -86,6 +86,9 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   // The method of every "se" in this file (docs/design.md, "Standard errors").
   if (!meta.central) m["se_method"] = engine::se_method(r.replicates);
   if (r.padded_dimensions > 0) m["qmc_padded_dimensions"] = r.padded_dimensions;
+  // How `correlate` pairs were drawn: "copula" or "iman-conover" (the correlations' `measured_rank`
+  // is what it achieved).
+  if (!meta.central && !p.correlations.empty()) m["correlation_method"] = meta.correlation;
   m["stopped_early"] = r.stopped_early;
   m["wall_seconds"] = meta.wall_seconds;
   m["version"] = COGSIM_VERSION;

@@ -17,6 +17,7 @@ struct RunMeta {
   bool central = false;
   std::size_t block_size = 0;
   std::string sampling = "mc";
+  std::string correlation = "copula";  // or "iman-conover" (engine/iman_conover.hpp)
 };
 
 nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,

@@ -1,4 +1,4 @@
-// The --sampling and --replicates options, shared by run, compare, replay and sweep.
+// The --sampling, --replicates and --correlation options, shared by run, compare, replay and sweep.
 #pragma once
 
 #include <string>
@@ -16,6 +16,11 @@ inline constexpr const char* kSamplingHelp =
 inline constexpr const char* kReplicatesHelp =
     "lhs and qmc: independent replicates of the design (default 10, at least 2); their spread gives "
     "every standard error";
+
+inline const std::vector<std::string> kCorrelationNames = {"copula", "iman-conover"};
+inline constexpr const char* kCorrelationHelp =
+    "how `correlate` pairs are drawn: copula (Gaussian copula, default) or iman-conover (Iman-Conover "
+    "rank reordering in groups of 1024 paths)";
 
 inline engine::Sampling sampling_of(const std::string& name) {
   if (name == "lhs") return engine::Sampling::LatinHypercube;
