@@ -119,4 +119,10 @@ double ReplicateTotals::hit_se(std::size_t h, std::uint32_t r) const {
   return se(m, r);
 }
 
+double ReplicateTotals::hit_mean(std::size_t h, std::uint32_t r) const {
+  double hits = 0, n = 0;
+  for (std::uint32_t k = 0; k < r; ++k) hits += double(hits_[h * replicates_ + k]), n += double(sizes_[k]);
+  return n > 0 ? hits / n : std::nan("");
+}
+
 }  // namespace cogsim::engine

@@ -47,6 +47,7 @@ class ReplicateTotals {
   // Standard errors over the first `r` replicates: of series i's mean, of hit term h's proportion.
   double series_se(std::size_t i, std::uint32_t r) const;
   double hit_se(std::size_t h, std::uint32_t r) const;
+  double hit_mean(std::size_t h, std::uint32_t r) const;  // the proportion over the first r replicates
 
  private:
   double se(const std::vector<double>& means, std::uint32_t r) const;

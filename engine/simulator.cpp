@@ -349,11 +349,42 @@ class Kernel {
     for (std::size_t i = 0; i < cr.corr.size(); ++i)
       for (int k = 0; k < 5; ++k) corr_[i][k] += cr.corr[i][k];
     merged_paths_ += cr.paths;
+    ++merged_chunks_;
+    note_convergence(false);
     if (opt_.progress) opt_.progress(merged_paths_, opt_.paths);
     if (all_known()) {
       stop_ = true;
       r_.stopped_early = merged_paths_ < opt_.paths;
     }
+  }
+
+  // The convergence view (CoreResult::convergence): every hit proportion and its standard error
+  // after 1, 2, 4, 8 … chunks and at the end; a design run after each whole replicate from the
+  // second (the figures of the whole replicates so far, with their replicate standard error).
+  void note_convergence(bool last) {
+    ConvergencePoint pt;
+    if (replicated_) {
+      const std::uint32_t k = reps_.complete(merged_paths_);
+      if (k < 2 || (!r_.convergence.empty() && r_.convergence.back().paths == design_.start(k - 1) + design_.size(k - 1)))
+        return;
+      pt.paths = design_.start(k - 1) + design_.size(k - 1);
+      for (std::size_t h = 0; h < hits_.size(); ++h) {
+        pt.p.push_back(reps_.hit_mean(h, k));
+        pt.se.push_back(reps_.hit_se(h, k));
+      }
+    } else {
+      const bool power = (merged_chunks_ & (merged_chunks_ - 1)) == 0;
+      if (merged_paths_ == 0 || (!power && !last) ||
+          (!r_.convergence.empty() && r_.convergence.back().paths == merged_paths_))
+        return;
+      pt.paths = merged_paths_;
+      for (std::size_t h = 0; h < hits_.size(); ++h) {
+        const Proportion pr{hits_[h], merged_paths_};
+        pt.p.push_back(pr.p());
+        pt.se.push_back(pr.std_error());
+      }
+    }
+    r_.convergence.push_back(std::move(pt));
   }
 
   // Shared by processes: the root merges every chunk in order, pulling the others' in turn.
@@ -418,6 +449,7 @@ class Kernel {
   }
 
   void finish() {
+    if (!opt_.central) note_convergence(true);
     // Series that do not depend on any draw: every path has the central value.
     if (!opt_.central)
       for (std::size_t i = 0; i < series_.size(); ++i)
@@ -457,7 +489,7 @@ class Kernel {
   std::size_t chunk_ = 0;
   std::mutex states_mutex_;
   std::vector<std::unique_ptr<ThreadState>> states_;
-  std::uint64_t merged_paths_ = 0;
+  std::uint64_t merged_paths_ = 0, merged_chunks_ = 0;
   // Written by the merge filter, read by the input filter: two serial filters that TBB may run
   // at the same time on two threads, so atomic (seeing it late only makes chunks that
   // merge_chunk drops). Everything else is owned by one filter (docs/design.md).
@@ -500,6 +532,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   r.correlations = core.correlations;
   r.replicates = core.replicates;
   r.padded_dimensions = core.padded_dimensions;
+  r.convergence = std::move(core.convergence);
   if (r.error && core.nonfinite_series != SIZE_MAX) {
     const SeriesName n = series_name(p, core.nonfinite_series);
     const std::string msg = r.error->message;

@@ -63,6 +63,13 @@ struct SeriesStats {
   }
 };
 
+// The estimates of every hit proportion (indicators' P(met), events) as paths grow: the
+// convergence view of the results files and reports.
+struct ConvergencePoint {
+  std::uint64_t paths = 0;
+  std::vector<double> p, se;  // per hit term
+};
+
 struct RunResults {
   std::uint64_t paths = 0;
   bool stopped_early = false;
@@ -75,6 +82,10 @@ struct RunResults {
   std::vector<double> correlations;                   // measured rank correlation, per Program::correlations
   std::uint32_t replicates = 0;     // a design run's replicates (0: iid paths)
   std::uint32_t padded_dimensions = 0;  // quasi-Monte Carlo: random cells beyond the Sobol' table
+  // After 1, 2, 4 … chunks and at the end (a design run: after each whole replicate from the
+  // second); p and se per indicator-year (indicators in order, their years in order), then per
+  // event-year likewise.
+  std::vector<ConvergencePoint> convergence;
   std::optional<Diagnostic> error;
 };
 
@@ -99,6 +110,7 @@ struct CoreResult {
   std::vector<double> correlations; // of programs[0]
   std::uint32_t replicates = 0;     // a design run's replicates (0: iid paths)
   std::vector<double> hit_se;       // with replicates: the standard error of each hit proportion
+  std::vector<ConvergencePoint> convergence;  // per hit term (RunResults::convergence)
   std::uint32_t padded_dimensions = 0;
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;  // with error: the series that was not finite

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "src/convergence.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_style.hpp"
 
@@ -214,6 +215,25 @@ struct Page {
     o << "</table></div>";
   }
 
+  // The headline events and the three indicators most at risk, as paths grew (src/convergence.hpp).
+  void convergence(const std::vector<std::size_t>& risk) {
+    std::vector<ConvergenceItem> items;
+    for (const auto& it : headline())
+      items.push_back({event_name(it.index) + " (" + std::to_string(p.events[it.index].years.back().first) + ")",
+                       event_hit(p, std::size_t(it.index), p.events[it.index].years.size() - 1)});
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, risk.size()); ++k) {
+      const auto& ind = p.indicators[risk[k]];
+      const std::size_t y = year_index(ind, last_year);
+      items.push_back({"n° " + ind.id + " (" + std::to_string(ind.years[y].year) + ")", indicator_hit(p, risk[k], y)});
+    }
+    if (items.empty() || r.convergence.size() < 2) return;
+    o << "<div class=\"card\"><h3>Convergence</h3><p class=\"small\" style=\"margin:0 0 6px\">Estimation de "
+         "chaque probabilité et son intervalle à 95&nbsp;% à mesure que les trajectoires s'ajoutent (échelle "
+         "logarithmique)&nbsp;: une bande étroite et plate à droite signifie un chiffre stable.</p>";
+    for (const auto& it : items) o << convergence_svg(r.convergence, it);
+    o << "</div>";
+  }
+
   void summary() {
     o << "<section id=\"synthese\" class=\"first\"><h2>Synthèse</h2>";
     const std::vector<std::size_t> risk = indicators_by_risk(p, r, last_year);
@@ -221,6 +241,7 @@ struct Page {
     headline_cards(risk);
     o << "<div class=\"two\">";
     risk_ranking(risk);
+    convergence(risk);
     o << "<div class=\"card\"><h3>Paramètres du calcul</h3><dl class=\"inputs\">";
     for (const auto& [k, v] : run_inputs(p, r, meta, generated_at))
       o << "<dt>" << html_escape(k) << "</dt><dd>" << html_escape(v) << "</dd>";

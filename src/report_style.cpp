@@ -92,6 +92,8 @@ svg .hit { fill: transparent; }
 svg .hit:hover { fill: rgba(18,63,115,.06); }
 svg .bar { fill: #7fb0d8; } svg .bar.ok { fill: #5aa86a; } svg .bar.bad { fill: #d9634f; }
 svg .pbar.ok { fill: var(--ok); } svg .pbar.warn { fill: #d99a00; } svg .pbar.bad { fill: var(--bad); }
+svg.chart.conv { width: 49%; display: inline-block; vertical-align: top; }
+svg .band { fill: #c9dcf2; } svg .est { fill: none; stroke: #1f5fa8; stroke-width: 1.5; }
 .method p, .method li { max-width: 900px; }
 footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 td.num .small { white-space: normal; }

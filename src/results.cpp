@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/convergence.hpp"
 #include "src/output_set.hpp"
 
 namespace cogsim::app {
@@ -149,6 +150,7 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
     if (!meta.central && i < r.correlations.size()) cj["measured_rank"] = r.correlations[i];
     corrs.push_back(cj);
   }
+  if (!meta.central) j["convergence"] = convergence_json(p, r);  // src/convergence.hpp
   j["meta"] = std::move(m);
   j["outputs"] = std::move(outs);
   j["indicators"] = std::move(inds);
