@@ -241,13 +241,21 @@ def simulate(n, seed):
 
 
 def summary(x):
-    """mean, sd (n − 1), p5, p50, p95 of one output-year; x has the paths on its only axis."""
+    """mean, sd (n − 1), p5, p50, p95 of one output-year, and each quantile's standard error
+    (distribution-free: the half-width of the order statistics' 95 % interval, ranks
+    n(q ± 1.96·sqrt(q(1 − q)/n)), over 2·1.96); x has the paths on its only axis."""
     if x.size == 1:  # deterministic year: exact
         v = float(x[0])
-        return {"mean": v, "sd": 0.0, "p5": v, "p50": v, "p95": v}
-    p5, p50, p95 = np.percentile(x, [5, 50, 95])
-    return {"mean": float(np.mean(x)), "sd": float(np.std(x, ddof=1)),
-            "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+        return {"mean": v, "sd": 0.0, "p5": v, "p50": v, "p95": v, "p5_se": 0.0, "p50_se": 0.0, "p95_se": 0.0}
+    qs = [0.05, 0.50, 0.95]
+    d = [1.959963984540054 * np.sqrt(q * (1 - q) / x.size) for q in qs]
+    levels = [100 * q for q in qs] + [100 * (q - e) for q, e in zip(qs, d)] + [100 * (q + e) for q, e in zip(qs, d)]
+    v = np.percentile(x, levels)
+    out = {"mean": float(np.mean(x)), "sd": float(np.std(x, ddof=1)),
+           "p5": float(v[0]), "p50": float(v[1]), "p95": float(v[2])}
+    for k, name in enumerate(["p5", "p50", "p95"]):
+        out[name + "_se"] = float((v[6 + k] - v[3 + k]) / (2 * 1.959963984540054))
+    return out
 
 
 def main(argv=None):
