@@ -5,19 +5,14 @@
 
 #include <cmath>
 
-#include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
 #include "src/convergence.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& text) {
-  dsl::Sources sources;
-  auto c = dsl::compile_text("test.cog", text, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return c.program ? std::move(*c.program) : engine::Program{};
-}
+using test::compile_model;
 
 const char* kModel = R"(
 model "conv" base 2019 years 2020..2021
@@ -27,7 +22,7 @@ event high[t in 2020..2021] = x[t] > 1
 )";
 
 TEST(Convergence, CheckpointsAtPowersOfTwoChunksContainTheTruth) {
-  const engine::Program p = compile(kModel);
+  const engine::Program p = compile_model(kModel);
   engine::RunOptions opt;
   opt.paths = 300000;  // 19 chunks of 16 384 (the last shorter)
   opt.threads = 2;
@@ -50,7 +45,7 @@ TEST(Convergence, CheckpointsAtPowersOfTwoChunksContainTheTruth) {
 }
 
 TEST(Convergence, ADesignRunReportsWholeReplicates) {
-  const engine::Program p = compile(kModel);
+  const engine::Program p = compile_model(kModel);
   engine::RunOptions opt;
   opt.paths = 100000;
   opt.sampling = engine::Sampling::QuasiMonteCarlo;
@@ -64,7 +59,7 @@ TEST(Convergence, ADesignRunReportsWholeReplicates) {
 }
 
 TEST(Convergence, JsonAndChart) {
-  const engine::Program p = compile(kModel);
+  const engine::Program p = compile_model(kModel);
   engine::RunOptions opt;
   opt.paths = 70000;
   const auto r = engine::simulate(p, opt);

@@ -10,20 +10,15 @@
 #include <cstring>
 #include <set>
 
-#include "dsl/compiler.hpp"
 #include "engine/design.hpp"
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& text) {
-  dsl::Sources sources;
-  auto c = dsl::compile_text("test.cog", text, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return c.program ? std::move(*c.program) : engine::Program{};
-}
+using test::compile_model;
 
 std::vector<std::uint64_t> draw_streams(const engine::Program& p) {
   std::vector<std::uint64_t> s;
@@ -54,7 +49,7 @@ bool is_0m2_net(const std::vector<double>& x, const std::vector<double>& y, int 
 // The direction numbers of the second dimension follow from its primitive polynomial x + 1
 // (m_1 = 1, m_k = 2 m_{k-1} xor m_{k-1}): v_k = m_k / 2^k.
 TEST(Sobol, SecondDimensionFollowsItsPrimitivePolynomial) {
-  const engine::Program p = compile(kTwoCells);
+  const engine::Program p = compile_model(kTwoCells);
   const engine::Design d({&p}, engine::Sampling::QuasiMonteCarlo, 1024, 2, 0);
   std::uint32_t m = 1;
   for (int k = 1; k <= 32; ++k) {
@@ -87,7 +82,7 @@ TEST(Sobol, OwenScrambleIsNestedAndUniform) {
 // Each replicate of 2^10 scrambled points: every cell stratified in 1024, and the first two
 // dimensions a (0, 10, 2)-net, as the unscrambled Sobol' points are (a nested scramble keeps nets).
 TEST(Qmc, EachReplicateIsAScrambledNet) {
-  const engine::Program p = compile(kTwoCells);
+  const engine::Program p = compile_model(kTwoCells);
   const int m = 10;
   const std::uint64_t size = 1u << m, n = 3 * size;
   const engine::Design d({&p}, engine::Sampling::QuasiMonteCarlo, n, 3, 0);
@@ -113,7 +108,7 @@ TEST(Qmc, EachReplicateIsAScrambledNet) {
 }
 
 TEST(Design, UniformsArePureFunctionsOfThePath) {
-  const engine::Program p = compile(kTwoCells);
+  const engine::Program p = compile_model(kTwoCells);
   const auto streams = draw_streams(p);
   for (auto s : {engine::Sampling::LatinHypercube, engine::Sampling::QuasiMonteCarlo}) {
     const std::uint64_t n = 5000;
@@ -126,8 +121,8 @@ TEST(Design, UniformsArePureFunctionsOfThePath) {
 }
 
 TEST(Design, AQuasiMonteCarloComparisonKeepsTheBaseDimensionsAndSharesCells) {
-  const engine::Program base = compile(kTwoCells);
-  const engine::Program variant = compile(R"(
+  const engine::Program base = compile_model(kTwoCells);
+  const engine::Program variant = compile_model(R"(
 model "two" base 2019 years 2020..2020
 var c[t in 2020..2020] = uniform(0, 1)
 var b[t in 2020..2020] = uniform(0, 1)
@@ -147,11 +142,20 @@ output y
 }
 
 TEST(Design, ReplicatesAlignedForAnEarlyStop) {
-  const engine::Program p = compile(kTwoCells);
+  const engine::Program p = compile_model(kTwoCells);
   const engine::Design d({&p}, engine::Sampling::LatinHypercube, 1000000, 10, 16384);
   for (std::uint32_t r = 0; r + 1 < d.replicates(); ++r) EXPECT_EQ(d.size(r) % 16384, 0u);
   EXPECT_EQ(d.start(d.replicates() - 1) + d.size(d.replicates() - 1), 1000000u);
 }
+
+const char* kSmooth = R"(
+model "smooth" base 2019 years 2020..2020
+var x[t in 2020..2020] = normal(0, 1)
+var z[t in 2020..2020] = triangular(0, 1, 3)
+var y[t in 2020..2020] = exp(0.3 * x[t]) + z[t] * z[t]
+output y
+event high[t in 2020..2020] = y[t] > 3
+)";
 
 // y = exp(0.3 x) + z², x ~ N(0,1), z ~ triangular(0, 1, 3): E y = e^0.045 + 13/6.
 // For each design, 50 independent runs: the reported standard error (root mean square over the
@@ -159,14 +163,7 @@ TEST(Design, ReplicatesAlignedForAnEarlyStop) {
 // within 4 of its standard errors of the closed form. The same for P(y > 3) (its truth is not
 // needed: the spread is measured).
 TEST(Design, ReplicateStandardErrorsMatchTheSpreadAcrossSeeds) {
-  const engine::Program p = compile(R"(
-model "smooth" base 2019 years 2020..2020
-var x[t in 2020..2020] = normal(0, 1)
-var z[t in 2020..2020] = triangular(0, 1, 3)
-var y[t in 2020..2020] = exp(0.3 * x[t]) + z[t] * z[t]
-output y
-event high[t in 2020..2020] = y[t] > 3
-)");
+  const engine::Program p = compile_model(kSmooth);
   const double truth = std::exp(0.045) + 13.0 / 6.0;
   for (auto s : {engine::Sampling::LatinHypercube, engine::Sampling::QuasiMonteCarlo}) {
     const int runs = 50;
@@ -212,14 +209,7 @@ event high[t in 2020..2020] = y[t] > 3
 }
 
 TEST(Design, ResultsAreTheSameForAnyThreadCountAndBlockSize) {
-  const engine::Program p = compile(R"(
-model "smooth" base 2019 years 2020..2020
-var x[t in 2020..2020] = normal(0, 1)
-var z[t in 2020..2020] = triangular(0, 1, 3)
-var y[t in 2020..2020] = exp(0.3 * x[t]) + z[t] * z[t]
-output y
-event high[t in 2020..2020] = y[t] > 3
-)");
+  const engine::Program p = compile_model(kSmooth);
   for (auto s : {engine::Sampling::LatinHypercube, engine::Sampling::QuasiMonteCarlo}) {
     auto run = [&](int threads, std::size_t block) {
       engine::RunOptions opt;
@@ -244,7 +234,7 @@ event high[t in 2020..2020] = y[t] > 3
 // --target-se with a design: the run stops on a replicate boundary, with the replicates' standard
 // error below the target.
 TEST(Design, TargetPrecisionStopsAtAWholeReplicate) {
-  const engine::Program p = compile(R"(
+  const engine::Program p = compile_model(R"(
 model "stop" base 2019 years 2020..2020
 var x[t in 2020..2020] = normal(0, 1)
 var z[t in 2020..2020] = uniform(0, 1)

@@ -7,18 +7,13 @@
 #include <cstring>
 #include <numeric>
 
-#include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "tests/support.hpp"
 
 namespace cogsim {
 namespace {
 
-engine::Program compile(const std::string& text) {
-  dsl::Sources sources;
-  auto c = dsl::compile_text("test.cog", text, sources);
-  EXPECT_TRUE(c.program.has_value()) << sources.format_all(c.diags);
-  return c.program ? std::move(*c.program) : engine::Program{};
-}
+using test::compile_model;
 
 const char* kGroup = R"(
 model "ic" base 2019 years 2020..2020
@@ -70,7 +65,7 @@ double spearman(const double* x, const double* y, std::size_t n) {
 // no bias beyond 0.003). Tolerances: every group within 0.035 (≈ 4 sd of that noise), and the mean
 // miss below 0.6 × the copula's on the same paths.
 TEST(ImanConover, EachGroupHasTheRankCorrelationsAsked) {
-  const engine::Program p = compile(kGroup);
+  const engine::Program p = compile_model(kGroup);
   const std::size_t g = 1024, groups = 16, n = g * groups;
   const auto ic = draws(p, n, 1024, true), cop = draws(p, n, 1024, false);
   const int pairs[3][2] = {{0, 1}, {0, 2}, {1, 2}};
@@ -89,7 +84,7 @@ TEST(ImanConover, EachGroupHasTheRankCorrelationsAsked) {
 
 // Each correlated uniform marginal is stratified in its group: each of the 1 024 strata once.
 TEST(ImanConover, MarginalsAreStratifiedInEachGroup) {
-  const engine::Program p = compile(kGroup);
+  const engine::Program p = compile_model(kGroup);
   const std::size_t g = 1024, n = 3 * g;
   const auto ic = draws(p, n, 512, true);
   for (int v = 0; v < 2; ++v)
@@ -103,7 +98,7 @@ TEST(ImanConover, MarginalsAreStratifiedInEachGroup) {
 // Groups are fixed by path numbers: any block size (here 64, 1 000 and 4 096 over 5 000 paths, the
 // last group 904 paths) gives the same draws, bit for bit.
 TEST(ImanConover, DrawsDoNotDependOnTheBlockSize) {
-  const engine::Program p = compile(kGroup);
+  const engine::Program p = compile_model(kGroup);
   const auto a = draws(p, 5000, 64, true), b = draws(p, 5000, 1000, true), c = draws(p, 5000, 4096, true);
   for (int k = 0; k < 3; ++k) {
     EXPECT_EQ(0, std::memcmp(a[k].data(), b[k].data(), 5000 * sizeof(double)));
@@ -115,7 +110,7 @@ TEST(ImanConover, DrawsDoNotDependOnTheBlockSize) {
 // is the one asked within 0.005, and the marginals keep their laws (the lognormal's mean e^½
 // within 5 standard errors).
 TEST(ImanConover, ARunAchievesTheAskedRankCorrelations) {
-  const engine::Program p = compile(kGroup);
+  const engine::Program p = compile_model(kGroup);
   engine::RunOptions opt;
   opt.paths = 1 << 15;
   opt.threads = 2;
