@@ -180,6 +180,10 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
     err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
     return kUsage;
   }
+  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty() && !a.central) {
+    err << e;
+    return kUsage;
+  }
   if (int rc = destination_status(check_destinations(destinations(a)), err)) return rc;
   dsl::CompileOptions options;
   for (const auto& set : a.sets) {
@@ -348,6 +352,10 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
         << shared.variant_series << ") share no output series: there is nothing to compare (a variant is the base "
         << "model with changes, e.g. a scenario that extends it)\n";
     return kInvalidModel;
+  }
+  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty()) {
+    err << e;
+    return kUsage;
   }
   engine::RunOptions opt = run_options(a);
   Progress progress(!a.quiet && ::isatty(2));

@@ -1,6 +1,7 @@
 // The --sampling, --replicates and --correlation options, shared by run, compare, replay and sweep.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ inline engine::Sampling sampling_of(const std::string& name) {
   if (name == "lhs") return engine::Sampling::LatinHypercube;
   if (name == "qmc") return engine::Sampling::QuasiMonteCarlo;
   return engine::Sampling::MonteCarlo;
+}
+
+// A design run needs at least as many paths as replicates (each replicate one design of its own):
+// "" when fine, else the usage message.
+inline std::string design_usage_error(const std::string& sampling, std::uint64_t paths, std::uint32_t replicates) {
+  if (sampling == "mc" || paths >= replicates) return "";
+  return "cogsim: --sampling " + sampling + " runs " + std::to_string(replicates) + " replicates (--replicates): give " +
+         "at least that many paths (--paths " + std::to_string(paths) + ")\n";
 }
 
 // The words the reports use for a design, in French.

@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include "engine/design.hpp"
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
+#include "src/cli.hpp"
 #include "tests/support.hpp"
 
 namespace cogsim {
@@ -255,6 +257,21 @@ indicator 1 on y { 2020: at_least(1) }
     EXPECT_GE(r.replicates, 2u);
     EXPECT_LE(r.indicator_met[0][0].std_error(), 0.002);
     EXPECT_GT(r.indicator_met[0][0].std_error(), 0.0);
+  }
+}
+
+// Fewer paths than replicates: a usage error (status 2) that says so, not a file of null errors.
+TEST(Design, FewerPathsThanReplicatesIsAUsageError) {
+  for (const char* sampling : {"lhs", "qmc"}) {
+    const std::string model = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+    std::vector<std::string> args = {"cogsim", "run", model, "-n", "5", "--sampling", sampling, "-q"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::ostringstream out, err;
+    EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 2) << err.str();
+    EXPECT_NE(err.str().find("runs 10 replicates (--replicates): give at least that many paths (--paths 5)"),
+              std::string::npos)
+        << err.str();
   }
 }
 
