@@ -30,6 +30,7 @@ struct Ident : Node {
 struct Number : Node {
   double value = 0;
   std::string unit;
+  std::string spelling;  // as written, unit included (an indicator named by its number: met(8, 2024))
 };
 
 struct Ref;

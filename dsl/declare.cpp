@@ -448,7 +448,7 @@ void Declarer::declare_var(const ast::VarDecl& d, int layer) {
           error(y->loc, "year " + std::to_string(year) + " is outside the years of '" + s.name + "'");
           continue;
         }
-        s.fixed[{-1, year}] = {literal(*v)->first, v->loc};
+        s.fixed[{-1, year}] = {literal(*v)->first, v->loc, v->unit};
       }
     }
   }
@@ -539,7 +539,7 @@ void Declarer::declare_fix(const ast::FixDecl& d) {
                         std::to_string(s.axes.back().y0) + ".." + std::to_string(s.axes.back().y1) + ")");
       continue;
     }
-    s.fixed[{flat, year}] = {literal(*v)->first, v->loc};
+    s.fixed[{flat, year}] = {literal(*v)->first, v->loc, v->unit};
   }
 }
 

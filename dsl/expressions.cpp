@@ -419,9 +419,14 @@ Val Lowering::indicator_value(const std::string& which, const ast::Call& c, Env&
     if (n == 0) error(c.loc, "no indicator has a target for " + std::to_string(*year));
     return {acc, cond};
   }
-  // The indicator is named by its number or name, written as is.
-  const std::string& text = sources_.text(c.args[0].loc.file);
-  std::string id = text.substr(c.args[0].loc.offset, c.args[0].loc.length);
+  // The indicator is named by its number or name, as written.
+  std::string id;
+  if (const auto* n = lone<ast::Number>(c.args[0])) id = n->spelling;
+  else if (const auto* r = lone<ast::Ref>(c.args[0]); r && !r->index) id = r->name.name;
+  else {
+    error(c.args[0].loc, "name the indicator by its number or name, e.g. " + which + "(8, 2024)");
+    return failed();
+  }
   auto it = indicator_cells_.find({id, *year});
   if (it == indicator_cells_.end()) {
     std::vector<std::string> ids;

@@ -261,11 +261,7 @@ void Lowering::lower_everything() {
     Dim want = s.has_declared ? s.declared : *sym_dim_[sym];
     for (const auto& [key, fx] : s.fixed) {
       (void)key;
-      // Fixed values were written as literals: recover their unit from the source text.
-      const std::string& text = sources_.text(fx.loc.file);
-      std::string lit = text.substr(fx.loc.offset, fx.loc.length);
-      bool money = lit.find("€") != std::string::npos;
-      bool percent = lit.find('%') != std::string::npos;
+      const bool money = fx.unit.find("€") != std::string::npos, percent = fx.unit == "%";
       if (money && want.money != 1)
         error(fx.loc, "unit mismatch: '" + s.name + "' is " + describe(want) + ", not an amount in €");
       else if (!money && want.money == 1 && fx.value != 0)

@@ -43,6 +43,7 @@ struct annotate {
       attr.loc.offset = static_cast<std::uint32_t>(first - p.begin);
       attr.loc.length = static_cast<std::uint32_t>(last - first);
     }
+    if constexpr (std::is_same_v<ast::Number, Attr>) attr.spelling.assign(first, last);
   }
 };
 

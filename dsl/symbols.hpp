@@ -86,6 +86,7 @@ struct FundInfo {
 struct Fixed {
   double value;
   SourceLoc loc;
+  std::string unit;  // as written: "", "%", "€", "k€", "M€" or "Md€"
 };
 
 struct Symbol {
