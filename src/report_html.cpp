@@ -62,6 +62,12 @@ std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Progra
                  fr_number(double(r.paths), 0) + (r.stopped_early ? " (arrêt anticipé : précision atteinte)" : ""));
   v.emplace_back("Graine", std::to_string(meta.seed));
   v.emplace_back("Échantillonnage", sampling_label_fr(meta.sampling));
+  v.emplace_back("Erreurs-types", r.replicates > 0 ? "dispersion de " + std::to_string(r.replicates) +
+                                                      " réplications indépendantes du plan"
+                                                : "trajectoires indépendantes (écart-type / √n)");
+  if (!p.correlations.empty())
+    v.emplace_back("Corrélations", meta.correlation == "iman-conover" ? "Iman–Conover (groupes de 1 024 trajectoires)"
+                                                                      : "copule gaussienne");
   v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
                                std::to_string(p.horizon));
   v.emplace_back("Calcul", fr_number(meta.wall_seconds, 2) + std::string(kNbsp) + "s, " + std::to_string(meta.threads) +

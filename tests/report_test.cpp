@@ -459,6 +459,7 @@ TEST(ReportHtml, SelfContainedAndInTheCogsWording) {
   EXPECT_NE(html.find(fr_euros(J["indicators"]["8"]["years"]["2024"]["target"])), std::string::npos);
   EXPECT_NE(html.find("20\u202f000"), std::string::npos);
   EXPECT_NE(html.find("scenarios/cog-2022-2024"), std::string::npos);
+  EXPECT_NE(html.find("Erreurs-types</dt><dd>trajectoires indépendantes (écart-type / √n)"), std::string::npos);
   // One fan chart and one histogram per entity, the FNMO fan and its probabilities.
   std::size_t entities = 0;
   for (const auto& [name, s] : J["series"].items()) entities += is_entity_output(name);
