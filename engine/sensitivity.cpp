@@ -127,6 +127,79 @@ SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double
   return {s1 / n / var, st / (2 * n) / var};
 }
 
+// Tornado: each group alone at its P10 and P90, the others at their means; largest swing first.
+std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, SensitivityResults& r) {
+  const std::size_t groups = p.draw_groups.size();
+  Workspace ws;
+  ws.reserve(p, 1);
+  BlockSpec spec;
+  spec.mode = DrawMode::Fixed;
+  std::vector<double> u(groups, std::nan(""));
+  spec.group_u = &u;
+  if (auto e = run_block(p, spec, ws)) return e;
+  r.central = value_at(p, ws, bar_target, 0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    TornadoBar bar{p.draw_groups[g]};
+    u[g] = 0.1;
+    run_block(p, spec, ws);
+    bar.low = value_at(p, ws, bar_target, 0);
+    u[g] = 0.9;
+    run_block(p, spec, ws);
+    bar.high = value_at(p, ws, bar_target, 0);
+    u[g] = std::nan("");
+    r.tornado.push_back(bar);
+  }
+  std::stable_sort(r.tornado.begin(), r.tornado.end(), [](const TornadoBar& a, const TornadoBar& b) {
+    return std::fabs(a.high - a.low) > std::fabs(b.high - b.low);
+  });
+  return std::nullopt;
+}
+
+// Contributions to variance: squared rank correlations of each draw with the output, by group.
+void contributions(const Program& p, const std::vector<double>& fa, const std::vector<std::vector<double>>& draws,
+                   SensitivityResults& r) {
+  const std::size_t groups = p.draw_groups.size();
+  std::vector<double> out_rank = ranks(fa);
+  std::vector<double> sum_sq(groups, 0), strongest(groups, 0);
+  std::size_t d = 0;
+  for (const auto& in : p.code) {
+    if (in.op != Op::Draw) continue;
+    double rho = pearson(ranks(draws[d++]), out_rank);
+    sum_sq[in.group] += rho * rho;
+    if (std::fabs(rho) > std::fabs(strongest[in.group])) strongest[in.group] = rho;
+  }
+  double total = std::accumulate(sum_sq.begin(), sum_sq.end(), 0.0);
+  for (std::size_t g = 0; g < groups; ++g)
+    r.contributions.push_back({p.draw_groups[g], strongest[g], total > 0 ? sum_sq[g] / total : 0});
+  std::stable_sort(r.contributions.begin(), r.contributions.end(),
+                   [](const Contribution& a, const Contribution& b) { return a.share > b.share; });
+}
+
+// A Sobol index with its bootstrap interval: the estimate on all paths, then on each resample.
+SobolIndex sobol_index(const std::string& group, const std::vector<double>& fa, const std::vector<double>& fb,
+                       const std::vector<double>& fab, const std::vector<std::vector<std::uint64_t>>& resamples) {
+  std::vector<std::uint64_t> all(fa.size());
+  std::iota(all.begin(), all.end(), 0);
+  SobolIndex s{group};
+  SobolSums est = sobol_estimate(fa, fb, fab, all);
+  s.first = est.first;
+  s.total = est.total;
+  std::vector<double> firsts, totals;
+  for (const auto& idx : resamples) {
+    SobolSums e = sobol_estimate(fa, fb, fab, idx);
+    firsts.push_back(e.first);
+    totals.push_back(e.total);
+  }
+  auto pct = [](std::vector<double> v, double q) {
+    if (v.empty()) return std::nan("");
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
+  };
+  s.first_lo = pct(firsts, 0.025), s.first_hi = pct(firsts, 0.975);
+  s.total_lo = pct(totals, 0.025), s.total_hi = pct(totals, 0.975);
+  return s;
+}
+
 }  // namespace
 
 SensitivityResults sensitivity(const Program& compiled, Operand target_in, const SensitivityOptions& opt,
@@ -142,67 +215,19 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::size_t groups = p.draw_groups.size();
-  // Tornado: each group alone at P10 and P90.
-  {
-    Workspace ws;
-    ws.reserve(p, 1);
-    BlockSpec spec;
-    spec.mode = DrawMode::Fixed;
-    std::vector<double> u(groups, std::nan(""));
-    spec.group_u = &u;
-    if (auto e = run_block(p, spec, ws)) {
-      r.error = e;
-      return r;
-    }
-    r.central = value_at(p, ws, bar_target, 0);
-    for (std::size_t g = 0; g < groups; ++g) {
-      TornadoBar bar{p.draw_groups[g]};
-      u[g] = 0.1;
-      run_block(p, spec, ws);
-      bar.low = value_at(p, ws, bar_target, 0);
-      u[g] = 0.9;
-      run_block(p, spec, ws);
-      bar.high = value_at(p, ws, bar_target, 0);
-      u[g] = std::nan("");
-      r.tornado.push_back(bar);
-    }
-    std::stable_sort(r.tornado.begin(), r.tornado.end(), [](const TornadoBar& a, const TornadoBar& b) {
-      return std::fabs(a.high - a.low) > std::fabs(b.high - b.low);
-    });
-  }
+  if ((r.error = tornado(p, bar_target, r))) return r;
   // Matrix A (seed), matrix B (another seed), and A with group g's draws taken from B.
   const std::uint64_t n = opt.paths, seed_a = opt.seed, seed_b = mix64(opt.seed ^ 0x5EEDB5EEDull);
   std::vector<double> fa, fb;
   std::vector<std::vector<double>> draws;
-  if (auto e = sample(p, target, n, seed_a, nullptr, fa, &draws)) {
-    r.error = e;
-    return r;
-  }
+  if ((r.error = sample(p, target, n, seed_a, nullptr, fa, &draws))) return r;
   sample(p, target, n, seed_b, nullptr, fb, nullptr);
   double mean = 0, sq = 0;
   for (std::uint64_t i = 0; i < n; ++i) mean += fa[i], sq += fa[i] * fa[i];
   r.mean = mean / double(n);
   r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
-  // Contributions to variance: squared rank correlations of each draw with the output, by group.
-  {
-    std::vector<double> out_rank = ranks(fa);
-    std::vector<double> sum_sq(groups, 0), strongest(groups, 0);
-    std::size_t d = 0;
-    for (const auto& in : p.code) {
-      if (in.op != Op::Draw) continue;
-      double rho = pearson(ranks(draws[d++]), out_rank);
-      sum_sq[in.group] += rho * rho;
-      if (std::fabs(rho) > std::fabs(strongest[in.group])) strongest[in.group] = rho;
-    }
-    double total = std::accumulate(sum_sq.begin(), sum_sq.end(), 0.0);
-    for (std::size_t g = 0; g < groups; ++g)
-      r.contributions.push_back({p.draw_groups[g], strongest[g], total > 0 ? sum_sq[g] / total : 0});
-    std::stable_sort(r.contributions.begin(), r.contributions.end(),
-                     [](const Contribution& a, const Contribution& b) { return a.share > b.share; });
-  }
+  contributions(p, fa, draws, r);
   // Sobol indices with bootstrap intervals (resampled paths from a fixed generator).
-  std::vector<std::uint64_t> all(n);
-  std::iota(all.begin(), all.end(), 0);
   std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
   for (std::size_t b = 0; b < resamples.size(); ++b) {
     resamples[b].resize(n);
@@ -214,24 +239,7 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
     seeds[g] = seed_b;
     std::vector<double> fab;
     sample(p, target, n, seed_a, &seeds, fab, nullptr);
-    SobolIndex s{p.draw_groups[g]};
-    SobolSums est = sobol_estimate(fa, fb, fab, all);
-    s.first = est.first;
-    s.total = est.total;
-    std::vector<double> firsts, totals;
-    for (const auto& idx : resamples) {
-      SobolSums e = sobol_estimate(fa, fb, fab, idx);
-      firsts.push_back(e.first);
-      totals.push_back(e.total);
-    }
-    auto pct = [](std::vector<double> v, double q) {
-      if (v.empty()) return std::nan("");
-      std::sort(v.begin(), v.end());
-      return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
-    };
-    s.first_lo = pct(firsts, 0.025), s.first_hi = pct(firsts, 0.975);
-    s.total_lo = pct(totals, 0.025), s.total_hi = pct(totals, 0.975);
-    r.sobol.push_back(s);
+    r.sobol.push_back(sobol_index(p.draw_groups[g], fa, fb, fab, resamples));
   }
   std::stable_sort(r.sobol.begin(), r.sobol.end(),
                    [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });

@@ -69,12 +69,10 @@ std::string euros(double v) {
 
 }  // namespace
 
-nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,
-                                    const RunMeta& meta) {
-  // Sub-objects are built apart and moved in: ordered_json stores keys in a vector, so a
-  // reference into it does not survive the next insertion.
-  nlohmann::ordered_json j, m, outs = nlohmann::ordered_json::object(), series,
-                             inds = nlohmann::ordered_json::object(), evs = nlohmann::ordered_json::object();
+namespace {
+
+nlohmann::ordered_json meta_json(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta) {
+  nlohmann::ordered_json m;
   m["model"] = p.model_name;
   if (!p.scenario_name.empty()) m["scenario"] = p.scenario_name;
   m["file"] = meta.model_path;
@@ -96,48 +94,37 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   if (!meta.central)
     if (auto coarse = sketch_only_quantiles(p, r); !coarse.empty()) m["quantile_sketch_only"] = std::move(coarse);
   m["quantile_sketch"] = "fine histogram windows around P5..P95 placed from a pilot (error <= quantile_error, at most a quarter of the Monte Carlo standard error at the planned paths); elsewhere DDSketch, relative accuracy 1e-3 (see docs/design.md)";
+  return m;
+}
 
-  for (std::size_t i = 0; i < p.outputs.size(); ++i) {
-    const auto& o = p.outputs[i];
-    nlohmann::ordered_json years;
-    for (std::size_t k = 0; k < o.years.size(); ++k)
-      years[std::to_string(o.years[k].first)] = stats_json(r.outputs[i][k], meta.central);
-    outs[o.name] = years;
-    // Labels, sources and units live beside the figures, so `outputs` keeps the spec's shape.
-    series[o.name] = {{"label", o.label}, {"source", o.source}, {"unit", o.unit}};
-  }
-  for (std::size_t i = 0; i < p.indicators.size(); ++i) {
-    const auto& ind = p.indicators[i];
-    nlohmann::ordered_json e;
-    e["label"] = ind.label;
-    e["source"] = ind.source;
-    e["on"] = ind.on;
-    nlohmann::ordered_json years;
-    for (std::size_t k = 0; k < ind.years.size(); ++k) {
-      const auto& y = ind.years[k];
-      const auto& met = r.indicator_met[i][k];
-      nlohmann::ordered_json yj;
-      yj["kind"] = engine::info(y.kind).keyword;
-      if (y.has_rate()) yj["rate"] = y.rate;
-      yj["target"] = r.indicator_target[i][k].moments.mean();
-      if (y.has_upper()) yj["target_hi"] = r.indicator_target_hi[i][k].moments.mean();
-      yj["p_met"] = met.p();
-      if (!meta.central) {
-        yj["se"] = met.std_error();
-        auto [lo, hi] = met.wilson();
-        yj["wilson95"] = {lo, hi};
-      }
-      years[std::to_string(y.year)] = yj;
+nlohmann::ordered_json indicator_json(const engine::IndicatorOut& ind, std::size_t i, const engine::RunResults& r,
+                                      bool central) {
+  nlohmann::ordered_json e;
+  e["label"] = ind.label;
+  e["source"] = ind.source;
+  e["on"] = ind.on;
+  nlohmann::ordered_json years;
+  for (std::size_t k = 0; k < ind.years.size(); ++k) {
+    const auto& y = ind.years[k];
+    const auto& met = r.indicator_met[i][k];
+    nlohmann::ordered_json yj;
+    yj["kind"] = engine::info(y.kind).keyword;
+    if (y.has_rate()) yj["rate"] = y.rate;
+    yj["target"] = r.indicator_target[i][k].moments.mean();
+    if (y.has_upper()) yj["target_hi"] = r.indicator_target_hi[i][k].moments.mean();
+    yj["p_met"] = met.p();
+    if (!central) {
+      yj["se"] = met.std_error();
+      auto [lo, hi] = met.wilson();
+      yj["wilson95"] = {lo, hi};
     }
-    e["years"] = years;
-    inds[ind.id] = e;
+    years[std::to_string(y.year)] = yj;
   }
-  for (std::size_t i = 0; i < p.events.size(); ++i) {
-    nlohmann::ordered_json e;
-    for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
-      e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
-    evs[p.events[i].name] = e;
-  }
+  e["years"] = years;
+  return e;
+}
+
+nlohmann::ordered_json correlations_json(const engine::Program& p, const engine::RunResults& r, bool central) {
   nlohmann::ordered_json corrs = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < p.correlations.size(); ++i) {
     const auto& c = p.correlations[i];
@@ -147,11 +134,40 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
     cj["kind"] = c.rank ? "rank" : "normal-scores";
     cj["requested"] = c.requested;
     cj["used"] = c.used;
-    if (!meta.central && i < r.correlations.size()) cj["measured_rank"] = r.correlations[i];
+    if (!central && i < r.correlations.size()) cj["measured_rank"] = r.correlations[i];
     corrs.push_back(cj);
   }
+  return corrs;
+}
+
+}  // namespace
+
+nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunResults& r,
+                                    const RunMeta& meta) {
+  // Sub-objects are built apart and moved in: ordered_json stores keys in a vector, so a
+  // reference into it does not survive the next insertion.
+  nlohmann::ordered_json j, outs = nlohmann::ordered_json::object(), series,
+                            inds = nlohmann::ordered_json::object(), evs = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < p.outputs.size(); ++i) {
+    const auto& o = p.outputs[i];
+    nlohmann::ordered_json years;
+    for (std::size_t k = 0; k < o.years.size(); ++k)
+      years[std::to_string(o.years[k].first)] = stats_json(r.outputs[i][k], meta.central);
+    outs[o.name] = years;
+    // Labels, sources and units live beside the figures, so `outputs` keeps the spec's shape.
+    series[o.name] = {{"label", o.label}, {"source", o.source}, {"unit", o.unit}};
+  }
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    inds[p.indicators[i].id] = indicator_json(p.indicators[i], i, r, meta.central);
+  for (std::size_t i = 0; i < p.events.size(); ++i) {
+    nlohmann::ordered_json e;
+    for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
+      e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
+    evs[p.events[i].name] = e;
+  }
+  nlohmann::ordered_json corrs = correlations_json(p, r, meta.central);
   if (!meta.central) j["convergence"] = convergence_json(p, r);  // src/convergence.hpp
-  j["meta"] = std::move(m);
+  j["meta"] = meta_json(p, r, meta);
   j["outputs"] = std::move(outs);
   j["indicators"] = std::move(inds);
   j["events"] = std::move(evs);
