@@ -56,60 +56,39 @@ nlohmann::ordered_json sensitivity_json(const engine::Program& p, const std::str
   return j;
 }
 
-int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
-  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}};
-  if (int rc = destination_status(check_destinations(dests), err)) return rc;
-  dsl::Sources sources;
-  auto c = dsl::compile_file(a.path, sources);
-  err << sources.format_all(c.diags);
-  if (!c.program) return kInvalidModel;
-  if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
-  const engine::Program& p = *c.program;
-  // The figure studied: an output's value in a year, or an indicator's met flag (so P(met)).
+// The figure a sensitivity studies: an output's value in a year, or an indicator's met flag (so
+// P(met), with its tornado on the indicator's series).
+struct Figure {
   engine::Operand target = 0;
   std::optional<engine::Operand> tornado_on;
-  bool found = false;
   std::string what, tornado_what;
   SourceLoc where{UINT32_MAX, 0, 0};  // the definition of the figure, for a run-time error
+};
+
+std::optional<Figure> find_figure(const engine::Program& p, const SensitivityArgs& a) {
   if (!a.indicator.empty()) {
     for (const auto& ind : p.indicators)
       if (ind.id == a.indicator)
         for (const auto& y : ind.years)
-          if (y.year == a.year) {
-            target = y.met, tornado_on = y.value, found = true, where = ind.loc;
-            what = "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")";
-            tornado_what = ind.on + " in " + std::to_string(a.year);
-          }
+          if (y.year == a.year)
+            return Figure{y.met, y.value, "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")",
+                          ind.on + " in " + std::to_string(a.year), ind.loc};
   } else {
     for (const auto& o : p.outputs)
       if (o.name == a.output)
         for (const auto& [y, op] : o.years)
-          if (y == a.year) target = op, found = true, where = o.loc, what = o.name + " in " + std::to_string(a.year);
+          if (y == a.year) return Figure{op, std::nullopt, o.name + " in " + std::to_string(a.year), "", o.loc};
   }
-  if (!found) {
-    err << "cogsim: " << (a.indicator.empty() ? "no output '" + a.output + "'" : "no indicator '" + a.indicator + "'")
-        << " for " << a.year << " in " << a.path << "\n";
-    return kUsage;
-  }
-  engine::SensitivityOptions opt = a.opt;
-  if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  auto r = engine::sensitivity(p, target, opt, tornado_on);
-  bool finite = std::isfinite(r.central) && std::isfinite(r.mean) && std::isfinite(r.variance);
-  for (const auto& t : r.tornado) finite = finite && std::isfinite(t.low) && std::isfinite(t.high);
-  if (!r.error && !finite)  // never a NaN printed with status 0
-    r.error = Diagnostic{Severity::Error, where,
-                         what + (tornado_what.empty() ? "" : " (" + tornado_what + ")") +
-                             " is not a finite number on some paths, or its variance overflows (a logarithm or "
-                             "square root of a negative number, or a division by zero?)"};
-  if (r.error) {
-    err << sources.format(*r.error) << "cogsim: the model failed while running\n";
-    return kRuntime;
-  }
+  return std::nullopt;
+}
+
+void print_sensitivity(std::ostream& out, const engine::Program& p, const Figure& f,
+                       const engine::SensitivityResults& r, std::uint64_t paths) {
   char buf[256];
-  out << "Sensitivity of " << what << " — " << p.model_name << "\n";
+  out << "Sensitivity of " << f.what << " — " << p.model_name << "\n";
   std::snprintf(buf, sizeof buf, "central %.6g, mean %.6g, sd %.6g (%llu paths per Sobol matrix)\n\n", r.central,
-                r.mean, std::sqrt(std::max(0.0, r.variance)), static_cast<unsigned long long>(opt.paths));
-  out << buf << "Tornado" << (tornado_what.empty() ? "" : " of " + tornado_what)
+                r.mean, std::sqrt(std::max(0.0, r.variance)), static_cast<unsigned long long>(paths));
+  out << buf << "Tornado" << (f.tornado_what.empty() ? "" : " of " + f.tornado_what)
       << ": each input alone at its P10 and P90, the others at their means\n";
   double widest = r.tornado.empty() ? 1 : std::fabs(r.tornado.front().high - r.tornado.front().low);
   for (const auto& t : r.tornado) {
@@ -130,12 +109,45 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
                   s.first, s.first_lo, s.first_hi, s.total, s.total_lo, s.total_hi);
     out << buf;
   }
+}
+
+int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
+  dsl::Sources sources;
+  auto c = dsl::compile_file(a.path, sources);
+  err << sources.format_all(c.diags);
+  if (!c.program) return kInvalidModel;
+  if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
+  const engine::Program& p = *c.program;
+  const auto f = find_figure(p, a);
+  if (!f) {
+    err << "cogsim: " << (a.indicator.empty() ? "no output '" + a.output + "'" : "no indicator '" + a.indicator + "'")
+        << " for " << a.year << " in " << a.path << "\n";
+    return kUsage;
+  }
+  engine::SensitivityOptions opt = a.opt;
+  if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  auto r = engine::sensitivity(p, f->target, opt, f->tornado_on);
+  bool finite = std::isfinite(r.central) && std::isfinite(r.mean) && std::isfinite(r.variance);
+  for (const auto& t : r.tornado) finite = finite && std::isfinite(t.low) && std::isfinite(t.high);
+  if (!r.error && !finite)  // never a NaN printed with status 0
+    r.error = Diagnostic{Severity::Error, f->where,
+                         f->what + (f->tornado_what.empty() ? "" : " (" + f->tornado_what + ")") +
+                             " is not a finite number on some paths, or its variance overflows (a logarithm or "
+                             "square root of a negative number, or a division by zero?)"};
+  if (r.error) {
+    err << sources.format(*r.error) << "cogsim: the model failed while running\n";
+    return kRuntime;
+  }
+  print_sensitivity(out, p, *f, r, opt.paths);
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, json_text(sensitivity_json(p, what, opt, r)));
+  if (!a.json.empty()) e = set.add_file(a.json, json_text(sensitivity_json(p, f->what, opt, r)));
   if (e.empty() && !a.report.empty())
-    e = set.add_file(a.report, report::sensitivity_html(p.model_name, what, tornado_what.empty() ? what : tornado_what,
-                                                        r, opt.paths, opt.seed));
+    e = set.add_file(a.report, report::sensitivity_html(p.model_name, f->what,
+                                                        f->tornado_what.empty() ? f->what : f->tornado_what, r,
+                                                        opt.paths, opt.seed));
   return commit_or_report(set, e, err);
 }
 
