@@ -78,7 +78,14 @@ std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Progra
   return v;
 }
 
-struct Page {
+// The report page, section after section (build() calls them in order).
+class Page {
+ public:
+  Page(const engine::Program& program, const engine::RunResults& results, const RunMeta& run_meta,
+       std::string generated)
+      : p(program), r(results), meta(run_meta), generated_at(std::move(generated)) {}
+
+ private:
   const engine::Program& p;
   const engine::RunResults& r;
   const RunMeta& meta;
@@ -473,7 +480,7 @@ struct Page {
       << "</section>";
   }
 
-
+ public:
   std::string build() {
     parts = report_layout(p);
     last_year = last_indicator_year(p);
@@ -512,8 +519,7 @@ const char* report_style() { return kStyle; }
 
 std::string report_html(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
                         const std::string& generated_at) {
-  Page page{p, r, meta, generated_at, {}, 0, 0, 0, {}};
-  return page.build();
+  return Page(p, r, meta, generated_at).build();
 }
 
 std::string write_report_html(const std::string& path, const engine::Program& p, const engine::RunResults& r,
