@@ -28,6 +28,8 @@ struct SweepArgs {
   std::uint64_t paths = 100000, seed = 42;
   int threads = 0;
   std::string sampling = "mc";
+  std::uint32_t replicates = 10;       // lhs, qmc
+  std::string correlation = "copula";  // or "iman-conover"
   std::string csv, jsonl, html;
   bool quiet = false;
 };
@@ -165,6 +167,8 @@ engine::RunOptions sweep_options(const SweepArgs& a) {
   opt.seed = a.seed;
   opt.threads = a.threads > 0 ? a.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   opt.sampling = sampling_of(a.sampling);
+  opt.replicates = a.replicates;
+  opt.iman_conover = a.correlation == "iman-conover";
   return opt;
 }
 
@@ -271,6 +275,10 @@ int write_sweep(const SweepArgs& a, const Table& table, const std::vector<SweepA
 int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
   const std::vector<Destination> dests = {{"--csv", a.csv}, {"--jsonl", a.jsonl}, {"--html", a.html}};
   int status = destination_status(check_destinations(dests), err);
+  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty() && status == kOk) {
+    err << e;
+    status = kUsage;
+  }
   std::vector<SweepAxis> axes(a.grid.size());
   for (std::size_t i = 0; i < a.grid.size() && status == kOk; ++i)
     if (auto e = parse_axis(a.grid[i], axes[i]); !e.empty()) {
@@ -381,6 +389,8 @@ std::function<int(std::ostream& out, std::ostream& err)> add_sweep_command(CLI::
   sw->add_option("--seed,-s", a->seed, "Seed, the same at every point (default 42)")->check(unsigned_in(0, UINT64_MAX));
   sw->add_option("--threads,-t", a->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   sw->add_option("--sampling", a->sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
+  sw->add_option("--replicates", a->replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
+  sw->add_option("--correlation", a->correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   sw->add_option("--csv", a->csv, "Write the tidy table here (CSV: scenario, point, params, kind, name, year, statistic, value)");
   sw->add_option("--jsonl", a->jsonl, "Write the table here as JSON lines (one object per figure and point)");
   sw->add_option("--html", a->html, "Write heat maps of P(met) over the grid here (one HTML page)");
