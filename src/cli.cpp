@@ -200,6 +200,17 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
   return kOk;
 }
 
+// What the results file says of how a run or comparison was made (the rest is set by the caller).
+RunMeta run_meta(const RunArgs& a, int threads, std::chrono::steady_clock::time_point t0) {
+  RunMeta meta;
+  meta.seed = a.seed;
+  meta.threads = threads;
+  meta.sampling = a.sampling;
+  meta.correlation = a.correlation;
+  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return meta;
+}
+
 int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources sources;
@@ -220,15 +231,10 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
     err << "cogsim: the model failed while running; no results written\n";
     return kRuntime;
   }
-  RunMeta meta;
+  RunMeta meta = run_meta(a, opt.threads, t0);
   meta.model_path = a.path;
-  meta.seed = a.seed;
-  meta.threads = opt.threads;
   meta.central = a.central;
   meta.block_size = a.block_size;
-  meta.sampling = a.sampling;
-  meta.correlation = a.correlation;
-  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (int rc = write_run_outputs(a, *program, r, meta, err)) return rc;
   if (!a.quiet) out << summary_text(*program, r, meta);
   return kOk;
@@ -366,12 +372,7 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
     err << "cogsim: a scenario failed while running: " << r.error->message << "; no results written\n";
     return kRuntime;
   }
-  RunMeta meta;
-  meta.seed = a.seed;
-  meta.threads = opt.threads;
-  meta.sampling = a.sampling;
-  meta.correlation = a.correlation;
-  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const RunMeta meta = run_meta(a, opt.threads, t0);
   OutputSet set;
   std::string e;
   if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_json(*base, *variant, r, meta, a.path, variant_path, shared)));
