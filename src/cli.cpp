@@ -14,6 +14,7 @@
 
 #include "dsl/compiler.hpp"
 #include "dsl/suggest.hpp"
+#include "engine/ir_text.hpp"
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
 #include "src/cli_numbers.hpp"
@@ -128,7 +129,7 @@ std::string model_of(const std::string& path) {
   return main.string();
 }
 
-int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
+int do_check(const std::string& file, bool listing, std::ostream& out, std::ostream& err) {
   const std::string path = model_of(file);
   if (path != file) out << file << " is included by " << path << ": checking that model\n";
   dsl::Sources sources;
@@ -150,6 +151,7 @@ int do_check(const std::string& file, std::ostream& out, std::ostream& err) {
       << ", " << count(program->checks.size(), "assert", " passed") << ", "
       << count(program->code.size(), "instruction") << ", " << count(program->num_draws(), "random cell")
       << ")\n";
+  if (listing) out << engine::to_text(*program);
   return kOk;
 }
 
@@ -395,6 +397,7 @@ namespace {
 struct CommandLine {
   RunArgs run, compare, replay;
   std::string variant_path, compare_report, check_path;
+  bool check_ir = false;
   std::uint64_t replay_path = 0;
 };
 
@@ -542,6 +545,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto run_sweep = add_sweep_command(app);
   auto* check = app.add_subcommand("check", "Validate a rules file and run its asserts on the central path.");
   check->add_option("PATH", cl.check_path, "Rules file (.cog) or scenario folder holding main.cog")->required();
+  check->add_flag("--ir", cl.check_ir, "Also print the compiled program, one instruction a line (engine/ir_text.hpp)");
   add_max_cells(check);
   app.add_subcommand("serve", "A local what-if page for a scenario: edit params, see P(met) change, save the "
                              "avenant (cogsim serve SCENARIO [--port P] [--host H] [--save-dir D]; docs/serve.md).");
@@ -552,7 +556,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // With MPI, commands other than `run` and `sweep` go on rank 0 alone.
   if (mpi() && mpi()->shared() && !*run && !app.got_subcommand("sweep") && !mpi()->root()) return kOk;
   if (*run) return do_run(cl.run, out, err);
-  if (*check) return do_check(cl.check_path, out, err);
+  if (*check) return do_check(cl.check_path, cl.check_ir, out, err);
   if (*cmp) return do_compare(cl.compare, cl.variant_path, cl.compare_report, out, err);
   if (*replay) return do_replay(cl.replay, cl.replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
