@@ -208,7 +208,11 @@ std::uint64_t pilot_paths(std::uint64_t paths) {
 }
 
 const std::vector<double>& reported_quantiles() {
-  static const std::vector<double> qs = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+  static const std::vector<double> qs = [] {
+    std::vector<double> v;
+    for (const auto& q : kReportedQuantiles) v.push_back(q.level);
+    return v;
+  }();
   return qs;
 }
 

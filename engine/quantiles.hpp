@@ -102,7 +102,14 @@ QuantileWindows place_windows(const std::vector<double>& pilot, const std::vecto
 // [1024, 8192].
 std::uint64_t pilot_paths(std::uint64_t paths);
 
-// The levels reported in results files and tables (P5 .. P95).
-const std::vector<double>& reported_quantiles();
+// The levels reported in results files and tables, with their names there (P5 .. P95): the one
+// list every writer reads.
+struct ReportedQuantile {
+  double level;
+  const char* name;
+};
+inline constexpr ReportedQuantile kReportedQuantiles[] = {{0.05, "p5"},  {0.10, "p10"}, {0.25, "p25"}, {0.50, "p50"},
+                                                         {0.75, "p75"}, {0.90, "p90"}, {0.95, "p95"}};
+const std::vector<double>& reported_quantiles();  // their levels
 
 }  // namespace cogsim::engine

@@ -19,9 +19,6 @@ namespace cogsim::app::report {
 
 namespace {
 
-const double kQuantiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
-const char* const kQuantileNames[] = {"p5", "p10", "p25", "p50", "p75", "p90", "p95"};
-
 template <class Years>
 int index_of_year(const Years& years, int year) {
   for (std::size_t k = 0; k < years.size(); ++k)
@@ -36,9 +33,9 @@ std::vector<std::pair<std::string, double>> output_statistics(const engine::Seri
   v.emplace_back("mean", s.moments.mean());
   v.emplace_back("sd", s.moments.n > 1 ? s.moments.sd() : 0.0);
   double worst = 0;
-  for (std::size_t i = 0; i < 7; ++i) {
-    const auto a = s.quantile_with_bound(kQuantiles[i]);
-    v.emplace_back(kQuantileNames[i], a.value);
+  for (const auto& q : engine::kReportedQuantiles) {
+    const auto a = s.quantile_with_bound(q.level);
+    v.emplace_back(q.name, a.value);
     worst = std::max(worst, a.bound);
   }
   v.emplace_back("se", s.std_error());

@@ -13,29 +13,21 @@
 
 #include "src/convergence.hpp"
 #include "src/output_set.hpp"
+#include "src/report_csv.hpp"
 
 namespace cogsim::app {
 
 namespace {
 
-const double kQuantiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
-const char* const kQuantileNames[] = {"p5", "p10", "p25", "p50", "p75", "p90", "p95"};
-
+// The statistics of one series and year, as every writer lists them (report::output_statistics);
+// the central path has only its value.
 nlohmann::ordered_json stats_json(const engine::SeriesStats& s, bool central) {
   nlohmann::ordered_json j;
-  j["mean"] = s.moments.mean();
-  if (central) return j;
-  double sd = s.moments.n > 1 ? s.moments.sd() : 0.0;
-  j["sd"] = sd;
-  // Each quantile with its error bound (engine/quantiles.hpp): the largest is reported.
-  double worst = 0;
-  for (std::size_t i = 0; i < 7; ++i) {
-    const auto a = s.quantile_with_bound(kQuantiles[i]);
-    j[kQuantileNames[i]] = a.value;
-    worst = std::max(worst, a.bound);
+  if (central) {
+    j["mean"] = s.moments.mean();
+    return j;
   }
-  j["se"] = s.std_error();
-  j["quantile_error"] = worst;
+  for (const auto& [name, value] : report::output_statistics(s)) j[name] = value;
   return j;
 }
 
@@ -45,10 +37,9 @@ nlohmann::ordered_json sketch_only_quantiles(const engine::Program& p, const eng
   for (std::size_t i = 0; i < p.outputs.size(); ++i)
     for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k) {
       const auto& s = r.outputs[i][k];
-      for (std::size_t q = 0; q < 7; ++q)
-        if (!s.constant && !s.sketch.windows().quantile(kQuantiles[q], s.sketch.count()))
-          list.push_back(p.outputs[i].name + " " + std::to_string(p.outputs[i].years[k].first) + " " +
-                         kQuantileNames[q]);
+      for (const auto& q : engine::kReportedQuantiles)
+        if (!s.constant && !s.sketch.windows().quantile(q.level, s.sketch.count()))
+          list.push_back(p.outputs[i].name + " " + std::to_string(p.outputs[i].years[k].first) + " " + q.name);
     }
   return list;
 }
