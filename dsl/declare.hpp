@@ -22,7 +22,7 @@ class Declarer : Stage {
   void declare_event(const ast::EventDecl& d, int layer);
   void declare_fund(const ast::FundDecl& d, int layer);  // funds.cpp, with the four below
   FundInfo fund_info(const ast::FundDecl& d);
-  bool line_clauses(LineInfo& l, const ast::LineDecl& ld);
+  bool line_clauses(LineInfo& l, const ast::LineDecl& ld, const FundInfo& f);
   void line_clause(LineInfo& l, const ast::LineAttr& a, const ast::LineAttr*& carry);
   std::optional<std::pair<int, int>> line_amounts(LineInfo& l);
   void add_money_series(const std::string& name, Kind kind, const std::string& label, const std::string& source,

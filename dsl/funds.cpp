@@ -12,9 +12,6 @@ namespace cogsim::dsl {
 using engine::Op;
 
 namespace {
-const char* const kCarryOverRule =
-    "COG 2022-2024, Annexe 3, règles budgétaires communes: « Les crédits évaluatifs non consommés "
-    "au titre d'un exercice ne peuvent donner lieu à un report »";
 const char* const kAsymmetricRule =
     "asymmetric fungibility allows personnel -> fonctionnement -> investissement only";
 // Why the fungibility rules refuse a transfer from line a to line b without a vote ("" if they
@@ -115,7 +112,7 @@ void Declarer::line_clause(LineInfo& l, const ast::LineAttr& a, const ast::LineA
 
 // A budget line's clauses, each kind at most once, and the rules between them. False when the
 // line has no amounts to go on with.
-bool Declarer::line_clauses(LineInfo& l, const ast::LineDecl& ld) {
+bool Declarer::line_clauses(LineInfo& l, const ast::LineDecl& ld, const FundInfo& f) {
   const ast::LineAttr* carry = nullptr;
   std::map<std::string, const ast::LineAttr*> clause_of_kind;  // a second clause of a kind is an error
   for (const auto& a : ld.attrs) {
@@ -136,8 +133,9 @@ bool Declarer::line_clauses(LineInfo& l, const ast::LineDecl& ld) {
   if (l.nature.empty())
     error(ld.name.loc, "budget line '" + l.full + "' must say whether it is limitative or evaluative");
   if (l.carry_over && l.nature == "evaluative")
-    error(carry->loc, "line '" + l.full + "' is évaluative: its unspent credits cannot be carried over (" +
-                          std::string(kCarryOverRule) + ")");
+    error(carry->loc, "line '" + l.full + "' is évaluative: an évaluative line carries nothing over (the budget " +
+                          "rules of funds, docs/language.md §11.2" +
+                          (f.source.empty() ? std::string(")") : "; fund '" + f.name + "': " + f.source + ")"));
   if (l.carry_over && !l.execution)
     error(carry->loc, "line '" + l.full + "' carries unspent credits over, so it needs an `execution(...)` rate");
   if (!l.amounts) error(ld.name.loc, "budget line '" + l.full + "' has no `amounts` table");
@@ -190,7 +188,7 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
     l.full = f.name + "." + l.name;
     l.label = ld.label.value_or("");
     l.loc = ld.name.loc;
-    if (!line_clauses(l, ld)) continue;
+    if (!line_clauses(l, ld, f)) continue;
     const auto years = line_amounts(l);
     if (!years) continue;
     const auto [y0, y1] = *years;
