@@ -47,6 +47,7 @@ struct RunArgs {
   std::string correlation = "copula";  // or "iman-conover"
   std::string json;
   std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
+  std::string csv_dialect = "tidy";  // or "excel-fr" (report::CsvDialect)
   std::vector<std::string> sets;  // run: param cells replaced, "CELL=VALUE"
   bool quiet = false;
 };
@@ -171,7 +172,8 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
     e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
       return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp);
     });
-  if (e.empty() && !a.csv.empty()) e = set.add_folder(a.csv, report::csv_files(program, r, meta, stamp));
+  if (e.empty() && !a.csv.empty())
+    e = set.add_folder(a.csv, report::csv_files(program, r, meta, stamp, *report::csv_dialect(a.csv_dialect)));
   return commit_or_report(set, e, err);
 }
 
@@ -435,6 +437,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
   run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
   run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
   run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
+  run->add_option("--csv-dialect", ra.csv_dialect,
+                  "tidy (default: ',' and decimal point) or excel-fr (';', decimal comma, UTF-8 BOM)")
+      ->check(CLI::IsMember({"tidy", "excel-fr"}));
   run->add_flag("--quiet,-q", ra.quiet, "No progress bar and no summary");
   run->add_option("--set", ra.sets, "Replace a param cell's value: CELL=VALUE, e.g. \"savings[CDS, 2024]=0.02\" (repeatable)");
   add_max_cells(run);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "src/output_set.hpp"
@@ -143,8 +144,9 @@ std::string timestamp_now() {
 
 // ---- CSV ---------------------------------------------------------------------------------------
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+std::string csv_field(const std::string& s, CsvDialect d) {
+  const char* special = d == CsvDialect::ExcelFr ? ";\"\r\n" : ",\"\r\n";
+  if (s.find_first_of(special) == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
@@ -153,22 +155,35 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string csv_number(double v) {
+std::string csv_number(double v, CsvDialect d) {
   if (std::isnan(v)) return "";
   // The shortest text that reads back to the same double (as the JSON file writes it).
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
+  std::string s(buf, res.ptr);
+  if (d == CsvDialect::ExcelFr) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+std::optional<CsvDialect> csv_dialect(const std::string& name) {
+  if (name == "tidy") return CsvDialect::Tidy;
+  if (name == "excel-fr") return CsvDialect::ExcelFr;
+  return std::nullopt;
 }
 
 namespace {
 
+// One table in a dialect: excel-fr starts with a UTF-8 BOM and separates fields with ';'.
 struct Table {
   std::ostringstream out;
-  explicit Table(std::initializer_list<const char*> header) {
+  CsvDialect dialect;
+  const char* sep;
+  Table(std::initializer_list<const char*> header, CsvDialect d)
+      : dialect(d), sep(d == CsvDialect::ExcelFr ? ";" : ",") {
+    if (d == CsvDialect::ExcelFr) out << "\xEF\xBB\xBF";
     bool first = true;
     for (const char* h : header) {
-      out << (first ? "" : ",") << h;
+      out << (first ? "" : sep) << h;
       first = false;
     }
     out << "\r\n";
@@ -176,7 +191,7 @@ struct Table {
   void row(std::initializer_list<std::string> fields) {
     bool first = true;
     for (const auto& f : fields) {
-      out << (first ? "" : ",") << csv_field(f);
+      out << (first ? "" : sep) << csv_field(f, dialect);
       first = false;
     }
     out << "\r\n";
@@ -186,34 +201,35 @@ struct Table {
 }  // namespace
 
 std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
-                                const std::string& generated_at) {
-  Table outs({"output", "year", "statistic", "value"});
+                                const std::string& generated_at, CsvDialect d) {
+  auto num = [d](double v) { return csv_number(v, d); };
+  Table outs({"output", "year", "statistic", "value"}, d);
   for (std::size_t i = 0; i < p.outputs.size(); ++i)
     for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k)
       for (const auto& [stat, v] : output_statistics(r.outputs[i][k]))
-        outs.row({p.outputs[i].name, std::to_string(p.outputs[i].years[k].first), stat, csv_number(v)});
+        outs.row({p.outputs[i].name, std::to_string(p.outputs[i].years[k].first), stat, num(v)});
 
-  Table inds({"indicator", "year", "statistic", "value"});
+  Table inds({"indicator", "year", "statistic", "value"}, d);
   for (std::size_t i = 0; i < p.indicators.size(); ++i)
     for (std::size_t k = 0; k < p.indicators[i].years.size(); ++k) {
       const auto& y = p.indicators[i].years[k];
       for (const auto& [stat, v] : indicator_statistics(y, r.indicator_target[i][k], r.indicator_target_hi[i][k],
                                                                r.indicator_met[i][k]))
-        inds.row({p.indicators[i].id, std::to_string(y.year), stat, csv_number(v)});
+        inds.row({p.indicators[i].id, std::to_string(y.year), stat, num(v)});
     }
 
-  Table evs({"event", "year", "statistic", "value"});
+  Table evs({"event", "year", "statistic", "value"}, d);
   for (std::size_t i = 0; i < p.events.size(); ++i)
     for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
       for (const auto& [stat, v] : event_statistics(r.events[i][k]))
-        evs.row({p.events[i].name, std::to_string(p.events[i].years[k].first), stat, csv_number(v)});
+        evs.row({p.events[i].name, std::to_string(p.events[i].years[k].first), stat, num(v)});
 
-  Table labels({"kind", "name", "label", "source", "unit", "on"});
+  Table labels({"kind", "name", "label", "source", "unit", "on"}, d);
   for (const auto& o : p.outputs) labels.row({"output", o.name, o.label, o.source, o.unit, ""});
   for (const auto& ind : p.indicators) labels.row({"indicator", ind.id, ind.label, ind.source, "", ind.on});
   for (const auto& e : p.events) labels.row({"event", e.name, e.label, e.source, "", ""});
 
-  Table run({"parameter", "value"});
+  Table run({"parameter", "value"}, d);
   run.row({"model", p.model_name});
   run.row({"scenario", p.scenario_name});
   run.row({"file", meta.model_path});
@@ -225,7 +241,7 @@ std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResul
   run.row({"threads", std::to_string(meta.threads)});
   run.row({"block_size", std::to_string(meta.block_size)});
   run.row({"stopped_early", r.stopped_early ? "true" : "false"});
-  run.row({"wall_seconds", csv_number(meta.wall_seconds)});
+  run.row({"wall_seconds", num(meta.wall_seconds)});
   run.row({"generated_at", generated_at});
   run.row({"version", COGSIM_VERSION});
 
@@ -248,9 +264,10 @@ std::string write_csv_dir(const std::string& dir, const engine::Program& p, cons
 }
 
 std::vector<std::pair<std::string, std::string>> csv_files(const engine::Program& p, const engine::RunResults& r,
-                                                           const RunMeta& meta, const std::string& generated_at) {
+                                                           const RunMeta& meta, const std::string& generated_at,
+                                                           CsvDialect d) {
   std::vector<std::pair<std::string, std::string>> files;
-  for (auto& f : csv_tables(p, r, meta, generated_at)) files.emplace_back(std::move(f.name), std::move(f.text));
+  for (auto& f : csv_tables(p, r, meta, generated_at, d)) files.emplace_back(std::move(f.name), std::move(f.text));
   return files;
 }
 

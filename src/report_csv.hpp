@@ -3,6 +3,7 @@
 // entities, the budget funds and the headline events out of a Program.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,10 +54,19 @@ std::string timestamp_now();
 
 // ---- CSV ---------------------------------------------------------------------------------------
 
-// One field, quoted as RFC 4180 asks when it holds a comma, a double quote, CR or LF.
-std::string csv_field(const std::string& s);
-// The shortest text that reads back to the same double (std::to_chars); empty for NaN.
-std::string csv_number(double v);
+// How the tables are spelled. Tidy (the default): ',' between fields, decimal point, no BOM.
+// ExcelFr (`--csv-dialect excel-fr`, what a French Excel opens without an import dialog): ';'
+// between fields, decimal comma, a UTF-8 byte order mark at the start of each file.
+enum class CsvDialect { Tidy, ExcelFr };
+// "tidy" / "excel-fr", or nullopt.
+std::optional<CsvDialect> csv_dialect(const std::string& name);
+
+// One field, quoted as RFC 4180 asks when it holds the dialect's separator (',' or ';'), a
+// double quote, CR or LF.
+std::string csv_field(const std::string& s, CsvDialect d = CsvDialect::Tidy);
+// The shortest text that reads back to the same double (std::to_chars), with a decimal comma in
+// ExcelFr; empty for NaN.
+std::string csv_number(double v, CsvDialect d = CsvDialect::Tidy);
 
 struct CsvFile {
   std::string name;  // e.g. "outputs.csv"
@@ -66,11 +76,12 @@ struct CsvFile {
 // events.csv (event,year,statistic,value), labels.csv (kind,name,label,source,unit,on) and
 // run.csv (parameter,value).
 std::vector<CsvFile> csv_tables(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
-                                const std::string& generated_at);
+                                const std::string& generated_at, CsvDialect d = CsvDialect::Tidy);
 
 // csv_tables as (name, text) pairs, for OutputSet::add_folder.
 std::vector<std::pair<std::string, std::string>> csv_files(const engine::Program& p, const engine::RunResults& r,
-                                                           const RunMeta& meta, const std::string& generated_at);
+                                                           const RunMeta& meta, const std::string& generated_at,
+                                                           CsvDialect d = CsvDialect::Tidy);
 // Checks early that DIR can receive the tables: a folder holding only tables cogsim writes (or
 // none), or a folder that can be created in an existing writable parent. Returns an error or "".
 std::string check_csv_dir(const std::string& dir);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -311,5 +312,90 @@ TEST(Outputs, AFileNameThatIsNotUtf8DoesNotAbortTheJson) {
   ASSERT_EQ(x.status, 0) << x.err;
   const std::string text = slurp(dir / "r.json");
   EXPECT_NE(text.find("r\xEF\xBF\xBDsultat.cog"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// ---- CSV dialects ------------------------------------------------------------------------------
+
+namespace {
+
+// RFC 4180 rows split on `sep` (quoted fields may hold the separator, quotes and line ends).
+std::vector<std::vector<std::string>> split_csv(const std::string& text, char sep) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+    else if (c == '"') quoted = !quoted;
+    else if (!quoted && c == sep) rows.back().push_back(field), field.clear();
+    else if (!quoted && c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+      rows.back().push_back(field), field.clear(), rows.emplace_back(), ++i;
+    else field += c;
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+// The whole field as a double, or nullopt.
+std::optional<double> whole_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
+}
+
+}  // namespace
+
+// `--csv-dialect excel-fr` writes the tables of the tidy default with ';', a decimal comma and a
+// BOM: read back, every number and every text is the same (a label holding ';' included).
+TEST(Outputs, ExcelFrCsvHoldsTheSameTablesAsTheTidyDefault) {
+  fs::path dir = fresh_dir("dialect");
+  const fs::path model = dir / "m.cog";
+  std::ofstream(model) << "model \"m\" base 2019 years 2020..2021\n"
+                          "var x[t in 2020..2021] : € \"Solde; en euros\" = normal(1234.5 €, 300 €)\n"
+                          "indicator 1 on x { 2020: at_least(0 €), 2021: at_least(1300.25 €) }\n"
+                          "event high[t in 2020..2021] = x[t] > 1500 €\noutput x\n";
+  const std::vector<std::string> base = {"run", model.string(), "-n", "1000", "-q", "--threads", "2", "--csv"};
+  auto args = base;
+  args.push_back((dir / "tidy").string());
+  ASSERT_EQ(run_cogsim(args, dir).status, 0);
+  args = base;
+  for (const char* a : {"fr", "--csv-dialect", "excel-fr"}) args.push_back(a);
+  args[args.size() - 3] = (dir / "fr").string();
+  Exit x = run_cogsim(args, dir);
+  ASSERT_EQ(x.status, 0) << x.err;
+  const std::string bom = "\xEF\xBB\xBF";
+  bool label_seen = false;
+  std::size_t numbers = 0;
+  for (const char* name : cogsim::app::kCsvTableNames) {
+    const std::string tidy = slurp(dir / "tidy" / name), fr = slurp(dir / "fr" / name);
+    EXPECT_NE(tidy.rfind(bom, 0), 0u) << name;
+    ASSERT_EQ(fr.rfind(bom, 0), 0u) << name;
+    const auto t = split_csv(tidy, ','), f = split_csv(fr.substr(bom.size()), ';');
+    ASSERT_EQ(t.size(), f.size()) << name;
+    ASSERT_GT(t.size(), 1u) << name;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      ASSERT_EQ(t[i].size(), f[i].size()) << name << " row " << i;
+      if (t[i][0] == "wall_seconds" || t[i][0] == "generated_at") continue;  // differ from run to run
+      for (std::size_t j = 0; j < t[i].size(); ++j) {
+        label_seen |= f[i][j] == "Solde; en euros";
+        auto v = whole_number(t[i][j]);
+        if (!v || t[i][j].find('.') == std::string::npos) {
+          EXPECT_EQ(f[i][j], t[i][j]) << name << " row " << i;
+          continue;
+        }
+        std::string dotted = f[i][j];
+        EXPECT_EQ(dotted.find('.'), std::string::npos) << name << ": " << dotted;
+        std::replace(dotted.begin(), dotted.end(), ',', '.');
+        ASSERT_TRUE(whole_number(dotted)) << name << ": " << f[i][j];
+        EXPECT_EQ(*whole_number(dotted), *v) << name << " row " << i;
+        ++numbers;
+      }
+    }
+  }
+  EXPECT_TRUE(label_seen);
+  EXPECT_GT(numbers, 30u);  // the fractional ones (whole numbers read the same in both)
+  EXPECT_NE(slurp(dir / "fr" / "labels.csv").find("\"Solde; en euros\""), std::string::npos);
   fs::remove_all(dir);
 }
