@@ -191,7 +191,7 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
     if (!line_clauses(l, ld, f)) continue;
     const auto years = line_amounts(l);
     if (!years) continue;
-    const auto [y0, y1] = *years;
+    const int y0 = years->first, y1 = years->second;  // not a structured binding: the lambda below captures them
     f.y0 = f.lines.empty() ? y0 : std::min(f.y0, y0);
     f.y1 = f.lines.empty() ? y1 : std::max(f.y1, y1);
     int line_id = int(m_.lines.size());
