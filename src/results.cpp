@@ -12,7 +12,9 @@
 #include <sstream>
 
 #include "src/convergence.hpp"
+#include "src/fr_format.hpp"
 #include "src/output_set.hpp"
+#include "src/report_csv.hpp"
 #include "src/report_csv.hpp"
 
 namespace cogsim::app {
@@ -44,18 +46,15 @@ nlohmann::ordered_json sketch_only_quantiles(const engine::Program& p, const eng
   return list;
 }
 
-std::string euros(double v) {
-  // 1 234 567.89 € — the French grouping the COG uses.
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", std::fabs(v));
-  std::string s(buf), out;
-  std::size_t dot = s.find('.');
-  for (std::size_t i = 0; i < dot; ++i) {
-    out += s[i];
-    std::size_t left = dot - i - 1;
-    if (left > 0 && left % 3 == 0) out += ' ';
-  }
-  return (v < 0 ? "-" : "") + out + s.substr(dot) + " €";
+// An indicator's target in the unit of the series it follows, French style: "−841 654,54 €",
+// "25,00 %", or the plain number ("1,50") when the series is no output (its unit is unknown here)
+// or has no unit.
+std::string target_text(const engine::Program& p, const std::string& on, double v) {
+  const int o = report::find_output(p, on);
+  const std::string unit = o < 0 ? std::string() : p.outputs[o].unit;
+  if (unit.find("€") != std::string::npos) return report::fr_number(v, 2) + report::kNbsp + "€";
+  if (unit == "%") return report::fr_percent(v, 2);
+  return report::fr_number(v, 2);
 }
 
 }  // namespace
@@ -212,7 +211,7 @@ std::string summary_text(const engine::Program& p, const engine::RunResults& r, 
         }
         out << cell;
       }
-      if (!ind.years.empty()) out << "  " << euros(r.indicator_target[i].back().moments.mean());
+      if (!ind.years.empty()) out << "  " << target_text(p, ind.on, r.indicator_target[i].back().moments.mean());
       out << "\n";
     }
     if (!meta.central) {
