@@ -9,7 +9,8 @@ PKGS=(g++ cmake ninja-build make
       libgtest-dev libbenchmark-dev python3
       libxlsxwriter-dev chromium fonts-dejavu-core unzip
       libopenmpi-dev openmpi-bin
-      libcpp-httplib-dev pkg-config)
+      libcpp-httplib-dev pkg-config
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -333,6 +333,7 @@ TEST(Mutation, TheTypeNameCheckCatchesWhatX3Prints) {
   EXPECT_TRUE(message_problem("expected boost::spirit::x3::list<...>, found ','"));
   EXPECT_TRUE(message_problem("internal error: bad variant access"));
   EXPECT_FALSE(message_problem("expected a name, found 'N5boost'"));  // the user's own text, quoted
+  EXPECT_FALSE(message_problem("cannot read 'a/internal error.cog': the file does not exist"));
   EXPECT_FALSE(message_problem("expected ']', found the end of the line"));
 }
 
