@@ -4,7 +4,21 @@
 #include <map>
 #include <set>
 
+#include "engine/finite.hpp"
+
 namespace cogsim::engine {
+
+namespace {
+
+// Where the variant defines output `name`: a paired difference is located there (the variant's
+// sources hold the base's files too when it extends the base).
+SourceLoc output_loc(const Program& variant, const std::string& name) {
+  for (const auto& o : variant.outputs)
+    if (o.name == name) return o.loc;
+  return SourceLoc{UINT32_MAX, 0, 0};
+}
+
+}  // namespace
 
 double ProbabilityDelta::std_error() const {
   if (replicates > 0) return design_se;
@@ -98,19 +112,34 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
   r.paths = core.paths;
   r.replicates = core.replicates;
   r.error = core.error;
+  r.error_model = static_cast<int>(core.error_program);
   if (r.error && core.nonfinite_series != SIZE_MAX) {  // name the series rather than its index
     std::size_t k = core.nonfinite_series;
     std::string what = "an indicator or event";
     for (const auto& o : r.outputs)
       for (const auto& y : o.years)
-        if (k-- == 0) what = "output " + o.name + " in " + std::to_string(y.year);
+        if (k-- == 0) {
+          what = "output " + o.name + " in " + std::to_string(y.year);
+          r.error->loc = output_loc(variant, o.name);
+          r.error_model = 1;
+        }
     const std::string msg = r.error->message;
     r.error->message = what + " (variant − base)" + msg.substr(msg.find(" is not"));
   }
   if (r.error) return r;
   std::size_t s = 0, h = 0;
   for (auto& o : r.outputs)
-    for (auto& y : o.years) y.delta = std::move(core.series[s++]);
+    for (auto& y : o.years) {
+      y.delta = std::move(core.series[s++]);
+      // Finite on every path, but the mean or variance of the differences overflows: status 5.
+      if (!r.error)
+        r.error = overflow_of(y.delta, "output " + o.name + " in " + std::to_string(y.year) + " (variant − base)",
+                              output_loc(variant, o.name));
+    }
+  if (r.error) {
+    r.error_model = 1;
+    return r;
+  }
   for (auto* group : {&r.indicators, &r.events})
     for (auto& d : *group)
       for (auto& y : d.years) {

@@ -43,6 +43,7 @@ struct CompareResults {
   std::vector<IndicatorDelta> events;  // same shape: one probability per year
   std::vector<std::string> only_in_base, only_in_variant;  // outputs not shared
   std::optional<Diagnostic> error;
+  int error_model = 0;  // with error: the model whose sources locate it (0: base, 1: variant)
 };
 
 CompareResults compare(const Program& base, const Program& variant, const RunOptions& options);

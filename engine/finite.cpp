@@ -34,21 +34,26 @@ std::string broken_statistic(const SeriesStats& s) {
 
 }  // namespace
 
+std::optional<Diagnostic> overflow_of(const SeriesStats& s, const std::string& what, SourceLoc loc) {
+  const std::string which = broken_statistic(s);
+  if (which.empty()) return std::nullopt;
+  char scale[64];
+  std::snprintf(scale, sizeof scale, "%.3g", std::fabs(s.central));
+  Diagnostic d;
+  d.loc = loc;
+  d.message = what + ": its " + which + " over the paths overflows a double (its values are finite, about " + scale +
+              " on the central path, but " + (which == "variance" ? "their squares add up" : "their sum reaches") +
+              " beyond 1.8e308); express the series in a larger unit or bound it";
+  return d;
+}
+
 std::optional<Diagnostic> statistics_overflow(const Program& p, const RunResults& r) {
   std::size_t k = 0;
   auto check = [&](const SeriesStats& s) -> std::optional<Diagnostic> {
-    const std::string which = broken_statistic(s);
     const std::size_t at = k++;
-    if (which.empty()) return std::nullopt;
+    if (broken_statistic(s).empty()) return std::nullopt;
     SeriesName n = series_name(p, at);
-    char scale[64];
-    std::snprintf(scale, sizeof scale, "%.3g", std::fabs(s.central));
-    Diagnostic d;
-    d.loc = n.loc;
-    d.message = n.what + ": its " + which + " over the paths overflows a double (its values are finite, about " +
-                scale + " on the central path, but " + (which == "variance" ? "their squares add up" : "their sum reaches") +
-                " beyond 1.8e308); express the series in a larger unit or bound it";
-    return d;
+    return overflow_of(s, n.what, n.loc);
   };
   for (const auto& years : r.outputs)
     for (const auto& s : years)

@@ -22,6 +22,10 @@ struct SeriesName {
 };
 SeriesName series_name(const Program& p, std::size_t k);
 
+// The error when a statistic of series `s` (called `what`, defined at `loc`) is not a finite
+// number; nullopt when every one is.
+std::optional<Diagnostic> overflow_of(const SeriesStats& s, const std::string& what, SourceLoc loc);
+
 // The first output or indicator target whose mean, standard deviation or quantiles are not finite
 // numbers (overflow), as a located error; nullopt when every statistic is finite.
 std::optional<Diagnostic> statistics_overflow(const Program& p, const RunResults& r);

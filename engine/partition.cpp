@@ -19,6 +19,7 @@ void ChunkSummary::serialize(Writer& w) const {
   }
   w.put<std::uint64_t>(nonfinite_series);
   replicates.serialize(w);
+  w.put(error_program);
 }
 
 ChunkSummary ChunkSummary::deserialize(Reader& r) {
@@ -40,6 +41,7 @@ ChunkSummary ChunkSummary::deserialize(Reader& r) {
   }
   c.nonfinite_series = static_cast<std::size_t>(r.get<std::uint64_t>());
   c.replicates = ReplicateSums::deserialize(r);
+  c.error_program = r.get<std::uint32_t>();
   return c;
 }
 

@@ -33,6 +33,7 @@ struct ChunkSummary {
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;
   ReplicateSums replicates;              // a design run's (engine/design.hpp); empty otherwise
+  std::uint32_t error_program = 0;  // with error: which of run_core's programs raised it
 
   void serialize(Writer& w) const;
   static ChunkSummary deserialize(Reader& r);

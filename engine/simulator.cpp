@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "engine/finite.hpp"
+#include "engine/memory_check.hpp"
 
 namespace cogsim::engine {
 
@@ -32,6 +33,7 @@ struct ChunkResult {
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;
   ReplicateSums replicates;  // a design run's (engine/replicates.hpp)
+  std::uint32_t error_program = 0;  // with error: which of progs raised it
 };
 
 struct ThreadState {
@@ -51,7 +53,7 @@ bool constant_series(const SeriesSpec& s) {
 
 ChunkSummary summarize(ChunkResult&& cr) {
   ChunkSummary s{cr.index, cr.paths, {}, std::move(cr.hits), std::move(cr.sketches), std::move(cr.corr),
-                 std::move(cr.error), cr.nonfinite_series, std::move(cr.replicates)};
+                 std::move(cr.error), cr.nonfinite_series, std::move(cr.replicates), cr.error_program};
   s.moments.reserve(cr.moments.size());
   for (const auto& m : cr.moments) s.moments.push_back(m.fold());
   return s;
@@ -106,6 +108,7 @@ class Kernel {
       CentralResult c = run_central(*progs_[k]);
       if (c.error) {
         r_.error = c.error;
+        r_.error_program = k;
         return false;
       }
       central_[k] = std::move(c.ws);
@@ -134,6 +137,7 @@ class Kernel {
     std::vector<std::vector<PilotSample>> extremes(n_pieces, std::vector<PilotSample>(series_.size()));
     for (auto& ps : pilot) ps.values.resize(n);
     std::vector<std::optional<Diagnostic>> errs(n_pieces);
+    std::vector<std::size_t> err_prog(n_pieces, 0);
     tbb::task_arena(threads()).execute([&] {
       tbb::parallel_for(std::size_t{0}, n_pieces, [&](std::size_t p) {
         std::vector<Workspace> ws(progs_.size());
@@ -142,16 +146,17 @@ class Kernel {
         spec.iman_conover = opt_.iman_conover;  // the run's joint law (its groups: pieces of 1 024)
         for (std::size_t k = 0; k < progs_.size() && !errs[p]; ++k) {
           ws[k].reserve(*progs_[k], spec.size);
-          errs[p] = run_block(*progs_[k], spec, ws[k]);
+          if ((errs[p] = run_block(*progs_[k], spec, ws[k]))) err_prog[p] = k;
         }
         for (std::size_t i = 0; i < series_.size() && !errs[p]; ++i)
           for (std::size_t k = 0; k < spec.size; ++k)
             pilot[i].values[spec.first_path + k] = extremes[p][i].note(series_value(ws, series_[i], k));
       });
     });
-    for (auto& e : errs)
-      if (e) {
-        r_.error = e;
+    for (std::size_t p = 0; p < n_pieces; ++p)
+      if (errs[p]) {
+        r_.error = errs[p];
+        r_.error_program = err_prog[p];
         return false;
       }
     for (std::size_t i = 0; i < series_.size(); ++i) {
@@ -281,6 +286,7 @@ class Kernel {
       for (std::size_t k = 0; k < progs_.size(); ++k) {
         if (auto err = run_block(*progs_[k], spec, st.ws[k])) {
           cr.error = err;
+          cr.error_program = static_cast<std::uint32_t>(k);
           return cr;
         }
       }
@@ -339,6 +345,7 @@ class Kernel {
     if (cr.error) {
       r_.error = cr.error;
       r_.nonfinite_series = cr.nonfinite_series;
+      r_.error_program = cr.error_program;
       stop_ = true;
       return;
     }
@@ -505,6 +512,12 @@ class Kernel {
 
 CoreResult run_core(const std::vector<const Program*>& progs, const std::vector<SeriesSpec>& series,
                     const std::vector<Term>& hit_terms, std::size_t stop_hits, const RunOptions& opt) {
+  if (auto refused = check_run_memory(progs, series, opt)) {  // before anything is allocated
+    CoreResult r;
+    r.error = refused->error;
+    r.error_program = refused->program;
+    return r;
+  }
   return Kernel(progs, series, hit_terms, stop_hits, opt).run();
 }
 

@@ -43,6 +43,9 @@ struct RunOptions {
   // A run shared by several processes (engine/partition.hpp): this one evaluates the chunks the
   // exchange says are its own; only the root's result is the run's. Null: every chunk here.
   ChunkExchange* exchange = nullptr;
+  // Bytes the run may take, estimated before anything is allocated for it (engine/memory_check.hpp);
+  // a run past it fails with a located error. 0: no check.
+  std::uint64_t memory_limit = 0;
 };
 
 struct SeriesStats {
@@ -114,6 +117,7 @@ struct CoreResult {
   std::uint32_t padded_dimensions = 0;
   std::optional<Diagnostic> error;
   std::size_t nonfinite_series = SIZE_MAX;  // with error: the series that was not finite
+  std::size_t error_program = 0;            // with error: the program whose sources locate it
 };
 // `stop_hits`: the first hits whose precision decides an early stop (RunOptions::target_se).
 CoreResult run_core(const std::vector<const Program*>& programs, const std::vector<SeriesSpec>& series,

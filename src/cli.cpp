@@ -29,6 +29,7 @@
 #include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 #include "src/sampling_option.hpp"
+#include "src/heap.hpp"
 
 namespace cogsim::app {
 
@@ -114,6 +115,7 @@ engine::RunOptions run_options(const RunArgs& a) {
   opt.sampling = sampling_of(a.sampling);
   opt.replicates = a.replicates;
   opt.iman_conover = a.correlation == "iman-conover";
+  opt.memory_limit = available_memory();
   return opt;
 }
 
@@ -373,7 +375,8 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   engine::CompareResults r = engine::compare(*base, *variant, opt);
   progress.finish();
   if (r.error) {
-    err << "cogsim: a scenario failed while running: " << r.error->message << "; no results written\n";
+    err << (r.error_model == 1 ? variant_sources : base_sources).format(*r.error)
+        << "cogsim: " << (r.error_model == 1 ? variant_path : a.path) << " failed while running; no results written\n";
     return kRuntime;
   }
   const RunMeta meta = run_meta(a, opt.threads, t0);

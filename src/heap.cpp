@@ -1,8 +1,14 @@
 #include "src/heap.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 #if defined(__GLIBC__) && defined(__linux__)
 #include <malloc.h>
@@ -49,6 +55,20 @@ bool prefer_huge_pages() {
 #else
   return false;
 #endif
+}
+
+std::uint64_t available_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  std::uint64_t limit = pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) : UINT64_MAX;
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit rl{};
+    if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = std::min<std::uint64_t>(limit, rl.rlim_cur);
+  }
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");  // cgroup v2; "max" when unlimited
+  std::string max;
+  if (cgroup >> max && !max.empty() && max.find_first_not_of("0123456789") == std::string::npos)
+    limit = std::min<std::uint64_t>(limit, std::stoull(max));
+  return limit;
 }
 
 }  // namespace cogsim::app

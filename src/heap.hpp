@@ -2,6 +2,8 @@
 // Process-wide allocation policy of the command line (the engine allocates through the ordinary
 // heap and never depends on this).
 
+#include <cstdint>
+
 namespace cogsim::app {
 
 // Asks for transparent huge pages on the heap, where glibc and Linux allow it: a run's working
@@ -11,5 +13,10 @@ namespace cogsim::app {
 // when COGSIM_HUGEPAGES=0, elsewhere than glibc, or where the kernel has THP off; never fails.
 // Must run before any thread starts (it fixes glibc's arenas). Returns whether the advice was taken.
 bool prefer_huge_pages();
+
+// The memory this process may use, in bytes: the machine's, or less where a limit says so
+// (RLIMIT_AS, RLIMIT_DATA, the cgroup's memory.max). What a run is checked against before it
+// allocates (engine::RunOptions::memory_limit).
+std::uint64_t available_memory();
 
 }  // namespace cogsim::app

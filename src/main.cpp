@@ -1,4 +1,5 @@
 #include <iostream>
+#include <new>
 #include <memory>
 #include <sstream>
 
@@ -18,6 +19,13 @@ int main(int argc, char** argv) {
     const int rc = cogsim::app::run_cli(argc, argv, out, err);
     if (mpi->failed_alone()) std::cerr << "cogsim (MPI rank " << mpi->rank() << "): " << err.str();
     return rc;
+  } catch (const std::bad_alloc&) {  // past what engine::check_run_memory estimated
+    std::cerr << "cogsim: out of memory";
+    if (mpi && mpi->shared()) std::cerr << " on MPI rank " << mpi->rank();
+    std::cerr << ": the model or the run needs more memory than this machine (or its limits) gives; fewer "
+                 "output series, fewer --threads or a smaller --block-size need less\n";
+    if (mpi && mpi->shared()) mpi->abort(cogsim::app::kRuntime);
+    return cogsim::app::kRuntime;
   } catch (const std::exception& e) {
     std::cerr << "cogsim: internal error";
     if (mpi && mpi->shared()) std::cerr << " on MPI rank " << mpi->rank();

@@ -199,6 +199,11 @@ std::string check_file_destination(const std::string& path) {
   const std::string dir = parent_of(path);
   if (!fs::is_directory(dir, ec)) return cannot(path, "folder '" + dir + "' does not exist");
   if (fs::is_directory(path, ec)) return cannot(path, "it is a folder");
+  // The output replaces its destination whole (a rename): a device (/dev/null, /dev/stdout), a
+  // FIFO or a socket would be replaced by a plain file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return cannot(path, "it is a device, a FIFO or a socket, which cogsim would replace by a file (give a file name)");
   if (::access(dir.c_str(), W_OK) != 0) return cannot(path, std::strerror(errno));
   return "";
 }

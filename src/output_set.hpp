@@ -44,7 +44,7 @@ struct DestinationError {
 };
 
 // Before the model is read: each destination's folder exists and is writable, a file destination is
-// not a folder, a folder destination holds only tables cogsim writes, and no path is given twice
+// not a folder nor a device, FIFO or socket, a folder destination holds only tables cogsim writes, and no path is given twice
 // (nor a file inside a folder destination). Empty paths are skipped.
 DestinationError check_destinations(const std::vector<Destination>& outputs);
 // Once the model is read: no destination is one of the files it read (sources), links resolved.

@@ -16,6 +16,7 @@
 #include "src/goal.hpp"
 #include "src/results.hpp"
 #include "src/serve.hpp"
+#include "src/heap.hpp"
 
 namespace cogsim::app::serve {
 
@@ -150,6 +151,7 @@ engine::RunOptions run_options(const json& j, const Options& o, std::uint64_t de
   opt.paths = unsigned_field(j, "paths", default_paths, kMinPaths, kMaxPaths);
   opt.seed = unsigned_field(j, "seed", 42, 0, UINT64_MAX);
   opt.threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  opt.memory_limit = app::available_memory();
   return opt;
 }
 

@@ -18,6 +18,7 @@
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_html.hpp"
+#include "src/heap.hpp"
 
 namespace cogsim::app {
 
@@ -169,6 +170,7 @@ engine::RunOptions sweep_options(const SweepArgs& a) {
   opt.sampling = sampling_of(a.sampling);
   opt.replicates = a.replicates;
   opt.iman_conover = a.correlation == "iman-conover";
+  opt.memory_limit = available_memory();
   return opt;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,6 +163,24 @@ TEST(Outputs, AFileOfTheModelIsNeverAnOutput) {
   EXPECT_EQ(x.status, 4) << x.err;
   EXPECT_NE(x.err.find(".cog', which cogsim did not write"), std::string::npos) << x.err;
   EXPECT_EQ(snapshot(m), before) << "a model file changed";
+  EXPECT_TRUE(fs::is_symlink(dir / "link.json"));
+  fs::remove_all(dir);
+}
+
+TEST(Outputs, ADeviceOrAFifoIsNeverReplacedByAFile) {
+  // Was: `--json /dev/null` renamed the results over /dev/null. A FIFO stands in for the device
+  // here (a regression must not clobber the machine's /dev/null).
+  fs::path dir = fresh_dir("special");
+  const fs::path fifo = dir / "out.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  fs::create_symlink(fifo, dir / "link.json");
+  for (const fs::path& p : {fifo, dir / "link.json"}) {
+    Exit x = run_cogsim({"run", kModel, "-n", "100", "--json", p.string()}, dir);
+    EXPECT_EQ(x.status, 4) << x.err;
+    EXPECT_EQ(x.err, "cogsim: cannot write '" + p.string() + "': it is a device, a FIFO or a socket, which cogsim "
+                     "would replace by a file (give a file name)\n") << x.err;
+  }
+  EXPECT_TRUE(fs::is_fifo(fifo));
   EXPECT_TRUE(fs::is_symlink(dir / "link.json"));
   fs::remove_all(dir);
 }

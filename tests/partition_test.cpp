@@ -85,6 +85,7 @@ TEST(Partition, ChunkSummaryRoundTrip) {
   d.message = "series 1 is not a finite number on path 12";
   s.error = d;
   s.nonfinite_series = 1;
+  s.error_program = 1;  // the variant of a comparison: its sources locate the error
   const ChunkSummary c = round_trip(s);
   EXPECT_EQ(c.index, 17u);
   EXPECT_EQ(c.paths, 16384u);
@@ -98,6 +99,7 @@ TEST(Partition, ChunkSummaryRoundTrip) {
   EXPECT_EQ(c.error->message, d.message);
   EXPECT_EQ(c.error->loc.offset, 10u);
   EXPECT_EQ(c.nonfinite_series, 1u);
+  EXPECT_EQ(c.error_program, 1u);
 }
 
 TEST(Partition, TruncatedStateIsRefused) {
