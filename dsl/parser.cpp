@@ -383,7 +383,8 @@ const auto var_decl_def = matches[kw("override")] >> kw("var") > ident > -axes >
 const auto fix_decl_def = kw("fix") > ident > -index_list > table >
                           -(kw("source") > string_lit);
 const auto target_def = number > ':' > as<std::string>("a target kind such as reduce_deficit")[lexeme[+(alpha | char_('_'))]] >
-                        as<std::vector<ast::Expr>>("arguments in parentheses")[-('(' > (add_expr % ',') > ')')];
+                        as<std::vector<ast::Expr>>("arguments in parentheses")[
+                            -('(' > as<std::vector<ast::Expr>>("an expression")[add_expr % ','] > ')')];
 const auto indicator_decl_def = matches[kw("override")] >> kw("indicator") > idnum > attrs >
                                 kw("on") > ref > -(kw("vs") > number) > '{' > target_list > '}';
 const auto event_decl_def = kw("event") > ident > -axes > attrs > '=' > expr;

@@ -103,6 +103,24 @@ TEST(HostileInput, HugeYearKeys) {
 
 // ---------------------------------------------------------------- files (was: hangs)
 
+TEST(HostileInput, ATargetCutShortAfterItsParenthesis) {
+  // Found by a fresh mutation campaign (seed 4242): X3 named the unnamed list by its C++ type.
+  EXPECT_EQ(first_message(kHeader + "var r[t in 2019..2024] : € = -100 €\n"
+                                    "indicator 1 \"I\" on r vs 2019 { 2022: reduce_deficit("),
+            "t.cog:3:53: error: expected an expression, found the end of the file");
+}
+
+TEST(HostileInput, IncludeOfAFileOverTheSizeLimit) {
+  // 17 MiB, sparse: nothing is written to disk.
+  const fs::path big = fs::path(testing::TempDir()) / "hostile_big.cog";
+  std::ofstream(big).close();
+  fs::resize_file(big, std::uintmax_t{17} << 20);
+  EXPECT_EQ(first_message(kHeader + "include \"" + big.string() + "\"\n"),
+            "t.cog:2:9: error: cannot read '" + big.string() + "': the file is too large (17825792 bytes; the "
+            "limit is 16 MiB)");
+  fs::remove(big);
+}
+
 TEST(HostileInput, IncludeOfADeviceOrAFolder) {
   EXPECT_EQ(first_message(kHeader + "include \"/dev/zero\"\n"),
             "t.cog:2:9: error: cannot read '/dev/zero': the file is not a regular file (a device, a FIFO or a socket)");
