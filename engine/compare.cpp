@@ -52,11 +52,17 @@ SharedCounts shared_counts(const Program& base, const Program& variant) {
   return c;
 }
 
-CompareResults compare(const Program& base, const Program& variant, const RunOptions& opt) {
-  CompareResults r;
+namespace {
+
+// What the kernel evaluates for a comparison: the paired series (variant − base) and the hits of
+// each side, in the order the results are scattered back.
+struct Pairing {
   std::vector<SeriesSpec> series;
   std::vector<Term> hits;
-  // Outputs present in both, by name and year.
+};
+
+// Outputs present in both, by name and year; the others listed as present on one side only.
+void pair_outputs(const Program& base, const Program& variant, CompareResults& r, Pairing& pairing) {
   std::map<std::pair<std::string, int>, Operand> base_out;
   for (const auto& o : base.outputs)
     for (const auto& [y, op] : o.years) base_out[{o.name, y}] = op;
@@ -70,75 +76,66 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
       PairedYear py;
       py.year = y;
       d.years.push_back(std::move(py));
-      series.push_back({{1, op}, Term{0, it->second}});
+      pairing.series.push_back({{1, op}, Term{0, it->second}});
     }
     if (d.years.empty()) r.only_in_variant.push_back(o.name);
     else r.outputs.push_back(std::move(d));
   }
   for (const auto& o : base.outputs)
     if (!variant_names.count(o.name)) r.only_in_base.push_back(o.name);
-  // Indicators and events, by id and year: hits of each side and the paired difference.
-  auto pair_up = [&](auto const& b_items, auto const& v_items, auto name_of, auto years_of,
-                     std::vector<IndicatorDelta>& out) {
-    std::map<std::pair<std::string, int>, Operand> b;
-    for (const auto& it : b_items)
-      for (const auto& [y, op] : years_of(it)) b[{name_of(it), y}] = op;
-    for (const auto& it : v_items) {
-      IndicatorDelta d{name_of(it), it.label, {}};
-      for (const auto& [y, op] : years_of(it)) {
-        auto f = b.find({name_of(it), y});
-        if (f == b.end()) continue;
-        ProbabilityDelta pd;
-        pd.year = y;
-        d.years.push_back(pd);
-        hits.push_back({0, f->second});
-        hits.push_back({1, op});
-        series.push_back({{1, op}, Term{0, f->second}});
-      }
-      if (!d.years.empty()) out.push_back(std::move(d));
-    }
-  };
-  auto ind_years = [](const IndicatorOut& i) {
-    std::vector<std::pair<int, Operand>> v;
-    for (const auto& y : i.years) v.push_back({y.year, y.met});
-    return v;
-  };
-  pair_up(base.indicators, variant.indicators, [](const IndicatorOut& i) { return i.id; }, ind_years,
-          r.indicators);
-  pair_up(base.events, variant.events, [](const EventOut& e) { return e.name; },
-          [](const EventOut& e) { return e.years; }, r.events);
+}
 
-  CoreResult core = run_core({&base, &variant}, series, hits, 0, opt);
-  r.paths = core.paths;
-  r.replicates = core.replicates;
-  r.error = core.error;
-  r.error_model = static_cast<int>(core.error_program);
-  if (r.error && core.nonfinite_series != SIZE_MAX) {  // name the series rather than its index
-    std::size_t k = core.nonfinite_series;
-    std::string what = "an indicator or event";
-    for (const auto& o : r.outputs)
-      for (const auto& y : o.years)
-        if (k-- == 0) {
-          what = "output " + o.name + " in " + std::to_string(y.year);
-          r.error->loc = output_loc(variant, o.name);
-          r.error_model = 1;
-        }
-    const std::string msg = r.error->message;
-    r.error->message = what + " (variant − base)" + msg.substr(msg.find(" is not"));
+// Indicators or events, by id and year: the hits of each side and the paired difference.
+template <class Items, class NameOf, class YearsOf>
+void pair_probabilities(const Items& b_items, const Items& v_items, NameOf name_of, YearsOf years_of,
+                        std::vector<IndicatorDelta>& out, Pairing& pairing) {
+  std::map<std::pair<std::string, int>, Operand> b;
+  for (const auto& it : b_items)
+    for (const auto& [y, op] : years_of(it)) b[{name_of(it), y}] = op;
+  for (const auto& it : v_items) {
+    IndicatorDelta d{name_of(it), it.label, {}};
+    for (const auto& [y, op] : years_of(it)) {
+      auto f = b.find({name_of(it), y});
+      if (f == b.end()) continue;
+      ProbabilityDelta pd;
+      pd.year = y;
+      d.years.push_back(pd);
+      pairing.hits.push_back({0, f->second});
+      pairing.hits.push_back({1, op});
+      pairing.series.push_back({{1, op}, Term{0, f->second}});
+    }
+    if (!d.years.empty()) out.push_back(std::move(d));
   }
-  if (r.error) return r;
+}
+
+// A series that is not finite, named rather than numbered, and located at the variant's output.
+void name_nonfinite(const CoreResult& core, const Program& variant, CompareResults& r) {
+  std::size_t k = core.nonfinite_series;
+  std::string what = "an indicator or event";
+  for (const auto& o : r.outputs)
+    for (const auto& y : o.years)
+      if (k-- == 0) {
+        what = "output " + o.name + " in " + std::to_string(y.year);
+        r.error->loc = output_loc(variant, o.name);
+        r.error_model = 1;
+      }
+  r.error->message = what + " (variant − base) " + r.error->message;
+}
+
+// The kernel's flat figures back into the comparison's shape; a mean or variance of differences
+// that overflows is an error (status 5), though every path is finite.
+void scatter(CoreResult& core, const Program& variant, CompareResults& r) {
   std::size_t s = 0, h = 0;
   for (auto& o : r.outputs)
     for (auto& y : o.years) {
       y.delta = std::move(core.series[s++]);
-      // Finite on every path, but the mean or variance of the differences overflows: status 5.
       if (!r.error)
         r.error = overflow_of(y.delta, "output " + o.name + " in " + std::to_string(y.year) + " (variant − base)",
                               output_loc(variant, o.name));
     }
   if (r.error) {
     r.error_model = 1;
-    return r;
+    return;
   }
   for (auto* group : {&r.indicators, &r.events})
     for (auto& d : *group)
@@ -151,6 +148,31 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
         y.design_se = core.series[s].design_se;
         y.paired = core.series[s++].moments;
       }
+}
+
+}  // namespace
+
+CompareResults compare(const Program& base, const Program& variant, const RunOptions& opt) {
+  CompareResults r;
+  Pairing pairing;
+  pair_outputs(base, variant, r, pairing);
+  auto ind_years = [](const IndicatorOut& i) {
+    std::vector<std::pair<int, Operand>> v;
+    for (const auto& y : i.years) v.push_back({y.year, y.met});
+    return v;
+  };
+  pair_probabilities(base.indicators, variant.indicators, [](const IndicatorOut& i) { return i.id; }, ind_years,
+                     r.indicators, pairing);
+  pair_probabilities(base.events, variant.events, [](const EventOut& e) { return e.name; },
+                     [](const EventOut& e) { return e.years; }, r.events, pairing);
+
+  CoreResult core = run_core({&base, &variant}, pairing.series, pairing.hits, 0, opt);
+  r.paths = core.paths;
+  r.replicates = core.replicates;
+  r.error = core.error;
+  r.error_model = static_cast<int>(core.error_program);
+  if (r.error && core.nonfinite_series != SIZE_MAX) name_nonfinite(core, variant, r);
+  if (!r.error) scatter(core, variant, r);
   return r;
 }
 

@@ -20,7 +20,7 @@ enum class Severity { Error, Warning, Note };
 enum class DiagCode : std::uint8_t {
   None,
   NoModel,    // the files declare no model (not reported after a syntax error: that is the cause)
-  NonFinite,  // a series is not a finite number; the message starts with its subject
+  NonFinite,  // a series is not a finite number (the engine's message is the predicate; callers name the series)
 };
 
 struct Diagnostic {

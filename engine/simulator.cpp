@@ -63,11 +63,14 @@ ChunkSummary summarize(ChunkResult&& cr) {
 
 namespace {
 
-Diagnostic nonfinite(std::size_t series, const std::string& where) {
+// The kernel knows series by index: its message is the predicate alone, and CoreResult's
+// nonfinite_series says which series; simulate() and compare() put the series' name in front.
+Diagnostic nonfinite(const std::string& where) {
   Diagnostic d;
   d.loc.file = UINT32_MAX;
-  d.message = "series " + std::to_string(series) + " is not a finite number " + where +
+  d.message = "is not a finite number " + where +
               " (a logarithm or square root of a negative number, or a division by zero?)";
+  d.code = DiagCode::NonFinite;
   return d;
 }
 
@@ -117,7 +120,7 @@ class Kernel {
     for (std::size_t i = 0; i < series_.size(); ++i) {
       centre_[i] = series_value(central_, series_[i], 0);
       if (!std::isfinite(centre_[i])) {
-        r_.error = nonfinite(i, "on the central path");
+        r_.error = nonfinite("on the central path");
         r_.nonfinite_series = i;
         return false;
       }
@@ -225,7 +228,7 @@ class Kernel {
       } catch (const std::domain_error&) {
         const std::size_t k = static_cast<std::size_t>(
             std::find_if(v, v + spec.size, [](double x) { return !std::isfinite(x); }) - v);
-        cr.error = nonfinite(i, "on path " + std::to_string(spec.first_path + k));
+        cr.error = nonfinite("on path " + std::to_string(spec.first_path + k));
         cr.nonfinite_series = i;
         return false;
       }
@@ -548,8 +551,7 @@ RunResults simulate(const Program& p, const RunOptions& opt) {
   r.convergence = std::move(core.convergence);
   if (r.error && core.nonfinite_series != SIZE_MAX) {
     const SeriesName n = series_name(p, core.nonfinite_series);
-    const std::string msg = r.error->message;
-    r.error->message = n.what + msg.substr(msg.find(" is not"));
+    r.error->message = n.what + " " + r.error->message;
     r.error->loc = n.loc;
   }
   if (r.error) return r;
