@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "src/report_csv.hpp"
 #include "src/results.hpp"
 #include "src/serve.hpp"
 
@@ -92,15 +93,6 @@ std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const s
   return o.str() + "}\n";
 }
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 // A file name from what the page sent: letters, digits, '-' and '_' only, at most 64.
 std::string sanitised(const std::string& name) {
   std::string s;
@@ -154,7 +146,7 @@ Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, doubl
   const std::string name = sanitised(requested_name);
   std::string text;
   try {
-    text = avenant_text(base, edits, o, name, now_utc());
+    text = avenant_text(base, edits, o, name, report::timestamp_now());
   } catch (const Failure& f) {
     return {400, json{{"error", f.message}}.dump(-1, ' ', false, json::error_handler_t::replace)};
   }
