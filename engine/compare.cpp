@@ -108,24 +108,116 @@ void pair_probabilities(const Items& b_items, const Items& v_items, NameOf name_
   }
 }
 
-// A series that is not finite, named rather than numbered, and located at the variant's output.
-void name_nonfinite(const CoreResult& core, const Program& variant, CompareResults& r) {
+// Output-years that one side only has: their values (a series of that side alone).
+void solo_outputs(const Program& base, const Program& variant, CompareResults& r, Pairing& pairing) {
+  const Program* sides[2] = {&base, &variant};
+  for (int side : {1, 0}) {
+    std::set<std::pair<std::string, int>> other;
+    for (const auto& o : sides[1 - side]->outputs)
+      for (const auto& y : o.years) other.insert({o.name, y.first});
+    for (const auto& o : sides[side]->outputs) {
+      OutputSolo solo{o.name, o.label, o.unit, side, {}};
+      for (const auto& [y, op] : o.years) {
+        if (other.count({o.name, y})) continue;
+        SoloYear sy;
+        sy.year = y;
+        solo.years.push_back(std::move(sy));
+        pairing.series.push_back({Term{side, op}, std::nullopt});
+      }
+      if (!solo.years.empty()) r.solo_outputs.push_back(std::move(solo));
+    }
+  }
+}
+
+// Indicator- or event-years that one side only has: their hits on that side.
+template <class Items, class NameOf, class YearsOf>
+void solo_probabilities(const Items& b_items, const Items& v_items, NameOf name_of, YearsOf years_of,
+                        std::vector<ProbabilitySolo>& out, Pairing& pairing) {
+  const Items* sides[2] = {&b_items, &v_items};
+  for (int side : {1, 0}) {
+    std::set<std::pair<std::string, int>> other;
+    for (const auto& it : *sides[1 - side])
+      for (const auto& y : years_of(it)) other.insert({name_of(it), y.first});
+    for (const auto& it : *sides[side]) {
+      ProbabilitySolo solo{name_of(it), it.label, side, {}};
+      for (const auto& y : years_of(it)) {
+        if (other.count({name_of(it), y.first})) continue;
+        solo.years.push_back({y.first, Proportion{}});
+        pairing.hits.push_back({side, y.second});
+      }
+      if (!solo.years.empty()) out.push_back(std::move(solo));
+    }
+  }
+}
+
+// The targets of every indicator-year both sides have. Two constants are compared exactly; a
+// target computed on the paths is measured: the base's value, the variant's, and their paired
+// difference (which says whether it differs on any path).
+struct TargetTerm {
+  std::size_t pair = 0;
+  bool hi = false;
+};
+void pair_targets(const Program& base, const Program& variant, CompareResults& r, Pairing& pairing,
+                  std::vector<TargetTerm>& measured) {
+  std::map<std::pair<std::string, int>, const IndicatorYear*> b;
+  for (const auto& ind : base.indicators)
+    for (const auto& y : ind.years) b[{ind.id, y.year}] = &y;
+  for (const auto& ind : variant.indicators)
+    for (const auto& vy : ind.years) {
+      auto f = b.find({ind.id, vy.year});
+      if (f == b.end()) continue;
+      const IndicatorYear& by = *f->second;
+      TargetPair tp{ind.id, ind.label, vy.year, {by.kind, by.rate, 0, 0}, {vy.kind, vy.rate, 0, 0}, false};
+      for (bool hi : {false, true}) {
+        if (hi && !(by.has_upper() && vy.has_upper())) continue;
+        const Operand ob = hi ? by.target_hi : by.target, ov = hi ? vy.target_hi : vy.target;
+        if (is_const(ob) && is_const(ov)) {
+          const double cb = base.constants[const_index(ob)], cv = variant.constants[const_index(ov)];
+          (hi ? tp.base.value_hi : tp.base.value) = cb;
+          (hi ? tp.variant.value_hi : tp.variant.value) = cv;
+          tp.values_differ = tp.values_differ || cb != cv;
+          continue;
+        }
+        measured.push_back({r.targets.size(), hi});
+        pairing.series.push_back({Term{0, ob}, std::nullopt});
+        pairing.series.push_back({Term{1, ov}, std::nullopt});
+        pairing.series.push_back({Term{1, ov}, Term{0, ob}});
+      }
+      r.targets.push_back(std::move(tp));
+    }
+}
+
+// A series that is not finite, named rather than numbered, and located at the output that
+// defines it (the variant's for a difference).
+void name_nonfinite(const CoreResult& core, const Program& base, const Program& variant, std::size_t paired,
+                    CompareResults& r) {
   std::size_t k = core.nonfinite_series;
-  std::string what = "an indicator or event";
+  std::string what = "an indicator or event (variant − base)";
   for (const auto& o : r.outputs)
     for (const auto& y : o.years)
       if (k-- == 0) {
-        what = "output " + o.name + " in " + std::to_string(y.year);
+        what = "output " + o.name + " in " + std::to_string(y.year) + " (variant − base)";
         r.error->loc = output_loc(variant, o.name);
         r.error_model = 1;
       }
-  r.error->message = what + " (variant − base) " + r.error->message;
+  k = core.nonfinite_series;
+  if (k >= paired) {
+    what = "an indicator's target";
+    k -= paired;
+    for (const auto& o : r.solo_outputs)
+      for (const auto& y : o.years)
+        if (k-- == 0) {
+          what = "output " + o.name + " in " + std::to_string(y.year);
+          r.error->loc = output_loc(o.side == 1 ? variant : base, o.name);
+          r.error_model = o.side;
+        }
+  }
+  r.error->message = what + " " + r.error->message;
 }
 
 // The kernel's flat figures back into the comparison's shape; a mean or variance of differences
 // that overflows is an error (status 5), though every path is finite.
-void scatter(CoreResult& core, const Program& variant, CompareResults& r) {
-  std::size_t s = 0, h = 0;
+void scatter_outputs(CoreResult& core, const Program& variant, CompareResults& r, std::size_t& s) {
   for (auto& o : r.outputs)
     for (auto& y : o.years) {
       y.delta = std::move(core.series[s++]);
@@ -133,14 +225,14 @@ void scatter(CoreResult& core, const Program& variant, CompareResults& r) {
         r.error = overflow_of(y.delta, "output " + o.name + " in " + std::to_string(y.year) + " (variant − base)",
                               output_loc(variant, o.name));
     }
-  if (r.error) {
-    r.error_model = 1;
-    return;
-  }
+  if (r.error) r.error_model = 1;
+}
+
+void scatter_probabilities(CoreResult& core, CompareResults& r, std::size_t& s, std::size_t& h) {
+  const std::uint32_t R = core.replicates;
   for (auto* group : {&r.indicators, &r.events})
     for (auto& d : *group)
       for (auto& y : d.years) {
-        const std::uint32_t R = core.replicates;
         y.base = {core.hits[h], r.paths, R, R ? core.hit_se[h] : 0};
         y.variant = {core.hits[h + 1], r.paths, R, R ? core.hit_se[h + 1] : 0};
         h += 2;
@@ -150,7 +242,38 @@ void scatter(CoreResult& core, const Program& variant, CompareResults& r) {
       }
 }
 
+// What one side only has, and the measured targets.
+void scatter_solo(CoreResult& core, const Program& base, const Program& variant, CompareResults& r,
+                  const std::vector<TargetTerm>& measured, std::size_t s, std::size_t h) {
+  for (auto& o : r.solo_outputs)
+    for (auto& y : o.years) {
+      y.value = std::move(core.series[s++]);
+      if (!r.error && (r.error = overflow_of(y.value, "output " + o.name + " in " + std::to_string(y.year),
+                                             output_loc(o.side == 1 ? variant : base, o.name))))
+        r.error_model = o.side;
+    }
+  const std::uint32_t R = core.replicates;
+  for (auto* group : {&r.solo_indicators, &r.solo_events})
+    for (auto& d : *group)
+      for (auto& y : d.years) {
+        y.second = {core.hits[h], r.paths, R, R ? core.hit_se[h] : 0};
+        ++h;
+      }
+  for (const auto& m : measured) {
+    TargetPair& tp = r.targets[m.pair];
+    const Moments& d = core.series[s + 2].moments;
+    (m.hi ? tp.base.value_hi : tp.base.value) = core.series[s].moments.mean();
+    (m.hi ? tp.variant.value_hi : tp.variant.value) = core.series[s + 1].moments.mean();
+    tp.values_differ = tp.values_differ || d.mean() != 0 || (d.n > 1 && d.sd() != 0);
+    s += 3;
+  }
+}
+
 }  // namespace
+
+bool TargetPair::changed() const {
+  return base.kind != variant.kind || base.rate != variant.rate || values_differ;
+}
 
 CompareResults compare(const Program& base, const Program& variant, const RunOptions& opt) {
   CompareResults r;
@@ -161,18 +284,30 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
     for (const auto& y : i.years) v.push_back({y.year, y.met});
     return v;
   };
-  pair_probabilities(base.indicators, variant.indicators, [](const IndicatorOut& i) { return i.id; }, ind_years,
-                     r.indicators, pairing);
-  pair_probabilities(base.events, variant.events, [](const EventOut& e) { return e.name; },
-                     [](const EventOut& e) { return e.years; }, r.events, pairing);
+  auto ind_id = [](const IndicatorOut& i) { return i.id; };
+  auto ev_name = [](const EventOut& e) { return e.name; };
+  auto ev_years = [](const EventOut& e) { return e.years; };
+  pair_probabilities(base.indicators, variant.indicators, ind_id, ind_years, r.indicators, pairing);
+  pair_probabilities(base.events, variant.events, ev_name, ev_years, r.events, pairing);
+  const std::size_t paired = pairing.series.size(), paired_hits = pairing.hits.size();
+  solo_outputs(base, variant, r, pairing);
+  solo_probabilities(base.indicators, variant.indicators, ind_id, ind_years, r.solo_indicators, pairing);
+  solo_probabilities(base.events, variant.events, ev_name, ev_years, r.solo_events, pairing);
+  std::vector<TargetTerm> measured;
+  pair_targets(base, variant, r, pairing, measured);
 
   CoreResult core = run_core({&base, &variant}, pairing.series, pairing.hits, 0, opt);
   r.paths = core.paths;
   r.replicates = core.replicates;
   r.error = core.error;
   r.error_model = static_cast<int>(core.error_program);
-  if (r.error && core.nonfinite_series != SIZE_MAX) name_nonfinite(core, variant, r);
-  if (!r.error) scatter(core, variant, r);
+  if (r.error && core.nonfinite_series != SIZE_MAX) name_nonfinite(core, base, variant, paired, r);
+  if (r.error) return r;
+  std::size_t s = 0, h = 0;
+  scatter_outputs(core, variant, r, s);
+  if (r.error) return r;
+  scatter_probabilities(core, r, s, h);
+  scatter_solo(core, base, variant, r, measured, paired, paired_hits);
   return r;
 }
 

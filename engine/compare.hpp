@@ -35,6 +35,39 @@ struct IndicatorDelta {
   std::vector<ProbabilityDelta> years;
 };
 
+// A series, or some years of a series, that one scenario has and the other has not (an avenant's
+// own cost, the years a variant adds): its values in the scenario that has it.
+struct SoloYear {
+  int year = 0;
+  SeriesStats value;
+};
+struct OutputSolo {
+  std::string name, label, unit;
+  int side = 1;  // 0: only the base has these years, 1: only the variant
+  std::vector<SoloYear> years;
+};
+
+// An indicator or event whose years (some or all) exist in one scenario only: its probability there.
+struct ProbabilitySolo {
+  std::string id, label;
+  int side = 1;
+  std::vector<std::pair<int, Proportion>> years;
+};
+
+// An indicator's target in one year, in each scenario: its kind, rate and mean value (the target
+// is computed on every path; a constant target is exact).
+struct TargetSide {
+  TargetKind kind = TargetKind::AtLeast;
+  double rate = 0, value = 0, value_hi = 0;
+};
+struct TargetPair {
+  std::string id, label;
+  int year = 0;
+  TargetSide base, variant;
+  bool values_differ = false;  // the target differs on some path (or the constants differ)
+  bool changed() const;        // kind, rate or value differ
+};
+
 struct CompareResults {
   std::uint64_t paths = 0;
   std::uint32_t replicates = 0;  // a design run's replicates (0: iid paths)
@@ -42,6 +75,9 @@ struct CompareResults {
   std::vector<IndicatorDelta> indicators;
   std::vector<IndicatorDelta> events;  // same shape: one probability per year
   std::vector<std::string> only_in_base, only_in_variant;  // outputs not shared
+  std::vector<OutputSolo> solo_outputs;           // every output-year present on one side only
+  std::vector<ProbabilitySolo> solo_indicators, solo_events;
+  std::vector<TargetPair> targets;                // every indicator-year the two share
   std::optional<Diagnostic> error;
   int error_model = 0;  // with error: the model whose sources locate it (0: base, 1: variant)
 };

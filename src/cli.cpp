@@ -26,6 +26,7 @@
 #include "engine/design.hpp"
 #include "src/report_html.hpp"
 #include "src/report_xlsx.hpp"
+#include "src/report_compare.hpp"
 #include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 #include "src/sampling_option.hpp"
@@ -383,14 +384,9 @@ int do_compare(const RunArgs& a, const std::string& variant_path, const std::str
   OutputSet set;
   std::string e;
   if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_json(*base, *variant, r, meta, a.path, variant_path, shared)));
-  if (e.empty() && !report.empty()) {
-    auto name = [](const engine::Program& p) {
-      return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
-    };
-    e = set.add_file(report, report::compare_html(name(*base), name(*variant), r, a.seed));
-  }
+  if (e.empty() && !report.empty()) e = set.add_file(report, report::compare_html(*base, *variant, r, a.seed));
   if (int rc = commit_or_report(set, e, err)) return rc;
-  if (!a.quiet) out << compare_summary(*base, *variant, r, meta, shared);
+  if (!a.quiet) out << compare_summary(*base, *variant, r, meta, shared, &out == &std::cout && ::isatty(1));
   return kOk;
 }
 

@@ -1,9 +1,13 @@
 #include "src/compare_report.hpp"
 #include "src/sampling_option.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+
+#include "src/compare_block.hpp"
+#include "src/fr_format.hpp"
 
 namespace cogsim::app {
 
@@ -11,6 +15,43 @@ namespace {
 
 std::string name_of(const engine::Program& p) {
   return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
+}
+
+nlohmann::ordered_json stats_json(const engine::SeriesStats& s) {
+  return {{"mean", s.moments.mean()}, {"sd", s.moments.n > 1 ? s.moments.sd() : 0.0}, {"p5", s.quantile(0.05)},
+          {"p50", s.quantile(0.50)},  {"p95", s.quantile(0.95)},                     {"se", s.std_error()}};
+}
+
+const char* side_name(int side) { return side == 1 ? "variant" : "base"; }
+
+// What one side only has (series, years, indicators, events: their values there) and the targets
+// the variant changes (old and new, kind, rate and value).
+nlohmann::ordered_json solo_json(const engine::CompareResults& r) {
+  nlohmann::ordered_json outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
+                         evs = nlohmann::ordered_json::object(), targets = nlohmann::ordered_json::array();
+  for (const auto& o : r.solo_outputs) {
+    nlohmann::ordered_json years;
+    for (const auto& y : o.years) years[std::to_string(y.year)] = stats_json(y.value);
+    outs[o.name + (o.side == 1 ? "" : " (base)")] = {{"side", side_name(o.side)}, {"years", years}};
+  }
+  for (const auto* group : {&r.solo_indicators, &r.solo_events})
+    for (const auto& d : *group) {
+      nlohmann::ordered_json years;
+      for (const auto& [y, p] : d.years) years[std::to_string(y)] = {{"p", p.p()}, {"se", p.std_error()}};
+      (group == &r.solo_indicators ? inds : evs)[d.id + (d.side == 1 ? "" : " (base)")] = {
+          {"side", side_name(d.side)}, {"label", d.label}, {"years", years}};
+    }
+  auto side_json = [](const engine::TargetSide& t) {
+    nlohmann::ordered_json j = {{"kind", engine::info(t.kind).keyword}, {"value", t.value}};
+    if (engine::info(t.kind).has_rate) j["rate"] = t.rate;
+    if (engine::info(t.kind).has_upper) j["value_hi"] = t.value_hi;
+    return j;
+  };
+  for (const auto& t : r.targets)
+    if (t.changed())
+      targets.push_back(
+          {{"indicator", t.id}, {"year", t.year}, {"base", side_json(t.base)}, {"variant", side_json(t.variant)}});
+  return {{"outputs", outs}, {"indicators", inds}, {"events", evs}, {"targets_changed", targets}};
 }
 
 }  // namespace
@@ -43,13 +84,7 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
   for (const auto& o : r.outputs) {
     nlohmann::ordered_json years;
     for (const auto& y : o.years) {
-      const auto& s = y.delta;
-      years[std::to_string(y.year)] = {{"mean", s.moments.mean()},
-                                       {"sd", s.moments.n > 1 ? s.moments.sd() : 0.0},
-                                       {"p5", s.quantile(0.05)},
-                                       {"p50", s.quantile(0.50)},
-                                       {"p95", s.quantile(0.95)},
-                                       {"se", s.std_error()}};
+      years[std::to_string(y.year)] = stats_json(y.delta);
     }
     outs[o.name] = years;
   }
@@ -68,45 +103,58 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
   probs(r.events, evs);
   j["meta"] = std::move(m);
   j["delta"] = {{"outputs", std::move(outs)}, {"indicators", std::move(inds)}, {"events", std::move(evs)}};
+  j["one_side"] = solo_json(r);
   return j;
 }
 
-std::string compare_summary(const engine::Program& base, const engine::Program& variant,
-                            const engine::CompareResults& r, const RunMeta& meta, const engine::SharedCounts& shared) {
-  std::ostringstream out;
-  char buf[256];
-  out << "Base:    " << name_of(base) << "\nVariant: " << name_of(variant) << "\n";
-  std::snprintf(buf, sizeof buf, "%llu paired paths, seed %llu, %d threads, %.2f s\n",
-                static_cast<unsigned long long>(r.paths), static_cast<unsigned long long>(meta.seed), meta.threads,
-                meta.wall_seconds);
-  out << buf;
-  std::snprintf(buf, sizeof buf,
-                "Shared: %zu output series (of %zu in the base, %zu in the variant), %zu random cells with the same "
-                "draws (of %zu, %zu)\n\n",
-                shared.series, shared.base_series, shared.variant_series, shared.draws, shared.base_draws,
-                shared.variant_draws);
-  out << buf;
-  out << "Indicators: P(met) base -> variant (change ± paired standard error)\n";
-  for (const auto& d : r.indicators) {
-    std::snprintf(buf, sizeof buf, "  %-4s", d.id.c_str());
-    out << buf;
-    for (const auto& y : d.years) {
-      std::snprintf(buf, sizeof buf, "  %d: %5.1f%% -> %5.1f%% (%+.1f ± %.2f)", y.year, 100 * y.base.p(),
-                    100 * y.variant.p(), 100 * y.delta(), 100 * y.std_error());
-      out << buf;
-    }
-    out << "\n";
+namespace {
+
+constexpr std::size_t kColumns = 100;  // the terminal summary fits this width
+
+std::string verdict_words(Verdict v, bool colour) {
+  if (v == Verdict::Neutral) return "";
+  const char* word = v == Verdict::Good ? "favorable" : "défavorable";
+  if (!colour) return std::string("  ") + word;
+  return std::string("  ") + (v == Verdict::Good ? "\x1b[32m" : "\x1b[31m") + word + "\x1b[0m";
+}
+
+// One part of the first block: a title, each item's code and label once, then its years.
+void print_part(const BlockPart& part, bool colour, std::ostream& out) {
+  out << "\n" << fit_columns(part.title, kColumns) << "\n";
+  std::string last;
+  for (const auto& row : part.rows) {
+    if (row.name != last)
+      out << fit_columns("  " + row.name + (row.label.empty() ? "" : " — " + row.label), kColumns) << "\n";
+    last = row.name;
+    std::string line = "      " + row.year + "  " + row.value + (row.detail.empty() ? "" : "  " + row.detail);
+    const std::string verdict = verdict_words(row.verdict, colour);
+    out << fit_columns(line, verdict.empty() ? kColumns : kColumns - 13) << verdict << "\n";
   }
-  for (const auto& d : r.events) {
-    out << "P(" << d.id << ")";
+  if (!part.note.empty()) out << fit_columns("  " + part.note, kColumns) << "\n";
+}
+
+// Every probability both sides have, a few years to a line.
+void print_probabilities(const std::vector<engine::IndicatorDelta>& group, std::ostream& out) {
+  for (const auto& d : group) {
+    std::string line = "  " + d.id;
+    line.resize(std::max<std::size_t>(line.size() + 1, 8), ' ');
+    std::size_t on_line = 0;
     for (const auto& y : d.years) {
-      std::snprintf(buf, sizeof buf, "  %d: %.1f%% -> %.1f%% (%+.1f ± %.2f)", y.year, 100 * y.base.p(),
-                    100 * y.variant.p(), 100 * y.delta(), 100 * y.std_error());
-      out << buf;
+      if (on_line == 3) {
+        out << line << "\n";
+        line = std::string(8, ' ');
+        on_line = 0;
+      }
+      line += (on_line ? "    " : "") + std::to_string(y.year) + " " + report::fr_probability(y.base) + " → " +
+              report::fr_probability(y.variant);
+      ++on_line;
     }
-    out << "\n";
+    out << line << "\n";
   }
-  // Each output at the year it moved most, largest mean change first.
+}
+
+// Each shared output at the year it moved most, largest mean change first (at most twelve).
+void print_moved(const engine::CompareResults& r, const engine::SharedCounts& shared, std::ostream& out) {
   std::vector<std::pair<double, std::string>> moved;
   for (const auto& o : r.outputs) {
     if (o.years.empty()) continue;
@@ -114,18 +162,40 @@ std::string compare_summary(const engine::Program& base, const engine::Program& 
     for (const auto& y : o.years)
       if (std::fabs(y.delta.moments.mean()) > std::fabs(most->delta.moments.mean())) most = &y;
     const auto& y = *most;
-    double mean = y.delta.moments.mean();
-    if (mean == 0 && y.delta.moments.n > 1 && y.delta.moments.sd() == 0) continue;
-    std::snprintf(buf, sizeof buf, "  %-28s %d: mean %+14.2f  P5 %+14.2f  P95 %+14.2f %s\n", o.name.c_str(), y.year,
-                  mean, y.delta.quantile(0.05), y.delta.quantile(0.95), o.unit.c_str());
-    moved.push_back({-std::fabs(mean), buf});
+    if (y.delta.moments.mean() == 0 && y.delta.moments.n > 1 && y.delta.moments.sd() == 0) continue;
+    std::string detail, value = fr_spread(y.delta, o.unit, true, &detail);
+    moved.push_back({-std::fabs(y.delta.moments.mean()),
+                     fit_columns("  " + o.name + "  " + std::to_string(y.year) + "  " + value +
+                                     (detail.empty() ? "" : "  " + detail),
+                                 kColumns)});
   }
   std::sort(moved.begin(), moved.end());
-  out << "\nOutputs changed (variant − base, at the year of largest change):\n";
+  out << "\nSéries communes modifiées (variante − base, à l'année du plus grand écart)\n";
   if (moved.empty())
-    out << "  none: the two scenarios give identical outputs on every path, on the " << shared.series
-        << " series they share\n";
-  for (std::size_t i = 0; i < moved.size() && i < 12; ++i) out << moved[i].second;
+    out << "  aucune : les " << shared.series << " séries communes sont identiques sur toutes les trajectoires\n";
+  for (std::size_t i = 0; i < moved.size() && i < 12; ++i) out << moved[i].second << "\n";
+}
+
+}  // namespace
+
+std::string compare_summary(const engine::Program& base, const engine::Program& variant,
+                            const engine::CompareResults& r, const RunMeta& meta, const engine::SharedCounts& shared,
+                            bool colour) {
+  std::ostringstream out;
+  out << fit_columns("Base :      " + name_of(base), kColumns) << "\n"
+      << fit_columns("Variante :  " + name_of(variant), kColumns) << "\n";
+  out << report::fr_number(double(r.paths), 0) << " trajectoires appariées, graine " << meta.seed << ", "
+      << meta.threads << " threads, " << report::fr_number(meta.wall_seconds, 2) << " s\n";
+  out << "En commun : " << shared.series << " séries (sur " << shared.base_series << " dans la base, "
+      << shared.variant_series << " dans la variante), " << shared.draws << " cellules aléatoires\n"
+      << "            aux mêmes tirages (sur " << shared.base_draws << ", " << shared.variant_draws << ")\n";
+  out << "\n== Ce que coûte la variante, ce qu'elle apporte ==\n";
+  for (const auto& part : cost_block(base, variant, r)) print_part(part, colour, out);
+  out << "\nTous les indicateurs : P(atteint) base → variante\n";
+  print_probabilities(r.indicators, out);
+  if (!r.events.empty()) out << "\nTous les événements : P base → variante\n";
+  print_probabilities(r.events, out);
+  print_moved(r, shared, out);
   return out.str();
 }
 

@@ -15,13 +15,3 @@ std::string sensitivity_html(const std::string& model, const std::string& of, co
 
 }  // namespace cogsim::app::report
 
-#include "engine/compare.hpp"
-
-namespace cogsim::app::report {
-
-// The page of `cogsim compare … --report FILE.html`: P(met) of each indicator in both scenarios
-// with the paired change, and the outputs that moved, self-contained.
-std::string compare_html(const std::string& base, const std::string& variant, const engine::CompareResults& r,
-                         std::uint64_t seed);
-
-}  // namespace cogsim::app::report
