@@ -123,7 +123,7 @@ struct ModelDecl : Node {
   std::string name;
   Expr base;
   Range years;
-  boost::optional<Range> convention;
+  boost::optional<std::vector<Range>> convention;  // one period or several: 2022..2024, 2025..2027
   boost::optional<std::string> source;
 };
 
@@ -160,6 +160,7 @@ struct ParamValue : x3::variant<Table, Expr> {
 
 struct ParamDecl : Node {
   bool is_override = false;
+  bool is_extend = false;  // `extend param`: cells added to (or replacing) the base table's
   Ident name;
   boost::optional<std::vector<Axis>> axes;
   boost::optional<Ident> unit;  // a unit word (€, %, number) or a set name for member maps
@@ -176,6 +177,7 @@ struct Clause : Node {
 
 struct VarDecl : Node {
   bool is_override = false;
+  bool is_extend = false;  // refused: a var is changed by `override` or `fix`
   Ident name;
   boost::optional<std::vector<Axis>> axes;
   boost::optional<Ident> unit;
@@ -200,14 +202,17 @@ struct TargetSpec : Node {
 
 struct IndicatorDecl : Node {
   bool is_override = false;
+  bool is_extend = false;  // `extend indicator`: targets added for more years
   Ident id;  // a number or a name, kept as written
   Attrs attrs;
-  Ref on;
+  boost::optional<Ref> on;  // required except in `extend indicator`
   boost::optional<Number> vs;
   std::vector<TargetSpec> targets;
 };
 
 struct EventDecl : Node {
+  bool is_override = false;
+  bool is_extend = false;  // refused: an event over `..horizon` extends by itself
   Ident name;
   boost::optional<std::vector<Axis>> axes;
   Attrs attrs;
@@ -229,6 +234,8 @@ struct LineDecl : Node {
 };
 
 struct FundDecl : Node {
+  bool is_override = false;
+  bool is_extend = false;  // `extend fund`: lines continued, amounts added, lines added
   Ident name;
   Attrs attrs;
   std::vector<LineAttr> fund_attrs;

@@ -21,18 +21,18 @@ BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ModelDecl, name, base, years, conven
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ScenarioDecl, name, label)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::Member, name, label)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::SetDecl, name, label, parent, source, members)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamDecl, is_override, name, axes, unit, attrs, fallback,
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamDecl, is_override, is_extend, name, axes, unit, attrs, fallback,
                           value)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::Clause, when, body)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::VarDecl, is_override, name, axes, unit, attrs, clauses,
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::VarDecl, is_override, is_extend, name, axes, unit, attrs, clauses,
                           actual)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FixDecl, name, index, values, source)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::TargetSpec, year, kind, args)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::IndicatorDecl, is_override, id, attrs, on, vs, targets)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::EventDecl, name, axes, attrs, body)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::IndicatorDecl, is_override, is_extend, id, attrs, on, vs, targets)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::EventDecl, is_override, is_extend, name, axes, attrs, body)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::LineAttr, key, text, args, table, from)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::LineDecl, name, label, attrs)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FundDecl, name, attrs, fund_attrs, lines)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FundDecl, is_override, is_extend, name, attrs, fund_attrs, lines)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::TransferDecl, amount, from, to, year, source, voted)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::AssertDecl, label, body, within)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::CorrelateDecl, a, b, value, rank, source)

@@ -151,13 +151,30 @@ void Declarer::declare_model() {
   m_.first = *y0;
   m_.horizon = *y1;
   m_.has_model = true;
-  if (m->convention) {
-    auto r = const_range(*m->convention);
-    if (r) m_.conv0 = r->first, m_.conv1 = r->second;
+  declare_conventions(*m);
+}
+
+// The convention periods of the header (`convention 2022..2024, 2025..2027`), in order and
+// disjoint; without any, the whole projection is one convention.
+void Declarer::declare_conventions(const ast::ModelDecl& m) {
+  if (!m.convention) {
+    m_.conventions = {{m_.first, m_.horizon}};
   } else {
-    m_.conv0 = m_.first;
-    m_.conv1 = m_.horizon;
+    for (const auto& range : *m.convention) {
+      auto r = const_range(range);
+      if (!r) continue;
+      if (!m_.conventions.empty() && r->first <= m_.conventions.back().second) {
+        error(range.loc, "convention periods must follow each other without overlapping: " +
+                             std::to_string(r->first) + ".." + std::to_string(r->second) + " starts before " +
+                             std::to_string(m_.conventions.back().second) + " ends");
+        continue;
+      }
+      m_.conventions.push_back(*r);
+    }
+    if (m_.conventions.empty()) m_.conventions = {{m_.first, m_.horizon}};
   }
+  m_.conv0 = m_.conventions.front().first;
+  m_.conv1 = m_.conventions.back().second;
 }
 
 void Declarer::declare_set(const ast::SetDecl& d, int layer) {
@@ -303,7 +320,7 @@ static void set_unit(const Model& m, Reporter& rep, Symbol& s, const boost::opti
                          did_you_mean(unit->name, names));
 }
 
-static Symbol new_symbol(const ast::Ident& name, Kind kind, const ast::Attrs& attrs, int layer) {
+Symbol new_symbol(const ast::Ident& name, Kind kind, const ast::Attrs& attrs, int layer) {
   Symbol s;
   s.name = name.name;
   s.kind = kind;
@@ -315,6 +332,7 @@ static Symbol new_symbol(const ast::Ident& name, Kind kind, const ast::Attrs& at
 }
 
 void Declarer::declare_param(const ast::ParamDecl& d, int layer) {
+  if (d.is_extend) return extend_param(d, layer);
   Symbol s = new_symbol(d.name, Kind::Param, d.attrs, layer);
   s.param = &d;
   if (!make_axes(d.axes, s)) return;
@@ -329,7 +347,7 @@ void Declarer::declare_param(const ast::ParamDecl& d, int layer) {
   add_symbol(std::move(s), d.is_override, d.name.loc);
 }
 
-void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback) {
+void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback, bool complete) {
   const AxisInfo& first = s.axes.front();
   int per_row = 1;
   for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(m_.sets);
@@ -397,13 +415,18 @@ void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
     }
   }
   for (std::size_t k = 0; k < seen.size(); ++k) {
-    if (seen[k] || fallback) continue;
+    if (seen[k] || fallback || !complete) continue;
     std::string key = first.is_year ? std::to_string(first.y0 + int(k)) : m_.sets[first.set].members[k];
     error(t.loc, "table '" + s.name + "' has no row for " + key + " (give one, or a `default`)");
   }
 }
 
 void Declarer::declare_var(const ast::VarDecl& d, int layer) {
+  if (d.is_extend) {
+    error(d.name.loc, "a var is not extended: write its years as `t in …..horizon` and it follows the "
+                      "horizon; to change it, write `override var` (or `fix` for known values)");
+    return;
+  }
   Symbol s = new_symbol(d.name, Kind::Var, d.attrs, layer);
   s.var = &d;
   if (!make_axes(d.axes, s)) return;
@@ -456,14 +479,24 @@ void Declarer::declare_var(const ast::VarDecl& d, int layer) {
 }
 
 void Declarer::declare_event(const ast::EventDecl& d, int layer) {
+  if (d.is_extend) {
+    error(d.name.loc, "an event is not extended: write its years as `t in …..horizon` and it follows the "
+                      "horizon; to change it, write `override event`");
+    return;
+  }
   Symbol s = new_symbol(d.name, Kind::Event, d.attrs, layer);
   s.event = &d;
   if (!make_axes(d.axes, s)) return;
-  add_symbol(std::move(s), false, d.name.loc);
+  add_symbol(std::move(s), d.is_override, d.name.loc);
 }
 
 void Declarer::declare_indicator(const ast::IndicatorDecl& d, int layer) {
-  IndicatorInfo info{&d, d.id.name, layer};
+  if (d.is_extend) return extend_indicator(d, layer);
+  if (!d.on) {
+    error(d.id.loc, "indicator " + d.id.name + " needs the series it follows: `on SERIES[MEMBER]` before its targets");
+    return;
+  }
+  IndicatorInfo info{&d, d.id.name, layer, {}};
   auto it = m_.indicator_index.find(info.id);
   if (it != m_.indicator_index.end()) {
     IndicatorInfo& old = m_.indicators[it->second];
@@ -549,12 +582,13 @@ Model Declarer::run() {
   // Sets first: every other declaration refers to them.
   for (const auto& it : loaded_.items)
     if (const auto* d = get<ast::SetDecl>(*it.statement)) declare_set(*d, it.layer);
+  collect_fund_changes();
   for (const auto& it : loaded_.items) {
     const ast::Statement& st = *it.statement;
     if (const auto* d = get<ast::ParamDecl>(st)) declare_param(*d, it.layer);
+    else if (const auto* d = get<ast::FundDecl>(st)) declare_fund_item(*d, it.layer);
     else if (const auto* d = get<ast::VarDecl>(st)) declare_var(*d, it.layer);
     else if (const auto* d = get<ast::EventDecl>(st)) declare_event(*d, it.layer);
-    else if (const auto* d = get<ast::FundDecl>(st)) declare_fund(*d, it.layer);
     else if (const auto* d = get<ast::IndicatorDecl>(st)) declare_indicator(*d, it.layer);
     else if (const auto* d = get<ast::OutputDecl>(st)) m_.outputs.push_back({d, it.layer});
     else if (const auto* d = get<ast::ReportDecl>(st)) m_.reports.push_back(d);

@@ -344,7 +344,13 @@ Val Lowering::reference(const ast::Ref& r, Env& env) {
     return failed();
   }
   Val v = cell(sym, c->first, c->second, r.loc);
-  if (s.kind == Kind::Event) v.dim.boolean = true;
+  if (s.kind == Kind::Event) {
+    v.dim.boolean = true;
+    if (met_trace_) {
+      const MetSet& inner = event_mets_[cell_key(sym, c->first, c->second)];
+      met_trace_->insert(inner.begin(), inner.end());
+    }
+  }
   if (env.in_param && s.kind != Kind::Param && !v.dim.error) {
     error(r.loc, "a param cannot depend on the var '" + s.name + "'; declare it as a var");
     return failed();
@@ -415,7 +421,10 @@ Val Lowering::indicator_value(const std::string& which, const ast::Call& c, Env&
     Operand acc = em_.intern(1);
     int n = 0;
     for (const auto& [key, v] : indicator_cells_)
-      if (key.second == *year) acc = em_.emit(Op::And, acc, v.first.op), ++n;
+      if (key.second == *year) {
+        acc = em_.emit(Op::And, acc, v.first.op), ++n;
+        if (met_trace_) met_trace_->insert(key);
+      }
     if (n == 0) error(c.loc, "no indicator has a target for " + std::to_string(*year));
     return {acc, cond};
   }
@@ -436,7 +445,10 @@ Val Lowering::indicator_value(const std::string& which, const ast::Call& c, Env&
                              : "unknown indicator '" + id + "'" + did_you_mean(id, ids));
     return failed();
   }
-  if (which == "met") return {it->second.first.op, cond};
+  if (which == "met") {
+    if (met_trace_) met_trace_->insert(it->first);
+    return {it->second.first.op, cond};
+  }
   return it->second.second;
 }
 

@@ -1,5 +1,6 @@
 // Budget rules as built-in notions: funds and lines, nature (limitative / évaluative), groups,
 // indexation on corrected inflation, RMPP actualisation, carry-over, asymmetric fungibility.
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -71,9 +72,10 @@ FundInfo Declarer::fund_info(const ast::FundDecl& d) {
     if (a.key.name == "asymmetric_fungibility" || a.key.name == "fungibility_within_groups") {
       f.fungibility = a.key.name == "asymmetric_fungibility" ? "asymmetric" : "within_groups";
       f.fungibility_source = a.text.value_or(f.source);
-    } else {
+    } else if (a.key.name != "continue_amounts") {  // read by declare_fund, line by line
       error(a.key.loc, "unknown fund attribute '" + a.key.name + "'" +
-                           did_you_mean(a.key.name, {"asymmetric_fungibility", "fungibility_within_groups"}));
+                           did_you_mean(a.key.name, {"asymmetric_fungibility", "fungibility_within_groups",
+                                                     "continue_amounts"}));
     }
   }
   return f;
@@ -142,11 +144,9 @@ bool Declarer::line_clauses(LineInfo& l, const ast::LineDecl& ld, const FundInfo
   return l.amounts != nullptr;
 }
 
-// The `amounts` table of a line into l.amount: € values, each year once, no year skipped. The
-// years it covers, or nothing when no amount could be read.
-std::optional<std::pair<int, int>> Declarer::line_amounts(LineInfo& l) {
-  int y0 = 1 << 30, y1 = -(1 << 30);
-  for (const auto& row : l.amounts->rows) {
+// The rows of an `amounts` table into OUT (year -> €), each year once.
+void Declarer::amount_rows(const LineInfo& l, const ast::Table& t, std::map<int, double>& out) {
+  for (const auto& row : t.rows) {
     const auto* y = boost::get<ast::Number>(&row.key);
     const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
     if (!y || !v || !y->unit.empty()) {
@@ -160,58 +160,116 @@ std::optional<std::pair<int, int>> Declarer::line_amounts(LineInfo& l) {
     }
     auto yl = year_literal(*y);
     if (!yl) continue;
-    int year = *yl;
-    if (l.amount.count(year)) error(y->loc, "duplicate year " + std::to_string(year) + " in the amounts of '" + l.full + "'");
-    l.amount[year] = lit->first;
-    y0 = std::min(y0, year);
-    y1 = std::max(y1, year);
+    if (out.count(*yl)) error(y->loc, "duplicate year " + std::to_string(*yl) + " in the amounts of '" + l.full + "'");
+    out[*yl] = lit->first;
   }
+}
+
+// The line's amounts (its table, then its extensions' already merged in l.amount), continued to
+// the horizon when the fund says so: the years they cover, or nothing when there is none. No
+// year may be skipped.
+std::optional<std::pair<int, int>> Declarer::line_amounts(LineInfo& l) {
   if (l.amount.empty()) return std::nullopt;
+  int y0 = l.amount.begin()->first, y1 = l.amount.rbegin()->first;
   for (int y = y0; y <= y1; ++y)
     if (!l.amount.count(y)) error(l.amounts->loc, "the amounts of '" + l.full + "' skip " + std::to_string(y));
   return std::make_pair(y0, y1);
 }
 
-void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
+// `continue_amounts "why"`: each year after the last amount, up to the horizon, takes the last
+// amount (a reconduction in current euros; the line's indexation rules still apply on top).
+void Declarer::continue_amounts(LineInfo& l, const ast::LineAttr& why) {
+  if (l.amount.empty()) return;
+  const double last = l.amount.rbegin()->second;
+  for (int y = l.amount.rbegin()->first + 1; y <= m_.horizon; ++y) l.amount[y] = last;
+  l.continued = why.text.value_or("");
+}
+
+// An `extend fund` block's line of the same name: its amounts are added (a year it gives
+// replaces the base's), its other clauses replace the base's of the same kind.
+void Declarer::extend_line(LineInfo& l, const ast::LineDecl& ext) {
+  const ast::LineAttr* carry = nullptr;
+  for (const auto& a : ext.attrs) {
+    if (a.key.name != "amounts") {
+      line_clause(l, a, carry);
+      continue;
+    }
+    if (!a.table) {
+      error(a.loc, "`amounts` needs a table such as { 2025: 899 200 €, 2026: ... }");
+      continue;
+    }
+    std::map<int, double> more;
+    amount_rows(l, *a.table, more);
+    for (const auto& [y, v] : more) l.amount[y] = v;
+  }
+  if (ext.label) l.label = *ext.label;
+}
+
+// The scenarios' `override fund` (the highest layer's wins) and `extend fund` blocks, by name,
+// applied where the base fund is declared so that the series keep their order.
+void Declarer::collect_fund_changes() {
+  for (const auto& it : loaded_.items) {
+    const auto* d = boost::get<ast::FundDecl>(&*it.statement);
+    if (!d) continue;
+    if (d->is_override && d->is_extend) error(d->name.loc, "write `override fund` or `extend fund`, not both");
+    if (d->is_extend) fund_extensions_[d->name.name].push_back(d);
+    else if (d->is_override && fund_overrides_[d->name.name].second <= it.layer) fund_overrides_[d->name.name] = {d, it.layer};
+  }
+}
+
+void Declarer::declare_fund_item(const ast::FundDecl& d, int layer) {
+  auto base_below = [&] {
+    for (const auto& it : loaded_.items)
+      if (const auto* b = boost::get<ast::FundDecl>(&*it.statement))
+        if (!b->is_extend && !b->is_override && b->name.name == d.name.name && it.layer < layer) return true;
+    return false;
+  };
+  if (d.is_override || d.is_extend) {
+    if (!base_below()) {
+      std::vector<std::string> names;
+      for (const auto& f : m_.funds) names.push_back(f.name);
+      error(d.name.loc, std::string("nothing to ") + (d.is_extend ? "extend" : "override") +
+                            ": the base model has no fund '" + d.name.name + "'" + did_you_mean(d.name.name, names));
+    }
+    return;  // applied where the base fund is declared
+  }
+  static const std::vector<const ast::FundDecl*> none;
+  auto ov = fund_overrides_.find(d.name.name);
+  auto ex = fund_extensions_.find(d.name.name);
+  const auto& exts = ex == fund_extensions_.end() ? none : ex->second;
+  if (ov != fund_overrides_.end() && ov->second.second > layer) declare_fund(*ov->second.first, ov->second.second, exts);
+  else declare_fund(d, layer, exts);
+}
+
+void Declarer::declare_fund(const ast::FundDecl& d, int layer, const std::vector<const ast::FundDecl*>& exts) {
   for (const auto& other : m_.funds)
     if (other.name == d.name.name) {
       error(d.name.loc, "duplicate definition of fund '" + d.name.name + "'");
       return;
     }
   FundInfo f = fund_info(d);
+  const ast::LineAttr* cont = nullptr;  // `continue_amounts`, the last one given
+  for (const auto* fd : exts) {
+    FundInfo more = fund_info(*fd);
+    if (!more.fungibility.empty()) f.fungibility = more.fungibility, f.fungibility_source = more.fungibility_source;
+  }
+  for (const auto& a : d.fund_attrs)
+    if (a.key.name == "continue_amounts") cont = &a;
+  for (const auto* fd : exts)
+    for (const auto& a : fd->fund_attrs)
+      if (a.key.name == "continue_amounts") cont = &a;
+  // The base's lines with the extensions' clauses for them, then the lines the extensions add.
+  std::vector<std::pair<const ast::LineDecl*, std::vector<const ast::LineDecl*>>> plan;
+  for (const auto& ld : d.lines) plan.push_back({&ld, {}});
+  for (const auto* fd : exts)
+    for (const auto& ld : fd->lines) {
+      auto it = std::find_if(plan.begin(), plan.end(), [&](const auto& p) { return p.first->name.name == ld.name.name; });
+      if (it != plan.end()) it->second.push_back(&ld);
+      else plan.push_back({&ld, {}});
+    }
   const int fund_id = int(m_.funds.size());
   bool any_execution = false;
-  for (const auto& ld : d.lines) {
-    LineInfo l;
-    l.fund = f.name;
-    l.name = ld.name.name;
-    l.full = f.name + "." + l.name;
-    l.label = ld.label.value_or("");
-    l.loc = ld.name.loc;
-    if (!line_clauses(l, ld, f)) continue;
-    const auto years = line_amounts(l);
-    if (!years) continue;
-    const int y0 = years->first, y1 = years->second;  // not a structured binding: the lambda below captures them
-    f.y0 = f.lines.empty() ? y0 : std::min(f.y0, y0);
-    f.y1 = f.lines.empty() ? y1 : std::max(f.y1, y1);
-    int line_id = int(m_.lines.size());
-    m_.line_index[l.full] = line_id;
-    f.lines.push_back(line_id);
-    // The series each line exposes to the rest of the model.
-    auto add = [&](const std::string& name, Kind kind, const std::string& label) {
-      add_money_series(name, kind, label, l.source, ld.name.loc, layer, line_id, fund_id, y0, y1);
-    };
-    add(l.full, Kind::LineEnvelope, l.label);
-    add(l.full + ".amount", Kind::LineAmount, l.label + " — montant du tableau");
-    if (l.execution) {
-      any_execution = true;
-      add(l.full + ".authorised", Kind::LineAuthorised, l.label + " — crédits autorisés");
-      add(l.full + ".executed", Kind::LineExecuted, l.label + " — crédits exécutés");
-      add(l.full + ".unspent", Kind::LineUnspent, l.label + " — crédits non consommés");
-      add(l.full + ".carried", Kind::LineCarried, l.label + " — crédits reportés");
-    }
-    m_.lines.push_back(std::move(l));
-  }
+  for (const auto& [ld, more] : plan) any_execution |= declare_line(f, fund_id, *ld, more, cont, layer);
   if (any_execution) {
     auto add = [&](const std::string& name, Kind kind, const std::string& label) {
       add_money_series(name, kind, label, f.source, d.name.loc, layer, -1, fund_id, f.y0, f.y1);
@@ -220,6 +278,45 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer) {
     add(f.name + ".carried_beyond", Kind::FundCarriedBeyond, "Crédits de paiement reportés au-delà de la COG");
   }
   m_.funds.push_back(std::move(f));
+}
+
+// One budget line of fund F: its clauses, the extensions' (MORE), its amounts continued when
+// CONT says so, and the series it exposes. True when it has an execution rate.
+bool Declarer::declare_line(FundInfo& f, int fund_id, const ast::LineDecl& ld,
+                            const std::vector<const ast::LineDecl*>& more, const ast::LineAttr* cont, int layer) {
+  LineInfo l;
+  l.fund = f.name;
+  l.name = ld.name.name;
+  l.full = f.name + "." + l.name;
+  l.label = ld.label.value_or("");
+  l.loc = ld.name.loc;
+  if (!line_clauses(l, ld, f)) return false;
+  amount_rows(l, *l.amounts, l.amount);
+  for (const auto* ext : more) extend_line(l, *ext);
+  if (cont) continue_amounts(l, *cont);
+  const auto years = line_amounts(l);
+  if (!years) return false;
+  const int y0 = years->first, y1 = years->second;  // not a structured binding: the lambda below captures them
+  f.y0 = f.lines.empty() ? y0 : std::min(f.y0, y0);
+  f.y1 = f.lines.empty() ? y1 : std::max(f.y1, y1);
+  int line_id = int(m_.lines.size());
+  m_.line_index[l.full] = line_id;
+  f.lines.push_back(line_id);
+  // The series each line exposes to the rest of the model.
+  auto add = [&](const std::string& name, Kind kind, const std::string& label) {
+    add_money_series(name, kind, label, l.source, ld.name.loc, layer, line_id, fund_id, y0, y1);
+  };
+  add(l.full, Kind::LineEnvelope, l.label);
+  add(l.full + ".amount", Kind::LineAmount, l.label + " — montant du tableau");
+  const bool executed = l.execution != nullptr;
+  if (executed) {
+    add(l.full + ".authorised", Kind::LineAuthorised, l.label + " — crédits autorisés");
+    add(l.full + ".executed", Kind::LineExecuted, l.label + " — crédits exécutés");
+    add(l.full + ".unspent", Kind::LineUnspent, l.label + " — crédits non consommés");
+    add(l.full + ".carried", Kind::LineCarried, l.label + " — crédits reportés");
+  }
+  m_.lines.push_back(std::move(l));
+  return executed;
 }
 
 void Declarer::declare_transfer(const ast::TransferDecl& d) {
@@ -303,7 +400,7 @@ int Lowering::line_symbol(const std::string& name) const { return m_.symbol_inde
 // credits of programmes carried beyond the convention's last year.
 Val Lowering::fund_total(const Symbol& s, int year) {
   const FundInfo& f = m_.funds[s.fund];
-  int last = std::min(m_.conv1, f.y1);
+  int last = std::min(m_.period_end(year), f.y1);
   engine::Operand acc = em_.intern(0);
   for (int li : f.lines) {
     const LineInfo& l = m_.lines[li];
@@ -416,7 +513,7 @@ Val Lowering::lower_line_cell(const Symbol& s, int year) {
       return money(em_.emit(Op::Sub, at(".authorised", year).op, at(".executed", year).op));
     case Kind::LineCarried: {
       // Unspent limitative credits go to next year, within the convention only.
-      int last = std::min(m_.conv1, ax.y1);
+      int last = std::min(m_.period_end(year), ax.y1);
       if (!l.carry_over || l.nature != "limitative" || year >= last) return money(em_.intern(0));
       return at(".unspent", year);
     }

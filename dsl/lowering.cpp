@@ -25,7 +25,7 @@ Env Lowering::cell_env(const Symbol& s, int flat, int year) {
   return env;
 }
 
-static std::uint64_t cell_key(int sym, int flat, int year) {
+std::uint64_t cell_key(int sym, int flat, int year) {
   return (std::uint64_t(sym) << 44) ^ (std::uint64_t(flat) << 20) ^ std::uint64_t(year & 0xFFFFF);
 }
 
@@ -197,8 +197,13 @@ Val Lowering::lower_var_cell(const Symbol& s, int flat, int year) {
     }
   }
   if (s.kind == Kind::Event) {
+    MetSet mets;
+    MetSet* outer = met_trace_;
+    met_trace_ = &mets;
     Env env = cell_env(s, flat, year);
     Val v = expr(s.event->body, env);
+    met_trace_ = outer;
+    event_mets_[cell_key(sym, flat, year)] = std::move(mets);
     if (!v.dim.error && !v.dim.boolean)
       error(s.event->body.loc, "an event must be a condition (a comparison), but this is " +
                                    describe(v.dim));
@@ -291,7 +296,7 @@ std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo&
                      ", not " + std::to_string(t.args.size()));
     return std::nullopt;
   }
-  Val value = cell(f.sym, f.flat, year, d.on.loc);
+  Val value = cell(f.sym, f.flat, year, d.on->loc);
   engine::IndicatorYear iy;
   iy.year = year;
   iy.kind = kind->kind;
@@ -308,7 +313,7 @@ std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo&
   };
   if (kind->has_rate) {
     if (f.vs < ya.y0 || f.vs > ya.y1) {
-      error(d.vs ? d.vs->loc : d.on.loc,
+      error(d.vs ? d.vs->loc : d.on->loc,
             "the reference year " + std::to_string(f.vs) + " is outside the years of '" + s.name + "'");
       return std::nullopt;
     }
@@ -321,7 +326,7 @@ std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo&
       warning(t.args[0].loc, "implausible rate for '" + t.kind + "': " + percent_text(iy.rate) +
                                  (deficit ? " (a deficit cannot shrink by more than 100 %" : " (above 1 000 %") +
                                  "; a rate is written 40 % or 0.4, not 40)");
-    Val base = cell(f.sym, f.flat, f.vs, d.on.loc);
+    Val base = cell(f.sym, f.flat, f.vs, d.on->loc);
     Operand factor = em_.emit(kind->kind == engine::TargetKind::Increase ? Op::Add : Op::Sub, em_.intern(1), r.op);
     target_v = {em_.emit(Op::Mul, factor, base.op), money};
     met = {em_.emit(Op::Ge, value.op, target_v.op), {}};
@@ -342,6 +347,39 @@ std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo&
   return iy;
 }
 
+namespace {
+// A target's year when it is a plain year (else its error is reported where it is lowered).
+std::optional<int> plain_year(const ast::Number& n) {
+  if (!n.unit.empty() || std::floor(n.value) != n.value || n.value < kMinYear || n.value > kMaxYear) return std::nullopt;
+  return int(n.value);
+}
+}  // namespace
+
+// The targets of an indicator: the base's, then each `extend indicator`'s; a year an extension
+// gives replaces the base's target for it (two targets for one year in one block stay an error).
+std::vector<const ast::TargetSpec*> Lowering::targets_of(const IndicatorInfo& info) {
+  std::vector<const ast::TargetSpec*> all;
+  std::set<int> later;  // years given by an extension
+  for (const auto* ext : info.extensions)
+    for (const auto& t : ext->targets)
+      if (auto y = plain_year(t.year)) later.insert(*y);
+  for (const auto& t : info.decl->targets) {
+    auto y = plain_year(t.year);
+    if (!y || !later.count(*y)) all.push_back(&t);
+  }
+  for (std::size_t i = 0; i < info.extensions.size(); ++i) {
+    std::set<int> after;  // a year a still later extension gives
+    for (std::size_t j = i + 1; j < info.extensions.size(); ++j)
+      for (const auto& t : info.extensions[j]->targets)
+        if (auto y = plain_year(t.year)) after.insert(*y);
+    for (const auto& t : info.extensions[i]->targets) {
+      auto y = plain_year(t.year);
+      if (!y || !after.count(*y)) all.push_back(&t);
+    }
+  }
+  return all;
+}
+
 void Lowering::lower_indicator(const IndicatorInfo& info) {
   const ast::IndicatorDecl& d = *info.decl;
   engine::IndicatorOut out;
@@ -351,11 +389,11 @@ void Lowering::lower_indicator(const IndicatorInfo& info) {
   out.source = d.attrs.source.value_or("");
   Followed f;
   Env env;
-  auto target = resolve_cell(d.on, env, f.sym);
+  auto target = resolve_cell(*d.on, env, f.sym);
   if (f.sym < 0) return;
   const Symbol& s = m_.symbols[f.sym];
   if (!s.has_year()) {
-    error(d.on.loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
+    error(d.on->loc, "an indicator follows a yearly series, but '" + s.name + "' has no year index");
     return;
   }
   if (!target) return;
@@ -372,7 +410,8 @@ void Lowering::lower_indicator(const IndicatorInfo& info) {
   }
   const AxisInfo& ya = s.axes.back();
   std::set<int> years;
-  for (const auto& t : d.targets) {
+  for (const ast::TargetSpec* tp : targets_of(info)) {
+    const ast::TargetSpec& t = *tp;
     auto yl = year_literal(t.year);
     if (!yl) continue;
     int year = *yl;
@@ -407,7 +446,10 @@ void Lowering::lower_events() {
       ev.label = s.label;
       ev.source = s.source;
       int y0 = s.has_year() ? s.axes.back().y0 : 0, y1 = s.has_year() ? s.axes.back().y1 : 0;
-      for (int y = y0; y <= y1; ++y) ev.years.push_back({y, cell(sym, flat, y, s.loc).op});
+      for (int y = y0; y <= y1; ++y) {
+        ev.years.push_back({y, cell(sym, flat, y, s.loc).op});
+        ev.indicators.push_back(int(event_mets_[cell_key(sym, flat, y)].size()));
+      }
       program_.events.push_back(std::move(ev));
     }
   }

@@ -21,6 +21,9 @@ struct Lowered {
   std::vector<ParamCell> params;  // for Compiled::params
 };
 
+// The key of one cell (symbol, flat member index, year) in the lowering's tables.
+std::uint64_t cell_key(int sym, int flat, int year);
+
 class Lowering : Stage {
  public:
   Lowering(Model model, Sources& sources, Reporter& reporter, const LowerOptions& options);
@@ -42,6 +45,7 @@ class Lowering : Stage {
     int sym = -1, flat = 0, vs = 0;
   };
   void lower_indicator(const IndicatorInfo& info);
+  std::vector<const ast::TargetSpec*> targets_of(const IndicatorInfo& info);
   std::optional<engine::IndicatorYear> lower_target(const IndicatorInfo& info, const Followed& f,
                                                     const ast::TargetSpec& t, int year);
   void lower_events();
@@ -105,6 +109,11 @@ class Lowering : Stage {
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
   std::vector<ParamCell> param_cells_;
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target
+  // The indicator targets (id, year) whose met() an event's cell reads, directly or through other
+  // events: how many indicators a headline "all met" covers (engine::EventOut::indicators).
+  using MetSet = std::set<std::pair<std::string, int>>;
+  MetSet* met_trace_ = nullptr;
+  std::unordered_map<std::uint64_t, MetSet> event_mets_;
   std::map<std::pair<int, std::uint64_t>, engine::Operand> corr_cells_;  // (symbol, cell) -> uniform
 };
 

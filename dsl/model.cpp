@@ -32,6 +32,12 @@ Diagnostics Reporter::take() {
   return std::move(diags_);
 }
 
+int Model::period_end(int year) const {
+  for (const auto& period : conventions)
+    if (year <= period.second) return period.second;
+  return conventions.empty() ? horizon : conventions.back().second;
+}
+
 int Model::cell_count(const Symbol& s) const {
   int n = 1;
   for (int i = 0; i < s.set_axes(); ++i) n *= s.axes[i].size(sets);

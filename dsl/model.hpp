@@ -77,8 +77,12 @@ struct CorrGroup {
 // indicators, and the statements lowered later (outputs, asserts, report layout).
 struct Model {
   std::string model_name, scenario_name;
-  int base = 0, first = 0, horizon = -1, conv0 = 0, conv1 = -1;
+  int base = 0, first = 0, horizon = -1, conv0 = 0, conv1 = -1;  // conv0..conv1: every convention
+  std::vector<std::pair<int, int>> conventions;                     // the periods, in order
   bool has_model = false;
+  // The last year of the convention period that holds YEAR (or of the next one; past the last
+  // period, the last one's): where carry-over stops and credits are cancelled.
+  int period_end(int year) const;
 
   std::vector<SetInfo> sets;
   std::unordered_map<std::string, int> set_index;

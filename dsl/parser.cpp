@@ -179,6 +179,7 @@ RULE(number_value, double, "a number")
 RULE(unit, std::string, "a unit")
 RULE(expr_list, std::vector<ast::Expr>, "an expression")
 RULE(axis_list, std::vector<ast::Axis>, "an index such as `e in entities` or `t in 2020..2024`")
+RULE(range_list, std::vector<ast::Range>, "year ranges such as 2022..2024, 2025..2027")
 RULE(cell_list, std::vector<ast::Cell>, "a table value")
 RULE(target_list, std::vector<ast::TargetSpec>, "a target such as `2022: reduce_deficit(40 %)`")
 RULE(ref_list, std::vector<ast::Ref>, "a name")
@@ -314,6 +315,7 @@ const auto unary_def = (x3::string("-") | kws("not")) > unary_expr;
 const auto paren_def = '(' > expr > ')';
 const auto expr_list_def = expr % ',';
 const auto axis_list_def = axis % ',';
+const auto range_list_def = range % ',';
 const auto cell_list_def = cell % ',';
 const auto target_list_def = target % ',';
 const auto ref_list_def = ref % ',';
@@ -352,7 +354,7 @@ const auto table_def = (offset >> lit('{') > rows > '}')[([](auto& ctx) {
 const auto attrs_def = -string_lit >> -(kw("source") > string_lit);
 
 const auto model_decl_def = kw("model") > string_lit > kw("base") > add_expr > kw("years") > range >
-                            -(kw("convention") > range) > -(kw("source") > string_lit);
+                            -(kw("convention") > range_list) > -(kw("source") > string_lit);
 const auto set_path = [](auto& ctx) {
   auto& v = x3::_val(ctx);
   v.path = boost::fusion::at_c<1>(x3::_attr(ctx));
@@ -365,7 +367,7 @@ const auto member_def = ident >> -string_lit;
 const auto set_decl_def = kw("set") > ident > -string_lit > -(kw("in") > ident) >
                           -(kw("source") > string_lit) > '=' > '{' > -(member % ',') > '}';
 const auto param_value_def = table | expr;
-const auto param_decl_def = matches[kw("override")] >> kw("param") > ident > -axes >
+const auto param_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("param") > ident > -axes >
                             -(':' > unit_word) > attrs > -(kw("default") > cell) > '=' >
                             param_value;
 const auto clause_def = ((kw("else") >> attr(boost::optional<ast::Range>())) | year_or_range) > ':' >
@@ -377,7 +379,7 @@ const auto single_clause_def = expr[([](auto& ctx) {
   x3::_val(ctx).push_back(std::move(c));
 })];
 const auto var_body = as<std::vector<ast::Clause>>("'=' or '{'")[('=' > single_clause) | ('{' > *clause > '}')];
-const auto var_decl_def = matches[kw("override")] >> kw("var") > ident > -axes > -(':' > unit_word) >
+const auto var_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("var") > ident > -axes > -(':' > unit_word) >
                           attrs > var_body >
                           -(kw("actual") > table);
 const auto fix_decl_def = kw("fix") > ident > -index_list > table >
@@ -385,13 +387,13 @@ const auto fix_decl_def = kw("fix") > ident > -index_list > table >
 const auto target_def = number > ':' > as<std::string>("a target kind such as reduce_deficit")[lexeme[+(alpha | char_('_'))]] >
                         as<std::vector<ast::Expr>>("arguments in parentheses")[
                             -('(' > as<std::vector<ast::Expr>>("an expression")[add_expr % ','] > ')')];
-const auto indicator_decl_def = matches[kw("override")] >> kw("indicator") > idnum > attrs >
-                                kw("on") > ref > -(kw("vs") > number) > '{' > target_list > '}';
-const auto event_decl_def = kw("event") > ident > -axes > attrs > '=' > expr;
+const auto indicator_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("indicator") > idnum > attrs >
+                                -(kw("on") > ref) > -(kw("vs") > number) > '{' > target_list > '}';
+const auto event_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("event") > ident > -axes > attrs > '=' > expr;
 const auto line_attr_def = !kw("line") >> ident >> -string_lit >>
                            -arg_list >> -table >> -(kw("from") > number);
 const auto line_decl_def = kw("line") > ident > -string_lit > *line_attr;
-const auto fund_decl_def = kw("fund") > ident > attrs > '{' > *line_attr > *line_decl > '}';
+const auto fund_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("fund") > ident > attrs > '{' > *line_attr > *line_decl > '}';
 const auto transfer_decl_def = kw("transfer") > add_expr > kw("from") > ident > kw("to") > ident >
                                kw("in") > number > -(kw("source") > string_lit) >
                                -(kw("voted") > string_lit);
@@ -418,7 +420,7 @@ BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word
                     single_clause, var_decl, fix_decl, target, indicator_decl, event_decl,
                     line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
                     statement)
-BOOST_SPIRIT_DEFINE(expr_list, axis_list, cell_list, target_list, ref_list)
+BOOST_SPIRIT_DEFINE(expr_list, axis_list, range_list, cell_list, target_list, ref_list)
 BOOST_SPIRIT_DEFINE(report_item, report_decl, report_item_list)
 BOOST_SPIRIT_DEFINE(correlate_decl, or_op, and_op, cmp_operation, add_op, mul_op, pow_op)
 

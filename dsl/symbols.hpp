@@ -70,7 +70,8 @@ struct LineInfo {
   const ast::LineAttr* actualise = nullptr; // actualise_rmpp(realised, reference) from Y
   const ast::Expr* execution = nullptr;
   const ast::Expr* raised = nullptr;         // raised_by(AMOUNT): added to the envelope of each year
-  std::map<int, double> amount;             // year -> € from the table
+  std::map<int, double> amount;             // year -> € from the table (and its extensions)
+  std::string continued;                    // `continue_amounts`: why the last amount goes on to the horizon
   std::vector<std::pair<int, const ast::TransferDecl*>> transfers_in, transfers_out;
   SourceLoc loc;
 };
@@ -115,6 +116,7 @@ struct IndicatorInfo {
   const ast::IndicatorDecl* decl = nullptr;
   std::string id;
   int layer = 0;
+  std::vector<const ast::IndicatorDecl*> extensions;  // `extend indicator`: more targets, in layer order
 };
 
 }  // namespace cogsim::dsl

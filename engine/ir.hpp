@@ -82,6 +82,7 @@ struct IndicatorOut {
 struct EventOut {
   std::string name, label, source;
   std::vector<std::pair<int, Operand>> years;
+  std::vector<int> indicators;  // per year: how many indicator targets of the model it reads (met, all_met)
 };
 
 // An `assert` of the rules file, checked on the central path.

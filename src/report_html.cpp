@@ -150,6 +150,13 @@ class Page {
 
   std::string event_name(int i) const { return p.events[i].label.empty() ? p.events[i].name : p.events[i].label; }
 
+  // " (3 indicateurs)": how many indicators an "all met" event covers in its last year.
+  static std::string covers(const engine::EventOut& e) {
+    if (e.indicators.empty() || e.indicators.back() == 0) return "";
+    const int n = e.indicators.back();
+    return " (" + std::to_string(n) + (n > 1 ? " indicateurs)" : " indicateur)");
+  }
+
   void kpi(const std::string& what, const std::string& when, const engine::Proportion& pr, const char* cls,
            const std::string& note) {
     o << "<div class=\"card kpi " << cls << "\"><div class=\"what\">" << what
@@ -163,7 +170,7 @@ class Page {
     o << "<p class=\"lead\">Sur " << fr_number(double(r.paths), 0) << " trajectoires simulées : ";
     for (const auto& it : headline())
       o << "« " << html_escape(event_name(it.index)) << " » en " << p.events[it.index].years.back().first
-        << " dans <b>" << fr_probability(r.events[it.index].back()) << " des cas</b> ; ";
+        << covers(p.events[it.index]) << " dans <b>" << fr_probability(r.events[it.index].back()) << " des cas</b> ; ";
     if (p.indicators.empty()) o << "le modèle ne déclare aucun indicateur. ";
     if (!risk.empty()) {
       std::size_t below = 0;
@@ -187,7 +194,7 @@ class Page {
     for (const auto& it : headline()) {
       const auto& e = p.events[it.index];
       const auto& pr = r.events[it.index].back();
-      kpi(html_escape(event_name(it.index)), "probabilité, en " + std::to_string(e.years.back().first), pr,
+      kpi(html_escape(event_name(it.index)), "probabilité, en " + std::to_string(e.years.back().first) + covers(e), pr,
           event_class(pr.p(), it.polarity), "<span class=\"src\">" + html_escape(e.source) + "</span>");
     }
     if (!risk.empty()) {

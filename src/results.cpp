@@ -137,7 +137,8 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   // Sub-objects are built apart and moved in: ordered_json stores keys in a vector, so a
   // reference into it does not survive the next insertion.
   nlohmann::ordered_json j, outs = nlohmann::ordered_json::object(), series,
-                            inds = nlohmann::ordered_json::object(), evs = nlohmann::ordered_json::object();
+                            inds = nlohmann::ordered_json::object(), evs = nlohmann::ordered_json::object(),
+                            ev_counts = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < p.outputs.size(); ++i) {
     const auto& o = p.outputs[i];
     nlohmann::ordered_json years;
@@ -154,6 +155,11 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
     for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
       e[std::to_string(p.events[i].years[k].first)] = r.events[i][k].p();
     evs[p.events[i].name] = e;
+    // How many indicators an "all met" event covers each year (engine::EventOut::indicators).
+    nlohmann::ordered_json n;
+    for (std::size_t k = 0; k < p.events[i].indicators.size(); ++k)
+      if (p.events[i].indicators[k] > 0) n[std::to_string(p.events[i].years[k].first)] = p.events[i].indicators[k];
+    if (!n.empty()) ev_counts[p.events[i].name] = std::move(n);
   }
   nlohmann::ordered_json corrs = correlations_json(p, r, meta.central);
   if (!meta.central) j["convergence"] = convergence_json(p, r);  // src/convergence.hpp
@@ -161,6 +167,7 @@ nlohmann::ordered_json results_json(const engine::Program& p, const engine::RunR
   j["outputs"] = std::move(outs);
   j["indicators"] = std::move(inds);
   j["events"] = std::move(evs);
+  if (!ev_counts.empty()) j["event_indicators"] = std::move(ev_counts);
   j["series"] = std::move(series);
   if (!corrs.empty()) j["correlations"] = std::move(corrs);
   return j;
@@ -211,7 +218,11 @@ std::string summary_text(const engine::Program& p, const engine::RunResults& r, 
         }
         out << cell;
       }
-      if (!ind.years.empty()) out << "  " << target_text(p, ind.on, r.indicator_target[i].back().moments.mean());
+      // The target of the last column's year, for an indicator that has one that year only.
+      if (!years.empty() && !ind.years.empty() && ind.years.back().year == years.back())
+        out << "  " << target_text(p, ind.on, r.indicator_target[i].back().moments.mean());
+      else if (!years.empty())
+        out << "    -";
       out << "\n";
     }
     if (!meta.central) {
@@ -233,6 +244,9 @@ std::string summary_text(const engine::Program& p, const engine::RunResults& r, 
       char buf[64];
       std::snprintf(buf, sizeof buf, " %d: %.1f%%", e.years[k].first, 100 * r.events[i][k].p());
       out << buf;
+      // How many indicators an "all met" event covers that year, when it reads any.
+      if (k < e.indicators.size() && e.indicators[k] > 0)
+        out << " (" << e.indicators[k] << " indicator" << (e.indicators[k] > 1 ? "s" : "") << ")";
     }
     out << "\n";
   }

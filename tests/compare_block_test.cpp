@@ -117,7 +117,7 @@ TEST(CompareBlock, ARiskThatFallsIsGoodAndAnIndicatorMetMoreOftenIsGood) {
   const auto& a = avenant();
   // fnmo.negative is `bad` in the model's report lines: its fall is favourable (terminal) and
   // green (page).
-  const std::string head = between(a.out, "Événements de la synthèse", "Tous les indicateurs");
+  const std::string head = between(a.out, "Événements de la synthèse", "Tous les indicateurs : P(atteint)");
   const auto line = head.find("      2024  27");
   ASSERT_NE(line, std::string::npos) << head;
   const std::string fnmo_2024 = head.substr(line, head.find('\n', line) - line);
