@@ -29,6 +29,18 @@ static void merge_diagnostics(Diagnostics& parsed, const Diagnostics& checked) {
     if (!(syntax_errors && d.code == DiagCode::NoModel)) parsed.push_back(d);
 }
 
+// The label, unit and source of every definition and budget line's execution rate, by the name
+// its draws are grouped under (Lowering's stream names).
+static std::map<std::string, InputInfo> describe_inputs(const Model& m) {
+  std::map<std::string, InputInfo> v;
+  for (const auto& s : m.symbols) v[s.name] = {s.name, s.label, s.unit_word, s.source};
+  for (const auto& l : m.lines) {
+    const std::string name = l.full + ".execution";
+    v[name] = {name, l.label + " : taux d'exécution", "%", l.source};
+  }
+  return v;
+}
+
 // The stages: declare (a Model) -> lower (a Program) -> passes over the IR. Text checks (labels
 // and sources as UTF-8) run on the loaded files whatever the other stages found.
 Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& options) {
@@ -36,6 +48,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
   Compiled c;
   Model model = Declarer(loaded, sources, reporter, options.max_cells).run();
   if (model.has_model) {
+    const auto described = describe_inputs(model);
     Lowered lowered =
         Lowering(std::move(model), sources, reporter, {options.param_overrides, options.cse, options.max_cells}).run();
     c.params = std::move(lowered.params);
@@ -44,6 +57,10 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
       if (options.fuse) fuse_pairs(lowered.program);
       reuse_slots(lowered.program);
       c.program = std::move(lowered.program);
+      for (const auto& g : c.program->draw_groups) {
+        auto d = described.find(g);
+        c.inputs.push_back(d == described.end() ? InputInfo{g, "", "", ""} : d->second);
+      }
     }
   }
   c.diags = reporter.take();

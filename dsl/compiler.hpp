@@ -31,8 +31,16 @@ struct ParamCell {
   bool overridden = false;  // set by CompileOptions::param_overrides
 };
 
+// An uncertain input of the program, one per engine::Program::draw_groups in its order: the
+// definition whose draws it gathers, with the model's label, unit and source. A budget line's
+// execution rate (`L.execution`) takes the line's label and source; its unit is "%".
+struct InputInfo {
+  std::string name, label, unit, source;
+};
+
 struct Compiled {
   std::optional<engine::Program> program;  // empty when there is an error
+  std::vector<InputInfo> inputs;           // with program: its draw groups described
   Diagnostics diags;                       // errors and warnings, in source order
   std::vector<ParamCell> params;           // every param cell of numbers lowered, in lowering order
 };

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "engine/dependencies.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/random.hpp"
 
@@ -128,7 +129,8 @@ SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double
 }
 
 // Tornado: each group alone at its P10 and P90, the others at their means; largest swing first.
-std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, SensitivityResults& r) {
+std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, const std::vector<bool>& feeds,
+                                  SensitivityResults& r) {
   const std::size_t groups = p.draw_groups.size();
   Workspace ws;
   ws.reserve(p, 1);
@@ -139,6 +141,7 @@ std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, Sensitiv
   if (auto e = run_block(p, spec, ws)) return e;
   r.central = value_at(p, ws, bar_target, 0);
   for (std::size_t g = 0; g < groups; ++g) {
+    if (!feeds[g]) continue;
     TornadoBar bar{p.draw_groups[g]};
     u[g] = 0.1;
     run_block(p, spec, ws);
@@ -157,20 +160,25 @@ std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, Sensitiv
 
 // Contributions to variance: squared rank correlations of each draw with the output, by group.
 void contributions(const Program& p, const std::vector<double>& fa, const std::vector<std::vector<double>>& draws,
-                   SensitivityResults& r) {
+                   const std::vector<bool>& feeds, SensitivityResults& r) {
   const std::size_t groups = p.draw_groups.size();
   std::vector<double> out_rank = ranks(fa);
   std::vector<double> sum_sq(groups, 0), strongest(groups, 0);
   std::size_t d = 0;
   for (const auto& in : p.code) {
     if (in.op != Op::Draw) continue;
+    if (!feeds[in.group]) {
+      ++d;
+      continue;
+    }
     double rho = pearson(ranks(draws[d++]), out_rank);
     sum_sq[in.group] += rho * rho;
     if (std::fabs(rho) > std::fabs(strongest[in.group])) strongest[in.group] = rho;
   }
   double total = std::accumulate(sum_sq.begin(), sum_sq.end(), 0.0);
   for (std::size_t g = 0; g < groups; ++g)
-    r.contributions.push_back({p.draw_groups[g], strongest[g], total > 0 ? sum_sq[g] / total : 0});
+    if (feeds[g])
+      r.contributions.push_back({p.draw_groups[g], strongest[g], total > 0 ? sum_sq[g] / total : 0});
   std::stable_sort(r.contributions.begin(), r.contributions.end(),
                    [](const Contribution& a, const Contribution& b) { return a.share > b.share; });
 }
@@ -215,7 +223,10 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   const int threads = opt.threads > 0 ? opt.threads : tbb::this_task_arena::max_concurrency();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::size_t groups = p.draw_groups.size();
-  if ((r.error = tornado(p, bar_target, r))) return r;
+  const std::vector<bool> feeds = groups_feeding(compiled, {target_in, tornado_on.value_or(target_in)});
+  for (std::size_t g = 0; g < groups; ++g)
+    if (!feeds[g]) r.no_effect.push_back(p.draw_groups[g]);
+  if ((r.error = tornado(p, bar_target, feeds, r))) return r;
   // Matrix A (seed), matrix B (another seed), and A with group g's draws taken from B.
   const std::uint64_t n = opt.paths, seed_a = opt.seed, seed_b = mix64(opt.seed ^ 0x5EEDB5EEDull);
   std::vector<double> fa, fb;
@@ -226,7 +237,7 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   for (std::uint64_t i = 0; i < n; ++i) mean += fa[i], sq += fa[i] * fa[i];
   r.mean = mean / double(n);
   r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
-  contributions(p, fa, draws, r);
+  contributions(p, fa, draws, feeds, r);
   // Sobol indices with bootstrap intervals (resampled paths from a fixed generator).
   std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
   for (std::size_t b = 0; b < resamples.size(); ++b) {
@@ -235,6 +246,7 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
       resamples[b][i] = std::min<std::uint64_t>(n - 1, std::uint64_t(uniform_at(opt.seed, 0xB007 + b, i) * double(n)));
   }
   for (std::size_t g = 0; g < groups; ++g) {
+    if (!feeds[g]) continue;
     std::vector<std::uint64_t> seeds(groups, seed_a);
     seeds[g] = seed_b;
     std::vector<double> fab;

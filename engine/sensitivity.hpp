@@ -42,6 +42,9 @@ struct SensitivityResults {
   std::vector<TornadoBar> tornado;         // widest first
   std::vector<Contribution> contributions; // largest first
   std::vector<SobolIndex> sobol;           // largest total first
+  // Inputs the figure (and the tornado's figure) does not depend on, read from the IR
+  // (engine/dependencies.hpp), in Program::draw_groups order: no bar, no contribution, no index.
+  std::vector<std::string> no_effect;
   std::optional<Diagnostic> error;
 };
 

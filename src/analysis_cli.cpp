@@ -12,6 +12,9 @@
 #include "src/cli_numbers.hpp"
 #include "src/goal.hpp"
 #include "src/output_set.hpp"
+#include "src/compare_block.hpp"
+#include "src/fr_format.hpp"
+#include "src/report_csv.hpp"
 #include "src/report_sensitivity.hpp"
 #include "src/results.hpp"
 
@@ -53,6 +56,7 @@ nlohmann::ordered_json sensitivity_json(const engine::Program& p, const std::str
   j["tornado"] = tor;
   j["contribution_to_variance"] = con;
   j["sobol"] = sob;
+  j["no_effect"] = r.no_effect;
   return j;
 }
 
@@ -63,52 +67,92 @@ struct Figure {
   std::optional<engine::Operand> tornado_on;
   std::string what, tornado_what;
   SourceLoc where{UINT32_MAX, 0, 0};  // the definition of the figure, for a run-time error
+  report::FigureText text;            // in French, with the tornado's unit
 };
 
+std::string output_words(const engine::Program& p, const std::string& name, int year) {
+  const int o = report::find_output(p, name);
+  const std::string label = o < 0 || p.outputs[o].label.empty() ? "" : p.outputs[o].label + " (" + name + ")";
+  return (label.empty() ? name : label) + " en " + std::to_string(year);
+}
+
+std::string output_unit(const engine::Program& p, const std::string& name) {
+  const int o = report::find_output(p, name);
+  return o < 0 ? std::string() : p.outputs[o].unit;
+}
+
 std::optional<Figure> find_figure(const engine::Program& p, const SensitivityArgs& a) {
+  const std::string year = std::to_string(a.year);
   if (!a.indicator.empty()) {
     for (const auto& ind : p.indicators)
       if (ind.id == a.indicator)
         for (const auto& y : ind.years)
           if (y.year == a.year)
-            return Figure{y.met, y.value, "P(indicator " + ind.id + " met in " + std::to_string(a.year) + ")",
-                          ind.on + " in " + std::to_string(a.year), ind.loc};
+            return Figure{y.met, y.value, "P(indicator " + ind.id + " met in " + year + ")",
+                          ind.on + " in " + year, ind.loc,
+                          {"P(indicateur " + ind.id + " atteint en " + year + ")", output_words(p, ind.on, a.year),
+                           output_unit(p, ind.on), true}};
   } else {
     for (const auto& o : p.outputs)
       if (o.name == a.output)
         for (const auto& [y, op] : o.years)
-          if (y == a.year) return Figure{op, std::nullopt, o.name + " in " + std::to_string(a.year), "", o.loc};
+          if (y == a.year) {
+            const std::string words = output_words(p, o.name, a.year);
+            return Figure{op, std::nullopt, o.name + " in " + year, "", o.loc, {words, words, o.unit, false}};
+          }
   }
   return std::nullopt;
 }
 
+// An input's label and code within `columns`: the label is cut, never the code.
+std::string input_cell(const std::vector<dsl::InputInfo>& inputs, const std::string& name, std::size_t columns) {
+  const std::string full = report::input_label(inputs, name);
+  std::size_t n = 0;
+  for (unsigned char c : full) n += (c & 0xC0) != 0x80;
+  if (n <= columns || full == name) return report::pad_columns(full, columns);
+  const std::string code = " (" + name + ")";
+  const std::string label = full.substr(0, full.size() - code.size());
+  const std::size_t room = columns > code.size() + 4 ? columns - code.size() : 4;
+  return report::pad_columns(fit_columns(label, room) + code, columns);
+}
+
+// The terminal table, in French: the model's labels, amounts in their unit, the inputs the
+// figure does not depend on listed as "sans effet" (no bar).
 void print_sensitivity(std::ostream& out, const engine::Program& p, const Figure& f,
-                       const engine::SensitivityResults& r, std::uint64_t paths) {
-  char buf[256];
-  out << "Sensitivity of " << f.what << " — " << p.model_name << "\n";
-  std::snprintf(buf, sizeof buf, "central %.6g, mean %.6g, sd %.6g (%llu paths per Sobol matrix)\n\n", r.central,
-                r.mean, std::sqrt(std::max(0.0, r.variance)), static_cast<unsigned long long>(paths));
-  out << buf << "Tornado" << (f.tornado_what.empty() ? "" : " of " + f.tornado_what)
-      << ": each input alone at its P10 and P90, the others at their means\n";
+                       const engine::SensitivityResults& r, const std::vector<dsl::InputInfo>& inputs,
+                       std::uint64_t paths) {
+  const auto& t = f.text;
+  auto value = [&](double v) { return report::fr_amount(v, t.unit); };
+  out << "Sensibilité de " << t.of << " — " << p.model_name << "\n";
+  if (t.probability)
+    out << "probabilité " << report::fr_percent(r.mean) << " ; valeur centrale de " << t.tornado_of << " : "
+        << value(r.central);
+  else
+    out << "valeur centrale " << value(r.central) << ", moyenne " << value(r.mean) << ", écart-type "
+        << value(std::sqrt(std::max(0.0, r.variance)));
+  out << " (" << report::fr_number(double(paths), 0) << " trajectoires par matrice de Sobol)\n\n";
+  out << "Tornado de " << t.tornado_of << "\n  (chaque hypothèse seule à son P10 puis à son P90, les autres à leur moyenne)\n";
   double widest = r.tornado.empty() ? 1 : std::fabs(r.tornado.front().high - r.tornado.front().low);
-  for (const auto& t : r.tornado) {
-    int w = widest > 0 ? int(std::lround(30 * std::fabs(t.high - t.low) / widest)) : 0;
-    std::snprintf(buf, sizeof buf, "  %-32s %14.6g .. %-14.6g %s\n", t.input.c_str(), t.low, t.high,
-                  std::string(std::size_t(w), '#').c_str());
-    out << buf;
+  for (const auto& b : r.tornado) {
+    const int w = widest > 0 ? int(std::lround(24 * std::fabs(b.high - b.low) / widest)) : 0;
+    out << "  " << input_cell(inputs, b.input, 44) << " " << report::pad_columns(value(b.low), 12) << " → "
+        << report::pad_columns(value(b.high), 12) << " " << std::string(std::size_t(w), '#') << "\n";
   }
-  out << "\nContribution to variance (squared rank correlations)\n";
-  for (const auto& c2 : r.contributions) {
-    std::snprintf(buf, sizeof buf, "  %-32s %6.1f%%   rank corr %+.3f\n", c2.input.c_str(), 100 * c2.share,
-                  c2.rank_correlation);
-    out << buf;
+  if (!r.no_effect.empty()) {
+    out << "Sans effet (le chiffre n'en dépend pas, d'après les équations du modèle) :\n";
+    for (const auto& n : r.no_effect) out << "  " << report::input_label(inputs, n) << "\n";
   }
-  out << "\nSobol indices (first order, total; 95% bootstrap intervals)\n";
-  for (const auto& s : r.sobol) {
-    std::snprintf(buf, sizeof buf, "  %-32s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n", s.input.c_str(),
-                  s.first, s.first_lo, s.first_hi, s.total, s.total_lo, s.total_hi);
-    out << buf;
-  }
+  out << "\nContribution à la variance (carrés des corrélations de rang, normalisés)\n";
+  for (const auto& c2 : r.contributions)
+    out << "  " << input_cell(inputs, c2.input, 44) << " " << report::pad_columns(report::fr_percent(c2.share), 8)
+        << "  corrélation de rang " << (c2.rank_correlation > 0 ? "+" : "") << report::fr_number(c2.rank_correlation, 3)
+        << "\n";
+  out << "\nIndices de Sobol (premier ordre S1, total ST ; intervalles bootstrap à 95 %)\n";
+  for (const auto& s : r.sobol)
+    out << "  " << input_cell(inputs, s.input, 44) << " S1 " << report::fr_number(s.first, 3) << " ["
+        << report::fr_number(s.first_lo, 3) << " ; " << report::fr_number(s.first_hi, 3) << "]   ST "
+        << report::fr_number(s.total, 3) << " [" << report::fr_number(s.total_lo, 3) << " ; "
+        << report::fr_number(s.total_hi, 3) << "]\n";
 }
 
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
@@ -140,14 +184,12 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     err << sources.format(*r.error) << "cogsim: the model failed while running\n";
     return kRuntime;
   }
-  print_sensitivity(out, p, *f, r, opt.paths);
+  print_sensitivity(out, p, *f, r, c.inputs, opt.paths);
   OutputSet set;
   std::string e;
   if (!a.json.empty()) e = set.add_file(a.json, json_text(sensitivity_json(p, f->what, opt, r)));
   if (e.empty() && !a.report.empty())
-    e = set.add_file(a.report, report::sensitivity_html(p.model_name, f->what,
-                                                        f->tornado_what.empty() ? f->what : f->tornado_what, r,
-                                                        opt.paths, opt.seed));
+    e = set.add_file(a.report, report::sensitivity_html(p.model_name, f->text, r, c.inputs, opt.paths, opt.seed));
   return commit_or_report(set, e, err);
 }
 

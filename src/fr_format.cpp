@@ -36,6 +36,18 @@ std::string fr_probability(const engine::Proportion& pr) {
   return fr_percent(p);
 }
 
+std::string fr_amount(double v, const std::string& unit) {
+  if (unit.find("€") != std::string::npos) return fr_short_euros(v);
+  if (unit == "%") return fr_percent(v, 2);
+  return fr_number(v, std::fabs(v) >= 1000 ? 0 : 3) + (unit.empty() ? "" : kNbsp + unit);
+}
+
+std::string pad_columns(const std::string& text, std::size_t columns) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n >= columns ? text : text + std::string(columns - n, ' ');
+}
+
 std::string html_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size());

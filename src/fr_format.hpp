@@ -28,6 +28,11 @@ std::string fr_interval(const engine::Proportion& pr);
 // "−9,28 M€" / "−841,7 k€" / "512 €": a compact amount for captions, in the unit that suits
 // `scale` (by default the value itself), so that amounts side by side share a unit.
 std::string fr_short_euros(double v, double scale = NAN);
+// A figure in its series' unit, compact: "−9,53 M€" (money, as fr_short_euros), "25,00 %", else
+// the number (3 decimals below 1 000, none above).
+std::string fr_amount(double v, const std::string& unit);
+// `text` padded with spaces to `columns` characters (UTF-8 code points), never cut.
+std::string pad_columns(const std::string& text, std::size_t columns);
 // &, <, >, " and ' escaped.
 std::string html_escape(const std::string& s);
 // The CSS class of a probability of a good outcome: "ok" (≥ 80 %), "warn" (≥ 50 %), "bad".

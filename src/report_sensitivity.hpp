@@ -1,17 +1,28 @@
 // The HTML page of `cogsim sensitivity … --report FILE.html`: the tornado chart, the
-// contributions to variance and the Sobol indices, self-contained like the run report.
+// contributions to variance and the Sobol indices, self-contained like the run report, in French
+// with the model's labels; the inputs the figure does not depend on are listed "sans effet".
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
 
 namespace cogsim::app::report {
 
-// `of`: the figure studied; `tornado_of`: what the tornado shows (the same, or the value an
-// indicator follows when `of` is its probability).
-std::string sensitivity_html(const std::string& model, const std::string& of, const std::string& tornado_of,
-                             const engine::SensitivityResults& r, std::uint64_t paths, std::uint64_t seed);
+// The figure studied, in words.
+struct FigureText {
+  std::string of;          // "P(indicateur 8 atteint en 2024)", "Résultat (resultat.CDS) en 2024"
+  std::string tornado_of;  // what the tornado shows (the same, or the series an indicator follows)
+  std::string unit;        // the tornado figure's unit ("€", "%", "")
+  bool probability = false;  // `of` is a probability (the mean of a 0/1 flag)
+};
+
+// "Label (code)", or the code when the model gives no label.
+std::string input_label(const std::vector<dsl::InputInfo>& inputs, const std::string& name);
+
+std::string sensitivity_html(const std::string& model, const FigureText& f, const engine::SensitivityResults& r,
+                             const std::vector<dsl::InputInfo>& inputs, std::uint64_t paths, std::uint64_t seed);
 
 }  // namespace cogsim::app::report
-
