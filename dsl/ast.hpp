@@ -187,7 +187,9 @@ struct VarDecl : Node {
 };
 
 // A scenario fixes some cells of a series to known values: fix inflation { 2022: 5.3 %, ... }
+// `adjust` has the same shape: amounts added to the series in those years (a level change).
 struct FixDecl : Node {
+  std::string verb;  // "fix" or "adjust"
   Ident name;
   boost::optional<std::vector<Expr>> index;
   Table values;

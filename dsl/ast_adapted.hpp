@@ -26,7 +26,7 @@ BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamDecl, is_override, is_extend, n
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::Clause, when, body)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::VarDecl, is_override, is_extend, name, axes, unit, attrs, clauses,
                           actual)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FixDecl, name, index, values, source)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::FixDecl, verb, name, index, values, source)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::TargetSpec, year, kind, args)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::IndicatorDecl, is_override, is_extend, id, attrs, on, vs, targets)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::EventDecl, is_override, is_extend, name, axes, attrs, body)

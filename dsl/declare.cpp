@@ -518,50 +518,31 @@ void Declarer::declare_indicator(const ast::IndicatorDecl& d, int layer) {
   m_.indicators.push_back(info);
 }
 
+// `fix NAME[members] { YEAR: value }` (known values) and `adjust …` (amounts added, a level
+// change): the cells they name, checked; FLAT is -1 when no member is named (every member).
 void Declarer::declare_fix(const ast::FixDecl& d) {
+  const bool adjust = d.verb == "adjust";
   auto it = m_.symbol_index.find(d.name.name);
   if (it == m_.symbol_index.end()) {
-    error(d.name.loc, "cannot fix unknown name '" + d.name.name + "'" +
+    error(d.name.loc, "cannot " + d.verb + " unknown name '" + d.name.name + "'" +
                           did_you_mean(d.name.name, m_.known_names(nullptr)));
     return;
   }
   Symbol& s = m_.symbols[it->second];
-  if (s.kind != Kind::Var || !s.has_year()) {
-    error(d.name.loc, "only a var with a year index can be fixed; '" + s.name +
-                          "' is not one (to change a param, use `override param`)");
+  const bool fits = s.has_year() && (s.kind == Kind::Var || (adjust && s.kind == Kind::Param && s.map_set < 0));
+  if (!fits) {
+    error(d.name.loc, adjust ? "only a var or a param of numbers with a year index can be adjusted; '" + s.name + "' is not one"
+                             : "only a var with a year index can be fixed; '" + s.name +
+                                   "' is not one (to change a param, use `override param` or `adjust`)");
     return;
   }
-  int flat = -1;
-  if (d.index) {
-    if (int(d.index->size()) != s.set_axes()) {
-      error(d.name.loc, "'" + s.name + "' has " + std::to_string(s.set_axes()) +
-                            " set indices; `fix` names them all, or none");
-      return;
-    }
-    std::vector<int> members;
-    for (std::size_t i = 0; i < d.index->size(); ++i) {
-      // A member by name: `fix` is declared before anything is lowered, so no mapped index.
-      const SetInfo& S = m_.sets[s.axes[i].set];
-      const ast::Ref* ref = lone<ast::Ref>((*d.index)[i]);
-      if (!ref || ref->index) {
-        error((*d.index)[i].loc, "expected a member of '" + S.name + "' here");
-        return;
-      }
-      auto it = S.index.find(ref->name.name);
-      if (it == S.index.end()) {
-        error(ref->loc, "'" + ref->name.name + "' is not a member of '" + S.name + "'" +
-                            did_you_mean(ref->name.name, S.members));
-        return;
-      }
-      members.push_back(it->second);
-    }
-    flat = m_.flat_index(s, members);
-  }
+  auto flat = fixed_members(d, s);
+  if (!flat) return;
   for (const auto& row : d.values.rows) {
     const auto* y = boost::get<ast::Number>(&row.key);
     const auto* v = row.cells.size() == 1 ? boost::get<ast::Number>(&row.cells[0]) : nullptr;
     if (!y || !v) {
-      error(row.loc, "expected `YEAR: value` in `fix " + s.name + "`");
+      error(row.loc, "expected `YEAR: value` in `" + d.verb + " " + s.name + "`");
       continue;
     }
     auto yl = year_literal(*y);
@@ -572,8 +553,37 @@ void Declarer::declare_fix(const ast::FixDecl& d) {
                         std::to_string(s.axes.back().y0) + ".." + std::to_string(s.axes.back().y1) + ")");
       continue;
     }
-    s.fixed[{flat, year}] = {literal(*v)->first, v->loc, v->unit};
+    if (adjust) s.adjust[{*flat, year}] = v;
+    else s.fixed[{*flat, year}] = {literal(*v)->first, v->loc, v->unit};
   }
+}
+
+// The members a `fix` or `adjust` names: all of S's set indices, or none (-1).
+std::optional<int> Declarer::fixed_members(const ast::FixDecl& d, const Symbol& s) {
+  if (!d.index) return -1;
+  if (int(d.index->size()) != s.set_axes()) {
+    error(d.name.loc, "'" + s.name + "' has " + std::to_string(s.set_axes()) + " set indices; `" + d.verb +
+                          "` names them all, or none");
+    return std::nullopt;
+  }
+  std::vector<int> members;
+  for (std::size_t i = 0; i < d.index->size(); ++i) {
+    // A member by name: `fix` is declared before anything is lowered, so no mapped index.
+    const SetInfo& S = m_.sets[s.axes[i].set];
+    const ast::Ref* ref = lone<ast::Ref>((*d.index)[i]);
+    if (!ref || ref->index) {
+      error((*d.index)[i].loc, "expected a member of '" + S.name + "' here");
+      return std::nullopt;
+    }
+    auto it = S.index.find(ref->name.name);
+    if (it == S.index.end()) {
+      error(ref->loc, "'" + ref->name.name + "' is not a member of '" + S.name + "'" +
+                          did_you_mean(ref->name.name, S.members));
+      return std::nullopt;
+    }
+    members.push_back(it->second);
+  }
+  return m_.flat_index(s, members);
 }
 
 Model Declarer::run() {

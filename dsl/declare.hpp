@@ -46,6 +46,7 @@ class Declarer : Stage {
   void collect_fund_changes();                               // funds.cpp: the scenarios' override/extend fund
   void declare_fund_item(const ast::FundDecl& d, int layer);  // a base fund where it is written, changed
   void declare_fix(const ast::FixDecl& d);
+  std::optional<int> fixed_members(const ast::FixDecl& d, const Symbol& s);
   void declare_transfer(const ast::TransferDecl& d);  // funds.cpp
   void declare_correlations();                        // correlations.cpp, with the two below
   struct CorrPair {

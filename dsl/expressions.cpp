@@ -343,7 +343,9 @@ Val Lowering::reference(const ast::Ref& r, Env& env) {
     error(r.loc, "'" + s.name + "' is an event; only events and asserts can use it");
     return failed();
   }
-  Val v = cell(sym, c->first, c->second, r.loc);
+  // A series' own lags read it before a scenario's `adjust`: a level change does not compound.
+  const bool raw = sym == env.symbol && !s.adjust.empty();
+  Val v = cell(sym, c->first, c->second, r.loc, raw);
   if (s.kind == Kind::Event) {
     v.dim.boolean = true;
     if (met_trace_) {

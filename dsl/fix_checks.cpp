@@ -67,7 +67,7 @@ void warn_partial_fixes(const Loaded& loaded, const Model& model, const Sources&
   const auto& syms = model.symbols;
   std::map<int, const ast::FixDecl*> fixes;  // symbol -> its first `fix`
   for (const auto& it : loaded.items)
-    if (const auto* d = boost::get<ast::FixDecl>(&*it.statement)) {
+    if (const auto* d = boost::get<ast::FixDecl>(&*it.statement); d && d->verb == "fix") {
       auto s = index.find(d->name.name);
       if (s != index.end() && syms[s->second].var) fixes.emplace(s->second, d);
     }

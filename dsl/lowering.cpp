@@ -25,12 +25,15 @@ Env Lowering::cell_env(const Symbol& s, int flat, int year) {
   return env;
 }
 
+// The key bit of a cell before its `adjust` (cell_key leaves the top bit free).
+constexpr std::uint64_t kRawCell = std::uint64_t(1) << 63;
+
 std::uint64_t cell_key(int sym, int flat, int year) {
   return (std::uint64_t(sym) << 44) ^ (std::uint64_t(flat) << 20) ^ std::uint64_t(year & 0xFFFFF);
 }
 
-Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
-  std::uint64_t key = cell_key(sym, flat, year);
+Val Lowering::cell(int sym, int flat, int year, SourceLoc use, bool raw) {
+  std::uint64_t key = cell_key(sym, flat, year) | (raw ? kRawCell : 0);
   auto it = cells_.find(key);
   if (it != cells_.end()) {
     if (it->second.state == State::Done) return it->second.val;
@@ -38,7 +41,7 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
     std::string chain;
     auto pos = std::find(stack_.begin(), stack_.end(), key);
     for (auto p = pos; p != stack_.end(); ++p) {
-      int s = int(*p >> 44);
+      int s = int((*p & ~kRawCell) >> 44);
       chain += m_.cell_name(m_.symbols[s], int((*p >> 20) & 0xFFFFFF), int(*p & 0xFFFFF)) + " -> ";
     }
     chain += m_.cell_name(m_.symbols[sym], flat, year);
@@ -50,10 +53,26 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use) {
   }
   cells_[key] = {State::InProgress, {}};
   stack_.push_back(key);
-  Val v = lower_cell(sym, flat, year);
+  Val v = lower_cell(sym, flat, year, raw);
   stack_.pop_back();
   cells_[key] = {State::Done, v};
   return v;
+}
+
+// A cell with a scenario's `adjust`: its value before the adjustment, plus the amount (whose
+// unit must be the series').
+Val Lowering::adjusted(int sym, int flat, int year, const ast::Number& amount) {
+  Val before = cell(sym, flat, year, amount.loc, /*raw=*/true);
+  auto lit = literal(amount);
+  if (!lit) return before;
+  Val add = em_.constant(lit->first);
+  add.dim = lit->second;
+  if (!before.dim.error && !before.dim.wild && !add.dim.wild && !(add.dim == before.dim)) {
+    error(amount.loc, "unit mismatch: '" + m_.symbols[sym].name + "' is " + describe(before.dim) +
+                          " but this adjustment is " + describe(add.dim));
+    return before;
+  }
+  return binary("+", before, add, amount.loc);
 }
 
 void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
@@ -74,8 +93,11 @@ void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
                      std::to_string(year) + " but " + describe(*known) + " for other years");
 }
 
-Val Lowering::lower_cell(int sym, int flat, int year) {
+Val Lowering::lower_cell(int sym, int flat, int year, bool raw) {
   const Symbol& s = m_.symbols[sym];
+  if (!raw && !s.adjust.empty())
+    for (int f : {flat, -1})
+      if (auto it = s.adjust.find({f, year}); it != s.adjust.end()) return adjusted(sym, flat, year, *it->second);
   switch (s.kind) {
     case Kind::Param: {
       Val v = lower_param_cell(s, flat, year);

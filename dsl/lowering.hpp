@@ -31,8 +31,11 @@ class Lowering : Stage {
 
  private:
   // -- cells (lowering.cpp)
-  Val cell(int sym, int flat, int year, SourceLoc use);
-  Val lower_cell(int sym, int flat, int year);
+  // RAW: the cell before a scenario's `adjust` (what the series' own lags read, so that an
+  // adjustment is a level change and does not compound).
+  Val cell(int sym, int flat, int year, SourceLoc use, bool raw = false);
+  Val lower_cell(int sym, int flat, int year, bool raw);
+  Val adjusted(int sym, int flat, int year, const ast::Number& amount);
   Val lower_var_cell(const Symbol& s, int flat, int year);
   Val lower_param_cell(const Symbol& s, int flat, int year);
   Env cell_env(const Symbol& s, int flat, int year);

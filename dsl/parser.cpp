@@ -382,7 +382,7 @@ const auto var_body = as<std::vector<ast::Clause>>("'=' or '{'")[('=' > single_c
 const auto var_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("var") > ident > -axes > -(':' > unit_word) >
                           attrs > var_body >
                           -(kw("actual") > table);
-const auto fix_decl_def = kw("fix") > ident > -index_list > table >
+const auto fix_decl_def = (kws("fix") | kws("adjust")) > ident > -index_list > table >
                           -(kw("source") > string_lit);
 const auto target_def = number > ':' > as<std::string>("a target kind such as reduce_deficit")[lexeme[+(alpha | char_('_'))]] >
                         as<std::vector<ast::Expr>>("arguments in parentheses")[

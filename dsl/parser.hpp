@@ -31,7 +31,7 @@ inline constexpr Keyword kKeywords[] = {
     {"set", true},     {"param", true},     {"var", true},       {"fix", true},
     {"indicator", true}, {"event", true},   {"fund", true},      {"transfer", true},
     {"output", true},  {"assert", true},    {"correlate", true}, {"override", true},
-    {"extend", true},  {"report", true},
+    {"extend", true},  {"report", true},    {"adjust", true},
     {"in", false},     {"if", false},       {"then", false},     {"else", false},
     {"and", false},    {"or", false},       {"not", false},      {"sum", false},
     {"prod", false},   {"within", false},   {"from", false},     {"to", false}};

@@ -105,6 +105,9 @@ struct Symbol {
   int line = -1, fund = -1;
   // Cells fixed by `actual` or by a scenario's `fix`, keyed by (flat member index, year).
   std::map<std::pair<int, int>, Fixed> fixed;
+  // Amounts added by a scenario's `adjust`, keyed like `fixed`: a level change of the series
+  // that its own lags do not see (so it does not compound).
+  std::map<std::pair<int, int>, const ast::Number*> adjust;
   // Param tables, keyed by (flat member index, year or 0).
   std::map<std::pair<int, int>, ast::Cell> table;
 

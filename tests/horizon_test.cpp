@@ -242,5 +242,53 @@ TEST(Horizon, ShippedHorizon2027) {
   EXPECT_NE(html.find("Réserve du FNMO négative</div><div class=\"small\">probabilité, en 2027"), std::string::npos);
 }
 
+
+// `adjust`: an amount added to a series for some years, a level change its own lags do not see —
+// against the "obvious" override, which compounds (issue 13 item 4). Hand values: produits grows
+// by 10 % a year from 100 M€ in 2020.
+const char* kFlows = R"(model "flows" base 2019 years 2020..2024
+var produits[t in 2020..horizon] : € "Produits" {
+  2020: 100 M€
+  else: produits[t - 1] * 1.1
+}
+var charges[t in 2020..horizon] : € = 90 M€
+var resultat[t in 2020..horizon] : € = produits[t] - charges[t]
+param rate[2020..2024] : % = { 2020: 1 %, 2021: 1 %, 2022: 1 %, 2023: 1 %, 2024: 1 % }
+var scaled[t in 2020..horizon] : € = charges[t] * rate[t]
+output produits, resultat, scaled
+)";
+
+TEST(Adjust, ALevelChangeDoesNotCompound) {
+  auto r = compile_scenario("adjust produits { 2023: 2 M€, 2024: 2 M€ } source \"avenant\"\n"
+                            "adjust rate { 2024: 0.5 % }\n", kFlows);
+  ASSERT_TRUE(r.ok) << r.diags;
+  const double p2023 = 100e6 * 1.1 * 1.1 * 1.1, p2024 = p2023 * 1.1;
+  EXPECT_NEAR(central(r.program, "produits", 2022), 100e6 * 1.21, 1e-6);
+  EXPECT_NEAR(central(r.program, "produits", 2023), p2023 + 2e6, 1e-6);
+  EXPECT_NEAR(central(r.program, "produits", 2024), p2024 + 2e6, 1e-6);  // not (p2023 + 2) × 1.1 + 2
+  EXPECT_NEAR(central(r.program, "resultat", 2024), p2024 + 2e6 - 90e6, 1e-6);  // readers see it
+  EXPECT_NEAR(central(r.program, "scaled", 2024), 90e6 * 0.015, 1e-6);        // a rate added to a param
+  EXPECT_NEAR(central(r.program, "scaled", 2023), 90e6 * 0.01, 1e-6);
+}
+
+TEST(Adjust, TheObviousOverrideCompounds) {
+  // What the issue saw: the same +2 M€ written into the equation is a flow, and 2024 gets +4.2 M€.
+  auto r = compile_scenario("override var produits[t in 2020..horizon] : € \"Produits\" {\n"
+                            "  2020: 100 M€\n  2023..2024: produits[t - 1] * 1.1 + 2 M€\n"
+                            "  else: produits[t - 1] * 1.1\n}\n", kFlows);
+  ASSERT_TRUE(r.ok) << r.diags;
+  const double p2023 = 100e6 * 1.1 * 1.1 * 1.1, p2024 = p2023 * 1.1;
+  EXPECT_NEAR(central(r.program, "produits", 2024) - p2024, 2e6 * 1.1 + 2e6, 1e-6);
+}
+
+TEST(Adjust, Messages) {
+  EXPECT_EQ(first_message(compile_scenario("adjust produit { 2023: 2 M€ }\n", kFlows)),
+            "s.cog:2:8: error: cannot adjust unknown name 'produit'; did you mean 'produits'?");
+  EXPECT_EQ(first_message(compile_scenario("adjust produits { 2023: 2 % }\n", kFlows)),
+            "s.cog:2:25: error: unit mismatch: 'produits' is an amount in € but this adjustment is a plain number or rate");
+  EXPECT_EQ(first_message(compile_scenario("adjust produits { 2030: 2 M€ }\n", kFlows)),
+            "s.cog:2:19: error: year 2030 is outside the years of 'produits' (2020..2024)");
+}
+
 }  // namespace
 }  // namespace cogsim

@@ -237,7 +237,7 @@ TEST(HostileInput, MisspeltStatementKeywords) {
   std::string all = diagnostics(kHeader + "overide param x = 1\nindicateur 1 \"i\" on x { 2022: at_least(1) }\n");
   const std::string list =
       "expected a statement (model, include, extends, scenario, set, param, var, fix, indicator, event, "
-      "fund, transfer, output, assert, correlate, override, extend, report)";
+      "fund, transfer, output, assert, correlate, override, extend, report, adjust)";
   EXPECT_EQ(all,
             "t.cog:2:1: error: " + list + ", found 'overide'; did you mean 'override'?\n"
             "  overide param x = 1\n  ^\n"
@@ -249,7 +249,7 @@ TEST(HostileInput, KeywordTableListsEveryStatement) {
   // `correlate` was missing from the message; the table is the one list.
   int statements = 0;
   for (const auto& k : cogsim::dsl::kKeywords) statements += k.starts_statement;
-  EXPECT_EQ(statements, 18);  // with `extend` (issue 13)
+  EXPECT_EQ(statements, 19);  // with `extend` and `adjust` (issue 13)
   EXPECT_NE(first_message(kHeader + "wrong\n").find("correlate"), std::string::npos);
 }
 
