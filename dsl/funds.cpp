@@ -275,7 +275,7 @@ void Declarer::declare_fund(const ast::FundDecl& d, int layer, const std::vector
       add_money_series(name, kind, label, f.source, d.name.loc, layer, -1, fund_id, f.y0, f.y1);
     };
     add(f.name + ".cancelled", Kind::FundCancelled, "Crédits annulés");
-    add(f.name + ".carried_beyond", Kind::FundCarriedBeyond, "Crédits de paiement reportés au-delà de la COG");
+    add(f.name + ".carried_beyond", Kind::FundCarriedBeyond, "Crédits de paiement reportés au-delà de la convention");
   }
   m_.funds.push_back(std::move(f));
 }

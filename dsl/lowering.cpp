@@ -648,6 +648,7 @@ Lowered Lowering::run() {
   program_.base_year = m_.base;
   program_.first_year = m_.first;
   program_.horizon = m_.horizon;
+  program_.conventions = m_.conventions;
   for (engine::CorrelationOut c : m_.correlations) {
     c.ua = c.ub = em_.intern(0.5);  // until both uniforms of one cell are lowered
     program_.correlations.push_back(c);

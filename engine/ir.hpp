@@ -129,6 +129,7 @@ struct Program {
 
   std::string model_name, scenario_name;
   int base_year = 0, first_year = 0, horizon = 0;
+  std::vector<std::pair<int, int>> conventions;  // the model's convention periods, in order
   std::vector<SeriesOut> outputs;
   std::vector<IndicatorOut> indicators;
   std::vector<EventOut> events;

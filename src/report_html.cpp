@@ -269,7 +269,7 @@ class Page {
   }
 
   void indicators() {
-    o << "<section id=\"indicateurs\"><h2>Indicateurs de la COG : probabilité d'atteindre chaque cible</h2>";
+    o << "<section id=\"indicateurs\"><h2>Indicateurs : probabilité d'atteindre chaque cible</h2>";
     if (p.indicators.empty()) {
       o << "<p>Le modèle ne déclare aucun indicateur.</p></section>";
       return;
@@ -277,7 +277,7 @@ class Page {
     std::set<int> years;
     for (const auto& ind : p.indicators)
       for (const auto& y : ind.years) years.insert(y.year);
-    o << "<table class=\"grid\"><thead><tr><th>n°</th><th>Indicateur (libellé de la COG) et source</th>";
+    o << "<table class=\"grid\"><thead><tr><th>n°</th><th>Indicateur (libellé du modèle) et source</th>";
     for (int y : years) o << "<th style=\"text-align:center\">" << y << "</th>";
     o << "</tr></thead><tbody>";
     for (std::size_t i = 0; i < p.indicators.size(); ++i) {
@@ -475,7 +475,7 @@ class Page {
       << "<p><b>Graphique en éventail.</b> Pour chaque année, la bande claire contient 90 % des trajectoires "
       << "simulées (du 5<sup>e</sup> au 95<sup>e</sup> centile), la bande foncée la moitié centrale (du "
       << "25<sup>e</sup> au 75<sup>e</sup> centile) ; la ligne pleine est la médiane. Les tirets donnent la cible "
-      << "de la COG : quand la médiane est juste au niveau de la cible, la cible n'est tenue qu'une fois sur deux. "
+      << "de l'indicateur : quand la médiane est juste au niveau de la cible, la cible n'est tenue qu'une fois sur deux. "
       << "Les années passées, connues, n'ont pas d'éventail ; la zone grisée est la période de la convention.</p>"
       << "<p><b>Distribution.</b> L'histogramme répartit les trajectoires selon le résultat de la dernière année ; "
       << "le trait vertical marque la cible, les barres vertes les trajectoires qui l'atteignent. Les 0,5 % de "
@@ -492,12 +492,9 @@ class Page {
     parts = report_layout(p);
     last_year = last_indicator_year(p);
     if (last_year == 0) last_year = p.horizon;
-    cog_from = 0, cog_to = 0;
-    for (const auto& ind : p.indicators)
-      for (const auto& y : ind.years) {
-        cog_from = cog_from == 0 ? y.year : std::min(cog_from, y.year);
-        cog_to = std::max(cog_to, y.year);
-      }
+    // The charts shade the model's convention periods (the header's `convention`).
+    cog_from = p.conventions.empty() ? 0 : p.conventions.front().first;
+    cog_to = p.conventions.empty() ? 0 : p.conventions.back().second;
     head();
     summary();
     indicators();

@@ -114,7 +114,7 @@ void fan_background(std::ostream& o, const FanSpec& f, const FanFrame& fr) {
     if (b > a)
       o << "<rect class=\"cog\" x=\"" << num(a) << "\" y=\"" << num(T) << "\" width=\"" << num(b - a) << "\" height=\""
         << num(H - B - T) << "\"/><text class=\"cogt\" x=\"" << num(b - 3) << "\" y=\"" << num(T + 10)
-        << "\" text-anchor=\"end\">période de la COG</text>";
+        << "\" text-anchor=\"end\">convention</text>";
   }
   for (double v = fr.d0; v <= fr.d1 + fr.step / 2; v += fr.step) {
     double yy = fr.Y(v);
