@@ -70,6 +70,10 @@ std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Progra
                                                                       : "copule gaussienne");
   v.emplace_back("Années", std::to_string(p.base_year) + " (base), " + std::to_string(p.first_year) + "–" +
                                std::to_string(p.horizon));
+  std::string periods;
+  for (const auto& [y0, y1] : p.conventions)
+    periods += (periods.empty() ? "" : ", ") + std::to_string(y0) + "–" + std::to_string(y1);
+  if (!periods.empty()) v.emplace_back(p.conventions.size() > 1 ? "Conventions" : "Convention", periods);
   v.emplace_back("Calcul", fr_number(meta.wall_seconds, 2) + std::string(kNbsp) + "s, " + std::to_string(meta.threads) +
                                " fil" + (meta.threads > 1 ? "s" : "") + ", blocs de " +
                                std::to_string(meta.block_size));

@@ -240,6 +240,7 @@ TEST(Horizon, ShippedHorizon2027) {
   const std::string html = app::report::report_html(p, r, meta, "2026-11-25");
   EXPECT_NE(html.find("probabilité, en 2027 (3 indicateurs)"), std::string::npos);
   EXPECT_NE(html.find("Réserve du FNMO négative</div><div class=\"small\">probabilité, en 2027"), std::string::npos);
+  EXPECT_NE(html.find("<dt>Conventions</dt><dd>2022–2024, 2025–2027</dd>"), std::string::npos);
 }
 
 
