@@ -15,6 +15,8 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/simulator.hpp"
+#include <nlohmann/json.hpp>
+
 #include "src/report_html.hpp"
 #include "src/results.hpp"
 #include "tests/support.hpp"
@@ -289,6 +291,28 @@ TEST(Adjust, Messages) {
             "s.cog:2:25: error: unit mismatch: 'produits' is an amount in € but this adjustment is a plain number or rate");
   EXPECT_EQ(first_message(compile_scenario("adjust produits { 2030: 2 M€ }\n", kFlows)),
             "s.cog:2:19: error: year 2030 is outside the years of 'produits' (2020..2024)");
+}
+
+}  // namespace
+}  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+// `cogsim compare` base vs horizon-2027 lists the years only the variant has, with their values,
+// instead of calling the outputs identical.
+TEST(Horizon, CompareListsTheAddedYears) {
+  const fs::path out = fs::temp_directory_path() / ("cogsim-horizon-compare-" + std::to_string(::getpid()) + ".json");
+  const std::string cmd = std::string(COGSIM_EXE) + " compare " + COGSIM_SOURCE_DIR + "/scenarios/cog-2022-2024 " +
+                          COGSIM_SOURCE_DIR + "/scenarios/horizon-2027 --paths 2000 -q --json " + out.string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const auto j = nlohmann::json::parse(test::read_text(out));
+  fs::remove(out);
+  const auto& cds = j.at("one_side").at("outputs").at("resultat.CDS");
+  EXPECT_EQ(cds.at("side"), "variant");
+  for (const char* y : {"2025", "2026", "2027"}) EXPECT_TRUE(cds.at("years").contains(y)) << y;
+  EXPECT_FALSE(cds.at("years").contains("2024")) << "2024 is in both";
+  EXPECT_LT(cds.at("years").at("2027").at("mean").get<double>(), 0.0) << "the centres de santé stay in deficit";
 }
 
 }  // namespace
