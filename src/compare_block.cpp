@@ -217,16 +217,6 @@ std::string fr_spread(const engine::SeriesStats& s, const std::string& unit, boo
   return "moyenne " + fr_value(s.moments.mean(), unit, 0, sign);
 }
 
-std::string fit_columns(const std::string& text, std::size_t columns) {
-  std::size_t count = 0, i = 0, cut = std::string::npos;
-  for (; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
-    if (count == columns - 1) cut = i;
-    if (++count > columns) return text.substr(0, cut) + "…";
-  }
-  return text;
-}
-
 std::vector<BlockPart> cost_block(const engine::Program& base, const engine::Program& variant,
                                   const engine::CompareResults& r) {
   std::vector<BlockPart> parts;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/compare.hpp"
+#include "src/fr_format.hpp"
 
 namespace cogsim::app {
 
@@ -53,7 +54,6 @@ std::string fr_value(double v, const std::string& unit, int decimals, bool sign 
 // `detail` gets "P5–P95 : a – b" then.
 std::string fr_spread(const engine::SeriesStats& s, const std::string& unit, bool sign, std::string* detail);
 
-// `text` cut to `columns` characters (UTF-8 code points), ending in "…" when cut.
-std::string fit_columns(const std::string& text, std::size_t columns);
+using report::fit_columns;  // src/fr_format.hpp
 
 }  // namespace cogsim::app

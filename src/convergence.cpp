@@ -53,7 +53,7 @@ nlohmann::ordered_json convergence_json(const engine::Program& p, const engine::
 std::string convergence_svg(const std::vector<engine::ConvergencePoint>& points, const ConvergenceItem& item) {
   if (points.size() < 2) return "";
   using report::svg::num;
-  const double W = 220, H = 120, L = 40, R = 8, T = 20, B = 20;
+  const double W = 220, H = 124, L = 40, R = 8, T = 26, B = 20;  // T: the title clear of the top tick
   double lo = 1, hi = 0;
   for (const auto& pt : points) {
     lo = std::min(lo, pt.p[item.hit] - 1.96 * pt.se[item.hit]);
@@ -66,8 +66,8 @@ std::string convergence_svg(const std::vector<engine::ConvergencePoint>& points,
   auto Y = [&](double v) { return T + (H - T - B) * (hi - v) / (hi - lo); };
   std::ostringstream o, upper, lower, line;
   o << "<svg class=\"chart conv\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << report::html_escape(item.label) << "\"><text class=\"legend\" x=\"2\" y=\"13\">"
-    << report::html_escape(item.label) << "</text>";
+    << report::html_escape(item.label) << "\"><text class=\"legend\" x=\"2\" y=\"13\"><title>"
+    << report::html_escape(item.label) << "</title>" << report::html_escape(report::fit_columns(item.label, 34)) << "</text>";
   for (double g : {lo, hi})
     o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(g)) << "\" y2=\""
       << num(Y(g)) << "\"/><text class=\"tick\" x=\"" << num(L - 4) << "\" y=\"" << num(Y(g) + 3.5)

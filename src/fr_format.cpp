@@ -42,6 +42,16 @@ std::string fr_amount(double v, const std::string& unit) {
   return fr_number(v, std::fabs(v) >= 1000 ? 0 : 3) + (unit.empty() ? "" : kNbsp + unit);
 }
 
+std::string fit_columns(const std::string& text, std::size_t columns) {
+  std::size_t count = 0, i = 0, cut = std::string::npos;
+  for (; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (count == columns - 1) cut = i;
+    if (++count > columns) return text.substr(0, cut) + "…";
+  }
+  return text;
+}
+
 std::string pad_columns(const std::string& text, std::size_t columns) {
   std::size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;

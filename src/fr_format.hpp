@@ -31,6 +31,8 @@ std::string fr_short_euros(double v, double scale = NAN);
 // A figure in its series' unit, compact: "−9,53 M€" (money, as fr_short_euros), "25,00 %", else
 // the number (3 decimals below 1 000, none above).
 std::string fr_amount(double v, const std::string& unit);
+// `text` cut to `columns` characters (UTF-8 code points), ending in "…" when cut.
+std::string fit_columns(const std::string& text, std::size_t columns);
 // `text` padded with spaces to `columns` characters (UTF-8 code points), never cut.
 std::string pad_columns(const std::string& text, std::size_t columns);
 // &, <, >, " and ' escaped.

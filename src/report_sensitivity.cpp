@@ -17,16 +17,6 @@ std::string num(double v) {
   return o.str();
 }
 
-// At most `n` characters (UTF-8 code points), "…" when cut: a label beside a bar never runs into it.
-std::string cut(const std::string& s, std::size_t n) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-    if (count++ == n - 1) return i + 1 < s.size() ? s.substr(0, i) + "…" : s;
-  }
-  return s;
-}
-
 // Bars from the central value to the figure with one input at its P10 (one colour) and at its P90
 // (another), widest on top: the chart @RISK users know. The axis is in the figure's unit.
 std::string tornado_svg(const engine::SensitivityResults& r, const FigureText& f,
@@ -47,7 +37,7 @@ std::string tornado_svg(const engine::SensitivityResults& r, const FigureText& f
     const double y = top + row * double(i);
     const std::string label = input_label(inputs, t.input);
     s << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y + 16) << "\" text-anchor=\"end\"><title>"
-      << html_escape(label) << "</title>" << html_escape(cut(label, 46)) << "</text>";
+      << html_escape(label) << "</title>" << html_escape(fit_columns(label, 46)) << "</text>";
     for (auto [v, cls] : {std::pair{t.low, "p10"}, std::pair{t.high, "p90"}}) {
       double a = std::min(x(r.central), x(v)), b = std::max(x(r.central), x(v));
       s << "<rect class=\"" << cls << "\" x=\"" << num(a) << "\" y=\"" << num(y + 4) << "\" width=\""

@@ -97,7 +97,8 @@ svg .band { fill: #c9dcf2; } svg .est { fill: none; stroke: #1f5fa8; stroke-widt
 .method p, .method li { max-width: 900px; }
 footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 td.num .small { white-space: normal; }
-@media screen and (max-width: 980px) { .cards, .two, .entities, .split { grid-template-columns: 1fr; } }
+@media screen and (max-width: 980px) { .cards, .two, .entities, .split { grid-template-columns: minmax(0, 1fr); } }
+@media screen and (max-width: 600px) { table.grid { display: block; overflow-x: auto; } }
 @page { size: A4; margin: 12mm 11mm; }
 @media print {
   body { font-size: 10pt; }

@@ -79,6 +79,13 @@ namespace {
 // The fan chart's frame: its value axis (nice steps, zero shown when near), the years' axis and
 // the plot area inside the margins.
 struct FanFrame {
+  // Notes (P(met) under each year) on two staggered rows when the years are too close for one:
+  // a note is about 46 units wide (6 characters in bold 10.5 px and a gap).
+  static bool narrow(const FanSpec& f) {
+    if (f.notes.empty() || f.years.size() < 2) return false;
+    return (f.w - 62 - 10 - 32) / double(f.years.back().year - f.years.front().year) < 46;
+  }
+  bool stagger = false;
   double L = 62, R = 10, T = 30, B = 24, W = 0, H = 0;
   double d0 = 0, d1 = 0, step = 1, colw = 0;
   bool zero = false;
@@ -86,7 +93,8 @@ struct FanFrame {
   Lin X{0, 0, 0, 0}, Y{0, 0, 0, 0};
   MoneyAxis lab{0, 1};
 
-  explicit FanFrame(const FanSpec& f) : B(f.notes.empty() ? 24 : 42), W(f.w), H(f.h) {
+  explicit FanFrame(const FanSpec& f)
+      : stagger(narrow(f)), B(f.notes.empty() ? 24 : narrow(f) ? 54 : 42), W(f.w), H(f.h) {
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& y : f.years) lo = std::min(lo, y.p5), hi = std::max(hi, y.p95);
     for (const auto& t : f.targets) lo = std::min(lo, t.value), hi = std::max(hi, t.value);
@@ -164,8 +172,9 @@ void fan_labels(std::ostream& o, const FanSpec& f, const FanFrame& fr) {
       << html_escape(f.notes_title) << "</text>";
   for (const auto& n : f.notes)
     if (n.year >= fr.y0 && n.year <= fr.y1)
-      o << "<text class=\"note " << n.cls << "\" x=\"" << num(fr.X(n.year)) << "\" y=\"" << num(H - B + 31)
-        << "\" text-anchor=\"middle\">" << html_escape(n.text) << "</text>";
+      o << "<text class=\"note " << n.cls << "\" x=\"" << num(fr.X(n.year)) << "\" y=\""
+        << num(H - B + 31 + (fr.stagger && (n.year - fr.y0) % 2 ? 12 : 0)) << "\" text-anchor=\"middle\">"
+        << html_escape(n.text) << "</text>";
   double lx = 8;
   auto key = [&](const std::string& swatch, const char* text, double width) {
     o << swatch << "<text class=\"legend\" x=\"" << num(lx + 16) << "\" y=\"14\">" << text << "</text>";
@@ -301,8 +310,17 @@ std::string histogram_svg(const HistSpec& hs) {
   }
   o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
     << num(Y(0)) << "\"/>";
-  double step = nice_step(edges.back() - edges.front(), 3);
-  MoneyAxis lab(std::max(std::fabs(edges.front()), std::fabs(edges.back())), step);
+  // Ticks far enough apart that their labels never touch: about 6.3 units a character at the
+  // tick size (10.5 px), plus a gap; fewer ticks until they fit.
+  const double range = edges.back() - edges.front(), max_abs = std::max(std::fabs(edges.front()), std::fabs(edges.back()));
+  double step = nice_step(range, 3);
+  for (int n = 3; n >= 1; --n) {
+    step = nice_step(range, n);
+    std::size_t chars = 0;
+    for (unsigned char c : MoneyAxis(max_abs, step)(-max_abs)) chars += (c & 0xC0) != 0x80;
+    if ((W - L - R) * step / range >= 6.3 * double(chars) + 10) break;
+  }
+  MoneyAxis lab(max_abs, step);
   for (double v = std::ceil(edges.front() / step) * step; v <= edges.back(); v += step)
     o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
       << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)

@@ -193,6 +193,19 @@ TEST(CompareBlock, TheSummaryListsTheAddedYears) {
   EXPECT_EQ(out.find("identical"), std::string::npos) << out;
 }
 
+// The shipped extension to 2027 against the COG as signed: the years it adds, with their values.
+TEST(CompareBlock, TheShippedHorizonListsItsAddedYears) {
+  const std::string s = std::string(COGSIM_SOURCE_DIR) + "/scenarios/";
+  const std::string out =
+      run(std::string(COGSIM_EXE) + " compare " + s + "cog-2022-2024 " + s + "horizon-2027 -n 2000");
+  const std::string own = between(out, "propres à la variante", "Cibles modifiées");
+  const auto cds = own.find("  resultat.CDS — ");
+  ASSERT_NE(cds, std::string::npos) << out;
+  for (const char* y : {"      2025  moyenne ", "      2026  moyenne ", "      2027  moyenne "})
+    EXPECT_NE(own.find(y, cds), std::string::npos) << y << "\n" << own;
+  EXPECT_NE(own.find("fnmo.negative"), std::string::npos) << "the event's added years: " << own;
+}
+
 TEST(CompareBlock, VerdictsAndColumns) {
   using app::Verdict;
   EXPECT_EQ(app::verdict_of(-0.2, -1), Verdict::Good);  // a bad event that becomes rarer

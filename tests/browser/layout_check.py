@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Layout of self-contained report pages, measured in headless Chromium (tests/browser/cdp.py).
+
+Usage: layout_check.py OUTDIR PAGE.html [PAGE.html ...]
+
+For each page, at 1400 px and at 420 px wide:
+  - no two text boxes of one SVG intersect (rendered boxes, getBoundingClientRect, 1 px slack), and
+    no text sticks out of its SVG (where it would be cut off);
+  - at 420 px the page has no horizontal overflow: the document is not wider than the window, and
+    every element that sticks out of the window lies inside a scrollable box (overflow-x auto or
+    scroll), as the tables do;
+  - the page requests nothing (no resource timing entry: no image, font, stylesheet or script).
+Screenshots go to OUTDIR/NAME-1400.png and OUTDIR/NAME-420.png. Exit 1 with the findings on a
+failure; 2 when Chromium is missing (scripts/install-deps.sh installs it).
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cdp import Browser  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# Pairs of text boxes that intersect, per SVG (index of the SVG, the two texts).
+OVERLAPS = r"""
+(() => {
+  const found = [];
+  document.querySelectorAll('svg').forEach((svg, k) => {
+    const s = svg.getBoundingClientRect();
+    svg.querySelectorAll('text').forEach(t => { const r = t.getBoundingClientRect();
+      if (r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1))
+        found.push([k, t.textContent.trim(), null]); });
+    const boxes = [...svg.querySelectorAll('text')].map(t => ({t: t.textContent.trim(), r: t.getBoundingClientRect()}))
+      .filter(b => b.r.width > 0 && b.r.height > 0 && b.t.length > 0);
+    for (let i = 0; i < boxes.length; ++i)
+      for (let j = i + 1; j < boxes.length; ++j) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) found.push([k, boxes[i].t, boxes[j].t]);
+      }
+  });
+  return found;
+})()
+"""
+
+# Elements sticking out of the window that no scrollable ancestor holds.
+OVERFLOW = r"""
+(() => {
+  const W = window.innerWidth, out = [];
+  const scrollable = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  document.querySelectorAll('body *').forEach(e => {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 1 && !scrollable(e)) out.push(e.tagName + '.' + (e.getAttribute('class') || '') + ' ' + Math.round(r.right));
+  });
+  return {doc: document.documentElement.scrollWidth, width: W, out: out.slice(0, 10)};
+})()
+"""
+
+
+def check(b, path, outdir):
+    problems = []
+    name = os.path.splitext(os.path.basename(path))[0]
+    b.open("file://" + os.path.abspath(path), 1400, 1000)
+    b.wait_for("document.readyState === 'complete'")
+    for width in (1400, 420):
+        b.resize(width, 1000)
+        b.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        for k, s, t in b.eval(OVERLAPS):
+            what = f"overlaps '{t}'" if t is not None else "sticks out of its chart (cut off)"
+            problems.append(f"{name} at {width} px: in SVG {k}, '{s}' {what}")
+        if width == 420:
+            o = b.eval(OVERFLOW)
+            if o["doc"] > o["width"] or o["out"]:
+                problems.append(f"{name} at 420 px: page {o['doc']} px wide; outside scrollable boxes: {o['out']}")
+        b.screenshot(os.path.join(outdir, f"{name}-{width}.png"), width, 1000)
+    return problems
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"layout_check.py: {CHROMIUM} not found (scripts/install-deps.sh installs chromium)", file=sys.stderr)
+        return 2
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    problems = []
+    b = Browser(CHROMIUM)
+    try:
+        for page in sys.argv[2:]:
+            problems += check(b, page, outdir)
+            requests = b.eval("performance.getEntriesByType('resource').map(e => e.name)")
+            if requests:
+                problems.append(f"{page}: requests {requests}")
+    finally:
+        b.close()
+    for p in problems:
+        print(p)
+    print(json.dumps({"pages": len(sys.argv) - 2, "problems": len(problems)}))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
