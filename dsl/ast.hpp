@@ -112,6 +112,11 @@ struct Row : Node {
 
 struct Table : Node {
   std::vector<Row> rows;
+  // `csv "FILE"` instead of braces: the loader reads the rows from FILE (dsl/csv_tables.hpp),
+  // relative to the file that names it, and keeps its header cells (the key column's first).
+  boost::optional<std::string> csv;
+  std::vector<Ident> columns;
+  bool unreadable = false;  // the file had errors (reported): its table is not checked further
 };
 
 struct Attrs {

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dsl/csv_tables.hpp"
 #include "dsl/declare.hpp"
 #include "dsl/suggest.hpp"
 
@@ -348,6 +349,7 @@ void Declarer::declare_param(const ast::ParamDecl& d, int layer) {
 }
 
 void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<ast::Cell>& fallback, bool complete) {
+  if (!check_csv_columns(s, t, m_, rep_)) return;
   const AxisInfo& first = s.axes.front();
   int per_row = 1;
   for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(m_.sets);

@@ -31,7 +31,7 @@ const std::vector<std::string>& function_names() {
 
 Val Lowering::expr(const ast::Expr& e, Env& env) {
   Val v = operand(e.first, env);
-  for (const auto& op : e.rest) v = binary(op.op, v, operand(op.rhs, env), op.loc);
+  for (const auto& op : e.rest) v = binary(op.op, v, operand(op.rhs, env), op.loc, operand_loc(op.rhs));
   return v;
 }
 
@@ -77,7 +77,33 @@ Val Lowering::operand(const ast::Operand& o, Env& env) {
   return boost::apply_visitor(Visitor{*this, env}, o);
 }
 
-Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
+namespace {
+struct LocOf {
+  template <typename T>
+  SourceLoc operator()(const T& n) const {
+    if constexpr (requires { n.get().loc; }) return n.get().loc;
+    else return n.loc;
+  }
+};
+}  // namespace
+
+// Where an operand was written: the node its alternative holds.
+SourceLoc Lowering::operand_loc(const ast::Operand& o) { return boost::apply_visitor(LocOf{}, o); }
+
+// "unit mismatch: 'rate' is a plain number or rate, but it is added to an amount in €": the right
+// operand (where the unit changes), named as written when it is short enough to read.
+std::string Lowering::mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at) {
+  const std::string& text = sources_.text(at.file);
+  std::string name = "this operand";
+  if (at.length > 0 && at.length <= 40 && at.offset + at.length <= text.size()) {
+    std::string written = text.substr(at.offset, at.length);
+    if (written.find('\n') == std::string::npos) name = "'" + written + "'";
+  }
+  const char* verb = op == "+" ? "added to" : op == "-" ? "subtracted from" : "compared with";
+  return "unit mismatch: " + name + " is " + describe(right) + ", but it is " + verb + " " + describe(left);
+}
+
+Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right) {
   if (a.dim.error || b.dim.error) return failed();
   bool logic = op == "and" || op == "or";
   if (logic) {
@@ -97,8 +123,11 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc) {
     if (a.dim.wild) return b.dim;
     if (b.dim.wild) return a.dim;
     if (!(a.dim == b.dim)) {
-      error(loc, std::string("unit mismatch: cannot ") + what + " " + describe(a.dim) + " and " +
-                     describe(b.dim));
+      if (right.length > 0)
+        error(right, mismatch_message(op, a.dim, b.dim, right));
+      else
+        error(loc, std::string("unit mismatch: cannot ") + what + " " + describe(a.dim) + " and " +
+                       describe(b.dim));
       Dim e;
       e.error = true;
       return e;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "dsl/csv_tables.hpp"
 #include "dsl/parser.hpp"
 
 namespace cogsim::dsl {
@@ -53,8 +54,9 @@ struct Loader {
 
   void take(std::uint32_t id, int layer) {
     out.files.push_back(parse(sources, id, diags));
-    const ast::File& file = out.files.back();
     fs::path dir = fs::path(sources.path(id)).parent_path();
+    read_csv_tables(out.files.back(), dir.string(), sources, diags);
+    const ast::File& file = out.files.back();
     // `extends` puts the whole base underneath this file: base first, this file one layer up.
     int my_layer = layer;
     for (const auto& st : file.statements) {

@@ -65,7 +65,10 @@ class Lowering : Stage {
   // -- expressions (expressions.cpp)
   Val expr(const ast::Expr& e, Env& env);
   Val operand(const ast::Operand& o, Env& env);
-  Val binary(const std::string& op, Val a, Val b, SourceLoc loc);
+  // LOC is the operator's place; RIGHT, when given, the right operand's (a unit mismatch names it).
+  Val binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right = {});
+  static SourceLoc operand_loc(const ast::Operand& o);
+  std::string mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at);
   Val reference(const ast::Ref& r, Env& env);
   Val call(const ast::Call& c, Env& env);
   Val aggregate(const ast::Agg& a, Env& env);

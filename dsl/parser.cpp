@@ -212,7 +212,7 @@ RULE(cell, ast::Cell, "a table value")
 RULE(row, ast::Row, "a table row such as `2022: 1.5 %`")
 RULE(row_key, ast::Cell, "a year or a member")
 RULE(rows, std::vector<ast::Row>, "table rows")
-RULE(table, ast::Table, "a table in braces")
+RULE(table, ast::Table, "a table ({ ... } or csv \"FILE\")")
 RULE(attrs, ast::Attrs, "a label or a source")
 RULE(model_decl, ast::ModelDecl, "a model declaration")
 RULE(include_decl, ast::IncludeDecl, "an include")
@@ -350,6 +350,10 @@ const auto table_def = (offset >> lit('{') > rows > '}')[([](auto& ctx) {
   auto& v = x3::_val(ctx);
   v.rows = boost::fusion::at_c<1>(x3::_attr(ctx));
   v.loc = loc_at(ctx, boost::fusion::at_c<0>(x3::_attr(ctx)), 1);
+})] | (offset >> lexeme[lit("csv") >> !idchar] >> string_lit)[([](auto& ctx) {
+  auto& v = x3::_val(ctx);
+  v.csv = boost::fusion::at_c<1>(x3::_attr(ctx));
+  v.loc = loc_at(ctx, boost::fusion::at_c<0>(x3::_attr(ctx)), 3);
 })];
 const auto attrs_def = -string_lit >> -(kw("source") > string_lit);
 

@@ -278,6 +278,24 @@ TEST(CliCheck, RealisedHistoryFixesItsPrimitiveDriversWithoutWarning) {
   EXPECT_EQ(r.err, "");
 }
 
+// The same trap with `actual`: year by year, so RM1's own actual years (2020 and 2021, whose
+// gap is not drawn) give no warning, and 2022 does.
+TEST(CliCheck, ActualValueThatLeavesItsDriverDrawnWarnsWithBothPlaces) {
+  Result r = run_cogsim("check tests/data/fixes/actual-inflation.cog");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "tests/data/fixes/actual-inflation.cog:6:38: warning: the actual value of 'inflation' for 2022 leaves "
+            "'inflation_gap' random in 2022, which 'inflation' reads (tests/data/fixes/actual-inflation.cog:5:29) "
+            "and 'published_forecast' still reads (scenarios/cog-2022-2024/drivers.cog:36:47): "
+            "'published_forecast' will not see the actual value; give 'inflation_gap' its actual value instead, "
+            "or as well\n"
+            "    actual { 2020: 0.5 %, 2021: 1.6 %, 2022: 5.3 % }\n"
+            "                                       ^~~~\n");
+  Result rm1 = run_cogsim("check scenarios/cog-2022-2024");
+  EXPECT_EQ(rm1.status, 0) << rm1.err;
+  EXPECT_EQ(rm1.err, "");
+}
+
 // Every count of the `ok` line agrees with its noun: "1 assert passed", "0 indicators".
 TEST(CliCheck, OkLineCountsAreSingularForOne) {
   Result r = run_cogsim("check tests/data/fixes/one-of-each.cog");
