@@ -68,7 +68,7 @@ Val Lowering::operand(const ast::Operand& o, Env& env) {
       Val c = l.expr(i.cond, env), a = l.expr(i.then_, env), b = l.expr(i.else_, env);
       if (!c.dim.error && !c.dim.boolean)
         l.error(i.cond.loc, "the condition of `if` must be a comparison, but this is " + describe(c.dim));
-      Val same = l.binary("-", a, b, i.else_.loc);  // unit check of the two branches
+      Val same = l.binary("-", a, b, i.else_.loc, i.else_.loc, "the `then` branch is");  // unit check only
       if (same.dim.error) return failed();
       Dim d = a.dim.wild ? b.dim : a.dim;
       return {l.em_.emit(Op::Select, c.op, a.op, b.op), d};
@@ -92,18 +92,20 @@ SourceLoc Lowering::operand_loc(const ast::Operand& o) { return boost::apply_vis
 
 // "unit mismatch: 'rate' is a plain number or rate, but it is added to an amount in €": the right
 // operand (where the unit changes), named as written when it is short enough to read.
-std::string Lowering::mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at) {
+std::string Lowering::mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at,
+                                       const std::string& against) {
   const std::string& text = sources_.text(at.file);
   std::string name = "this operand";
   if (at.length > 0 && at.length <= 40 && at.offset + at.length <= text.size()) {
     std::string written = text.substr(at.offset, at.length);
     if (written.find('\n') == std::string::npos) name = "'" + written + "'";
   }
-  const char* verb = op == "+" ? "added to" : op == "-" ? "subtracted from" : "compared with";
-  return "unit mismatch: " + name + " is " + describe(right) + ", but it is " + verb + " " + describe(left);
+  const char* verb = op == "+" ? "it is added to" : op == "-" ? "it is subtracted from" : "it is compared with";
+  return "unit mismatch: " + name + " is " + describe(right) + ", but " + (against.empty() ? verb : against) + " " +
+         describe(left);
 }
 
-Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right) {
+Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right, const std::string& against) {
   if (a.dim.error || b.dim.error) return failed();
   bool logic = op == "and" || op == "or";
   if (logic) {
@@ -124,7 +126,7 @@ Val Lowering::binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceL
     if (b.dim.wild) return a.dim;
     if (!(a.dim == b.dim)) {
       if (right.length > 0)
-        error(right, mismatch_message(op, a.dim, b.dim, right));
+        error(right, mismatch_message(op, a.dim, b.dim, right, against));
       else
         error(loc, std::string("unit mismatch: cannot ") + what + " " + describe(a.dim) + " and " +
                        describe(b.dim));
@@ -513,7 +515,7 @@ Val Lowering::call(const ast::Call& c, Env& env) {
     if (!v) return failed();
     Val acc = (*v)[0];
     for (std::size_t i = 1; i < v->size(); ++i) {
-      Val chk = binary("-", acc, (*v)[i], c.args[i].loc);
+      Val chk = binary("-", acc, (*v)[i], c.args[i].loc, c.args[i].loc, "the arguments before it in " + fn + "() are");
       if (chk.dim.error) return failed();
       acc = {em_.emit(fn == "min" ? Op::Min : Op::Max, acc.op, (*v)[i].op), acc.dim.wild ? (*v)[i].dim : acc.dim};
     }

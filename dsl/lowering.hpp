@@ -66,9 +66,11 @@ class Lowering : Stage {
   Val expr(const ast::Expr& e, Env& env);
   Val operand(const ast::Operand& o, Env& env);
   // LOC is the operator's place; RIGHT, when given, the right operand's (a unit mismatch names it).
-  Val binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right = {});
+  // AGAINST replaces "it is added to" etc. in that message ("the `then` branch is").
+  Val binary(const std::string& op, Val a, Val b, SourceLoc loc, SourceLoc right = {}, const std::string& against = "");
   static SourceLoc operand_loc(const ast::Operand& o);
-  std::string mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at);
+  std::string mismatch_message(const std::string& op, const Dim& left, const Dim& right, SourceLoc at,
+                               const std::string& against);
   Val reference(const ast::Ref& r, Env& env);
   Val call(const ast::Call& c, Env& env);
   Val aggregate(const ast::Agg& a, Env& env);
