@@ -52,6 +52,7 @@ QuantileWindows::QuantileWindows(std::vector<Window> windows) {
     windows_.push_back(w);
   }
   below_.assign(windows_.size(), 0);
+  at_lo_.assign(windows_.size(), 0);
   bins_ = off;
 }
 
@@ -94,11 +95,15 @@ void QuantileWindows::add(const double* x, std::size_t count) {
       } else {
         const std::int32_t a = w.a, sh = w.shift;
         const std::uint32_t span = w.bins << w.shift;
+        const double lo = w.lo;
+        std::int32_t at = 0;
         for (std::size_t i = 0; i < m; ++i) {
           const std::int32_t rel = step[i] - a;
           below += rel < 0;
+          at += xb[i] == lo;
           idx[i] = static_cast<std::uint32_t>(rel) < span ? off + (rel >> sh) : idx[i];
         }
+        at_lo_[j] += static_cast<std::uint64_t>(at);
       }
       below_[j] += static_cast<std::uint64_t>(below);
     }
@@ -120,7 +125,7 @@ void QuantileWindows::merge(const QuantileWindows& o) {
   for (std::size_t j = 0; j < windows_.size(); ++j)
     if (windows_[j].lo != o.windows_[j].lo || windows_[j].width != o.windows_[j].width)
       throw std::invalid_argument("QuantileWindows::merge: different windows");
-  for (std::size_t j = 0; j < below_.size(); ++j) below_[j] += o.below_[j];
+  for (std::size_t j = 0; j < below_.size(); ++j) below_[j] += o.below_[j], at_lo_[j] += o.at_lo_[j];
   if (o.fresh_.empty() && o.settled_.empty()) return;  // no bin counted
   allocate();
   if (settled_.empty() && o.settled_.empty() && fresh_n_ + o.fresh_n_ <= UINT32_MAX) {  // no wider counts needed
@@ -139,6 +144,8 @@ std::optional<QuantileWindows::Answer> QuantileWindows::quantile(double q, std::
     const Window& w = windows_[j];
     std::uint64_t seen = below_[j];
     if (r <= seen) return std::nullopt;  // below this window, hence outside every window
+    // A point mass at the window's lower edge (a series floored at 0 on many paths): exact.
+    if (w.width > 0 && r <= seen + at_lo_[j]) return Answer{w.lo, 0.0};
     for (std::uint32_t b = 0; b < w.bins; ++b)
       if ((seen += count(w.offset + b)) >= r) {
         if (w.width == 0) return Answer{w.lo, 0.0};
@@ -165,7 +172,8 @@ std::pair<double, double> QuantileWindows::bracket(std::uint64_t r) const {
 }
 
 std::size_t QuantileWindows::memory_bytes() const {
-  return sizeof(*this) + windows_.capacity() * sizeof(Window) + below_.capacity() * 8 + fresh_.capacity() * 4 +
+  return sizeof(*this) + windows_.capacity() * sizeof(Window) + (below_.capacity() + at_lo_.capacity()) * 8 +
+         fresh_.capacity() * 4 +
          settled_.capacity() * 8;
 }
 
@@ -179,6 +187,7 @@ void QuantileWindows::serialize(Writer& w) const {
   for (std::size_t b = 0; b < bins_; ++b) counts[b] = count(b);
   w.put_vector(counts);
   w.put_vector(below_);
+  w.put_vector(at_lo_);
 }
 
 QuantileWindows QuantileWindows::deserialize(Reader& r) {
@@ -193,7 +202,8 @@ QuantileWindows QuantileWindows::deserialize(Reader& r) {
   }
   auto counts = r.get_vector<std::uint64_t>();
   q.below_ = r.get_vector<std::uint64_t>();
-  if (counts.size() != q.bins_ || q.below_.size() != q.windows_.size())
+  q.at_lo_ = r.get_vector<std::uint64_t>();
+  if (counts.size() != q.bins_ || q.below_.size() != q.windows_.size() || q.at_lo_.size() != q.windows_.size())
     throw std::runtime_error("QuantileWindows::deserialize: inconsistent sizes");
   if (q.bins_ > 0) q.settled_ = std::move(counts);
   return q;

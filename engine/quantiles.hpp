@@ -12,7 +12,9 @@
 // GUARANTEE. Let x_r be the exact empirical quantile of rank r = max(1, ceil(q·n)). When x_r falls in
 // a window (the window counted it), quantile() returns the middle of its bin, so
 //     |quantile(q) - x_r| <= width / 2 (+ rounding: a few ulps of |x_r|),
-// and `bound(q)` reports that half-width. A point window (width 0, placed where the pilot saw a run
+// and `bound(q)` reports that half-width — except when x_r is a point mass at a window's lower edge
+// (a series floored at 0 on many paths): values equal to lo are counted apart, and such a rank is
+// answered exactly. A point window (width 0, placed where the pilot saw a run
 // of equal values, e.g. a series constant across paths) counts x == lo exactly: error 0.
 // The bin width is chosen so that width / 2 <= SE(q) / 4 at the planned number of paths (see
 // place_windows), where SE(q) = sqrt(q(1-q)/n) / f(x_q) is the quantile's Monte Carlo standard error.
@@ -73,6 +75,7 @@ class QuantileWindows {
   std::vector<Window> windows_;
   double origin_ = 0, inv_step_ = 0;   // the grid: step k is [origin + k w0, origin + (k+1) w0)
   std::vector<std::uint64_t> below_;   // per window: values < lo
+  std::vector<std::uint64_t> at_lo_;   // per window of bins: values == lo exactly (a point mass at its edge)
   std::size_t bins_ = 0;               // over all windows
   std::vector<std::uint32_t> fresh_;   // per bin, allocated by the first add() or merge()
   std::vector<std::uint64_t> settled_; // per bin, once fresh counts could overflow
