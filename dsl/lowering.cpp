@@ -591,7 +591,7 @@ void Lowering::lower_asserts() {
     if (cmp->rest.size() == 1 && (cmp->rest[0].op == "==" || cmp->rest[0].op == "!=")) {
       Val l = operand(cmp->first, env);
       Val r = operand(cmp->rest[0].rhs, env);
-      binary("-", l, r, cmp->rest[0].loc);  // unit check only
+      binary("-", l, r, cmp->rest[0].loc, operand_loc(cmp->rest[0].rhs), "it is compared with");  // unit check only
       c.op = cmp->rest[0].op;
       c.lhs = l.op;
       c.rhs = r.op;
