@@ -2,6 +2,7 @@
 // which `inflation` reads, is still drawn and read by `tariff`. The fixed cells no longer follow
 // the driver, the other readers still do, so the model's identities (π = F̄ + u) break silently.
 // The checker warns at the fix, naming where the fixed series and the other reader read the driver.
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -14,6 +15,14 @@
 
 namespace cogsim::dsl {
 namespace {
+
+// A whole number of plausible size as an int, or nothing (a mutant's 1e308 is not converted: the
+// declarations report it; converting it would be undefined).
+std::optional<int> small_int(double v) {
+  if (!(std::fabs(v) <= 1e6) || std::floor(v) != v) return std::nullopt;
+  return int(v);
+}
+
 
 bool is_draw(const std::string& fn) {
   static const std::set<std::string> draws = {"normal", "lognormal",   "uniform",  "triangular",
@@ -48,7 +57,7 @@ std::optional<int> year_shift(const ast::Ref& r, const std::string& binder) {
   const auto* t = lone_in<ast::Ref>(e->first);
   const auto* k = lone_in<ast::Number>(e->rest[0].rhs);
   if (!t || t->name.name != binder || t->index || !k || !k->unit.empty()) return std::nullopt;
-  return int(e->rest[0].op == "+" ? k->value : -k->value);
+  return small_int(e->rest[0].op == "+" ? k->value : -k->value);
 }
 
 // The references of one expression with their year shift (the ones with a known shift).
@@ -104,7 +113,7 @@ Reads reads_of(const ast::VarDecl& v) {
 
 // A year of a clause's range: a literal year, `base` or `horizon`.
 std::optional<int> clause_year(const ast::Expr& e, const Model& m) {
-  if (const auto* n = lone<ast::Number>(e)) return int(n->value);
+  if (const auto* n = lone<ast::Number>(e)) return small_int(n->value);
   if (const auto* r = lone<ast::Ref>(e)) {
     if (r->name.name == "base") return m.base;
     if (r->name.name == "horizon") return m.horizon;
@@ -203,6 +212,10 @@ void FixChecker::check_actual(int x) {
   std::set<int> warned;
   for (const auto& row : sx.var->actual->rows) {
     const auto* key = boost::get<ast::Number>(&row.key);
+    // Only a plain year inside the series' years (a bad key, 1e308 say, is reported by the declarations).
+    if (key && !(key->value >= sx.axes.back().y0 && key->value <= sx.axes.back().y1 &&
+                 std::floor(key->value) == key->value))
+      continue;
     const ast::Clause* c = key ? clause_for(*sx.var, int(key->value), model) : nullptr;
     if (!c) continue;
     Reads r;

@@ -99,6 +99,14 @@ TEST(HostileInput, HugeYearKeys) {
   EXPECT_NE(diagnostics(kHeader + "param x[t in 2020..2024] = { -2147483649: 1 }\n")
                 .find("\nt.cog:2:31: error: year -2147483649 is out of range: years are whole numbers from 1900 to 2200\n"),
             std::string::npos);
+  // Found by the mutation test under UBSan: an `actual` year 1e308 and a lag of 1e308 reached an
+  // int conversion in the fix-and-actual checks (undefined behaviour); they are reported, located.
+  const std::string bad_actual = diagnostics(kHeader +
+      "var u[t in 2020..2024] = normal(0, 1)\nvar x[t in 2020..2024] = u[t] actual { 1e308: 1.5 %, 2021: 1.5 % }\n");
+  EXPECT_NE(bad_actual.find("t.cog:3:40: error: year 1e+308 is out of range"), std::string::npos) << bad_actual;
+  const std::string bad_lag = diagnostics(kHeader +
+      "var u[t in 2020..2024] = normal(0, 1)\nvar x[t in 2020..2024] = u[t - 1e308] actual { 2021: 1.5 % }\n");
+  EXPECT_NE(bad_lag.find("t.cog:3:"), std::string::npos) << bad_lag;
 }
 
 // ---------------------------------------------------------------- files (was: hangs)
