@@ -213,10 +213,9 @@ void FixChecker::check_actual(int x) {
   for (const auto& row : sx.var->actual->rows) {
     const auto* key = boost::get<ast::Number>(&row.key);
     // Only a plain year inside the series' years (a bad key, 1e308 say, is reported by the declarations).
-    if (key && !(key->value >= sx.axes.back().y0 && key->value <= sx.axes.back().y1 &&
-                 std::floor(key->value) == key->value))
-      continue;
-    const ast::Clause* c = key ? clause_for(*sx.var, int(key->value), model) : nullptr;
+    const std::optional<int> y0 = key ? small_int(key->value) : std::nullopt;
+    if (!y0 || *y0 < sx.axes.back().y0 || *y0 > sx.axes.back().y1) continue;
+    const ast::Clause* c = clause_for(*sx.var, *y0, model);
     if (!c) continue;
     Reads r;
     std::vector<ShiftedRef> refs;
@@ -224,13 +223,13 @@ void FixChecker::check_actual(int x) {
     for (const auto& ref : refs) {
       auto y = model.symbol_index.find(ref.name);
       if (y == model.symbol_index.end() || y->second == x || warned.count(y->second)) continue;
-      const int year = int(key->value) + ref.shift;
+      const int year = *y0 + ref.shift;
       if (!random_in(y->second, year)) continue;
       auto [z, at_z] = other_reader(x, y->second, ref.name);
       if (z < 0) continue;
       warned.insert(y->second);
       const std::string& zn = model.symbols[z].name;
-      reporter.warning(key->loc, "the actual value of '" + sx.name + "' for " + std::to_string(int(key->value)) +
+      reporter.warning(key->loc, "the actual value of '" + sx.name + "' for " + std::to_string(*y0) +
                                      " leaves '" + ref.name + "' random in " + std::to_string(year) + ", which '" +
                                      sx.name + "' reads (" + where(ref.loc) + ") and '" + zn + "' still reads (" +
                                      where(at_z) + "): '" + zn + "' will not see the actual value; give '" + ref.name +
