@@ -77,7 +77,8 @@ class QuantileWindows {
   std::vector<std::uint64_t> below_;   // per window: values < lo
   std::vector<std::uint64_t> at_lo_;   // per window of bins: values == lo exactly (a point mass at its edge)
   std::size_t bins_ = 0;               // over all windows
-  std::vector<std::uint32_t> fresh_;   // per bin, allocated by the first add() or merge()
+  std::vector<std::uint16_t> fresh_;   // per bin, allocated by the first add() or merge(); settled_ takes
+                                       // them before any could wrap (half the cache lines of 32-bit counts)
   std::vector<std::uint64_t> settled_; // per bin, once fresh counts could overflow
   std::uint64_t fresh_n_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/bytes.hpp"
 #include "engine/quantiles.hpp"
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
@@ -128,6 +129,42 @@ TEST(QuantileWindows, SameResultWhateverTheBlocksAndThreads) {
     EXPECT_EQ(v, b.fine_quantile(q).value);
     EXPECT_EQ(v, c.fine_quantile(q).value);
   }
+}
+
+// The counting kernel has a 16-wide AVX-512 version and a scalar one (batches' last values, other
+// CPUs): fed one value at a time (scalar only) or in blocks (vector), every count must be the same.
+// The data put values exactly on windows' lower edges, on a point window, and far outside.
+TEST(QuantileWindows, VectorAndScalarCountingGiveTheSameCounts) {
+  std::mt19937_64 g(21);
+  std::vector<double> x(40'000);
+  for (auto& v : x) v = 1e6 + std::normal_distribution<double>(0, 3)(g);
+  for (std::size_t i = 0; i < x.size(); i += 7) x[i] = 1e6;  // a point mass inside the distribution
+  auto placed = engine::place_windows({x.begin(), x.begin() + 8192}, engine::reported_quantiles(), 10'000'000);
+  ASSERT_GE(placed.windows().size(), 3u);
+  for (std::size_t i = 0; i < x.size(); i += 11) x[i] = placed.windows()[(i / 11) % placed.windows().size()].lo;
+  for (std::size_t i = 5; i < x.size(); i += 13) x[i] = (i % 2 ? -1e300 : 1e300);
+  auto state = [&](std::size_t batch) {
+    QuantileWindows w = placed;
+    for (std::size_t i = 0; i < x.size(); i += batch) w.add(x.data() + i, std::min(batch, x.size() - i));
+    engine::Writer out;
+    w.serialize(out);
+    return out.bytes();
+  };
+  const auto one = state(1);
+  for (std::size_t batch : {15, 16, 17, 256, 1000, 40'000}) EXPECT_EQ(state(batch), one) << batch;
+  // A point window (a series constant in the pilot) counts its value exactly, in both kernels.
+  QuantileWindows point = engine::place_windows(std::vector<double>(100, 2.5), engine::reported_quantiles(), 1000);
+  std::vector<double> y(1000, 2.5);
+  for (std::size_t i = 0; i < y.size(); i += 3) y[i] = i % 2 ? 1.0 : 4.0;
+  QuantileWindows p1 = point, p16 = point;
+  for (double v : y) p1.add(&v, 1);
+  p16.add(y.data(), y.size());
+  engine::Writer b1, b16;
+  p1.serialize(b1), p16.serialize(b16);
+  EXPECT_EQ(b1.bytes(), b16.bytes());
+  const auto median = p16.quantile(0.5, y.size());
+  ASSERT_TRUE(median);
+  EXPECT_EQ(median->value, 2.5);
 }
 
 TEST(QuantileWindows, AQuantileOutsideTheWindowsFallsBackOnTheSketchWithItsBound) {
