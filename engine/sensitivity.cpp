@@ -252,7 +252,9 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
     std::vector<double> fab;
     sample(p, target, n, seed_a, &seeds, fab, nullptr);
     r.sobol.push_back(sobol_index(p.draw_groups[g], fa, fb, fab, resamples));
+    if (opt.keep_evaluations) r.evaluations.ab_inputs.push_back(p.draw_groups[g]), r.evaluations.ab.push_back(std::move(fab));
   }
+  if (opt.keep_evaluations) r.evaluations.a = std::move(fa), r.evaluations.b = std::move(fb);
   std::stable_sort(r.sobol.begin(), r.sobol.end(),
                    [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
   return r;

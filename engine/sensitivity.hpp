@@ -17,6 +17,7 @@ struct SensitivityOptions {
   std::uint64_t seed = 42;
   int threads = 0;
   int bootstrap = 200;
+  bool keep_evaluations = false;  // fill SensitivityResults::evaluations (for an outside estimator)
 };
 
 struct TornadoBar {
@@ -45,6 +46,15 @@ struct SensitivityResults {
   // Inputs the figure (and the tornado's figure) does not depend on, read from the IR
   // (engine/dependencies.hpp), in Program::draw_groups order: no bar, no contribution, no index.
   std::vector<std::string> no_effect;
+  // With keep_evaluations: the model evaluations behind the Sobol indices, path by path: f on
+  // matrix A, on matrix B, and on A with one input's draws taken from B (one per indexed input,
+  // in the order of `ab_inputs`), so that another implementation (SALib's estimators, say) can be
+  // run on exactly the same evaluations.
+  struct Evaluations {
+    std::vector<double> a, b;
+    std::vector<std::string> ab_inputs;
+    std::vector<std::vector<double>> ab;
+  } evaluations;
   std::optional<Diagnostic> error;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "dsl/compiler.hpp"
@@ -26,8 +27,23 @@ struct SensitivityArgs {
   std::string path, output, indicator;
   int year = 0;
   engine::SensitivityOptions opt;
-  std::string json, report;
+  std::string json, report, evaluations;
 };
+
+// The Sobol evaluations as CSV: one row per path, f on A, on B, and on A with each input from B.
+std::string evaluations_csv(const engine::SensitivityResults::Evaluations& e) {
+  std::ostringstream o;
+  o.precision(17);
+  o << "path,f_A,f_B";
+  for (const auto& g : e.ab_inputs) o << ",f_AB:" << g;
+  o << "\n";
+  for (std::size_t i = 0; i < e.a.size(); ++i) {
+    o << i << ',' << e.a[i] << ',' << e.b[i];
+    for (const auto& ab : e.ab) o << ',' << ab[i];
+    o << '\n';
+  }
+  return o.str();
+}
 
 struct GoalArgs {
   GoalRequest req;
@@ -156,7 +172,7 @@ void print_sensitivity(std::ostream& out, const engine::Program& p, const Figure
 }
 
 int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& err) {
-  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}};
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", a.report}, {"--evaluations", a.evaluations}};
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
   dsl::Sources sources;
   auto c = dsl::compile_file(a.path, sources);
@@ -171,6 +187,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
     return kUsage;
   }
   engine::SensitivityOptions opt = a.opt;
+  opt.keep_evaluations = !a.evaluations.empty();
   if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   auto r = engine::sensitivity(p, f->target, opt, f->tornado_on);
   bool finite = std::isfinite(r.central) && std::isfinite(r.mean) && std::isfinite(r.variance);
@@ -190,6 +207,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   if (!a.json.empty()) e = set.add_file(a.json, json_text(sensitivity_json(p, f->what, opt, r)));
   if (e.empty() && !a.report.empty())
     e = set.add_file(a.report, report::sensitivity_html(p.model_name, f->text, r, c.inputs, opt.paths, opt.seed));
+  if (e.empty() && !a.evaluations.empty()) e = set.add_file(a.evaluations, evaluations_csv(r.evaluations));
   return commit_or_report(set, e, err);
 }
 
@@ -257,6 +275,9 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
       ->check(unsigned_in(0, 100000));
   sens->add_option("--json", sa->json, "Write the results (JSON) here");
   sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)");
+  sens->add_option("--evaluations", sa->evaluations,
+                   "Write the model evaluations behind the Sobol indices here (CSV: f on A, on B, and on A with "
+                   "each input taken from B, path by path), to run another estimator on the same evaluations");
 
   auto ga = std::make_shared<GoalArgs>();
   ga->req.run.paths = 100000;
