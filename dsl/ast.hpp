@@ -163,6 +163,12 @@ struct ParamValue : x3::variant<Table, Expr> {
   using base_type::operator=;
 };
 
+// `range LO .. HI` on a param: the span a slider offers for its cells (docs/language.md §4.5).
+// Presentation only: it changes no result.
+struct ParamRange : Node {
+  Number lo, hi;
+};
+
 struct ParamDecl : Node {
   bool is_override = false;
   bool is_extend = false;  // `extend param`: cells added to (or replacing) the base table's
@@ -170,6 +176,7 @@ struct ParamDecl : Node {
   boost::optional<std::vector<Axis>> axes;
   boost::optional<Ident> unit;  // a unit word (€, %, number) or a set name for member maps
   Attrs attrs;
+  boost::optional<ParamRange> range;  // `range 0 % .. 8 %`
   boost::optional<Cell> fallback;  // `default 0`
   ParamValue value;
 };

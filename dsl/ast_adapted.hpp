@@ -21,8 +21,9 @@ BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ModelDecl, name, base, years, conven
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ScenarioDecl, name, label)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::Member, name, label)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::SetDecl, name, label, parent, source, members)
-BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamDecl, is_override, is_extend, name, axes, unit, attrs, fallback,
-                          value)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamRange, lo, hi)
+BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::ParamDecl, is_override, is_extend, name, axes, unit, attrs, range,
+                          fallback, value)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::Clause, when, body)
 BOOST_FUSION_ADAPT_STRUCT(cogsim::dsl::ast::VarDecl, is_override, is_extend, name, axes, unit, attrs, clauses,
                           actual)

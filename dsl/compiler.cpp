@@ -52,6 +52,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
     Lowered lowered =
         Lowering(std::move(model), sources, reporter, {options.param_overrides, options.cse, options.max_cells}).run();
     c.params = std::move(lowered.params);
+    c.param_sections = std::move(lowered.sections);
     if (reporter.errors() == 0) {
       eliminate_dead_code(lowered.program);
       if (options.fuse) fuse_pairs(lowered.program);

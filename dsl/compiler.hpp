@@ -29,6 +29,14 @@ struct ParamCell {
   std::vector<ParamAxis> axes;                   // the param's axes (a table's rows are the first)
   std::optional<double> value;
   bool overridden = false;  // set by CompileOptions::param_overrides
+  std::optional<std::pair<double, double>> range;  // `range LO .. HI` (docs/language.md §4.5): a slider's span
+};
+
+// A group of params for the page of `cogsim serve`: a `report params "TITLE" a, b` line, or
+// (a model without such lines) the params declared in one file, titled by the file's name.
+struct ParamSection {
+  std::string title;
+  std::vector<std::string> params;  // in the line's order (a file's: declaration order)
 };
 
 // An uncertain input of the program, one per engine::Program::draw_groups in its order: the
@@ -43,6 +51,7 @@ struct Compiled {
   std::vector<InputInfo> inputs;           // with program: its draw groups described
   Diagnostics diags;                       // errors and warnings, in source order
   std::vector<ParamCell> params;           // every param cell of numbers lowered, in lowering order
+  std::vector<ParamSection> param_sections;  // how the page groups them (dsl/param_info.cpp)
 };
 
 struct CompileOptions {

@@ -336,6 +336,7 @@ void Declarer::declare_param(const ast::ParamDecl& d, int layer) {
   if (d.is_extend) return extend_param(d, layer);
   Symbol s = new_symbol(d.name, Kind::Param, d.attrs, layer);
   s.param = &d;
+  if (d.range) s.range = &*d.range;
   if (!make_axes(d.axes, s)) return;
   set_unit(m_, rep_, s, d.unit);
   if (const auto* t = boost::get<ast::Table>(&d.value)) {

@@ -53,6 +53,7 @@ void Declarer::extend_param(const ast::ParamDecl& d, int layer) {
     return;
   }
   fill_table(ext, *table, d.fallback, /*complete=*/false);
+  if (d.range) old.range = &*d.range;  // a range for the whole extended table
   if (merge_param_cells(old, ext, d) && d.attrs.source)
     old.source += (old.source.empty() ? "" : "; ") + std::to_string(ext.axes.back().y0) + "–" +
                   std::to_string(ext.axes.back().y1) + " : " + *d.attrs.source;

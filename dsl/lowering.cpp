@@ -662,7 +662,10 @@ Lowered Lowering::run() {
   resolve_report(m_.reports, program_, layout);
   for (const auto& d : layout) rep_.add(d);
   report_unused_overrides();
-  return {std::move(program_), std::move(param_cells_)};
+  for (std::size_t i = 0; i < m_.symbols.size(); ++i)
+    if (m_.symbols[i].range) check_range(int(i));
+  std::vector<ParamSection> sections = param_sections();
+  return {std::move(program_), std::move(param_cells_), std::move(sections)};
 }
 
 }  // namespace cogsim::dsl

@@ -19,6 +19,7 @@ struct LowerOptions {
 struct Lowered {
   engine::Program program;        // before the passes
   std::vector<ParamCell> params;  // for Compiled::params
+  std::vector<ParamSection> sections;  // for Compiled::param_sections
 };
 
 // The key of one cell (symbol, flat member index, year) in the lowering's tables.
@@ -61,6 +62,11 @@ class Lowering : Stage {
   engine::SeriesOut output_series(int sym, int flat, const OutputCells& c, SourceLoc use);
   void lower_asserts();
   void report_unused_overrides();
+
+  // -- what the page of `cogsim serve` shows of the params (param_info.cpp): each param's
+  // `range` checked and copied to its cells, the `report params` lines resolved.
+  void check_range(int sym);
+  std::vector<ParamSection> param_sections();
 
   // -- expressions (expressions.cpp)
   Val expr(const ast::Expr& e, Env& env);

@@ -221,6 +221,7 @@ RULE(scenario_decl, ast::ScenarioDecl, "a scenario declaration")
 RULE(member, ast::Member, "a set member")
 RULE(set_decl, ast::SetDecl, "a set declaration")
 RULE(param_value, ast::ParamValue, "a value or a table")
+RULE(param_range, ast::ParamRange, "a range such as `range 0 % .. 8 %`")
 RULE(param_decl, ast::ParamDecl, "a param declaration")
 RULE(clause, ast::Clause, "a clause such as `2022..2024: expression`")
 RULE(single_clause, std::vector<ast::Clause>, "an expression")
@@ -371,8 +372,9 @@ const auto member_def = ident >> -string_lit;
 const auto set_decl_def = kw("set") > ident > -string_lit > -(kw("in") > ident) >
                           -(kw("source") > string_lit) > '=' > '{' > -(member % ',') > '}';
 const auto param_value_def = table | expr;
+const auto param_range_def = kw("range") > signed_number > lit("..") > signed_number;
 const auto param_decl_def = matches[kw("override")] >> matches[kw("extend")] >> kw("param") > ident > -axes >
-                            -(':' > unit_word) > attrs > -(kw("default") > cell) > '=' >
+                            -(':' > unit_word) > attrs > -param_range > -(kw("default") > cell) > '=' >
                             param_value;
 const auto clause_def = ((kw("else") >> attr(boost::optional<ast::Range>())) | year_or_range) > ':' >
                         expr;
@@ -420,7 +422,7 @@ BOOST_SPIRIT_DEFINE(row_key, rows, index_list, arg_list, ident, idnum, unit_word
                     expr, or_expr, and_expr, cmp_expr, add_expr, mul_expr, pow_expr, unary_expr,
                     unary, primary, paren, ref, call, if_expr, agg, range, year_or_range, domain,
                     axis, axes, cell, row, table, attrs, model_decl, include_decl, extends_decl,
-                    scenario_decl, member, set_decl, param_value, param_decl, clause,
+                    scenario_decl, member, set_decl, param_value, param_range, param_decl, clause,
                     single_clause, var_decl, fix_decl, target, indicator_decl, event_decl,
                     line_attr, line_decl, fund_decl, transfer_decl, output_decl, assert_decl,
                     statement)

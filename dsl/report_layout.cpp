@@ -34,7 +34,7 @@ const KindInfo* find_kind(const std::string& word) {
 std::string kind_list() {
   std::string s;
   for (const auto& k : kKinds) s += (s.empty() ? "" : ", ") + std::string(k.keyword);
-  return s;
+  return s + ", params";  // `report params`: the page's sections of params (dsl/param_info.cpp)
 }
 
 // The outputs an item names: the output of that name, else every output of the definition of that
@@ -104,9 +104,10 @@ bool add_item(const ast::ReportItem& item, const KindInfo& k, const engine::Prog
 void resolve_report(const std::vector<const ast::ReportDecl*>& lines, engine::Program& program,
                     Diagnostics& diags) {
   for (const ast::ReportDecl* line : lines) {
+    if (line->kind.name == "params") continue;  // resolved against the params (dsl/param_info.cpp)
     const KindInfo* k = find_kind(line->kind.name);
     if (!k) {
-      std::vector<std::string> words;
+      std::vector<std::string> words = {"params"};
       for (const auto& kk : kKinds) words.push_back(kk.keyword);
       diags.push_back({Severity::Error, line->kind.loc,
                        "unknown report part '" + line->kind.name + "' (one of: " + kind_list() + ")" +

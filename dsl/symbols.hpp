@@ -100,6 +100,7 @@ struct Symbol {
   Dim declared;
   bool has_declared = false;
   const ast::ParamDecl* param = nullptr;
+  const ast::ParamRange* range = nullptr;  // `range LO .. HI` (the last `extend param`'s, if it gives one)
   const ast::VarDecl* var = nullptr;
   const ast::EventDecl* event = nullptr;
   int line = -1, fund = -1;

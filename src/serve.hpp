@@ -13,6 +13,7 @@
 #include <string>
 
 #include "dsl/compiler.hpp"
+#include "engine/simulator.hpp"
 
 namespace httplib {
 class Server;
@@ -58,6 +59,9 @@ class Session {
   const dsl::Compiled& base() const { return base_; }
   const Options& options() const { return options_; }
   std::mutex& lock() { return mutex_; }
+  // The base's own run on these paths and seed (the base side of the fan chart and of the means),
+  // kept for the next requests (the last few settings); the caller holds lock().
+  const engine::RunResults& base_run(const engine::RunOptions& opt);
   std::atomic<std::uint64_t>& latest_run() { return latest_run_; }
 
  private:
@@ -67,6 +71,7 @@ class Session {
   dsl::Loaded loaded_;
   dsl::Compiled base_;
   std::mutex mutex_;                      // one computation at a time
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<const engine::RunResults>> base_runs_;
   std::atomic<std::uint64_t> latest_run_{0};  // the newest /api/run: older ones waiting give up
 };
 

@@ -16,13 +16,12 @@
 #include "src/goal.hpp"
 #include "src/results.hpp"
 #include "src/serve.hpp"
+#include "src/serve_figures.hpp"
 #include "src/heap.hpp"
 
 namespace cogsim::app::serve {
 
 namespace {
-
-using json = nlohmann::ordered_json;
 
 struct BadRequest {
   std::string message;
@@ -205,6 +204,7 @@ Reply Session::model() const {
     if (!c.value) continue;
     params.push_back({{"cell", c.cell}, {"param", c.param}, {"label", c.label}, {"unit", c.unit},
                       {"source", c.source}, {"value", *c.value}});
+    if (c.range) params.back()["range"] = {c.range->first, c.range->second};
   }
   for (const auto& ind : p.indicators) {
     json years = json::array();
@@ -224,16 +224,41 @@ Reply Session::model() const {
   j["indicators"] = std::move(inds);
   j["events"] = std::move(evs);
   j["outputs"] = std::move(outs);
+  j["sections"] = sections_json(base_);
+  j["report"] = report_parts_json(p);
   return {200, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+// The output named by the field "fan", or -1 without one.
+static int fan_field(const json& j, const engine::Program& base) {
+  const std::string name = string_field(j, "fan", false);
+  if (name.empty()) return -1;
+  const int i = output_index(base, name);
+  if (i >= 0) return i;
+  std::vector<std::string> names;
+  for (const auto& o : base.outputs) names.push_back(o.name);
+  const std::string near = dsl::closest(name, names);
+  throw BadRequest{"fan: unknown output '" + name + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?")};
+}
+
+const engine::RunResults& Session::base_run(const engine::RunOptions& opt) {
+  const std::pair<std::uint64_t, std::uint64_t> key{opt.paths, opt.seed};
+  auto it = base_runs_.find(key);
+  if (it != base_runs_.end()) return *it->second;
+  if (base_runs_.size() >= 4) base_runs_.erase(base_runs_.begin());  // a few settings at a time
+  auto run = std::make_shared<const engine::RunResults>(engine::simulate(*base_.program, opt));
+  return *base_runs_.emplace(key, std::move(run)).first->second;
 }
 
 Reply Session::run(const std::string& body) {
   return guarded([&]() -> Reply {
     json j = parse_body(body);
-    only_fields(j, {"overrides", "paths", "seed", "results"});
+    only_fields(j, {"overrides", "paths", "seed", "results", "fan"});
     auto overrides = parse_overrides(j, base_);
     engine::RunOptions opt = run_options(j, options_, 100000);
     const bool with_results = !j.contains("results") || j["results"] != false;
+    const engine::Program& base = *base_.program;
+    const int fan = fan_field(j, base);
     const std::uint64_t ticket = ++latest_run_;  // a valid request: the newest one
     std::lock_guard<std::mutex> hold(mutex_);
     if (ticket != latest_run_) return {409, json{{"error", "superseded by a newer request"}}.dump(-1, ' ', false, json::error_handler_t::replace)};
@@ -241,9 +266,12 @@ Reply Session::run(const std::string& body) {
     dsl::Compiled v = compile(overrides);
     if (!v.program) return error_reply(400, "overrides: the model does not compile with them: " +
                                                 sources_.format_all(v.diags));
-    const engine::Program& base = *base_.program;
+    const engine::RunResults& b = base_run(opt);
+    if (b.error) return error_reply(422, "the model failed while running: " + b.error->message);
+    if (fan >= 0) add_fan_series(*v.program, fan);
     engine::CompareResults r = engine::compare(base, *v.program, opt);
     if (r.error) return error_reply(422, "the model failed while running: " + r.error->message);
+    json fan_chart = fan >= 0 ? take_fan(*v.program, r, base, b, fan) : json();
     RunMeta meta;
     meta.model_path = options_.path;
     meta.seed = opt.seed;
@@ -258,6 +286,8 @@ Reply Session::run(const std::string& body) {
     meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out["compare"] = compare_json(base, *v.program, r, meta, options_.path, "(page)",
                                   engine::shared_counts(base, *v.program));
+    if (fan >= 0) out["fan"] = std::move(fan_chart);
+    out["means"] = means_json(base, b, r);
     out["overrides"] = overrides;
     return {200, out.dump(-1, ' ', false, json::error_handler_t::replace)};
   });

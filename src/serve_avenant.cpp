@@ -80,6 +80,7 @@ std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const s
   if (!c0.unit.empty()) o << " : " << c0.unit;
   o << " " << quoted(c0.label) << "\n  source "
     << quoted("page cogsim serve, " + when + " (" + edited + ")" + (c0.source.empty() ? "" : "; avant : " + c0.source));
+  if (c0.range) o << " range " << number(c0.range->first, c0.unit) << " .. " << number(c0.range->second, c0.unit);
   if (c0.axes.empty()) return o.str() + " = " + at(c0.param) + "\n";
   o << " = {\n";
   std::vector<std::string> rest;

@@ -10,7 +10,7 @@ namespace cogsim::app::serve {
 namespace {
 
 const char* const kExtraStyle = R"CSS(
-.serve { display: grid; grid-template-columns: 5fr 7fr; gap: 22px; align-items: start; }
+.serve { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr); gap: 22px; align-items: start; }
 .params { max-height: calc(100vh - 150px); overflow: auto; padding-right: 6px; }
 fieldset.param { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 8px 10px; }
 fieldset.param legend { font-weight: bold; font-size: 13px; }
@@ -31,9 +31,25 @@ td.good { background: var(--okbg); } td.bad { background: var(--badbg); }
 button.primary { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: 5px 12px; cursor: pointer; }
 #status { color: var(--muted); font-size: 12px; }
 #status.err { color: var(--bad); }
+td.moved { font-weight: bold; }
 pre.avenant { background: var(--bg); border: 1px solid var(--line); padding: 8px; font-size: 11px; max-height: 260px; overflow: auto; white-space: pre-wrap; }
 .panel { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; margin: 12px 0; }
-@media (max-width: 900px) { .serve { grid-template-columns: 1fr; } .serve > section:first-child { order: 2; }
+.psec > summary { font-weight: bold; color: var(--accent); cursor: pointer; margin: 10px 0 6px; font-size: 14px; }
+.cells.ranged { grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); }
+.cells .f { display: flex; align-items: center; gap: 4px; flex: 1; justify-content: flex-end; min-width: 0; }
+.cells input[type=range] { width: auto; flex: 1; min-width: 60px; max-width: 150px; border: 0; padding: 0; accent-color: var(--accent); }
+.scroll { overflow-x: auto; }
+svg .v90 { fill: #fdae6b; fill-opacity: .35; } svg .v50 { fill: #f16913; fill-opacity: .35; }
+svg .vmed { fill: none; stroke: #a63603; stroke-width: 2.2; stroke-dasharray: 6 3; }
+td .b { display: block; font-size: 11px; color: var(--muted); }
+.fansel { display: flex; gap: 6px; align-items: center; margin: 8px 0; font-size: 13px; }
+#fan-sel { flex: 1; min-width: 0; max-width: 520px; font: inherit; font-size: 13px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 11.5px; color: #3e4c59; margin: 4px 0; }
+.legend i { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: -1px; }
+.legend i.line { height: 0; border-top: 2.2px solid #08306b; vertical-align: 3px; }
+.legend i.vline { height: 0; border-top: 2.2px dashed #a63603; vertical-align: 3px; }
+table.means td { white-space: nowrap; } table.means td:first-child { white-space: normal; }
+@media (max-width: 900px) { .serve { grid-template-columns: minmax(0, 1fr); } .serve > section:first-child { order: 2; }
   .params { max-height: 70vh; } .page { padding: 12px 10px 32px; } table.res { font-size: 12px; } }
 )CSS";
 
@@ -57,6 +73,13 @@ les écarts affichés sont ceux de la modification seule.</p></header>
 au-delà de deux erreurs types ; rouge : moins bien.</p>
 <div id="indicators"></div>
 <h2>Événements</h2><p class="small">Probabilité de chaque événement, et son écart à la base.</p><div id="events"></div>
+<h2>Trajectoire d'une série : base et variante</h2>
+<label class="fansel">Série <select id="fan-sel"></select></label>
+<div class="legend"><span><i style="background:#c6dbef"></i>base P5–P95</span><span><i style="background:#7fb0d8"></i>P25–P75</span>
+<span><i class="line"></i>médiane</span><span><i style="background:rgba(253,174,107,.5)"></i>variante P5–P95</span>
+<span><i style="background:rgba(241,105,19,.45)"></i>P25–P75</span><span><i class="vline"></i>médiane</span></div>
+<div id="fan"></div>
+<div id="tables"></div>
 <h2>Sorties (moyennes, écart à la base)</h2><div id="outputs"></div>
 <div class="panel"><h3>Objectif</h3>
 <p class="small">Quelle valeur d'un paramètre donne une probabilité visée ? (recherche par dichotomie sur les mêmes tirages)</p>
@@ -86,21 +109,49 @@ const shown = (v, unit) => unit === '%' ? String(+(100 * v).toPrecision(12)) : S
 const sent = (text, unit) => { const t = text.trim().replace(',', '.'); return unit === '%' ? t + ' %' : unit === '€' ? t + ' €' : Number(t); };
 function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
+// A slider's step: about 1/200 of the range, rounded to 1, 2 or 5 × a power of ten (in the unit shown).
+function sliderStep(lo, hi) {
+  const raw = (hi - lo) / 200, p = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p;
+  return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * p;
+}
+const scaled = (v, unit) => unit === '%' ? 100 * v : v;
+
+function paramBox(name, cells) {
+  const c0 = cells[0], range = c0.range;
+  let html = `<fieldset class="param" data-param="${esc(name)}"><legend>${esc(c0.label || name)}` +
+    ` <span class="small">(${esc(name)}${c0.unit ? ', ' + esc(c0.unit) : ''})</span></legend>` +
+    (c0.source ? `<div class="src">${esc(c0.source)}</div>` : '') +
+    (range ? `<div class="small">curseur de ${shown(range[0], c0.unit)} à ${shown(range[1], c0.unit)}${c0.unit === '%' ? ' %' : ''}</div>` : '') +
+    `<div class="cells${range ? ' ranged' : ''}">`;
+  for (const c of cells) {
+    const idx = c.cell.includes('[') ? c.cell.slice(c.cell.indexOf('[') + 1, -1) : 'valeur';
+    const v = shown(c.value, c.unit);
+    let slider = '';
+    if (range) {
+      const lo = scaled(range[0], c.unit), hi = scaled(range[1], c.unit);
+      slider = `<input type="range" data-for="${esc(c.cell)}" min="${lo}" max="${hi}" step="${sliderStep(lo, hi)}" value="${v}"` +
+        ` aria-label="${esc(c.cell)}">`;
+    }
+    html += `<label>${esc(idx)} <span class="f"><input data-cell="${esc(c.cell)}" data-unit="${esc(c.unit)}" value="${v}"` +
+      ` data-base="${v}">${slider}</span></label>`;
+  }
+  return html + '</div></fieldset>';
+}
+
+// The params by the model's sections (`report params` lines, or the files that declare them).
 function buildParams(m) {
   const groups = new Map();
   for (const c of m.params) { if (!groups.has(c.param)) groups.set(c.param, []); groups.get(c.param).push(c); }
+  const sections = (m.sections || []).map((s) => ({ title: s.title, params: s.params.filter((p) => groups.has(p)) }));
+  const placed = new Set(sections.flatMap((s) => s.params));
+  const rest = [...groups.keys()].filter((p) => !placed.has(p));
+  if (rest.length) sections.push({ title: 'Autres paramètres', params: rest });
   let html = '';
-  for (const [name, cells] of groups) {
-    const c0 = cells[0];
-    html += `<fieldset class="param" data-param="${esc(name)}"><legend>${esc(c0.label || name)}` +
-      ` <span class="small">(${esc(name)}${c0.unit ? ', ' + esc(c0.unit) : ''})</span></legend>` +
-      (c0.source ? `<div class="src">${esc(c0.source)}</div>` : '') + '<div class="cells">';
-    for (const c of cells) {
-      const idx = c.cell.includes('[') ? c.cell.slice(c.cell.indexOf('[') + 1, -1) : 'valeur';
-      html += `<label>${esc(idx)} <input data-cell="${esc(c.cell)}" data-unit="${esc(c.unit)}" value="${shown(c.value, c.unit)}"` +
-        ` data-base="${shown(c.value, c.unit)}"></label>`;
-    }
-    html += '</div></fieldset>';
+  for (const sec of sections) {
+    if (!sec.params.length) continue;
+    html += `<details class="psec" open><summary>${esc(sec.title)}</summary>`;
+    for (const p of sec.params) html += paramBox(p, groups.get(p));
+    html += '</details>';
   }
   $('params').innerHTML = html;
   $('g-cells').innerHTML = m.params.map((c) => `<option value="${esc(c.cell)}">`).join('');
@@ -109,13 +160,36 @@ function buildParams(m) {
   $('g-year').innerHTML = years.map((y) => `<option${y === years[years.length - 1] ? ' selected' : ''}>${y}</option>`).join('');
 }
 
+// The fan chart's choices: the outputs of the model's `report entities` parts first, then the others.
+function buildFanChoices(m) {
+  const labels = Object.fromEntries(m.outputs.map((o) => [o.name, o.label || o.name]));
+  const seen = new Set();
+  let html = '';
+  for (const part of (m.report || []).filter((p) => p.kind === 'entities' && p.outputs.length)) {
+    html += `<optgroup label="${esc(part.title || 'Entités')}">` +
+      part.outputs.map((o) => { seen.add(o); return `<option value="${esc(o)}">${esc(labels[o] || o)}</option>`; }).join('') + '</optgroup>';
+  }
+  const rest = m.outputs.filter((o) => !seen.has(o.name));
+  if (rest.length)
+    html += `<optgroup label="Autres séries">` + rest.map((o) => `<option value="${esc(o.name)}">${esc(o.label || o.name)}</option>`).join('') + '</optgroup>';
+  $('fan-sel').innerHTML = html;
+}
+
 function onEdit(e) {
-  const input = e.target;
+  let input = e.target;
+  if (input.dataset.for) {  // a slider: its value goes to its field
+    const field = input.parentNode.querySelector('input[data-cell]');
+    const dec = Math.max(0, -Math.floor(Math.log10(Number(input.step))));
+    field.value = String(+Number(input.value).toFixed(dec));
+    input = field;
+  }
   if (!input.dataset.cell) return;
   const t = input.value.trim();
   const bad = t === '' || !isFinite(Number(t.replace(',', '.')));
   input.classList.toggle('bad', bad);
   if (bad) return;
+  const slider = input.parentNode.querySelector('input[data-for]');
+  if (slider && e.target !== slider) slider.value = t.replace(',', '.');
   if (t === input.dataset.base) delete state.edits[input.dataset.cell];
   else state.edits[input.dataset.cell] = sent(t, input.dataset.unit);
   input.classList.toggle('changed', t !== input.dataset.base);
@@ -139,12 +213,13 @@ async function run() {
   $('status').className = '';
   try {
     const res = await fetch('/api/run', { method: 'POST', signal: controller.signal, headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ overrides: state.edits, paths: Number($('paths').value), seed: 42, results: false }) });
+      body: JSON.stringify({ overrides: state.edits, paths: Number($('paths').value), seed: 42, results: false,
+        fan: $('fan-sel').value || undefined }) });
     const data = await res.json();
     if (seq !== state.seq) return;
     if (res.status === 409) return;
     if (!res.ok) throw new Error(data.error || res.statusText);
-    render(data.compare);
+    render(data);
     const t1 = performance.now();
     state.latencies.push(t1 - t0);
     state.last = data; state.updates++;
@@ -176,10 +251,88 @@ function probTable(obj, coloured) {
   return h + '</table>';
 }
 
-function render(compare) {
-  const m = state.model, c = compare.delta;
+// An amount or a number, short: 1,23 M€, 845 k€, 0,0312.
+function short(v, unit) {
+  if (unit !== '€') return nf(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 2 : 4);
+  const a = Math.abs(v);
+  return a >= 1e9 ? nf(v / 1e9, 2) + '\u00a0Md€' : a >= 1e6 ? nf(v / 1e6, 2) + '\u00a0M€' : a >= 1e4 ? nf(v / 1e3, 0) + '\u00a0k€' : nf(v, 0) + '\u00a0€';
+}
+
+// The fan chart of one output, base (blue, as in the reports) and variant (orange, over it):
+// P5–P95 and P25–P75 bands and the median, per year.
+function fanSvg(f) {
+  const ys = f.years;
+  if (!ys.length) return '<p class="small">Pas de valeurs pour cette série.</p>';
+  // The drawing's width is the box's, so that its text keeps its size on a phone.
+  const W = Math.max(340, Math.min(720, $('fan').clientWidth || 640)), H = 260, L = 62, R = 10, T = 12, B = 24;
+  let lo = Infinity, hi = -Infinity;
+  for (const y of ys) for (const s of [y.base, y.variant]) { lo = Math.min(lo, s.p5); hi = Math.max(hi, s.p95); }
+  if (!(hi > lo)) { const d = Math.max(Math.abs(lo) * 0.01, 1e-9); lo -= d; hi += d; }
+  // Round steps (1, 2 or 5 × a power of ten), about five of them, and the axis on whole steps.
+  const raw = (hi - lo) / 5, p10 = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p10;
+  const step = (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * p10;
+  lo = Math.floor(lo / step) * step; hi = Math.ceil(hi / step) * step;
+  const y0 = ys[0].year, y1 = ys[ys.length - 1].year;
+  const X = (y) => y1 > y0 ? L + 18 + (y - y0) * (W - L - R - 36) / (y1 - y0) : (L + W - R) / 2;
+  const Y = (v) => T + (hi - v) * (H - T - B) / (hi - lo);
+  const pts = (side, a, b) => ys.map((y) => `${X(y.year).toFixed(1)},${Y(y[side][a]).toFixed(1)}`).join(' ') + ' ' +
+    ys.slice().reverse().map((y) => `${X(y.year).toFixed(1)},${Y(y[side][b]).toFixed(1)}`).join(' ');
+  const line = (side) => ys.map((y) => `${X(y.year).toFixed(1)},${Y(y[side].p50).toFixed(1)}`).join(' ');
+  let g = '';
+  for (let v = lo; v <= hi + step / 2; v += step) {
+    if (Math.abs(v) < step * 1e-9) v = 0;
+    const yy = Y(v).toFixed(1);
+    g += `<line class="grid" x1="${L}" x2="${W - R}" y1="${yy}" y2="${yy}"/><text class="tick" x="${L - 5}" y="${(+yy + 3.5).toFixed(1)}" text-anchor="end">${esc(short(v, f.unit))}</text>`;
+  }
+  if (lo < 0 && hi > 0) g += `<line class="zero" x1="${L}" x2="${W - R}" y1="${Y(0).toFixed(1)}" y2="${Y(0).toFixed(1)}"/>`;
+  for (const y of ys) g += `<text class="tick" x="${X(y.year).toFixed(1)}" y="${H - B + 15}" text-anchor="middle">${y.year}</text>`;
+  const tip = (y) => `${y.year} — base : médiane ${short(y.base.p50, f.unit)}, P5–P95 ${short(y.base.p5, f.unit)} à ${short(y.base.p95, f.unit)} ; ` +
+    `variante : médiane ${short(y.variant.p50, f.unit)}, P5–P95 ${short(y.variant.p5, f.unit)} à ${short(y.variant.p95, f.unit)}`;
+  const colw = ys.length > 1 ? X(ys[1].year) - X(ys[0].year) : W - L - R;
+  const hits = ys.map((y) => `<rect class="hit" x="${(X(y.year) - colw / 2).toFixed(1)}" y="${T}" width="${colw.toFixed(1)}" height="${H - T - B}"><title>${esc(tip(y))}</title></rect>`).join('');
+  return `<svg class="chart" id="fan-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(f.label || f.output)}">${g}` +
+    `<polygon class="b90" points="${pts('base', 'p5', 'p95')}"/><polygon class="b50" points="${pts('base', 'p25', 'p75')}"/>` +
+    `<polyline class="med" points="${line('base')}"/>` +
+    `<polygon class="v90" points="${pts('variant', 'p5', 'p95')}"/><polygon class="v50" points="${pts('variant', 'p25', 'p75')}"/>` +
+    `<polyline class="vmed" points="${line('variant')}"/>${hits}</svg>`;
+}
+
+// The model's `report table` and `report section` parts (RM1: the funds, the FNMO reserve): the
+// mean of each output per year, variant above, base below; every output in one table when the
+// model groups none.
+function meansTables(means) {
+  const m = state.model, units = Object.fromEntries(m.outputs.map((o) => [o.name, o.unit]));
+  let parts = (m.report || []).filter((p) => (p.kind === 'table' || p.kind === 'section') && p.outputs.length);
+  if (!parts.length) parts = [{ title: 'Séries', outputs: m.outputs.map((o) => o.name) }];
+  let h = '';
+  for (const p of parts) {
+    const years = [...new Set(p.outputs.flatMap((o) => Object.keys(means[o] || {})))].sort();
+    h += `<h2>${esc(p.title || 'Séries')} : moyennes, variante et base</h2>` +
+      `<p class="small">Dans chaque case, la moyenne de la variante, et en dessous, en gris, celle de la base (en gras quand elles diffèrent).</p><div class="scroll"><table class="res means"><tr><th></th>` +
+      years.map((y) => `<th>${y}</th>`).join('') + '</tr>';
+    for (const o of p.outputs) {
+      // One scale per row (€, k€, M€, Md€), said once beside the name: narrow columns on a phone.
+      const cells = Object.values(means[o] || {}), top = Math.max(0, ...cells.map((c) => Math.abs(c.base)));
+      const [div, u] = units[o] !== '€' ? [1, ''] : top >= 1e9 ? [1e9, 'Md€'] : top >= 1e6 ? [1e6, 'M€'] : top >= 1e4 ? [1e3, 'k€'] : [1, '€'];
+      const fmt = (v) => nf(v / div, u === '' || u === '€' ? (u ? 0 : 4) : 2);
+      h += `<tr><td>${esc(o)}${u ? ` <span class="small">(${u})</span>` : ''}</td>` + years.map((y) => {
+        const c = (means[o] || {})[y];
+        if (!c) return '<td>—</td>';
+        const same = c.variant === undefined || Math.abs(c.variant - c.base) <= 1e-9 * Math.max(1, Math.abs(c.base));
+        return `<td${same ? '' : ' class="moved"'}>${fmt(c.variant ?? c.base)}<span class="b">${fmt(c.base)}</span></td>`;
+      }).join('') + '</tr>';
+    }
+    h += '</table></div>';
+  }
+  return h;
+}
+
+function render(data) {
+  const m = state.model, c = data.compare.delta;
   $('indicators').innerHTML = probTable(c.indicators, true);
   $('events').innerHTML = probTable(c.events, false);
+  $('fan').innerHTML = data.fan ? fanSvg(data.fan) : '';
+  $('tables').innerHTML = data.means ? meansTables(data.means) : '';
   let h = '<table class="res"><tr><th>Sortie</th><th>Année</th><th>Écart moyen</th><th>Erreur type</th></tr>';
   const units = Object.fromEntries(m.outputs.map((o) => [o.name, o.unit]));
   for (const [name, years] of Object.entries(c.outputs)) {
@@ -224,7 +377,15 @@ async function start() {
   $('title').textContent = m.model + (m.scenario ? ' — ' + m.scenario : '');
   document.title = m.model + ' — négociation en direct';
   buildParams(m);
+  buildFanChoices(m);
   $('params').addEventListener('input', onEdit);
+  $('fan-sel').addEventListener('change', schedule);
+  let width = window.innerWidth;  // the fan chart is drawn at its box's width: again when that changes
+  window.addEventListener('resize', () => {
+    if (window.innerWidth === width || !state.last || !state.last.fan) return;
+    width = window.innerWidth;
+    $('fan').innerHTML = fanSvg(state.last.fan);
+  });
   $('paths').addEventListener('change', schedule);
   $('reset').addEventListener('click', () => { buildParams(m); state.edits = {}; schedule(); });
   $('g-run').addEventListener('click', goal);

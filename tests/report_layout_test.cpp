@@ -83,7 +83,7 @@ TEST(ReportLayout, UnknownKindAndPolarityOnASeriesAreLocatedErrors) {
   std::string out = diagnostics(std::string(kModel) + "report headlines deficit_total_negatif\n" +
                                 "report table \"T\" recettes bad\n");
   EXPECT_NE(out.find("r.cog:7:8: error: unknown report part 'headlines' (one of: headline, entities, section, "
-                     "table); did you mean 'headline'?"),
+                     "table, params); did you mean 'headline'?"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("r.cog:8:18: error: 'bad' says which side of an event is good; 'recettes' is a series"),

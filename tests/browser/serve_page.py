@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""The page of `cogsim serve` in headless Chromium, driven as a user would: loads it, types a new
-2024 savings rate for the centres de santé, waits for the table to update, saves the avenant, and
-checks that the numbers shown are those of `cogsim compare BASE AVENANT` and `cogsim run AVENANT`
-(same seed and paths). Screenshots at 1400 px and 420 px go to OUTDIR.
+"""The page of `cogsim serve` in headless Chromium, driven as a user would: loads it, checks the
+params are listed by the model's sections with sliders where the model declares a range, moves
+the slider of the 2024 savings rate of the centres de santé and waits for the table, then types a
+new value, waits for the table to update, saves the avenant, and checks that the numbers shown are
+those of `cogsim compare BASE AVENANT` and `cogsim run AVENANT` (same seed and paths), that the fan
+chart of the chosen entity and the fund tables show base and variant. Screenshots at 1400 px and
+420 px go to OUTDIR.
 
 With --latency N: N edits in a row at --paths, each timed from the request to the rendered update
 (in the page, performance.now()) and from the keystroke to the update seen by this script; prints
@@ -53,6 +56,58 @@ def edit(b, value, updates_before):
     b.type_into(f'input[data-cell="{CELL}"]', value)
     b.wait_for(f"cogsimPage.updates > {updates_before} && cogsimPage.last.overrides['savings[CDS,2024]'] !== undefined"
                f" && !cogsimPage.controller.signal.aborted && Object.keys(cogsimPage.edits).length > 0", timeout=120)
+
+
+def check_layout(b):
+    """Sections from the model's `report params` lines; a slider beside each cell of a param with a range."""
+    sections = b.eval("[...document.querySelectorAll('#params details.psec > summary')].map(s => s.textContent)")
+    if not sections or sections[0] != "Plan d'économies":
+        fail(f"the params are not listed by the model's sections: {sections}")
+    sliders = b.eval(f"(() => {{ const s = document.querySelector('input[type=range][data-for=\"{CELL}\"]');"
+                     " return s ? [s.min, s.max, s.value] : null; })()")
+    if sliders is None or float(sliders[0]) != 0 or float(sliders[1]) != 0.15:
+        fail(f"no slider from 0 to 0.15 beside {CELL} (scenarios/cog-2022-2024/entities.cog: range 0 .. 0.15): {sliders}")
+    if b.eval("document.querySelector('input[type=range][data-for=\"fnmo_2020\"]') !== null"):
+        fail("fnmo_2020 declares no range but has a slider")
+
+
+def move_slider(b, value, updates_before):
+    """Moves the slider as a drag does (its value, then an input event) and waits for the table."""
+    b.eval(f"(() => {{ const s = document.querySelector('input[type=range][data-for=\"{CELL}\"]'); s.value = '{value}';"
+           " s.dispatchEvent(new Event('input', { bubbles: true })); })()")
+    b.wait_for(f"cogsimPage.updates > {updates_before} && cogsimPage.last.overrides['savings[CDS,2024]'] === {value}",
+               timeout=120)
+    field = b.eval(f"document.querySelector('input[data-cell=\"{CELL}\"]').value")
+    if float(field) != value:
+        fail(f"the slider moved to {value} but the field shows {field!r}")
+    shown = b.eval("[...document.querySelectorAll('#indicators tr')].map(r => [...r.cells].map(c => c.innerText))")
+    years = shown[0][1:]
+    row = next((r for r in shown if r and r[0].split(" ")[0] == "8"), None)
+    want = fr_pct(b.eval("cogsimPage.last.compare.delta.indicators['8'].years['2024'].variant"))
+    if row is None or not row[1 + years.index("2024")].replace("\u202f", " ").replace("\u00a0", " ").startswith(want):
+        fail(f"after the slider, indicator 8 / 2024 shows {row}, expected {want!r}")
+    print(f"serve_page.py: slider to {value}: the field shows {field}, indicator 8 / 2024 shows {want}")
+
+
+def check_fan_and_funds(b, output):
+    """The fan chart of the chosen entity (base and variant bands) and the model's fund tables."""
+    before = b.eval("cogsimPage.updates")
+    b.eval(f"document.getElementById('fan-sel').value = '{output}';"
+           "document.getElementById('fan-sel').dispatchEvent(new Event('change'))")
+    b.wait_for(f"cogsimPage.updates > {before} && cogsimPage.last.fan.output === '{output}'", timeout=120)
+    fan = b.eval("(() => { const s = document.getElementById('fan-svg'); if (!s) return null;"
+                 " return { b90: s.querySelectorAll('polygon.b90').length, v90: s.querySelectorAll('polygon.v90').length,"
+                 " med: s.querySelectorAll('polyline.med').length, vmed: s.querySelectorAll('polyline.vmed').length,"
+                 " chosen: document.getElementById('fan-sel').value, output: cogsimPage.last.fan.output,"
+                 " years: cogsimPage.last.fan.years.length }; })()")
+    if not fan or (fan["b90"], fan["v90"], fan["med"], fan["vmed"]) != (1, 1, 1, 1) or fan["output"] != output:
+        fail(f"no fan chart with base and variant for the chosen series: {fan}")
+    tables = b.eval("[...document.querySelectorAll('#tables h2')].map(h => h.textContent)")
+    if not any("Fonds" in t for t in tables):
+        fail(f"no fund table (report table line of report.cog) on the page: {tables}")
+    moved = b.eval("document.querySelectorAll('#tables td.moved').length")
+    print(f"serve_page.py: fan chart of {fan['output']} over {fan['years']} years (base and variant); "
+          f"tables {tables}; {moved} means moved")
 
 
 def cogsim_json(cogsim, args, tmp, name):
@@ -149,8 +204,12 @@ def main():
         if runs:
             print(json.dumps(latency(b, runs, server.pid)))
             return 0
+        check_layout(b)
+        move_slider(b, 0.05, b.eval("cogsimPage.updates"))
+        check_fan_and_funds(b, "resultat.CDS")
         edit(b, "0.031", b.eval("cogsimPage.updates"))
         check_against_cli(b, cogsim, scenario, tmp)
+        b.eval("document.getElementById('params').scrollTop = 0; document.activeElement.blur()")
         b.screenshot(os.path.join(outdir, "serve-1400.png"), 1400, 1000)
         b.screenshot(os.path.join(outdir, "serve-420.png"), 420, 900)
         print(f"serve_page.py: screenshots in {outdir}")

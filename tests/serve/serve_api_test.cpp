@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -69,6 +70,114 @@ TEST(ServeApi, ModelListsParamsWithLabelUnitSourceAndValue) {
   EXPECT_FALSE(m["indicators"].empty());
   // A member map (kind[entities] : kinds) is not a number: not listed.
   for (const auto& p : m["params"]) EXPECT_NE(p["param"], "kind");
+}
+
+// The model's own layout: `range` of each param (scenarios/cog-2022-2024: entities.cog,
+// drivers.cog, budget-params.cog) in the model's units, and the `report params` sections of
+// report.cog, which list every param of numbers once.
+TEST(ServeApi, ModelGivesRangesSectionsAndReportParts) {
+  json m = json::parse(session().model().body);
+  std::map<std::string, json> cell;
+  for (const auto& p : m["params"]) cell[p["cell"]] = p;
+  EXPECT_EQ(cell["savings[CDS, 2024]"]["range"], json::array({0.0, 0.15}));  // range 0 .. 0.15
+  EXPECT_EQ(cell["gap_sd"]["range"], json::array({0.0, 0.03}));               // range 0 % .. 3 %
+  EXPECT_EQ(cell["fnmo_investment"]["range"], json::array({0.0, 1e7}));       // range 0 € .. 10 M€
+  EXPECT_FALSE(cell["fnmo_2020"].contains("range"));                          // a known figure: none
+  for (const auto& [name, p] : cell)
+    if (p.contains("range")) {
+      EXPECT_LE(p["range"][0].get<double>(), p["value"].get<double>()) << name;
+      EXPECT_GE(p["range"][1].get<double>(), p["value"].get<double>()) << name;
+    }
+  ASSERT_EQ(m["sections"].size(), 6u);
+  EXPECT_EQ(m["sections"][0]["title"], "Plan d'économies");
+  EXPECT_EQ(m["sections"][0]["params"], json::array({"savings"}));
+  std::map<std::string, int> listed;
+  for (const auto& sec : m["sections"])
+    for (const auto& p : sec["params"]) ++listed[p.get<std::string>()];
+  for (const auto& p : m["params"]) EXPECT_EQ(listed[p["param"].get<std::string>()], 1) << p["param"];
+  bool entities = false;
+  for (const auto& part : m["report"])
+    if (part["kind"] == "entities") {
+      entities = true;
+      EXPECT_NE(std::find(part["outputs"].begin(), part["outputs"].end(), json("resultat.CDS")), part["outputs"].end());
+    }
+  EXPECT_TRUE(entities);
+}
+
+// A model without `report params` lines: one section per file that declares params, by its name
+// (RM2 includes RM1's files).
+TEST(ServeApi, WithoutReportParamsTheSectionsAreTheFiles) {
+  dsl::Sources src;
+  auto c = dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024-full", src);
+  ASSERT_TRUE(c.program) << src.format_all(c.diags);
+  std::map<std::string, std::string> section_of;
+  for (const auto& sec : c.param_sections)
+    for (const auto& p : sec.params) section_of[p] = sec.title;
+  EXPECT_EQ(section_of["savings"], "entities.cog");
+  EXPECT_EQ(section_of["gap_sd"], "drivers.cog");
+  EXPECT_EQ(section_of["fnmo_investment"], "budget-params.cog");
+  EXPECT_EQ(section_of.count("kind"), 0u);  // a member map is not a param of numbers
+}
+
+// The fan chart of a chosen output and the means: the variant's side is that of `cogsim run` of the
+// saved avenant, the base's that of the base's run; years before the edit do not move; asking for
+// the fan changes no figure of the comparison.
+TEST(ServeApi, FanChartAndMeansOfBaseAndVariant) {
+  Session& s = session();
+  const std::string edits = R"({"savings[CDS, 2024]": 0.031})";
+  Reply with = s.run(R"({"overrides": )" + edits + R"(, "paths": 20000, "seed": 7, "results": false, "fan": "resultat.CDS"})");
+  Reply without = s.run(R"({"overrides": )" + edits + R"(, "paths": 20000, "seed": 7, "results": false})");
+  ASSERT_EQ(with.status, 200) << with.body.substr(0, 300);
+  json w = json::parse(with.body), wo = json::parse(without.body);
+  w["compare"].erase("meta"), wo["compare"].erase("meta");
+  EXPECT_EQ(w["compare"].dump(), wo["compare"].dump());  // the fan series is not in the comparison
+  EXPECT_FALSE(wo.contains("fan"));
+  const json& fan = w["fan"];
+  EXPECT_EQ(fan["output"], "resultat.CDS");
+  Reply av = s.avenant(R"({"overrides": )" + edits + R"(, "name": "fan-check"})");
+  ASSERT_EQ(av.status, 200) << av.body;
+  dsl::Sources bs, vs;
+  auto base = dsl::compile_file(kRm1, bs);
+  auto variant = dsl::compile_file(json::parse(av.body)["file"].get<std::string>(), vs);
+  ASSERT_TRUE(variant.program) << vs.format_all(variant.diags);
+  engine::RunOptions opt;
+  opt.paths = 20000, opt.seed = 7, opt.threads = 2;
+  engine::RunResults rb = engine::simulate(*base.program, opt), rv = engine::simulate(*variant.program, opt);
+  int out = -1;
+  for (std::size_t i = 0; i < base.program->outputs.size(); ++i)
+    if (base.program->outputs[i].name == "resultat.CDS") out = int(i);
+  ASSERT_GE(out, 0);
+  const auto& years = base.program->outputs[out].years;
+  ASSERT_EQ(fan["years"].size(), years.size());
+  bool moved_2024 = false;
+  for (std::size_t j = 0; j < years.size(); ++j) {
+    const json& y = fan["years"][j];
+    EXPECT_EQ(y["year"], years[j].first);
+    for (const char* side : {"base", "variant"}) {
+      const engine::SeriesStats& st = std::string(side) == "base" ? rb.outputs[out][j] : rv.outputs[out][j];
+      for (auto [key, q] : {std::pair<const char*, double>{"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}}) {
+        const double got = y[side][key], want = st.quantile(q);
+        // the same paths; the sketch's relative accuracy (RunOptions::quantile_alpha = 1e-3) bounds the difference
+        EXPECT_NEAR(got, want, 2e-3 * std::fabs(want) + 1e-6) << side << " " << key << " " << years[j].first;
+      }
+      EXPECT_NEAR(y[side]["mean"].get<double>(), st.moments.mean(), 1e-9 * std::fabs(st.moments.mean()) + 1e-6);
+      EXPECT_LE(y[side]["p5"].get<double>(), y[side]["p25"].get<double>());
+      EXPECT_LE(y[side]["p25"].get<double>(), y[side]["p50"].get<double>());
+      EXPECT_LE(y[side]["p50"].get<double>(), y[side]["p75"].get<double>());
+      EXPECT_LE(y[side]["p75"].get<double>(), y[side]["p95"].get<double>());
+    }
+    if (years[j].first < 2024) EXPECT_EQ(y["base"], y["variant"]) << years[j].first;  // the edit is in 2024
+    else moved_2024 |= y["base"]["p50"] != y["variant"]["p50"];
+    const json& mean = w["means"]["resultat.CDS"][std::to_string(years[j].first)];
+    EXPECT_EQ(mean["base"].get<double>(), rb.outputs[out][j].moments.mean());
+    EXPECT_NEAR(mean["variant"].get<double>(), rv.outputs[out][j].moments.mean(),
+                1e-9 * std::fabs(rv.outputs[out][j].moments.mean()));
+  }
+  EXPECT_TRUE(moved_2024);
+  // The saved avenant keeps the param's range.
+  EXPECT_NE(json::parse(av.body)["text"].get<std::string>().find(" range 0 .. 0.15 = {"), std::string::npos);
+  expect_400(s.run(R"({"fan": "resultat.CDX"})"), "fan: unknown output 'resultat.CDX'; did you mean 'resultat.CDS'?");
+  expect_400(s.run(R"({"fan": 3})"), "fan: expected a string");
 }
 
 TEST(ServeApi, EveryBadRequestIsA400NamingTheField) {
