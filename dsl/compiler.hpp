@@ -30,6 +30,7 @@ struct ParamCell {
   std::optional<double> value;
   bool overridden = false;  // set by CompileOptions::param_overrides
   std::optional<std::pair<double, double>> range;  // `range LO .. HI` (docs/language.md §4.5): a slider's span
+  bool table = false;  // given by a table with a year index: `extend param` can replace some of its cells
 };
 
 // A group of params for the page of `cogsim serve`: a `report params "TITLE" a, b` line, or

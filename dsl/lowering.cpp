@@ -124,6 +124,7 @@ void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v
     c.axes.push_back(std::move(axis));
   }
   if (engine::is_const(v.op)) c.value = em_.const_value(v);
+  c.table = s.param && boost::get<ast::Table>(&s.param->value) && s.has_year();
   std::string key;
   for (char ch : c.cell)
     if (ch != ' ') key += ch;

@@ -1,15 +1,19 @@
 // "Enregistrer l'avenant": the page's edits as a scenario file — `extends` the served model, and
-// one `override param` per edited param with its whole table (the edited cells changed, the
-// others as the model has them), each with a source line saying it came from the page and when.
+// per edited param either an `extend param` with only the edited rows and years (a param given by
+// a table with a year index) or an `override param` with its whole table or value (the edited
+// cells changed, the others as the model has them, its range kept), each with a source line
+// saying it came from the page and when.
 // Values are written with the fewest digits (15 to 17) that read back as the same double, so the file lowers to the same constants as
 // the page's overrides and `cogsim compare BASE AVENANT` reproduces the page to the bit.
 #include <cctype>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "src/report_csv.hpp"
@@ -94,6 +98,73 @@ std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const s
   return o.str() + "}\n";
 }
 
+// The members and year of a cell's name, "savings[CDS, 2024]" -> {"CDS", "2024"}.
+std::vector<std::string> indices_of(const std::string& cell) {
+  std::vector<std::string> out;
+  const auto open = cell.find('[');
+  if (open == std::string::npos) return out;
+  std::string cur;
+  for (std::size_t i = open + 1; i + 1 < cell.size(); ++i) {
+    if (cell[i] == ',') out.push_back(cur), cur.clear();
+    else if (cell[i] != ' ') cur += cell[i];
+  }
+  out.push_back(cur);
+  return out;
+}
+
+// One param's `extend param` statement, for a param given by a table with a year index: the rows
+// (first index) that have an edited cell, over the years from the first to the last edited one;
+// in those rows and years a cell not edited keeps the model's value. The base's other cells, its
+// label, unit and range stay as they are (docs/language.md §2.4).
+std::string extend_of(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits,
+                      const std::string& when) {
+  const dsl::ParamCell& c0 = *cells.front();
+  std::map<std::string, double> value;
+  std::set<std::string> rows;
+  int y0 = INT_MAX, y1 = INT_MIN;
+  for (const auto* c : cells) {
+    const std::string key = cell_key(c->cell);
+    auto e = edits.find(key);
+    if (e == edits.end()) {
+      if (c->value) value[key] = *c->value;
+      continue;
+    }
+    value[key] = e->second;
+    const auto idx = indices_of(c->cell);
+    const int year = std::stoi(idx.back());
+    y0 = std::min(y0, year), y1 = std::max(y1, year);
+    rows.insert(idx.front());
+  }
+  std::vector<dsl::ParamAxis> axes = c0.axes;
+  dsl::ParamAxis& years = axes.back();
+  years.name = std::to_string(y0) + ".." + std::to_string(y1);
+  years.members.clear();
+  for (int y = y0; y <= y1; ++y) years.members.push_back(std::to_string(y));
+  auto at = [&](const std::string& cell) {
+    auto it = value.find(cell_key(cell));
+    if (it == value.end())
+      throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
+    return number(it->second, c0.unit);
+  };
+  std::string edited;
+  for (const auto& [cell, v] : edits) edited += (edited.empty() ? "" : ", ") + cell;
+  std::ostringstream o;
+  o << "extend param " << c0.param << "[";
+  for (std::size_t i = 0; i < axes.size(); ++i) o << (i ? ", " : "") << axes[i].name;
+  o << "]\n  source " << quoted("page cogsim serve, " + when + " (" + edited + ")") << " = {\n";
+  std::vector<std::string> rest;
+  combos(axes, 1, rest, "");
+  for (const auto& row : axes.front().members) {
+    if (axes.size() > 1 && !rows.count(row)) continue;
+    if (axes.size() == 1 && !edits.count(cell_key(c0.param + "[" + row + "]"))) continue;
+    o << "  " << row << ":";
+    for (std::size_t k = 0; k < rest.size(); ++k)
+      o << (k ? ", " : " ") << at(c0.param + "[" + row + (rest[k].empty() ? "" : ", " + rest[k]) + "]");
+    o << "\n";
+  }
+  return o.str() + "}\n";
+}
+
 // A file name from what the page sent: letters, digits, '-' and '_' only, at most 64.
 std::string sanitised(const std::string& name) {
   std::string s;
@@ -137,7 +208,9 @@ std::string avenant_text(const dsl::Compiled& base, const std::map<std::string, 
     std::map<std::string, double> mine;  // this param's edited cells, by key
     for (const auto* c : by_param[p])
       if (auto e = edits.find(cell_key(c->cell)); e != edits.end()) mine.insert(*e);
-    if (!mine.empty()) out << "\n" << override_of(by_param[p], mine, when);
+    if (mine.empty()) continue;
+    const bool extend = by_param[p].front()->table;  // a table with years: only the edited rows and years
+    out << "\n" << (extend ? extend_of(by_param[p], mine, when) : override_of(by_param[p], mine, when));
   }
   return out.str();
 }

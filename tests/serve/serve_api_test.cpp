@@ -174,8 +174,20 @@ TEST(ServeApi, FanChartAndMeansOfBaseAndVariant) {
                 1e-9 * std::fabs(rv.outputs[out][j].moments.mean()));
   }
   EXPECT_TRUE(moved_2024);
-  // The saved avenant keeps the param's range.
-  EXPECT_NE(json::parse(av.body)["text"].get<std::string>().find(" range 0 .. 0.15 = {"), std::string::npos);
+  // The saved avenant keeps the params' ranges (an `extend param` keeps the base's).
+  bool ranged = false;
+  for (const auto& c : variant.params)
+    if (c.cell == "savings[CDS, 2024]") ranged = c.range == std::make_pair(0.0, 0.15);
+  EXPECT_TRUE(ranged);
+  Reply scalar = s.avenant(R"({"overrides": {"gap_sd": "2 %"}, "name": "range-check"})");
+  ASSERT_EQ(scalar.status, 200) << scalar.body;
+  dsl::Sources ss;
+  auto sc = dsl::compile_file(json::parse(scalar.body)["file"].get<std::string>(), ss);
+  ASSERT_TRUE(sc.program) << ss.format_all(sc.diags);
+  ranged = false;  // an `override param` writes the range again
+  for (const auto& c : sc.params)
+    if (c.cell == "gap_sd") ranged = c.range == std::make_pair(0.0, 0.03) && c.value == 0.02;
+  EXPECT_TRUE(ranged) << json::parse(scalar.body)["text"].get<std::string>();
   expect_400(s.run(R"({"fan": "resultat.CDX"})"), "fan: unknown output 'resultat.CDX'; did you mean 'resultat.CDS'?");
   expect_400(s.run(R"({"fan": 3})"), "fan: expected a string");
 }
@@ -239,7 +251,8 @@ TEST(ServeApi, SameValueGivesZeroDeltas) {
 // The acceptance: page edit -> saved avenant -> compare BASE AVENANT gives the page's numbers.
 TEST(ServeApi, SavedAvenantReproducesThePageToTheBit) {
   Session& s = session();
-  const std::string edits = R"({"savings[CDS, 2024]": 0.031, "gap_sd": "1.5 %", "fnmo_investment": "2,5 M€"})";
+  const std::string edits = R"({"savings[CDS, 2024]": 0.031, "savings[OPTIQUE, 2022]": 0.1, "gap_sd": "1.5 %",
+                                 "fnmo_investment": "2,5 M€", "signature_forecast[2024]": "2 %"})";
   Reply run = s.run(R"({"overrides": )" + edits + R"(, "paths": 20000, "seed": 7})");
   ASSERT_EQ(run.status, 200) << run.body;
   Reply av = s.avenant(R"({"overrides": )" + edits + R"(, "name": "../../etc/évil name"})");
@@ -249,6 +262,14 @@ TEST(ServeApi, SavedAvenantReproducesThePageToTheBit) {
   const fs::path file = a["file"].get<std::string>();
   EXPECT_EQ(file.parent_path(), fs::path(s.options().save_dir));
   EXPECT_NE(a["text"].get<std::string>().find("source \"page cogsim serve, "), std::string::npos);
+  // A table with years gets `extend param` with the edited rows over the edited years (the other
+  // cells of those rows and years as the model has them); a single value gets `override param`.
+  const std::string text = a["text"];
+  EXPECT_NE(text.find("extend param savings[entities, 2022..2024]"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  CDS: 0.028, 0.024, 0.031\n  OPTIQUE: 0.1, 0.067, 0.094\n}"), std::string::npos) << text;
+  EXPECT_NE(text.find("extend param signature_forecast[2024..2024]"), std::string::npos) << text;
+  EXPECT_NE(text.find("override param gap_sd : % "), std::string::npos) << text;
+  EXPECT_EQ(text.find("override param savings"), std::string::npos) << text;
   dsl::Sources bs, vs;
   auto base = dsl::compile_file(kRm1, bs), variant = dsl::compile_file(file.string(), vs);
   ASSERT_TRUE(variant.program) << vs.format_all(variant.diags) << a["text"].get<std::string>();
