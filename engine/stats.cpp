@@ -1,5 +1,7 @@
 #include "engine/stats.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "engine/simd.hpp"
 
 #include <algorithm>
@@ -394,6 +396,13 @@ double Proportion::std_error() const {
   if (replicates > 0 && n > 0) return design_se;
   const double pp = p();
   return std::sqrt(pp * (1 - pp) / static_cast<double>(n));
+}
+
+std::pair<double, double> Proportion::interval95() const {
+  if (replicates < 2 || n == 0 || hits == 0 || hits == n) return wilson();
+  const boost::math::students_t_distribution<double> t(static_cast<double>(replicates - 1));
+  const double h = boost::math::quantile(t, 0.975) * design_se, pp = p();
+  return {std::clamp(pp - h, 0.0, 1.0), std::clamp(pp + h, 0.0, 1.0)};
 }
 
 std::pair<double, double> Proportion::wilson(double z) const {

@@ -183,6 +183,13 @@ struct Proportion {
   // Wilson score interval, clamped to [0,1], exactly 0 / 1 at the ends when hits == 0 / hits == n.
   // {NaN, NaN} if n == 0.
   std::pair<double, double> wilson(double z = 1.959963984540054) const;
+  // The 95 % interval that matches how the paths were drawn. iid paths: Wilson's. A design run:
+  // p ± t·design_se with t the 97.5 % quantile of Student's t on (replicates − 1) degrees of
+  // freedom (the SE is measured from that many replicates), clamped to [0, 1]; Wilson's where
+  // p is 0 or 1, since the replicates then show no spread. {NaN, NaN} if n == 0.
+  std::pair<double, double> interval95() const;
+  // Its name in results files: "wilson95" for iid paths, "ci95" for a design run.
+  const char* interval_key() const { return replicates > 0 ? "ci95" : "wilson95"; }
   void merge(const Proportion& o) { hits += o.hits; n += o.n; }
 };
 

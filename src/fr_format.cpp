@@ -86,7 +86,7 @@ std::string html_escape(const std::string& s) {
 const char* risk_class(double p) { return p >= 0.8 ? "ok" : p >= 0.5 ? "warn" : "bad"; }
 
 std::string fr_interval(const engine::Proportion& pr) {
-  auto [lo, hi] = pr.wilson();
+  auto [lo, hi] = pr.interval95();
   if (std::isnan(lo)) return "n.d.";
   int d = (hi - lo) < 0.001 ? 2 : 1;
   auto end = [&](double v) {

@@ -53,16 +53,17 @@ std::vector<std::pair<std::string, double>> indicator_statistics(const engine::I
   if (y.has_upper()) v.emplace_back("target_hi", target_hi.moments.mean());
   v.emplace_back("p_met", met.p());
   v.emplace_back("se", met.std_error());
-  auto [lo, hi] = met.wilson();
-  v.emplace_back("wilson95_low", lo);
-  v.emplace_back("wilson95_high", hi);
+  auto [lo, hi] = met.interval95();
+  v.emplace_back(std::string(met.interval_key()) + "_low", lo);
+  v.emplace_back(std::string(met.interval_key()) + "_high", hi);
   if (y.has_rate()) v.emplace_back("rate", y.rate);
   return v;
 }
 
 std::vector<std::pair<std::string, double>> event_statistics(const engine::Proportion& e) {
-  auto [lo, hi] = e.wilson();
-  return {{"p", e.p()}, {"se", e.std_error()}, {"wilson95_low", lo}, {"wilson95_high", hi}};
+  auto [lo, hi] = e.interval95();
+  const std::string key = e.interval_key();
+  return {{"p", e.p()}, {"se", e.std_error()}, {key + "_low", lo}, {key + "_high", hi}};
 }
 
 std::vector<engine::ReportPart> report_layout(const engine::Program& p) {

@@ -137,7 +137,7 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
     const int e = item.index;
     if (p.events[e].years.empty()) continue;
     const auto& pr = r.events[e].back();
-    auto [lo, hi] = pr.wilson();
+    auto [lo, hi] = pr.interval95();
     s.text(0, p.events[e].label);
     s.text(1, p.events[e].name);
     s.text(2, p.events[e].source);
@@ -158,7 +158,7 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
       const auto& ind = p.indicators[i];
       int k = year_index(ind, last);
       const auto& pr = r.indicator_met[i][k];
-      auto [lo, hi] = pr.wilson();
+      auto [lo, hi] = pr.interval95();
       int o = find_output(p, ind.on);
       s.text(0, o >= 0 ? p.outputs[o].label : ind.on);
       s.id(1, ind.id);
@@ -179,7 +179,7 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
     for (std::size_t e = 0; e < p.events.size(); ++e)
       for (std::size_t k = 0; k < p.events[e].years.size(); ++k) {
         const auto& pr = r.events[e][k];
-        auto [lo, hi] = pr.wilson();
+        auto [lo, hi] = pr.interval95();
         s.text(0, p.events[e].label);
         s.text(1, p.events[e].name);
         s.text(2, p.events[e].source);
@@ -202,7 +202,7 @@ void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r)
     for (std::size_t k = 0; k < ind.years.size(); ++k) {
       const auto& y = ind.years[k];
       const auto& pr = r.indicator_met[i][k];
-      auto [lo, hi] = pr.wilson();
+      auto [lo, hi] = pr.interval95();
       s.id(0, ind.id);
       s.text(1, ind.label);
       s.text(2, ind.source);

@@ -105,8 +105,8 @@ nlohmann::ordered_json indicator_json(const engine::IndicatorOut& ind, std::size
     yj["p_met"] = met.p();
     if (!central) {
       yj["se"] = met.std_error();
-      auto [lo, hi] = met.wilson();
-      yj["wilson95"] = {lo, hi};
+      auto [lo, hi] = met.interval95();
+      yj[met.interval_key()] = {lo, hi};
     }
     years[std::to_string(y.year)] = yj;
   }

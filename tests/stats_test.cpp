@@ -375,6 +375,27 @@ TEST(Proportion, ZeroAndOne) {
   EXPECT_EQ(Proportion({20, 20}).std_error(), 0.0);
 }
 
+// A design run's interval uses its replicate SE and Student's t on R - 1 degrees of freedom
+// (t(0.975; 9) = 2.2621571627409915 and t(0.975; 1) = 12.706204736174707, from tables), not the
+// iid Wilson interval; at p = 0 or 1 the replicates show no spread and Wilson's is kept.
+TEST(Proportion, DesignRunIntervalUsesTheReplicateStandardError) {
+  const Proportion lhs{500, 1000, 10, 0.01};
+  const auto [lo, hi] = lhs.interval95();
+  EXPECT_NEAR(lo, 0.5 - 2.2621571627409915 * 0.01, 1e-12);
+  EXPECT_NEAR(hi, 0.5 + 2.2621571627409915 * 0.01, 1e-12);
+  EXPECT_STREQ(lhs.interval_key(), "ci95");
+  const auto [lo2, hi2] = Proportion{500, 1000, 2, 0.01}.interval95();
+  EXPECT_NEAR(hi2 - lo2, 2 * 12.706204736174707 * 0.01, 1e-11);
+  const auto [c0, c1] = Proportion{990, 1000, 10, 0.01}.interval95();  // clamped to [0, 1]
+  EXPECT_EQ(c1, 1.0);
+  EXPECT_NEAR(c0, 0.99 - 2.2621571627409915 * 0.01, 1e-12);
+  const Proportion none{0, 1000, 10, 0.0};
+  EXPECT_EQ(none.interval95(), none.wilson());
+  const Proportion iid{500, 1000};
+  EXPECT_EQ(iid.interval95(), iid.wilson());
+  EXPECT_STREQ(iid.interval_key(), "wilson95");
+}
+
 TEST(Proportion, BasicsAndMerge) {
   Proportion a{3, 10}, b{7, 30};
   EXPECT_DOUBLE_EQ(a.p(), 0.3);
