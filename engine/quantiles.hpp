@@ -54,6 +54,7 @@ class QuantileWindows {
   explicit QuantileWindows(std::vector<Window> windows);
 
   void add(const double* x, std::size_t count);  // x finite (the sketch beside it checks)
+  void add_repeated(double x, std::uint64_t count);  // `count` copies of a finite x: the same counts
   // Requires the same windows (std::invalid_argument otherwise).
   void merge(const QuantileWindows& o);
   // The value of rank r = max(1, ceil(q·n)) among n = count() values, when a window counted it.

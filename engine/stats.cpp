@@ -230,8 +230,33 @@ void QuantileSketch::add(double x) {
   windows_.add(&x, 1);
 }
 
+namespace {
+// Whether x[0..count) are all the same bits (a finite value repeated: add_repeated's case).
+COGSIM_CLONES
+bool all_same_bits(const double* x, std::size_t count) {
+  const std::uint64_t first = std::bit_cast<std::uint64_t>(x[0]);
+  std::uint64_t differ = 0;
+  for (std::size_t i = 0; i < count; ++i) differ |= std::bit_cast<std::uint64_t>(x[i]) ^ first;
+  return differ == 0;
+}
+}  // namespace
+
+void QuantileSketch::add_repeated(double x, std::uint64_t count) {
+  const std::int32_t k = key(std::bit_cast<std::uint64_t>(x));
+  store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
+  store_.counts[store_.index(k)] += count;
+  n_ += count;
+  windows_.add_repeated(x, count);
+}
+
 COGSIM_CLONES
 void QuantileSketch::add(const double* x, std::size_t count) {
+  // A block on which the series is one finite value (checked on 16 values first, so that other
+  // series pay almost nothing): counted at once.
+  if (count >= 32 && std::isfinite(x[0]) && all_same_bits(x, 16) && all_same_bits(x, count)) {
+    add_repeated(x[0], count);
+    return;
+  }
   // Per piece of 256 values: a branch-free pass computes every key, their range and whether any
   // value is not finite (it vectorises); the store then grows at most once per piece, and a second
   // pass adds the counts without range checks, one load and one store per value. A piece with a

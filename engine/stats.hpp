@@ -151,6 +151,10 @@ class QuantileSketch {
   }
   double value(std::int32_t key) const;  // the representative of a key's bucket, with its sign
   void add_general(const double* x, std::size_t count);  // any values, one at a time
+  // `count` copies of a finite x at once: the same counts as adding them one by one, without a
+  // chain of increments on one counter (a series constant on a block of paths, e.g. a realised
+  // year, is the slowest case of the block loop otherwise).
+  void add_repeated(double x, std::uint64_t count);
 
   double alpha_, zero_threshold_;
   double lin_top_;               // T: below it, linear buckets (see the class comment)

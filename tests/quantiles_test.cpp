@@ -167,6 +167,50 @@ TEST(QuantileWindows, VectorAndScalarCountingGiveTheSameCounts) {
   EXPECT_EQ(median->value, 2.5);
 }
 
+// A block on which a series is one value is counted at once (QuantileSketch::add_repeated): the
+// sketch and its windows must end with exactly the counts of adding the values one by one, for a
+// value inside a window, on a window's lower edge, between windows, below and above them all, on
+// a point window, and negative or zero.
+TEST(QuantileWindows, ConstantBlocksCountAsTheirValuesOneByOne) {
+  std::mt19937_64 g(5);
+  std::vector<double> pilot(8192);
+  for (auto& v : pilot) v = 300 + std::normal_distribution<double>(0, 10)(g);
+  const auto placed = engine::place_windows(pilot, engine::reported_quantiles(), 1'000'000);
+  const auto& ws = placed.windows();
+  ASSERT_GE(ws.size(), 2u);
+  std::vector<double> values = {ws[0].lo, ws[0].lo + 0.3 * (ws[0].hi() - ws[0].lo), 0.5 * (ws[0].hi() + ws[1].lo),
+                                ws.back().hi() + 1, -1e9, 0.0, 1e12, 300.0};
+  QuantileSketch proto(1e-3, 1e-6);
+  proto.set_windows(placed);
+  QuantileSketch blocks = proto, single = proto;
+  std::vector<double> block(1024);
+  for (double v : values) {
+    std::fill(block.begin(), block.end(), v);
+    blocks.add(block.data(), block.size());
+    for (double x : block) single.add(&x, 1);
+    block[1023] = v + 1;  // not constant: the block loop
+    blocks.add(block.data(), block.size());
+    for (double x : block) single.add(&x, 1);
+  }
+  engine::Writer a, b;
+  blocks.serialize(a), single.serialize(b);
+  EXPECT_EQ(a.bytes(), b.bytes());
+  // A point window (a series constant in the pilot) fed a constant block, then other values.
+  QuantileSketch point(1e-3, 1e-6);
+  point.set_windows(engine::place_windows(std::vector<double>(100, 2.5), engine::reported_quantiles(), 1000));
+  QuantileSketch point1 = point;
+  std::vector<double> c(512, 2.5);
+  point.add(c.data(), c.size());
+  for (double x : c) point1.add(&x, 1);
+  engine::Writer p1, p2;
+  point.serialize(p1), point1.serialize(p2);
+  EXPECT_EQ(p1.bytes(), p2.bytes());
+  EXPECT_EQ(point.fine_quantile(0.5).value, 2.5);
+  // A NaN in a block is still refused.
+  std::vector<double> bad(64, std::nan(""));
+  EXPECT_THROW(proto.add(bad.data(), bad.size()), std::domain_error);
+}
+
 TEST(QuantileWindows, AQuantileOutsideTheWindowsFallsBackOnTheSketchWithItsBound) {
   // Windows placed from a pilot of N(0, 1) but fed N(10, 1): every rank misses them.
   std::mt19937_64 g(11);
