@@ -59,6 +59,9 @@ std::optional<std::pair<double, Dim>> Stage::literal(const ast::Number& n) {
   else if (n.unit == "M€") d.money = 1, v *= 1e6;
   else if (n.unit == "Md€") d.money = 1, v *= 1e9;
   if (n.unit.empty() && n.value == 0) d.wild = true;
+  if (!std::isfinite(v))  // 1e309, or 1e305 M€: the model fails to compile, located (the value is kept)
+    error(n.loc, "'" + n.spelling + "' is not a finite number: numbers are at most about 1.8e308" +
+                     std::string(n.unit.empty() || n.unit == "%" ? "" : " once in €"));
   return std::make_pair(v, d);
 }
 

@@ -109,6 +109,19 @@ TEST(HostileInput, HugeYearKeys) {
   EXPECT_NE(bad_lag.find("t.cog:3:"), std::string::npos) << bad_lag;
 }
 
+// A number that overflows to infinity (1e309, or 1e305 M€ once in €) compiled as an infinite
+// param, value or range bound: `check` said ok and the run failed later, or a slider had no end.
+TEST(HostileInput, InfiniteLiteralsAreLocatedErrors) {
+  const std::string d = diagnostics(kHeader + "param k \"k\" = 1e309\nparam m : € \"m\" = 1e305 M€\n"
+                                              "param j \"j\" range -1e400 .. 2 = 1\nvar x[t in 2020..2024] = 1e999 * j\n");
+  EXPECT_NE(d.find("t.cog:2:15: error: '1e309' is not a finite number"), std::string::npos) << d;
+  EXPECT_NE(d.find("t.cog:3:19: error: '1e305 M€' is not a finite number: numbers are at most about 1.8e308 once in €"),
+            std::string::npos) << d;
+  EXPECT_NE(d.find("t.cog:4:20: error: '1e400' is not a finite number"), std::string::npos) << d;
+  EXPECT_NE(d.find("t.cog:5:26: error: '1e999' is not a finite number"), std::string::npos) << d;
+  EXPECT_EQ(diagnostics(kHeader + "param k \"k\" = 1.7e308\nvar x[t in 2020..2024] = k\n"), "");  // the largest are fine
+}
+
 // ---------------------------------------------------------------- files (was: hangs)
 
 TEST(HostileInput, ATargetCutShortAfterItsParenthesis) {
