@@ -14,4 +14,8 @@ namespace cogsim::engine {
 // One flag per Program::draw_groups: true when some root depends on a draw of that group.
 std::vector<bool> groups_feeding(const Program& p, const std::vector<Operand>& roots);
 
+// One flag per draw instruction, in code order: true when some root reads that draw's value (a
+// draw that only lends its stream to a correlated draw's copula is not flagged).
+std::vector<bool> draws_feeding(const Program& p, const std::vector<Operand>& roots);
+
 }  // namespace cogsim::engine

@@ -229,8 +229,11 @@ std::optional<Diagnostic> draw(const Program& p, const BlockSpec& spec, Workspac
   const std::size_t n = spec.size;
   double* d = ws.slot(in.dst);
   DrawLaw law(p, in, ws);
-  if (spec.mode == DrawMode::Fixed) {
-    double u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
+  // Fixed: every group at its quantile (NaN: its mean). Sample with group_u: a group whose u is not
+  // NaN held at that quantile, the others drawn (the tornado in probability, engine/sensitivity.cpp).
+  const double fixed_u = spec.group_u ? (*spec.group_u)[in.group] : std::nan("");
+  if (spec.mode == DrawMode::Fixed || !std::isnan(fixed_u)) {
+    const double u = fixed_u;
     for (std::size_t i = 0; i < n; ++i) {
       law.load(i);
       d[i] = std::isnan(u) ? law.mean() : law.quantile(u);

@@ -36,7 +36,8 @@ struct BlockSpec {
   // Correlated draws by Iman–Conover reordering in groups of paths (engine/iman_conover.hpp)
   // instead of the Gaussian copula's uniforms.
   bool iman_conover = false;
-  // Sensitivity analysis: a seed per draw group (Sobol's resampling), or a quantile per group.
+  // Sensitivity analysis: a seed per draw group (Sobol's resampling), or a quantile per group
+  // (DrawMode::Fixed; with DrawMode::Sample, the groups whose quantile is not NaN are held there).
   const std::vector<std::uint64_t>* group_seed = nullptr;
   const std::vector<double>* group_u = nullptr;
 };

@@ -45,7 +45,7 @@ Program pin_draws(const Program& in) {
 // Blocks are independent and write to their own rows: the result does not depend on threads.
 std::optional<Diagnostic> sample(const Program& p, Operand target, std::uint64_t n, std::uint64_t seed,
                                  const std::vector<std::uint64_t>* group_seed, std::vector<double>& out,
-                                 std::vector<std::vector<double>>* draws) {
+                                 std::vector<std::vector<double>>* draws, const std::vector<double>* group_u = nullptr) {
   out.assign(n, 0);
   std::vector<Operand> draw_slots;
   for (const auto& in : p.code)
@@ -59,6 +59,7 @@ std::optional<Diagnostic> sample(const Program& p, Operand target, std::uint64_t
     ws.reserve(p, kBlock);
     BlockSpec spec{seed, b * kBlock, std::size_t(std::min<std::uint64_t>(kBlock, n - b * kBlock)), DrawMode::Sample};
     spec.group_seed = group_seed;
+    spec.group_u = group_u;
     if (auto e = run_block(p, spec, ws)) {
       std::lock_guard<std::mutex> lock(m);
       error = e;
@@ -208,6 +209,84 @@ SobolIndex sobol_index(const std::string& group, const std::vector<double>& fa, 
   return s;
 }
 
+// The tornado in probability: each group held at its P10, then its P90, the others drawn on the
+// paths of matrix A (fa); the change of the mean with its paired standard error.
+std::optional<Diagnostic> probability_tornado(const Program& p, Operand target, std::uint64_t n, std::uint64_t seed,
+                                              const std::vector<bool>& feeds, const std::vector<double>& fa,
+                                              SensitivityResults& r) {
+  std::vector<double> u(p.draw_groups.size(), std::nan("")), f;
+  auto shifted = [&](double& mean, double& se) {
+    double sum = 0, sq = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const double d = f[i] - fa[i];
+      sum += d, sq += d * d;
+    }
+    const double md = sum / double(n);
+    mean = r.mean + md;
+    se = n > 1 ? std::sqrt(std::max(0.0, (sq - double(n) * md * md) / double(n - 1)) / double(n)) : 0;
+  };
+  for (std::size_t g = 0; g < u.size(); ++g) {
+    if (!feeds[g]) continue;
+    ProbabilityBar bar{p.draw_groups[g]};
+    for (double q : {0.1, 0.9}) {
+      u[g] = q;
+      if (auto e = sample(p, target, n, seed, nullptr, f, nullptr, &u)) return e;
+      q < 0.5 ? shifted(bar.low, bar.low_se) : shifted(bar.high, bar.high_se);
+    }
+    u[g] = std::nan("");
+    r.probability_tornado.push_back(bar);
+  }
+  std::stable_sort(r.probability_tornado.begin(), r.probability_tornado.end(),
+                   [](const ProbabilityBar& a, const ProbabilityBar& b) {
+                     return std::fabs(a.high - a.low) > std::fabs(b.high - b.low);
+                   });
+  return std::nullopt;
+}
+
+// Each group's value on a path (the mean of its draws) on the paths where the flag is 0 and 1.
+// A group's value on a path is the mean of its draws the flag reads (e.g. the centres' activity
+// of each year, not the other entities'), or of all its draws when it only feeds a copula.
+void missed_profiles(const Program& p, const std::vector<double>& fa, const std::vector<std::vector<double>>& draws,
+                     const std::vector<bool>& feeds, const std::vector<bool>& read, SensitivityResults& r) {
+  const std::size_t n = fa.size();
+  std::uint64_t missed = 0;
+  for (double v : fa) missed += v < 0.5;
+  r.missed_paths = missed;
+  if (missed == 0 || missed == n) return;
+  std::vector<std::vector<double>> value(p.draw_groups.size());
+  std::vector<int> count(p.draw_groups.size(), 0);
+  std::vector<bool> any_read(p.draw_groups.size(), false);
+  std::size_t d = 0;
+  for (const auto& in : p.code)
+    if (in.op == Op::Draw && read[d++]) any_read[in.group] = true;
+  d = 0;
+  for (const auto& in : p.code) {
+    if (in.op != Op::Draw) continue;
+    if (!read[d++] && any_read[in.group]) continue;
+    auto& v = value[in.group];
+    if (v.empty()) v.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) v[i] += draws[d - 1][i];
+    ++count[in.group];
+  }
+  for (std::size_t g = 0; g < value.size(); ++g) {
+    if (!feeds[g] || value[g].empty()) continue;
+    for (double& x : value[g]) x /= count[g];
+    const std::vector<double> rk = ranks(value[g]);
+    MissedProfile m{p.draw_groups[g]};
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool miss = fa[i] < 0.5;
+      (miss ? m.mean_missed : m.mean_met) += value[g][i];
+      (miss ? m.centile_missed : m.centile_met) += rk[i] / double(n - 1);
+    }
+    m.mean_missed /= double(missed), m.centile_missed /= double(missed);
+    m.mean_met /= double(n - missed), m.centile_met /= double(n - missed);
+    r.missed.push_back(m);
+  }
+  std::stable_sort(r.missed.begin(), r.missed.end(), [](const MissedProfile& a, const MissedProfile& b) {
+    return std::fabs(a.centile_missed - a.centile_met) > std::fabs(b.centile_missed - b.centile_met);
+  });
+}
+
 }  // namespace
 
 SensitivityResults sensitivity(const Program& compiled, Operand target_in, const SensitivityOptions& opt,
@@ -238,6 +317,10 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   r.mean = mean / double(n);
   r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
   contributions(p, fa, draws, feeds, r);
+  if (opt.probability) {
+    missed_profiles(p, fa, draws, feeds, draws_feeding(p, {target}), r);
+    if ((r.error = probability_tornado(p, target, n, seed_a, feeds, fa, r))) return r;
+  }
   // Sobol indices with bootstrap intervals (resampled paths from a fixed generator).
   std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
   for (std::size_t b = 0; b < resamples.size(); ++b) {

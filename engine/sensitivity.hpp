@@ -18,6 +18,26 @@ struct SensitivityOptions {
   int threads = 0;
   int bootstrap = 200;
   bool keep_evaluations = false;  // fill SensitivityResults::evaluations (for an outside estimator)
+  // The target is a 0/1 flag (an indicator's met): also the tornado in probability and the
+  // inputs on the paths where the flag is 0 against those where it is 1.
+  bool probability = false;
+};
+
+// P(flag = 1) with one input held at its P10 (then its P90) and every other input drawn, on the
+// same paths as the unconditional estimate (common random numbers).
+struct ProbabilityBar {
+  std::string input;
+  double low = 0, high = 0;        // P with the input at its P10, at its P90
+  double low_se = 0, high_se = 0;  // standard errors of low − mean and high − mean, paired by path
+};
+
+// What a missed target looks like: an input on the paths where the flag is 0 against those where
+// it is 1. The input's value on a path is the mean of the group's draws the flag reads (e.g. the
+// years of one entity's shock), of all the group's draws when it only feeds a copula.
+struct MissedProfile {
+  std::string input;
+  double mean_missed = 0, mean_met = 0;
+  double centile_missed = 0, centile_met = 0;  // mean rank of the value among all paths, in [0, 1]
 };
 
 struct TornadoBar {
@@ -55,6 +75,10 @@ struct SensitivityResults {
     std::vector<std::string> ab_inputs;
     std::vector<std::vector<double>> ab;
   } evaluations;
+  // With SensitivityOptions::probability: widest first; largest centile gap first.
+  std::vector<ProbabilityBar> probability_tornado;
+  std::vector<MissedProfile> missed;
+  std::uint64_t missed_paths = 0;  // paths of matrix A where the flag is 0
   std::optional<Diagnostic> error;
 };
 

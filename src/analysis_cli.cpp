@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "dsl/compiler.hpp"
+#include "engine/evaluator.hpp"
 #include "engine/sensitivity.hpp"
 #include "src/cli.hpp"
 #include "src/cli_numbers.hpp"
@@ -73,6 +74,16 @@ nlohmann::ordered_json sensitivity_json(const engine::Program& p, const std::str
   j["contribution_to_variance"] = con;
   j["sobol"] = sob;
   j["no_effect"] = r.no_effect;
+  if (opt.probability) {
+    nlohmann::ordered_json pt = nlohmann::ordered_json::array(), mi = nlohmann::ordered_json::array();
+    for (const auto& b : r.probability_tornado)
+      pt.push_back({{"input", b.input}, {"p10", b.low}, {"p90", b.high}, {"p10_se", b.low_se}, {"p90_se", b.high_se}});
+    for (const auto& m : r.missed)
+      mi.push_back({{"input", m.input}, {"mean_missed", m.mean_missed}, {"mean_met", m.mean_met},
+                    {"centile_missed", m.centile_missed}, {"centile_met", m.centile_met}});
+    j["probability_tornado"] = pt;
+    j["missed"] = {{"paths", r.missed_paths}, {"inputs", mi}};
+  }
   return j;
 }
 
@@ -84,7 +95,22 @@ struct Figure {
   std::string what, tornado_what;
   SourceLoc where{UINT32_MAX, 0, 0};  // the definition of the figure, for a run-time error
   report::FigureText text;            // in French, with the tornado's unit
+  const engine::IndicatorYear* indicator_year = nullptr;  // the figure is this indicator's met flag
 };
+
+// The indicator's target on the central path (every draw at its mean), for the tornado's line.
+void set_target(const engine::Program& p, Figure& f) {
+  if (!f.indicator_year) return;
+  const auto c = engine::run_central(p);
+  if (c.error) return;
+  const auto& y = *f.indicator_year;
+  const double t = engine::value_at(p, c.ws, y.target, 0);
+  if (!std::isfinite(t)) return;
+  const auto& k = engine::info(y.kind);
+  f.text.target = k.zero_target ? 0.0 : t;
+  f.text.target_text = "cible " + std::string(y.has_upper() ? "≥ " : k.strict ? "> " : k.met_above ? "≥ " : "≤ ") +
+                       report::fr_amount(*f.text.target, f.text.unit);
+}
 
 std::string output_words(const engine::Program& p, const std::string& name, int year) {
   const int o = report::find_output(p, name);
@@ -103,18 +129,23 @@ std::optional<Figure> find_figure(const engine::Program& p, const SensitivityArg
     for (const auto& ind : p.indicators)
       if (ind.id == a.indicator)
         for (const auto& y : ind.years)
-          if (y.year == a.year)
-            return Figure{y.met, y.value, "P(indicator " + ind.id + " met in " + year + ")",
-                          ind.on + " in " + year, ind.loc,
-                          {"P(indicateur " + ind.id + " atteint en " + year + ")", output_words(p, ind.on, a.year),
-                           output_unit(p, ind.on), true}};
+          if (y.year == a.year) {
+            Figure f{y.met, y.value, "P(indicator " + ind.id + " met in " + year + ")", ind.on + " in " + year, ind.loc,
+                     {"P(indicateur " + ind.id + " atteint en " + year + ")", output_words(p, ind.on, a.year),
+                      output_unit(p, ind.on), true, "", 0, std::nullopt, ""}};
+            f.text.detail = "Indicateur n° " + ind.id + (ind.label.empty() ? "" : " : " + ind.label) +
+                            (ind.source.empty() ? "" : " (" + ind.source + ")");
+            f.text.better = y.has_upper() ? 0 : engine::info(y.kind).met_above ? 1 : -1;
+            f.indicator_year = &y;
+            return f;
+          }
   } else {
     for (const auto& o : p.outputs)
       if (o.name == a.output)
         for (const auto& [y, op] : o.years)
           if (y == a.year) {
             const std::string words = output_words(p, o.name, a.year);
-            return Figure{op, std::nullopt, o.name + " in " + year, "", o.loc, {words, words, o.unit, false}};
+            return Figure{op, std::nullopt, o.name + " in " + year, "", o.loc, {words, words, o.unit, false, "", 0, std::nullopt, ""}};
           }
   }
   return std::nullopt;
@@ -147,6 +178,16 @@ void print_sensitivity(std::ostream& out, const engine::Program& p, const Figure
     out << "valeur centrale " << value(r.central) << ", moyenne " << value(r.mean) << ", écart-type "
         << value(std::sqrt(std::max(0.0, r.variance)));
   out << " (" << report::fr_number(double(paths), 0) << " trajectoires par matrice de Sobol)\n\n";
+  if (!r.probability_tornado.empty()) {
+    out << "Probabilité d'atteindre la cible, hypothèse par hypothèse\n  (seule à son P10 puis à son P90, les "
+           "autres tirées ; écart en points, mêmes trajectoires)\n";
+    for (const auto& b : r.probability_tornado)
+      out << "  " << input_cell(inputs, b.input, 44) << " " << report::pad_columns(report::fr_percent(b.low), 7)
+          << " → " << report::pad_columns(report::fr_percent(b.high), 7) << " ("
+          << report::fr_number(100 * (b.low - r.mean), 1) << " / " << report::fr_number(100 * (b.high - r.mean), 1)
+          << " pts)\n";
+    out << "\n";
+  }
   out << "Tornado de " << t.tornado_of << "\n  (chaque hypothèse seule à son P10 puis à son P90, les autres à leur moyenne)\n";
   double widest = r.tornado.empty() ? 1 : std::fabs(r.tornado.front().high - r.tornado.front().low);
   for (const auto& b : r.tornado) {
@@ -157,6 +198,13 @@ void print_sensitivity(std::ostream& out, const engine::Program& p, const Figure
   if (!r.no_effect.empty()) {
     out << "Sans effet (le chiffre n'en dépend pas, d'après les équations du modèle) :\n";
     for (const auto& n : r.no_effect) out << "  " << report::input_label(inputs, n) << "\n";
+  }
+  if (!r.missed.empty()) {
+    out << "\nÀ quoi ressemble une cible manquée (" << report::fr_number(double(r.missed_paths), 0)
+        << " trajectoires) : centile moyen de chaque hypothèse, cible manquée / atteinte\n";
+    for (const auto& m : r.missed)
+      out << "  " << input_cell(inputs, m.input, 44) << " " << report::fr_number(100 * m.centile_missed, 0) << " / "
+          << report::fr_number(100 * m.centile_met, 0) << "\n";
   }
   out << "\nContribution à la variance (carrés des corrélations de rang, normalisés)\n";
   for (const auto& c2 : r.contributions)
@@ -180,7 +228,8 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   if (!c.program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(dests, sources), err)) return rc;
   const engine::Program& p = *c.program;
-  const auto f = find_figure(p, a);
+  auto f = find_figure(p, a);
+  if (f) set_target(p, *f);
   if (!f) {
     err << "cogsim: " << (a.indicator.empty() ? "no output '" + a.output + "'" : "no indicator '" + a.indicator + "'")
         << " for " << a.year << " in " << a.path << "\n";
@@ -189,6 +238,7 @@ int run_sensitivity(const SensitivityArgs& a, std::ostream& out, std::ostream& e
   engine::SensitivityOptions opt = a.opt;
   opt.keep_evaluations = !a.evaluations.empty();
   if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  opt.probability = f->text.probability;
   auto r = engine::sensitivity(p, f->target, opt, f->tornado_on);
   bool finite = std::isfinite(r.central) && std::isfinite(r.mean) && std::isfinite(r.variance);
   for (const auto& t : r.tornado) finite = finite && std::isfinite(t.low) && std::isfinite(t.high);

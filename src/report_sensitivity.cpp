@@ -5,63 +5,91 @@
 #include <sstream>
 
 #include "src/fr_format.hpp"
+#include "src/svg_charts.hpp"
+#include "src/tornado_html.hpp"
 
 namespace cogsim::app::report {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream o;
-  o.precision(6);
-  o << v;
-  return o.str();
+std::string signed_points(double d, int decimals = 1) {
+  const std::string t = fr_number(100 * d, decimals);
+  return (t.rfind(kMinus, 0) == 0 || t == fr_number(0, decimals) ? t : "+" + t) + kNbsp + "pts";
 }
 
-// Bars from the central value to the figure with one input at its P10 (one colour) and at its P90
-// (another), widest on top: the chart @RISK users know. The axis is in the figure's unit.
-std::string tornado_svg(const engine::SensitivityResults& r, const FigureText& f,
-                        const std::vector<dsl::InputInfo>& inputs) {
-  const double left = 330, width = 400, row = 26, top = 30;
-  double lo = r.central, hi = r.central;
-  for (const auto& t : r.tornado) lo = std::min({lo, t.low, t.high}), hi = std::max({hi, t.low, t.high});
-  if (hi == lo) hi = lo + 1;
-  auto x = [&](double v) { return left + width * (v - lo) / (hi - lo); };
-  const double h = top + row * double(r.tornado.size()) + 30;
-  std::ostringstream s;
-  s << "<svg class=\"tornado\" viewBox=\"0 0 760 " << num(h) << "\" width=\"100%\" role=\"img\" aria-label=\"Tornado : "
-    << html_escape(f.tornado_of) << "\">";
-  s << "<text x=\"" << num(x(r.central)) << "\" y=\"16\" text-anchor=\"middle\" class=\"axis\">valeur centrale "
-    << html_escape(fr_amount(r.central, f.unit)) << "</text>";
-  for (std::size_t i = 0; i < r.tornado.size(); ++i) {
-    const auto& t = r.tornado[i];
-    const double y = top + row * double(i);
-    const std::string label = input_label(inputs, t.input);
-    s << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y + 16) << "\" text-anchor=\"end\"><title>"
-      << html_escape(label) << "</title>" << html_escape(fit_columns(label, 46)) << "</text>";
-    for (auto [v, cls] : {std::pair{t.low, "p10"}, std::pair{t.high, "p90"}}) {
-      double a = std::min(x(r.central), x(v)), b = std::max(x(r.central), x(v));
-      s << "<rect class=\"" << cls << "\" x=\"" << num(a) << "\" y=\"" << num(y + 4) << "\" width=\""
-        << num(std::max(b - a, 0.5)) << "\" height=\"" << num(row - 8) << "\"><title>" << html_escape(label)
-        << (std::string(cls) == "p10" ? " à son P10 : " : " à son P90 : ") << html_escape(fr_amount(v, f.unit))
-        << "</title></rect>";
-    }
+// The tornado of the figure's value (the series an indicator follows), in its unit, with the
+// target line and the bars coloured by the side of the target each move goes to.
+TornadoSpec value_tornado(const engine::SensitivityResults& r, const FigureText& f,
+                          const std::vector<dsl::InputInfo>& inputs) {
+  TornadoSpec t;
+  t.id = "tornado-valeur";
+  t.aria = "Tornado : " + f.tornado_of;
+  t.centre = r.central;
+  t.centre_text = "valeur centrale " + fr_amount(r.central, f.unit);
+  t.target = f.target;
+  t.target_text = f.target_text;
+  t.better = f.better;
+  for (const auto& b : r.tornado)
+    t.rows.push_back({input_name(inputs, b.input), b.input, b.low, b.high, fr_amount(b.low, f.unit),
+                      fr_amount(b.high, f.unit)});
+  const std::string unit = f.unit;
+  t.tick = [unit](double v, double step) {
+    if (unit == "€") return svg::MoneyAxis(std::fabs(v) + step, step)(v);
+    return fr_amount(v, unit);
+  };
+  t.axis_title = f.tornado_of + (f.unit.empty() ? "" : " (" + f.unit + ")");
+  return t;
+}
+
+// The tornado of P(met), in points: each input alone at its P10 then its P90, the others drawn.
+TornadoSpec probability_tornado(const engine::SensitivityResults& r, const FigureText& f,
+                                const std::vector<dsl::InputInfo>& inputs) {
+  TornadoSpec t;
+  t.id = "tornado-probabilite";
+  t.aria = "Tornado en probabilité : " + f.of;
+  t.centre = 0;
+  t.centre_text = "probabilité actuelle " + fr_percent(r.mean);
+  t.better = 1;
+  double worst_se = 0;
+  for (const auto& b : r.probability_tornado) {
+    worst_se = std::max({worst_se, b.low_se, b.high_se});
+    t.rows.push_back({input_name(inputs, b.input), b.input, b.low - r.mean, b.high - r.mean,
+                      fr_percent(b.low) + " (" + signed_points(b.low - r.mean) + ")",
+                      fr_percent(b.high) + " (" + signed_points(b.high - r.mean) + ")"});
   }
-  s << "<line x1=\"" << num(x(r.central)) << "\" x2=\"" << num(x(r.central)) << "\" y1=\"22\" y2=\"" << num(h - 24)
-    << "\" class=\"centre\"/>";
-  s << "<text x=\"" << num(left) << "\" y=\"" << num(h - 8) << "\" class=\"axis\">" << html_escape(fr_amount(lo, f.unit))
-    << "</text><text x=\"" << num(left + width) << "\" y=\"" << num(h - 8) << "\" text-anchor=\"end\" class=\"axis\">"
-    << html_escape(fr_amount(hi, f.unit)) << "</text></svg>";
-  return s.str();
+  for (double m : {0.5, 0.8}) t.marks.emplace_back(m - r.mean, "seuil de " + fr_percent(m, 0));
+  t.tick = [](double v, double step) { return signed_points(v, step < 0.01 ? 1 : 0); };
+  t.axis_title = "écart de la probabilité d'atteindre la cible, en points (erreur-type de chaque écart ≤ " +
+                 fr_number(100 * worst_se, 2) + std::string(kNbsp) + "pt, sur les mêmes trajectoires)";
+  return t;
+}
+
+// What a missed target looks like: where each input sits, among all paths, on the paths where the
+// target is missed and on those where it is met (its mean centile: 50 is no different).
+void missed_table(const engine::SensitivityResults& r, const std::vector<dsl::InputInfo>& inputs, std::ostream& h) {
+  if (r.missed.empty()) return;
+  h << "<h2 id=\"cible-manquee\">À quoi ressemble une cible manquée</h2><p>Sur les "
+    << fr_number(double(r.missed_paths), 0) << " trajectoires où la cible est manquée, où se situe en moyenne "
+    << "chaque hypothèse parmi toutes les trajectoires (son centile : 50 = ni plus ni moins que d'habitude, 20 = "
+    << "nettement bas, 80 = nettement haut), à côté des trajectoires où elle est atteinte. Les hypothèses les plus "
+    << "décalées d'abord : ce sont elles qui font manquer la cible (« analyse de scénario » d'@RISK).</p>"
+    << "<div class=\"scroll\"><table><tr><th>hypothèse</th><th>cible manquée</th><th>cible atteinte</th>"
+    << "<th>écart</th></tr>";
+  for (const auto& m : r.missed)
+    h << "<tr><td>" << html_escape(input_label(inputs, m.input)) << "</td><td><b>"
+      << html_escape(fr_number(100 * m.centile_missed, 0)) << "<sup>e</sup> centile</b></td><td>"
+      << html_escape(fr_number(100 * m.centile_met, 0)) << "<sup>e</sup> centile</td><td>"
+      << html_escape(fr_number(100 * (m.centile_missed - m.centile_met), 0)) << "</td></tr>";
+  h << "</table></div>";
 }
 
 const char* const kSensitivityStyle =
     "body{font-family:\"DejaVu Sans\",Arial,sans-serif;margin:24px auto;max-width:820px;padding:0 12px;color:#1d2733}"
     "h1{font-size:22px}h2{font-size:17px;color:#0f3c6e;border-bottom:1px solid #d9dee5}"
-    "svg text{font-size:12px;fill:#1d2733}svg .axis{fill:#5b6775}rect.p10{fill:#5c7fa8}rect.p90{fill:#e0913a}"
-    "line.centre{stroke:#1d2733;stroke-dasharray:3 3}.scroll{overflow-x:auto}table{border-collapse:collapse;"
+    ".scroll{overflow-x:auto}table{border-collapse:collapse;"
     "width:100%}td,th{border-bottom:1px solid #d9dee5;padding:4px 8px;text-align:right;white-space:nowrap}td:first-child,"
-    "th:first-child{text-align:left;white-space:normal}code{font-size:12px;color:#5b6775}.legend span{display:inline-block;"
-    "width:12px;height:12px;margin:0 4px 0 12px}.none{color:#5b6775}@media print{body{margin:0}}";
+    "th:first-child{text-align:left;white-space:normal}code{font-size:12px;color:#5b6775}.none{color:#5b6775}"
+    ".detail{color:#5b6775;font-size:13px}@media print{body{margin:0}h2{break-after:avoid}}";
 
 void write_tables(const engine::SensitivityResults& r, const std::vector<dsl::InputInfo>& inputs, std::ostream& h) {
   h << "<h2>Contribution à la variance</h2><p>Carrés des corrélations de rang, normalisés (comme @RISK).</p>"
@@ -82,6 +110,12 @@ void write_tables(const engine::SensitivityResults& r, const std::vector<dsl::In
 
 }  // namespace
 
+std::string input_name(const std::vector<dsl::InputInfo>& inputs, const std::string& name) {
+  for (const auto& in : inputs)
+    if (in.name == name) return in.label;
+  return "";
+}
+
 std::string input_label(const std::vector<dsl::InputInfo>& inputs, const std::string& name) {
   for (const auto& in : inputs)
     if (in.name == name && !in.label.empty()) return in.label + " (" + name + ")";
@@ -93,24 +127,31 @@ std::string sensitivity_html(const std::string& model, const FigureText& f, cons
   std::ostringstream h;
   h << "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
     << "content=\"width=device-width, initial-scale=1\"><title>Sensibilité — " << html_escape(f.of)
-    << "</title><style>" << kSensitivityStyle << "</style></head><body>";
-  h << "<h1>Sensibilité de " << html_escape(f.of) << "</h1><p>" << html_escape(model) << " — "
-    << html_escape(fr_number(double(paths), 0)) << " trajectoires par matrice de Sobol, graine " << seed << ". ";
+    << "</title><style>" << kSensitivityStyle << kTornadoStyle << "</style></head><body>";
+  h << "<h1>Sensibilité de " << html_escape(f.of) << "</h1>";
+  if (!f.detail.empty()) h << "<p class=\"detail\">" << html_escape(f.detail) << "</p>";
+  h << "<p>" << html_escape(model) << " — " << html_escape(fr_number(double(paths), 0))
+    << " trajectoires par matrice de Sobol, graine " << seed << ". ";
   if (f.probability)
     h << "Probabilité " << html_escape(fr_percent(r.mean)) << ".</p>";
   else
     h << "Moyenne " << html_escape(fr_amount(r.mean, f.unit)) << ", écart-type "
       << html_escape(fr_amount(std::sqrt(std::max(0.0, r.variance)), f.unit)) << ".</p>";
+  if (f.probability && !r.probability_tornado.empty())
+    h << "<h2>Probabilité d'atteindre la cible, hypothèse par hypothèse</h2><p>Chaque hypothèse seule à son P10 "
+      << "puis à son P90, les autres tirées au hasard comme dans la simulation : de combien de points la "
+      << "probabilité d'atteindre la cible monte ou descend.</p>"
+      << tornado_html(probability_tornado(r, f, inputs));
   h << "<h2>Tornado : " << html_escape(f.tornado_of) << "</h2><p>Chaque hypothèse seule à son P10 puis à son P90, "
-    << "les autres à leur moyenne (valeur centrale " << html_escape(fr_amount(r.central, f.unit)) << ")."
-    << "<span class=\"legend\"><span style=\"background:#5c7fa8\"></span>hypothèse à son P10"
-    << "<span style=\"background:#e0913a\"></span>hypothèse à son P90</span></p>" << tornado_svg(r, f, inputs);
+    << "les autres à leur moyenne (valeur centrale " << html_escape(fr_amount(r.central, f.unit)) << ").</p>"
+    << tornado_html(value_tornado(r, f, inputs));
   if (!r.no_effect.empty()) {
     h << "<p class=\"none\" id=\"sans-effet\"><b>Sans effet</b> (" << html_escape(f.tornado_of)
       << " n'en dépend pas, d'après les équations du modèle ; ni barre ni indice) :</p><ul class=\"none\">";
     for (const auto& n : r.no_effect) h << "<li>" << html_escape(input_label(inputs, n)) << "</li>";
     h << "</ul>";
   }
+  missed_table(r, inputs, h);
   write_tables(r, inputs, h);
   h << "</body></html>\n";
   return h.str();

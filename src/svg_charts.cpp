@@ -32,8 +32,6 @@ std::string num(double v) {
   return buf;
 }
 
-namespace {
-
 // A step of 1, 2, 2.5 or 5 times a power of ten, near range / ticks.
 double nice_step(double range, int ticks) {
   if (!(range > 0)) return 1;
@@ -41,24 +39,20 @@ double nice_step(double range, int ticks) {
   return (n < 1.5 ? 1 : n < 2.25 ? 2 : n < 3.5 ? 2.5 : n < 7.5 ? 5 : 10) * mag;
 }
 
-// Axis labels in M€, k€ or € after the magnitude of the axis.
-struct MoneyAxis {
-  double div = 1;
-  const char* unit = "€";
-  int decimals = 0;
-  MoneyAxis(double max_abs, double step) {
-    if (max_abs >= 1e6)
-      div = 1e6, unit = "M€";
-    else if (max_abs >= 1e4)
-      div = 1e3, unit = "k€";
-    double s = step / div;
-    for (decimals = 0; decimals < 3; ++decimals) {
-      double m = s * std::pow(10.0, decimals);
-      if (std::fabs(m - std::round(m)) < 1e-6 * std::max(1.0, m)) break;
-    }
+MoneyAxis::MoneyAxis(double max_abs, double step) {
+  if (max_abs >= 1e6)
+    div = 1e6, unit = "M€";
+  else if (max_abs >= 1e4)
+    div = 1e3, unit = "k€";
+  double s = step / div;
+  for (decimals = 0; decimals < 3; ++decimals) {
+    double m = s * std::pow(10.0, decimals);
+    if (std::fabs(m - std::round(m)) < 1e-6 * std::max(1.0, m)) break;
   }
-  std::string operator()(double v) const { return fr_number(v / div, decimals) + kNbsp + unit; }
-};
+}
+std::string MoneyAxis::operator()(double v) const { return fr_number(v / div, decimals) + kNbsp + unit; }
+
+namespace {
 
 struct Lin {
   double d0, d1, r0, r1;

@@ -22,6 +22,18 @@ namespace svg {
 
 std::string num(double v);  // an SVG coordinate
 
+// A step of 1, 2, 2.5 or 5 times a power of ten, near range / ticks.
+double nice_step(double range, int ticks);
+
+// Axis labels in M€, k€ or € after the magnitude of the axis, with the decimals the step needs.
+struct MoneyAxis {
+  double div = 1;
+  const char* unit = "€";
+  int decimals = 0;
+  MoneyAxis(double max_abs, double step);
+  std::string operator()(double v) const;
+};
+
 struct FanYear {
   int year;
   double p5, p25, p50, p75, p95, mean;

@@ -55,6 +55,38 @@ TEST(NoEffect, TheGroupsAValueReadsComeFromTheIr) {
   EXPECT_EQ(feeding(p, "w"), (std::vector<std::string>{"a", "e"}));
 }
 
+// Per draw: y in 2021 reads a's 2021 draw, not its 2020 one (the same group); w reads e's copula
+// uniform, which combines a's stream, but no draw of a.
+TEST(NoEffect, TheDrawsAValueReadsComeFromTheIr) {
+  const auto p = compile_model(R"(
+model "draws" base 2019 years 2020..2021
+var a[t in 2020..2021] = normal(0, 1)
+var e[t in 2020..2021] = normal(0, 1)
+correlate a, e = 0.5
+var y[t in 2020..2021] = 2 * a[t]
+var w[t in 2020..2021] = e[t]
+output y, w
+)");
+  std::vector<std::string> draw_group;
+  for (const auto& in : p.code)
+    if (in.op == engine::Op::Draw) draw_group.push_back(p.draw_groups[in.group]);
+  auto read = [&](int output, int year) {
+    const auto flags = engine::draws_feeding(p, {p.outputs[std::size_t(output)].years[std::size_t(year)].second});
+    std::vector<std::string> v;
+    for (std::size_t d = 0; d < flags.size(); ++d)
+      if (flags[d]) v.push_back(draw_group[d]);
+    return v;
+  };
+  ASSERT_EQ(draw_group.size(), 4u);
+  EXPECT_EQ(read(0, 1), std::vector<std::string>{"a"});
+  EXPECT_EQ(read(1, 0), std::vector<std::string>{"e"});
+  // y 2021 reads exactly one draw, and not the one y 2020 reads.
+  const auto y20 = engine::draws_feeding(p, {p.outputs[0].years[0].second});
+  const auto y21 = engine::draws_feeding(p, {p.outputs[0].years[1].second});
+  for (std::size_t d = 0; d < y20.size(); ++d) EXPECT_FALSE(y20[d] && y21[d]) << d;
+  EXPECT_EQ(std::count(y21.begin(), y21.end(), true), 1);
+}
+
 TEST(NoEffect, AnInputTheFigureDoesNotReadHasNoBarNoIndex) {
   const auto p = compile_model(kModel);
   engine::SensitivityOptions opt;
@@ -99,14 +131,15 @@ TEST(NoEffect, RmOnesCentresDoNotDependOnBudgetExecution) {
   // The page: one pair of bars per input it depends on, the others listed without a bar.
   const std::string html = test::read_text(dir + "/ne.html");
   std::size_t bars = 0;
-  for (auto at = html.find("<rect class=\"p10\""); at != std::string::npos; at = html.find("<rect class=\"p10\"", at + 1))
+  for (auto at = html.find("<span class=\"seg p10\""); at != std::string::npos;
+       at = html.find("<span class=\"seg p10\"", at + 1))
     ++bars;
   EXPECT_EQ(bars, p.draw_groups.size() - executions.size());
   const auto list = html.find("id=\"sans-effet\"");
   ASSERT_NE(list, std::string::npos);
   for (const auto& g : executions) {
     EXPECT_GT(html.find("(" + g + ")", list), list) << g;
-    EXPECT_EQ(html.find(g + ") à son P10"), std::string::npos) << g << " has a bar";
+    EXPECT_EQ(html.find("<code>" + g + "</code>"), std::string::npos) << g << " has a bar";
   }
   EXPECT_NE(html.find("taux d&#39;exécution (bnass.fonct.PA.execution)"), std::string::npos);
   EXPECT_NE(out.find("Sans effet"), std::string::npos) << out;

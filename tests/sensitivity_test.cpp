@@ -150,6 +150,62 @@ indicator 1 "x positif" on x { 2020: at_least(0) }
 }
 
 // Goal seek where the answer is analytic: Φ(μ) = 0.8 ⇔ μ = 0.8416.
+// The tornado in probability and the inputs on missed paths, against closed forms: y = a + 2b,
+// a, b ~ N(0, 1), c unused, met when y >= 0. With a held at z (the others drawn) P(met) = Φ(z/2);
+// with b at z, Φ(2z); at P10/P90, z = ∓1.2816. On the missed paths (S = a + 2b < 0, Var S = 5),
+// E[a | S < 0] = −(1/5)·√5·√(2/π) and E[b | S < 0] = −(2/5)·√5·√(2/π); the met paths mirror them.
+TEST(Sensitivity, ProbabilityTornadoAndMissedPathsMatchTheClosedForms) {
+  auto p = compile_model(R"(
+model "flag" base 2019 years 2020..2020
+var a[t in 2020..2020] = normal(0, 1)
+var b[t in 2020..2020] = normal(0, 1)
+var c[t in 2020..2020] = normal(0, 1)
+var y[t in 2020..2020] = a[t] + 2 * b[t]
+var z[t in 2020..2020] = c[t]
+indicator 1 on y { 2020: at_least(0) }
+output y, z
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 20000;
+  opt.bootstrap = 10;
+  opt.probability = true;
+  const auto& y = p.indicators[0].years[0];
+  auto r = engine::sensitivity(p, y.met, opt, y.value);
+  ASSERT_FALSE(r.error);
+  const double z90 = 1.2815515655446004, n = double(opt.paths);
+  auto phi = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  ASSERT_EQ(r.probability_tornado.size(), 2u);  // c: sans effet
+  EXPECT_EQ(r.no_effect, std::vector<std::string>{"c"});
+  struct Expect {
+    const char* name;
+    double low, high;
+  } expect[] = {{"b", phi(-2 * z90), phi(2 * z90)}, {"a", phi(-z90 / 2), phi(z90 / 2)}};  // b widest
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& bar = r.probability_tornado[k];
+    EXPECT_EQ(bar.input, expect[k].name);
+    // Each conditional P is a mean of 0/1 flags over n paths: 4 binomial standard errors.
+    for (auto [got, want] : {std::pair{bar.low, expect[k].low}, std::pair{bar.high, expect[k].high}})
+      EXPECT_NEAR(got, want, 4 * std::sqrt(std::max(want * (1 - want), 0.5 * 0.5 / n) / n)) << bar.input;
+    // The paired standard errors: positive, below the unpaired one (the same paths).
+    EXPECT_GT(bar.low_se, 0);
+    EXPECT_LT(bar.low_se, std::sqrt(2 * 0.25 / n)) << bar.input;
+  }
+  EXPECT_NEAR(r.mean, 0.5, 4 * std::sqrt(0.25 / n));
+  // Missed paths: about half of them; the conditional means within 4 standard errors (the
+  // conditional sd is below 1, so 4/√(n/2) bounds it).
+  EXPECT_NEAR(double(r.missed_paths), n / 2, 4 * std::sqrt(n / 4));
+  ASSERT_EQ(r.missed.size(), 2u);
+  EXPECT_EQ(r.missed[0].input, "b");  // the larger shift first
+  const double k = std::sqrt(5.0) * std::sqrt(2 / M_PI), tol = 4 / std::sqrt(n / 2);
+  for (const auto& m : r.missed) {
+    const double want = (m.input == "b" ? 2.0 : 1.0) / 5 * k;
+    EXPECT_NEAR(m.mean_missed, -want, tol) << m.input;
+    EXPECT_NEAR(m.mean_met, want, tol) << m.input;
+    EXPECT_LT(m.centile_missed, 0.5) << m.input;
+    EXPECT_GT(m.centile_met, 0.5) << m.input;
+  }
+}
+
 TEST(Goal, RecoversTheAnalyticAnswer) {
   auto g = app::goal_seek(analytic_goal("goal.cog", 0.8, -2, 3, 200000));
   ASSERT_TRUE(g.error.empty()) << g.error << g.diagnostics;
@@ -180,16 +236,77 @@ TEST(SensitivityCli, ReportShowsTheTornadoChart) {
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::ifstream in(dir + "/sens.html");
   std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(html.find("<svg class=\"tornado\""), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"tornado\" id=\"tornado-valeur\""), std::string::npos);
+  // An output has no side the model calls good: the bars are told apart by P10 and P90 (never
+  // green and red), and the legend says so.
   std::size_t bars = 0;
-  for (std::size_t at = html.find("<rect class=\"p10\""); at != std::string::npos; at = html.find("<rect class=\"p10\"", at + 1))
+  for (std::size_t at = html.find("<span class=\"seg p10\""); at != std::string::npos;
+       at = html.find("<span class=\"seg p10\"", at + 1))
     ++bars;
+  EXPECT_EQ(html.find("seg good"), std::string::npos);
+  EXPECT_EQ(html.find("seg bad"), std::string::npos);
+  EXPECT_NE(html.find("hypothèse à son P90"), std::string::npos);
+  EXPECT_EQ(html.find("tornado-probabilite"), std::string::npos);  // no probability for an output
   EXPECT_EQ(bars, 5u);  // RM1's ten draw groups less the five budget execution rates (sans effet)
   EXPECT_EQ(html.find("http"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   std::ifstream js(dir + "/sens.json");
   auto j = nlohmann::json::parse(js);
   EXPECT_EQ(j["tornado"][0]["input"], "activity");  // the widest bar for the centres' result
+}
+
+
+// The classes of the tornado segments of the chart `id`, in page order (two per input: P10, P90).
+std::vector<std::string> segment_classes(const std::string& html, const std::string& id) {
+  std::vector<std::string> v;
+  const std::size_t from = html.find("id=\"" + id + "\""), to = html.find("class=\"trow taxis\"", from);
+  const std::string key = "<span class=\"seg ";
+  for (std::size_t at = html.find(key, from); at != std::string::npos && at < to; at = html.find(key, at + 1))
+    v.push_back(html.substr(at + key.size(), html.find('"', at + key.size()) - at - key.size()));
+  return v;
+}
+
+// The sensitivity of an indicator: P(met) as a change in points, bars green where the input's
+// move raises P(met) and red where it lowers it (from the JSON's numbers, not the page's), a
+// legend that says so, the target line on the tornado in euros, and what a missed target looks like.
+TEST(SensitivityCli, IndicatorPageShowsProbabilityInPointsColouredByTheModelsDirection) {
+  std::string dir = testing::TempDir();
+  std::string cmd = std::string(COGSIM_EXE) + " sensitivity " + COGSIM_SOURCE_DIR +
+                    "/scenarios/cog-2022-2024 --indicator 8 --year 2024 -n 2000 --bootstrap 10 --report " + dir +
+                    "/sens8.html --json " + dir + "/sens8.json > " + dir + "/sens8.txt";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string html = test::read_text(dir + "/sens8.html");
+  const auto j = nlohmann::json::parse(test::read_text(dir + "/sens8.json"));
+  const double mean = j["mean"];
+  ASSERT_EQ(j["probability_tornado"].size(), 5u);  // the five inputs the centres depend on
+  std::vector<std::string> want;
+  auto side = [&](double p) { return p == mean ? "flat" : p > mean ? "good" : "bad"; };
+  for (const auto& b : j["probability_tornado"]) {
+    want.push_back(side(b["p10"]));
+    want.push_back(side(b["p90"]));
+    EXPECT_GT(b["p10_se"].get<double>(), 0);
+  }
+  EXPECT_EQ(segment_classes(html, "tornado-probabilite"), want);
+  // The tornado in euros: the centres' result, higher is better (a deficit reduced).
+  std::vector<std::string> want_value;
+  const double central = j["central"];
+  for (const auto& b : j["tornado"]) {
+    const double lo = b["p10"], hi = b["p90"];
+    want_value.push_back(lo == central ? "flat" : lo > central ? "good" : "bad");
+    want_value.push_back(hi == central ? "flat" : hi > central ? "good" : "bad");
+  }
+  EXPECT_EQ(segment_classes(html, "tornado-valeur"), want_value);
+  EXPECT_EQ(html.find("seg p10"), std::string::npos);  // never P10/P90 colours where a side is good
+  EXPECT_NE(html.find("aide à atteindre la cible"), std::string::npos);  // the legend
+  EXPECT_NE(html.find("class=\"tl target\""), std::string::npos);       // the target line
+  EXPECT_NE(html.find("cible ≥ "), std::string::npos);
+  EXPECT_NE(html.find("\u00a0pts</span>"), std::string::npos);  // the axis in points
+  EXPECT_NE(html.find("\u00a0M€</span>"), std::string::npos);    // the euro axis in M€
+  EXPECT_NE(html.find("id=\"cible-manquee\""), std::string::npos);
+  EXPECT_EQ(j["missed"]["inputs"].size(), 5u);
+  const std::string out = test::read_text(dir + "/sens8.txt");
+  EXPECT_NE(out.find("Probabilité d'atteindre la cible, hypothèse par hypothèse"), std::string::npos) << out;
+  EXPECT_NE(out.find("À quoi ressemble une cible manquée"), std::string::npos) << out;
 }
 
 }  // namespace
