@@ -1,10 +1,12 @@
 #include "dsl/compiler.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "dsl/declare.hpp"
@@ -31,14 +33,57 @@ static void merge_diagnostics(Diagnostics& parsed, const Diagnostics& checked) {
 
 // The label, unit and source of every definition and budget line's execution rate, by the name
 // its draws are grouped under (Lowering's stream names).
-static std::map<std::string, InputInfo> describe_inputs(const Model& m) {
+// The text of a node as written, its runs of spaces and line ends collapsed to one space.
+static std::string written(const Sources& sources, const SourceLoc& loc) {
+  const std::string& text = sources.text(loc.file);
+  if (loc.offset >= text.size()) return "";
+  std::string out;
+  for (char c : std::string_view(text).substr(loc.offset, loc.length)) {
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// A var's definition as written: its clauses ("2022..2023: expr" or the expression alone).
+static std::string law_of(const Sources& sources, const ast::VarDecl& v) {
+  std::string law;
+  for (const auto& c : v.clauses) {
+    const std::string body = written(sources, c.body.loc);
+    const std::string when = c.when ? written(sources, c.when->loc) : "";
+    law += (law.empty() ? "" : " ; ") + (when.empty() ? body : when + ": " + body);
+  }
+  return law;
+}
+
+static std::map<std::string, InputInfo> describe_inputs(const Model& m, const Sources& sources) {
   std::map<std::string, InputInfo> v;
-  for (const auto& s : m.symbols) v[s.name] = {s.name, s.label, s.unit_word, s.source};
+  for (const auto& s : m.symbols)
+    v[s.name] = {s.name, s.label, s.unit_word, s.source, s.var ? law_of(sources, *s.var) : ""};
   for (const auto& l : m.lines) {
     const std::string name = l.full + ".execution";
-    v[name] = {name, l.label + " : taux d'exécution", "%", l.source};
+    v[name] = {name, l.label + " : taux d'exécution", "%", l.source, l.execution ? written(sources, l.execution->loc) : ""};
   }
   return v;
+}
+
+// The cells of the params whose names appear as words in `law`, in the order of `params`.
+static std::vector<std::size_t> cells_named(const std::vector<ParamCell>& params, const std::string& law) {
+  std::set<std::string> words;
+  for (std::size_t i = 0; i < law.size();) {
+    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    if (!is_word(law[i])) { ++i; continue; }
+    std::size_t j = i;
+    while (j < law.size() && is_word(law[j])) ++j;
+    words.insert(law.substr(i, j - i));
+    i = j;
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < params.size(); ++k)
+    if (words.count(params[k].param)) out.push_back(k);
+  return out;
 }
 
 // The stages: declare (a Model) -> lower (a Program) -> passes over the IR. Text checks (labels
@@ -48,7 +93,7 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
   Compiled c;
   Model model = Declarer(loaded, sources, reporter, options.max_cells).run();
   if (model.has_model) {
-    const auto described = describe_inputs(model);
+    const auto described = describe_inputs(model, sources);
     Lowered lowered =
         Lowering(std::move(model), sources, reporter, {options.param_overrides, options.cse, options.max_cells}).run();
     c.params = std::move(lowered.params);
@@ -60,7 +105,8 @@ Compiled compile(const Loaded& loaded, Sources& sources, const CompileOptions& o
       c.program = std::move(lowered.program);
       for (const auto& g : c.program->draw_groups) {
         auto d = described.find(g);
-        c.inputs.push_back(d == described.end() ? InputInfo{g, "", "", ""} : d->second);
+        c.inputs.push_back(d == described.end() ? InputInfo{g, "", "", "", "", {}} : d->second);
+        c.inputs.back().param_cells = cells_named(c.params, c.inputs.back().law);
       }
     }
   }

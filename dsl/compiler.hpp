@@ -45,6 +45,8 @@ struct ParamSection {
 // execution rate (`L.execution`) takes the line's label and source; its unit is "%".
 struct InputInfo {
   std::string name, label, unit, source;
+  std::string law;  // the definition as written (clauses joined by " ; ", spaces collapsed), or ""
+  std::vector<std::size_t> param_cells;  // the cells (Compiled::params) of the params its law names
 };
 
 struct Compiled {

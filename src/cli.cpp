@@ -163,6 +163,20 @@ std::vector<Destination> destinations(const RunArgs& a) {
   return {{"--json", a.json}, {"--report", a.report}, {"--xlsx", a.xlsx}, {"--csv", a.csv, true}};
 }
 
+// The model's uncertain inputs and param cells, for the workbook's "Hypothèses" sheet: the model
+// compiled again with the run's --set values (the program keeps no labels or source text).
+report::ModelInputs model_inputs(const RunArgs& a) {
+  dsl::CompileOptions options;
+  options.max_cells = max_cells;
+  for (const auto& set : a.sets) {
+    SweepAxis axis;
+    if (parse_axis(set, axis).empty() && axis.values.size() == 1) options.param_overrides[axis.cell] = axis.values[0];
+  }
+  dsl::Sources sources;
+  dsl::Compiled c = dsl::compile_file(a.path, sources, options);
+  return {std::move(c.inputs), std::move(c.params)};
+}
+
 // Stages every output of a run, then commits them together.
 int write_run_outputs(const RunArgs& a, const engine::Program& program, const engine::RunResults& r,
                       const RunMeta& meta, std::ostream& err) {
@@ -173,7 +187,7 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
   if (e.empty() && !a.report.empty()) e = set.add_file(a.report, report::report_html(program, r, meta, stamp));
   if (e.empty() && !a.xlsx.empty())
     e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
-      return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp);
+      return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp, model_inputs(a));
     });
   if (e.empty() && !a.csv.empty())
     e = set.add_folder(a.csv, report::csv_files(program, r, meta, stamp, *report::csv_dialect(a.csv_dialect)));

@@ -9,17 +9,21 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "src/fr_format.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 
 namespace cogsim::app::report {
 
-const char* const kXlsxSheets[5] = {"Synthèse", "Indicateurs", "Entités", "Séries", "Paramètres du calcul"};
+const char* const kXlsxSheets[7] = {"Synthèse",   "Indicateurs", "Entités",
+                                    "Séries",     "Graphiques",  "Hypothèses",
+                                    "Paramètres du calcul"};
 
 namespace {
 
@@ -42,7 +46,11 @@ const char* const kSecondsFmt = "0.00\\ \"s\"";
   X(worksheet_write_number) X(worksheet_write_blank) X(worksheet_set_column) \
   X(worksheet_freeze_panes) X(worksheet_autofilter) X(format_set_bold) \
   X(format_set_num_format) X(format_set_font_size) X(format_set_font_color) \
-  X(format_set_bottom) X(format_set_bg_color) X(lxw_strerror)
+  X(format_set_bottom) X(format_set_bg_color) X(format_set_text_wrap) X(lxw_strerror) \
+  X(worksheet_conditional_format_range) X(worksheet_set_landscape) X(worksheet_set_paper) \
+  X(worksheet_fit_to_pages) X(worksheet_repeat_rows) X(worksheet_insert_chart_opt) \
+  X(workbook_add_chart) X(chart_add_series) X(chart_series_set_name) X(chart_series_set_line) \
+  X(chart_title_set_name) X(chart_axis_set_name) X(chart_axis_set_num_format)
 
 struct XlsxApi {
 #define COGSIM_XLSX_MEMBER(f) decltype(&::f) f;
@@ -76,15 +84,21 @@ const XlsxApi* api = nullptr;  // set by write_xlsx before any use
 
 struct Formats {
   lxw_format *title, *bold, *header, *muted, *text, *euro, *pct, *pct2, *rate, *integer, *number, *seconds,
-      *pct_bold;
+      *pct_bold, *wrap, *good, *warn, *bad;
 };
 
 struct Sheet {
   lxw_worksheet* ws;
   const Formats& f;
+  lxw_workbook* wb = nullptr;  // for the charts of the Graphiques sheet
   lxw_row_t row = 0;
+  std::vector<std::size_t> longest = {};  // per column, the longest text written (characters)
   void text(lxw_col_t c, const std::string& s, lxw_format* fmt = nullptr) {
     api->worksheet_write_string(ws, row, c, s.c_str(), fmt ? fmt : f.text);
+    if (longest.size() <= c) longest.resize(c + 1, 0);
+    std::size_t n = 0;  // UTF-8 characters
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    if (row > 0 || n < 40) longest[c] = std::max(longest[c], n);  // a long title does not widen its column
   }
   void number(lxw_col_t c, double v, lxw_format* fmt) {
     if (std::isfinite(v))
@@ -107,7 +121,44 @@ struct Sheet {
   void widths(const std::vector<double>& w) {
     for (std::size_t c = 0; c < w.size(); ++c) api->worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), w[c], nullptr);
   }
+  // Column widths that fit the texts written (at least `least`, at most 80 characters), then the
+  // print setup of a table: landscape A4, one page wide, the header row on every page.
+  void fit_and_print(const std::vector<double>& least, bool header_row = true) {
+    std::vector<double> w(std::max(least.size(), longest.size()), 8);
+    for (std::size_t c = 0; c < w.size(); ++c) {
+      const double text = c < longest.size() ? 1.1 * double(longest[c]) + 2 : 0;
+      w[c] = std::min(80.0, std::max(c < least.size() ? least[c] : 8.0, text));
+    }
+    widths(w);
+    api->worksheet_set_landscape(ws);
+    api->worksheet_set_paper(ws, 9);  // A4
+    api->worksheet_fit_to_pages(ws, 1, 0);
+    if (header_row) api->worksheet_repeat_rows(ws, 0, 0);
+  }
 };
+
+// P(met) cells coloured as in the report: at least 80 % good, 50 to 80 % to watch, below 50 % bad.
+void colour_probabilities(const Sheet& s, lxw_row_t first, lxw_row_t last, lxw_col_t col) {
+  if (last < first) return;
+  struct Rule {
+    std::uint8_t criteria;
+    double value, min, max;
+    lxw_format* fmt;
+  };
+  const Rule rules[] = {{LXW_CONDITIONAL_CRITERIA_GREATER_THAN_OR_EQUAL_TO, 0.8, 0, 0, s.f.good},
+                        {LXW_CONDITIONAL_CRITERIA_BETWEEN, 0, 0.5, 0.8, s.f.warn},
+                        {LXW_CONDITIONAL_CRITERIA_LESS_THAN, 0.5, 0, 0, s.f.bad}};
+  for (const Rule& r : rules) {
+    lxw_conditional_format cf{};
+    cf.type = LXW_CONDITIONAL_TYPE_CELL;
+    cf.criteria = r.criteria;
+    cf.value = r.value;
+    cf.min_value = r.min;
+    cf.max_value = r.max;
+    cf.format = r.fmt;
+    api->worksheet_conditional_format_range(s.ws, first, col, last, col, &cf);
+  }
+}
 
 lxw_format* value_format(const Formats& f, const std::string& unit) {
   if (unit == "€") return f.euro;
@@ -119,7 +170,6 @@ lxw_format* value_format(const Formats& f, const std::string& unit) {
 void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
               const std::string& generated_at) {
   const Formats& f = s.f;
-  s.widths({40, 34, 60, 18, 14, 13, 13, 50});
   s.text(0,
          p.model_name + (p.scenario_name.empty() ? "" : " — scénario " + p.scenario_name) +
              " : probabilité de tenir les engagements",
@@ -153,7 +203,8 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
     s.row++;
     s.text(0, "Indicateurs du plus au moins à risque en " + std::to_string(last), f.bold);
     s.row++;
-    s.header({"Entité", "n°", "Indicateur", "Cible (€)", "P(atteint)", "IC 95 % bas", "IC 95 % haut", "Source"});
+    s.header({"Entité", "n°", "Indicateur", "Cible", "P(atteint)", "IC 95 % bas", "IC 95 % haut", "Source"});
+    const lxw_row_t first = s.row;
     for (std::size_t i : risk) {
       const auto& ind = p.indicators[i];
       int k = year_index(ind, last);
@@ -163,13 +214,14 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
       s.text(0, o >= 0 ? p.outputs[o].label : ind.on);
       s.id(1, ind.id);
       s.text(2, ind.label);
-      s.number(3, r.indicator_target[i][k].moments.mean(), f.euro);
+      s.number(3, r.indicator_target[i][k].moments.mean(), value_format(f, o >= 0 ? p.outputs[o].unit : "€"));
       s.number(4, pr.p(), f.pct_bold);
       s.number(5, lo, f.pct2);
       s.number(6, hi, f.pct2);
       s.text(7, ind.source);
       s.row++;
     }
+    colour_probabilities(s, first, s.row - 1, 4);
   }
   if (!p.events.empty()) {
     s.row++;
@@ -190,12 +242,12 @@ void synthese(Sheet s, const engine::Program& p, const engine::RunResults& r, co
         s.row++;
       }
   }
+  s.fit_and_print({12, 10, 30, 10, 12, 12, 12, 20}, false);
 }
 
 void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r) {
   const Formats& f = s.f;
-  s.widths({6, 70, 36, 22, 8, 22, 10, 16, 12, 12, 12, 12});
-  s.header({"n°", "Indicateur", "Source", "Porte sur", "Année", "Type de cible", "Taux", "Cible (€)", "P(atteint)",
+  s.header({"n°", "Indicateur", "Source", "Porte sur", "Année", "Type de cible", "Taux", "Cible", "P(atteint)",
             "Erreur type", "IC 95 % bas", "IC 95 % haut"});
   for (std::size_t i = 0; i < p.indicators.size(); ++i) {
     const auto& ind = p.indicators[i];
@@ -210,7 +262,8 @@ void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r)
       s.number(4, y.year, f.integer);
       s.text(5, engine::info(y.kind).name_fr);
       if (y.has_rate()) s.number(6, y.rate, f.rate);
-      s.number(7, r.indicator_target[i][k].moments.mean(), f.euro);
+      const int o = find_output(p, ind.on);
+      s.number(7, r.indicator_target[i][k].moments.mean(), value_format(f, o >= 0 ? p.outputs[o].unit : "€"));
       s.number(8, pr.p(), f.pct);
       s.number(9, pr.std_error(), f.pct2);
       s.number(10, lo, f.pct2);
@@ -220,10 +273,11 @@ void indicateurs(Sheet s, const engine::Program& p, const engine::RunResults& r)
   }
   api->worksheet_freeze_panes(s.ws, 1, 2);
   if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 11);
+  colour_probabilities(s, 1, s.row - 1, 8);
+  s.fit_and_print({6, 30, 20, 12, 8, 14, 8, 14, 11, 11, 11, 11});
 }
 
 void entites(Sheet s, const engine::Program& p, const engine::RunResults& r) {
-  s.widths({24, 50, 7, 8, 16, 14, 16, 16, 16, 16, 16, 16, 16, 13, 50});
   s.header({"Sortie", "Libellé", "Unité", "Année", "Moyenne", "Écart-type", "P5", "P10", "P25", "P50", "P75", "P90",
             "P95", "Erreur type (moyenne)", "Source"});
   for (std::size_t i = 0; i < p.outputs.size(); ++i) {
@@ -242,10 +296,10 @@ void entites(Sheet s, const engine::Program& p, const engine::RunResults& r) {
   }
   api->worksheet_freeze_panes(s.ws, 1, 1);
   if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 14);
+  s.fit_and_print({14, 30, 7, 8, 16, 14, 16, 16, 16, 16, 16, 16, 16, 13, 20});
 }
 
 void series_sheet(Sheet s, const engine::Program& p, const engine::RunResults& r) {
-  s.widths({24, 50, 8, 16, 14, 16, 16, 70});
   s.header({"Série", "Libellé", "Année", "Moyenne", "Écart-type", "P5", "P95", "Source"});
   for (const auto& item : report_items(p, engine::ReportPart::Kind::Table, engine::ReportItem::What::Output)) {
     const auto i = std::size_t(item.index);
@@ -265,12 +319,91 @@ void series_sheet(Sheet s, const engine::Program& p, const engine::RunResults& r
     }
   }
   api->worksheet_freeze_panes(s.ws, 1, 1);
+  s.fit_and_print({14, 30, 8, 16, 14, 16, 16, 20});
+}
+
+// One row per uncertain input (a draw group): its label, name, law as written in the model, and
+// the values in this run of the params its law names.
+void hypotheses(Sheet s, const ModelInputs& m) {
+  s.header({"Hypothèse", "Nom", "Loi (telle qu'écrite dans le modèle)", "Paramètres de la loi (valeurs de ce calcul)",
+            "Unité", "Source"});
+  for (const auto& in : m.inputs) {
+    std::string values;
+    for (std::size_t k = 0; k < in.param_cells.size(); ++k) {
+      const auto& c = m.params[in.param_cells[k]];
+      if (!c.value) continue;
+      values += (values.empty() ? "" : " ; ") + c.cell + " = " + fr_amount(*c.value, c.unit);
+      if (values.size() > 2000) {  // a param table of many cells: the first ones, then a count
+        values += " ; … (" + std::to_string(in.param_cells.size() - k - 1) + " de plus)";
+        break;
+      }
+    }
+    s.text(0, in.label.empty() ? in.name : in.label, s.f.wrap);
+    s.text(1, in.name);
+    s.text(2, in.law, s.f.wrap);
+    s.text(3, values, s.f.wrap);
+    s.text(4, in.unit);
+    s.text(5, in.source, s.f.wrap);
+    s.row++;
+  }
+  api->worksheet_freeze_panes(s.ws, 1, 1);
+  s.fit_and_print({30, 14, 30, 30, 6, 30});
+}
+
+// Native Excel charts: for each series of the report's tables, its fan (P5, P25, P50, P75, P95 and
+// the mean, by year) as a line chart beside the block of cells it reads.
+void graphiques(Sheet s, const engine::Program& p, const engine::RunResults& r) {
+  const char* sheet = kXlsxSheets[4];
+  static const double levels[] = {0.05, 0.25, 0.50, 0.75, 0.95};
+  static const char* const names[] = {"P5", "P25", "P50", "P75", "P95"};
+  lxw_chart_line thin{}, bold{}, dashed{};
+  thin.color = 0x8EA9C8, thin.width = 1.0f;
+  bold.color = 0x1F4E79, bold.width = 2.25f;
+  dashed.color = 0xC55A11, dashed.width = 1.5f, dashed.dash_type = LXW_CHART_LINE_DASH_DASH;
+  for (const auto& item : report_items(p, engine::ReportPart::Kind::Table, engine::ReportItem::What::Output)) {
+    const auto i = std::size_t(item.index);
+    const auto& o = p.outputs[i];
+    if (o.years.size() < 2) continue;
+    lxw_format* fmt = value_format(s.f, o.unit);
+    const lxw_row_t top = s.row;
+    s.text(0, o.label + " (" + o.name + ")", s.f.bold);
+    s.row++;
+    s.header({"Année", "P5", "P25", "P50", "P75", "P95", "Moyenne"});
+    for (std::size_t k = 0; k < o.years.size(); ++k) {
+      const auto& st = r.outputs[i][k];
+      s.number(0, o.years[k].first, s.f.integer);
+      for (int q = 0; q < 5; ++q) s.number(lxw_col_t(1 + q), st.quantile(levels[q]), fmt);
+      s.number(6, st.moments.mean(), fmt);
+      s.row++;
+    }
+    const lxw_row_t first = top + 2, last = s.row - 1;
+    auto range = [&](int col) {
+      const char c = char('A' + col);
+      return std::string("='") + sheet + "'!$" + c + "$" + std::to_string(first + 1) + ":$" + c + "$" +
+             std::to_string(last + 1);
+    };
+    lxw_chart* chart = api->workbook_add_chart(s.wb, LXW_CHART_LINE);
+    for (int q = 0; q <= 5; ++q) {
+      lxw_chart_series* series = api->chart_add_series(chart, range(0).c_str(), range(1 + q).c_str());
+      api->chart_series_set_name(series, q < 5 ? names[q] : "Moyenne");
+      lxw_chart_line line = q == 5 ? dashed : q == 2 ? bold : thin;
+      api->chart_series_set_line(series, &line);
+    }
+    const std::string title = o.label + (o.unit.empty() ? "" : " (" + o.unit + ")");
+    api->chart_title_set_name(chart, title.c_str());
+    api->chart_axis_set_name(chart->x_axis, "Année");
+    api->chart_axis_set_num_format(chart->y_axis, o.unit == "%" ? "0.0%" : o.unit == "€" ? "# ##0 €" : "General");
+    lxw_chart_options where{};
+    where.x_scale = 1.3, where.y_scale = 1.1;
+    api->worksheet_insert_chart_opt(s.ws, top, 8, chart, &where);
+    s.row = std::max<lxw_row_t>(s.row, top + 18) + 1;  // the chart's height, then a gap
+  }
+  s.fit_and_print({28, 14, 14, 14, 14, 14, 14}, false);
 }
 
 void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
                 const std::string& generated_at) {
   const Formats& f = s.f;
-  s.widths({28, 70});
   s.header({"Paramètre", "Valeur"});
   auto t = [&](const char* k, const std::string& v) {
     s.text(0, k);
@@ -301,13 +434,16 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
   n("Horizon", p.horizon, f.integer);
   t("Date", generated_at);
   t("Version de cogsim", COGSIM_VERSION);
-  t("Centiles", "DDSketch, précision relative 0,1 % (voir docs/design.md)");
+  t("Centiles", "P5 à P95 : fenêtres fines placées par un pilote, erreur au plus un quart de l'erreur Monte Carlo "
+                "(quantile_error du fichier JSON) ; ailleurs DDSketch, précision relative 0,1 % (docs/design.md)");
+  s.fit_and_print({28, 30});
 }
 
 }  // namespace
 
 std::string write_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& p,
-                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at) {
+                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at,
+                            const ModelInputs& inputs) {
   std::string load_error;
   if (!(api = load_xlsxwriter(load_error))) return load_error;
   lxw_workbook* wb = api->workbook_new(tmp.c_str());
@@ -340,13 +476,26 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
   f.pct_bold = fmt(kPctFmt);
   api->format_set_bold(f.pct_bold);
 
-  lxw_worksheet* ws[5];
-  for (int i = 0; i < 5; ++i) ws[i] = api->workbook_add_worksheet(wb, kXlsxSheets[i]);
+  f.wrap = fmt(nullptr);
+  api->format_set_text_wrap(f.wrap);
+  auto fill = [&](lxw_color_t bg, lxw_color_t fg) {
+    lxw_format* x = fmt(nullptr);
+    api->format_set_bg_color(x, bg);
+    api->format_set_font_color(x, fg);
+    return x;
+  };
+  f.good = fill(0xE2F0D9, 0x2E6B30), f.warn = fill(0xFFF2CC, 0x7F6000), f.bad = fill(0xF8D7DA, 0x8B1A1A);
+
+  constexpr int kSheets = int(std::size(kXlsxSheets));
+  lxw_worksheet* ws[kSheets];
+  for (int i = 0; i < kSheets; ++i) ws[i] = api->workbook_add_worksheet(wb, kXlsxSheets[i]);
   synthese(Sheet{ws[0], f}, p, r, meta, generated_at);
   indicateurs(Sheet{ws[1], f}, p, r);
   entites(Sheet{ws[2], f}, p, r);
   series_sheet(Sheet{ws[3], f}, p, r);
-  parametres(Sheet{ws[4], f}, p, r, meta, generated_at);
+  graphiques(Sheet{ws[4], f, wb}, p, r);
+  hypotheses(Sheet{ws[5], f}, inputs);
+  parametres(Sheet{ws[6], f}, p, r, meta, generated_at);
   std::string title = p.model_name + " — résultats de simulation";
   std::string author = std::string("cogsim ") + COGSIM_VERSION;
   lxw_doc_properties props{};
@@ -359,10 +508,10 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
 }
 
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
-                       const RunMeta& meta, const std::string& generated_at) {
+                       const RunMeta& meta, const std::string& generated_at, const ModelInputs& inputs) {
   OutputSet set;
   std::string e = set.add_file_with(
-      path, [&](const std::string& tmp) { return write_xlsx_file(tmp, path, p, r, meta, generated_at); });
+      path, [&](const std::string& tmp) { return write_xlsx_file(tmp, path, p, r, meta, generated_at, inputs); });
   return e.empty() ? set.commit() : e;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/compiler.hpp"
 #include "engine/stats.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_html.hpp"
@@ -527,7 +528,7 @@ TEST(ReportXlsx, FiguresAreNumbersEqualToTheJson) {
 
   // Indicateurs: one row per indicator and year.
   const auto& ind = wb.sheet("Indicateurs");
-  int c_id = column(ind, "n°"), c_year = column(ind, "Année"), c_target = column(ind, "Cible (€)"),
+  int c_id = column(ind, "n°"), c_year = column(ind, "Année"), c_target = column(ind, "Cible"),
       c_p = column(ind, "P(atteint)"), c_se = column(ind, "Erreur type"), c_lo = column(ind, "IC 95 % bas");
   ASSERT_TRUE(c_id && c_year && c_target && c_p && c_se && c_lo);
   std::size_t rows = 0;
@@ -631,6 +632,102 @@ TEST(ReportXlsx, FiguresAreNumbersEqualToTheJson) {
       EXPECT_FALSE(*end == '\0') << wb.sheet_names[i] << " row " << rc.first << ": number stored as text '" << c.text
                                  << "'";
     }
+}
+
+// The model's whole text with runs of spaces collapsed, to find a law as written in it.
+std::string collapsed_model_text(const fs::path& folder) {
+  std::string all, out;
+  for (const auto& e : fs::recursive_directory_iterator(folder))
+    if (e.path().extension() == ".cog") all += slurp(e.path()) + "\n";
+  for (char c : all) {
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
+// Issue 15, workbook: an inputs sheet with one row per uncertain definition (its law as written,
+// the values of the params it names), native charts in the XML, conditional colours on P(met),
+// landscape print setup one page wide with the header row repeated, widths that fit the labels.
+TEST(ReportXlsx, InputsSheetChartsColoursAndPrintSetup) {
+  REQUIRE_RUN();
+  Workbook wb(run.xlsx);
+  const fs::path model = fs::path(COGSIM_SOURCE_DIR) / "scenarios/cog-2022-2024";
+  cogsim::dsl::Sources sources;
+  const auto compiled = cogsim::dsl::compile_file(model.string(), sources);
+  ASSERT_TRUE(compiled.program);
+  const auto& hyp = wb.sheet("Hypothèses");
+  const int c_name = column(hyp, "Nom"), c_law = column(hyp, "Loi (telle qu'écrite dans le modèle)"),
+            c_values = column(hyp, "Paramètres de la loi (valeurs de ce calcul)");
+  ASSERT_TRUE(c_name && c_law && c_values);
+  ASSERT_EQ(last_row(hyp) - 1, int(compiled.program->draw_groups.size()));
+  const std::string text = collapsed_model_text(model);
+  for (int row = 2; row <= last_row(hyp); ++row) {
+    EXPECT_EQ(hyp.at({row, c_name}).text, compiled.program->draw_groups[std::size_t(row - 2)]) << row;
+    const std::string law = hyp.at({row, c_law}).text;
+    ASSERT_FALSE(law.empty()) << row;
+    std::size_t from = 0;  // each clause's body is in the model as written
+    while (from < law.size()) {
+      const std::size_t to = law.find(" ; ", from);
+      std::string clause = law.substr(from, to == std::string::npos ? std::string::npos : to - from);
+      const auto colon = clause.find(": ");
+      if (colon != std::string::npos && std::isdigit(static_cast<unsigned char>(clause[0])))
+        clause = clause.substr(colon + 2);
+      EXPECT_NE(text.find(clause), std::string::npos) << "row " << row << ": " << clause;
+      from = to == std::string::npos ? law.size() : to + 3;
+    }
+  }
+  bool rmpp = false;
+  for (int row = 2; row <= last_row(hyp); ++row)
+    if (hyp.at({row, c_name}).text == "rmpp") {
+      rmpp = true;
+      const std::string v = hyp.at({row, c_values}).text;
+      for (const char* p : {"rmpp_mean = ", "rmpp_beta = ", "rmpp_sd = "}) EXPECT_NE(v.find(p), std::string::npos) << v;
+    }
+  EXPECT_TRUE(rmpp);
+
+  // Native charts: one line chart per series of the report's tables, reading the Graphiques sheet.
+  int charts = 0;
+  for (int k = 1;; ++k) {
+    int st = 0;
+    const std::string xml =
+        capture("unzip -p \"" + run.xlsx.string() + "\" xl/charts/chart" + std::to_string(k) + ".xml 2>/dev/null", &st);
+    if (st != 0 || xml.empty()) break;
+    EXPECT_NE(xml.find("<c:lineChart>"), std::string::npos);
+    EXPECT_NE(xml.find("Graphiques"), std::string::npos);
+    ++charts;
+  }
+  EXPECT_GE(charts, 5);
+
+  // P(met) coloured: rules on the P(atteint) column of Indicateurs (column I).
+  const std::string ind_xml = unzip(run.xlsx, "xl/worksheets/sheet2.xml");
+  ASSERT_EQ(column(wb.sheet("Indicateurs"), "P(atteint)"), 9);
+  EXPECT_NE(ind_xml.find("<conditionalFormatting sqref=\"I2:I" + std::to_string(last_row(wb.sheet("Indicateurs"))) +
+                         "\">"),
+            std::string::npos);
+  // Print setup of the tables: landscape, one page wide, the header row on every page.
+  const std::string workbook = unzip(run.xlsx, "xl/workbook.xml");
+  for (int sheet : {2, 3, 4, 6}) {
+    const std::string xml = unzip(run.xlsx, "xl/worksheets/sheet" + std::to_string(sheet) + ".xml");
+    EXPECT_NE(xml.find("orientation=\"landscape\""), std::string::npos) << sheet;
+    EXPECT_NE(xml.find("fitToPage=\"1\""), std::string::npos) << sheet;
+    EXPECT_NE(workbook.find("_xlnm.Print_Titles\" localSheetId=\"" + std::to_string(sheet - 1) + "\""),
+              std::string::npos)
+        << sheet;
+  }
+  // Widths fit the labels: the Hypothèses sheet's first column is as wide as its longest label
+  // (1.1 width units per character, up to 80).
+  std::size_t longest = 0;
+  for (int row = 2; row <= last_row(hyp); ++row) {
+    std::size_t n = 0;
+    for (unsigned char ch : hyp.at({row, 1}).text) n += (ch & 0xC0) != 0x80;
+    longest = std::max(longest, n);
+  }
+  const std::string hyp_xml = unzip(run.xlsx, "xl/worksheets/sheet6.xml");
+  const auto col = hyp_xml.find("<col min=\"1\" max=\"1\" width=\"");
+  ASSERT_NE(col, std::string::npos);
+  EXPECT_GE(std::stod(hyp_xml.substr(col + 28)), std::min(80.0, 1.1 * double(longest)));
 }
 
 // ---- CSV ---------------------------------------------------------------------------------------
