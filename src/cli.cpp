@@ -18,6 +18,7 @@
 #include "engine/compare.hpp"
 #include "src/analysis_cli.hpp"
 #include "src/cli_numbers.hpp"
+#include "src/compare_many.hpp"
 #include "src/compare_report.hpp"
 #include "src/mpi_run.hpp"
 #include "src/output_set.hpp"
@@ -362,6 +363,65 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
 }
 
+// `compare BASE V1 V2 …`: each variant against the base on the same paths, one after the other
+// (so each comparison is exactly the one `compare BASE Vi` makes), then one table and each summary.
+int do_compare_many(const RunArgs& a, const std::vector<std::string>& paths, const std::string& report,
+                    std::ostream& out, std::ostream& err) {
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
+  if (int rc = destination_status(check_destinations(dests), err)) return rc;
+  auto t0 = std::chrono::steady_clock::now();
+  dsl::Sources base_sources;
+  auto base = load_model(a.path, err, base_sources);
+  std::vector<dsl::Sources> sources(paths.size());
+  std::vector<std::optional<engine::Program>> programs;
+  bool ok = bool(base);
+  for (std::size_t v = 0; v < paths.size(); ++v) {
+    programs.push_back(load_model(paths[v], err, sources[v]));
+    ok = ok && programs.back();
+  }
+  if (!ok) return kInvalidModel;
+  if (int rc = destination_status(check_not_inputs(dests, base_sources), err)) return rc;
+  for (const auto& s : sources)
+    if (int rc = destination_status(check_not_inputs(dests, s), err)) return rc;
+  std::vector<VariantRun> runs(paths.size());
+  for (std::size_t v = 0; v < paths.size(); ++v) {
+    runs[v].path = paths[v], runs[v].program = &*programs[v];
+    runs[v].shared = engine::shared_counts(*base, *programs[v]);
+    if (runs[v].shared.series == 0) {
+      err << "cogsim: " << a.path << " and " << paths[v]
+          << " share no output series: there is nothing to compare (a variant is the base model with changes)\n";
+      return kInvalidModel;
+    }
+  }
+  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty()) {
+    err << e;
+    return kUsage;
+  }
+  engine::RunOptions opt = run_options(a);
+  Progress progress(!a.quiet && ::isatty(2));
+  for (std::size_t v = 0; v < paths.size(); ++v) {
+    const std::uint64_t before = v * a.paths, all = paths.size() * a.paths;
+    opt.progress = [&progress, before, all](std::uint64_t d, std::uint64_t) { progress.update(before + d, all); };
+    runs[v].results = engine::compare(*base, *programs[v], opt);
+    const auto& r = runs[v].results;
+    if (r.error) {
+      progress.finish();
+      err << (r.error_model == 1 ? sources[v] : base_sources).format(*r.error) << "cogsim: "
+          << (r.error_model == 1 ? paths[v] : a.path) << " failed while running; no results written\n";
+      return kRuntime;
+    }
+  }
+  progress.finish();
+  const RunMeta meta = run_meta(a, opt.threads, t0);
+  OutputSet set;
+  std::string e;
+  if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_many_json(*base, runs, meta, a.path)));
+  if (e.empty() && !report.empty()) e = set.add_file(report, report::compare_many_html(*base, runs, a.seed));
+  if (int rc = commit_or_report(set, e, err)) return rc;
+  if (!a.quiet) out << compare_many_summary(*base, runs, meta, &out == &std::cout && ::isatty(1));
+  return kOk;
+}
+
 int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
                std::ostream& err) {
   const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
@@ -411,7 +471,8 @@ namespace {
 // What the command line says, filled in by CLI11 as it parses.
 struct CommandLine {
   RunArgs run, compare, replay;
-  std::string variant_path, compare_report, check_path;
+  std::vector<std::string> variant_paths;
+  std::string compare_report, check_path;
   bool check_ir = false;
   std::uint64_t replay_path = 0;
 };
@@ -462,9 +523,13 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
 CLI::App* add_compare_command(CLI::App& app, CommandLine& cl) {
   RunArgs& ca = cl.compare;
   auto* cmp = app.add_subcommand(
-      "compare", "Compare two scenarios on the same paths (common random numbers): variant − base, path by path.");
+      "compare", "Compare scenarios on the same paths (common random numbers): variant − base, path by path; "
+                 "several variants at once are each compared with the base, in one table.");
   cmp->add_option("BASE", ca.path, "The base scenario (.cog file or folder with main.cog)")->required();
-  cmp->add_option("VARIANT", cl.variant_path, "The variant scenario, e.g. an avenant")->required();
+  cmp->add_option("VARIANT", cl.variant_paths,
+                  "The variant scenario, e.g. an avenant; several variants are each compared with the base on the "
+                  "same paths, in one table")
+      ->required();
   cmp->add_option("--paths,-n", ca.paths, "Number of paired paths (default 100000)")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
   cmp->add_option("--seed,-s", ca.seed, "Seed of the random numbers (default 42)")
@@ -575,7 +640,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (mpi() && mpi()->shared() && !*run && !app.got_subcommand("sweep") && !mpi()->root()) return kOk;
   if (*run) return do_run(cl.run, out, err);
   if (*check) return do_check(cl.check_path, cl.check_ir, out, err);
-  if (*cmp) return do_compare(cl.compare, cl.variant_path, cl.compare_report, out, err);
+  if (*cmp)
+    return cl.variant_paths.size() == 1 ? do_compare(cl.compare, cl.variant_paths[0], cl.compare_report, out, err)
+                                        : do_compare_many(cl.compare, cl.variant_paths, cl.compare_report, out, err);
   if (*replay) return do_replay(cl.replay, cl.replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
   if (int rc = run_sweep(out, err); rc >= 0) return rc;

@@ -92,24 +92,37 @@ std::string name_of(const engine::Program& p) {
 
 }  // namespace
 
-std::string compare_html(const engine::Program& base, const engine::Program& variant, const engine::CompareResults& r,
-                         std::uint64_t seed) {
-  std::ostringstream h;
-  h << "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-    << "content=\"width=device-width, initial-scale=1\"><title>Comparaison — " << html_escape(name_of(variant))
-    << "</title><style>" << kCompareStyle << "</style></head><body>";
-  h << "<h1>Comparaison de scénarios</h1><p>Base : <b>" << html_escape(name_of(base)) << "</b><br>Variante : <b>"
-    << html_escape(name_of(variant)) << "</b><br>" << html_escape(fr_number(double(r.paths), 0))
-    << " trajectoires appariées (mêmes tirages aléatoires pour les hypothèses communes), graine " << seed
-    << ".</p><p class=\"legend\"><span class=\"good\">favorable</span><span class=\"bad\">défavorable</span>"
-    << "le sens vient du modèle : un indicateur plus souvent atteint est favorable ; un événement suit son "
-    << "<code>good</code> ou <code>bad</code> des lignes <code>report</code> (neutre sans).</p>";
+std::string compare_page_head(const std::string& title) {
+  return "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+         "content=\"width=device-width, initial-scale=1\"><title>" +
+         html_escape(title) + "</title><style>" + kCompareStyle + "</style></head><body>";
+}
+
+std::string compare_legend() {
+  return "<p class=\"legend\"><span class=\"good\">favorable</span><span class=\"bad\">défavorable</span>"
+         "le sens vient du modèle : un indicateur plus souvent atteint est favorable ; un événement suit son "
+         "<code>good</code> ou <code>bad</code> des lignes <code>report</code> (neutre sans).</p>";
+}
+
+void compare_sections(const engine::Program& base, const engine::Program& variant, const engine::CompareResults& r,
+                      std::ostream& h) {
   h << "<section class=\"cost\"><h2>Ce que coûte la variante, ce qu'elle apporte</h2>";
   for (const auto& part : cost_block(base, variant, r)) write_part(part, h);
   h << "</section>";
   write_probabilities(base, variant, r.indicators, false, h);
   write_probabilities(base, variant, r.events, true, h);
   write_moved(r, h);
+}
+
+std::string compare_html(const engine::Program& base, const engine::Program& variant, const engine::CompareResults& r,
+                         std::uint64_t seed) {
+  std::ostringstream h;
+  h << compare_page_head("Comparaison — " + name_of(variant));
+  h << "<h1>Comparaison de scénarios</h1><p>Base : <b>" << html_escape(name_of(base)) << "</b><br>Variante : <b>"
+    << html_escape(name_of(variant)) << "</b><br>" << html_escape(fr_number(double(r.paths), 0))
+    << " trajectoires appariées (mêmes tirages aléatoires pour les hypothèses communes), graine " << seed
+    << ".</p>" << compare_legend();
+  compare_sections(base, variant, r, h);
   h << "</body></html>\n";
   return h.str();
 }

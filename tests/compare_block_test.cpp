@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -215,6 +216,64 @@ TEST(CompareBlock, VerdictsAndColumns) {
   EXPECT_EQ(app::verdict_of(0.0, +1), Verdict::Neutral);
   EXPECT_EQ(app::fit_columns("déficit réduit", 7), "défici…");
   EXPECT_EQ(app::fit_columns("déficit", 7), "déficit");
+}
+
+}  // namespace
+}  // namespace cogsim
+
+namespace cogsim {
+namespace {
+
+// ---- several variants at once: `compare BASE V1 V2` ----
+
+// Each variant's comparison is exactly the one `compare BASE Vi` makes alone (same seed and paths:
+// the base's draws are the same, so the variants are measured on the same paths); the terminal
+// table fits 100 columns and marks ▲ exactly the indicator-years whose change exceeds two paired
+// standard errors in the JSON; the page lists both variants.
+TEST(CompareMany, EachVariantIsItsOwnComparisonAndTheTableMarksTheClearChanges) {
+  const std::string dir = testing::TempDir(), s = std::string(COGSIM_SOURCE_DIR) + "/scenarios/";
+  const std::string base = s + "cog-2022-2024", v1 = s + "avenant-cds", v2 = s + "avenant-inflation";
+  const std::string out = run(std::string(COGSIM_EXE) + " compare " + base + " " + v1 + " " + v2 + " -n 20000 -t 2 --json " +
+                              dir + "/many.json --report " + dir + "/many.html");
+  run(std::string(COGSIM_EXE) + " compare " + base + " " + v1 + " -n 20000 -t 1 -q --json " + dir + "/one1.json");
+  run(std::string(COGSIM_EXE) + " compare " + base + " " + v2 + " -n 20000 -t 2 -q --json " + dir + "/one2.json");
+  nlohmann::json many = nlohmann::json::parse(test::read_text(dir + "/many.json"));
+  ASSERT_EQ(many["variants"].size(), 2u);
+  for (int v = 0; v < 2; ++v) {
+    nlohmann::json one = nlohmann::json::parse(test::read_text(dir + "/one" + std::to_string(v + 1) + ".json"));
+    nlohmann::json mine = many["variants"][v];
+    one.erase("meta"), mine.erase("meta");
+    EXPECT_EQ(mine, one) << "variant " << v + 1;
+  }
+  std::istringstream in(out);
+  std::map<std::pair<std::string, std::string>, std::string> rows;  // (n°, year) -> the table's line
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_LE(code_points(line), 100u) << line;
+    if (line.rfind("=== V1", 0) == 0) break;  // the table ends where the first variant's summary starts
+    std::istringstream w(line);
+    std::string id;
+    w >> id;
+    if (id.empty() || !std::isdigit(static_cast<unsigned char>(id[0]))) continue;
+    const auto year_at = line.find(" 20");
+    if (year_at != std::string::npos) rows[{id, line.substr(year_at + 1, 4)}] = line;
+  }
+  ASSERT_FALSE(rows.empty());
+  int clear = 0;
+  for (const auto& [id, ind] : many["variants"][1]["delta"]["indicators"].items())
+    for (const auto& [year, y] : ind["years"].items()) {
+      const double delta = y["delta"], se = y["se"];
+      const auto it = rows.find({id, year});
+      ASSERT_NE(it, rows.end()) << id << " " << year;
+      // V2 is the last column: its cell is what follows the line's last '%'.
+      const bool marked = it->second.find("▲", it->second.rfind('%')) != std::string::npos;
+      EXPECT_EQ(marked, delta > 2 * se) << it->second;
+      clear += delta > 2 * se;
+    }
+  EXPECT_GT(clear, 5);
+  const std::string html = test::read_text(dir + "/many.html");
+  EXPECT_NE(html.find("avenant-cds"), std::string::npos);
+  EXPECT_NE(html.find("avenant-inflation"), std::string::npos);
+  EXPECT_NE(html.find("Comparaison de 2 variantes"), std::string::npos);
 }
 
 }  // namespace
