@@ -363,10 +363,11 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
   return commit_or_report(set, set.add_file(a.json, json_text(j)), err);
 }
 
-// `compare BASE V1 V2 …`: each variant against the base on the same paths, one after the other
-// (so each comparison is exactly the one `compare BASE Vi` makes), then one table and each summary.
-int do_compare_many(const RunArgs& a, const std::vector<std::string>& paths, const std::string& report,
-                    std::ostream& out, std::ostream& err) {
+// `compare BASE VARIANT…`: each variant against the base on the same paths, one after the other
+// (so each comparison is exactly the one `compare BASE Vi` makes alone); with several, one table
+// and each summary (src/compare_many.hpp).
+int do_compare(const RunArgs& a, const std::vector<std::string>& paths, const std::string& report, std::ostream& out,
+               std::ostream& err) {
   const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
   auto t0 = std::chrono::steady_clock::now();
@@ -387,9 +388,11 @@ int do_compare_many(const RunArgs& a, const std::vector<std::string>& paths, con
   for (std::size_t v = 0; v < paths.size(); ++v) {
     runs[v].path = paths[v], runs[v].program = &*programs[v];
     runs[v].shared = engine::shared_counts(*base, *programs[v]);
-    if (runs[v].shared.series == 0) {
-      err << "cogsim: " << a.path << " and " << paths[v]
-          << " share no output series: there is nothing to compare (a variant is the base model with changes)\n";
+    const engine::SharedCounts& shared = runs[v].shared;
+    if (shared.series == 0) {
+      err << "cogsim: " << a.path << " (" << shared.base_series << " output series) and " << paths[v] << " ("
+          << shared.variant_series << ") share no output series: there is nothing to compare (a variant is the base "
+          << "model with changes, e.g. a scenario that extends it)\n";
       return kInvalidModel;
     }
   }
@@ -415,52 +418,19 @@ int do_compare_many(const RunArgs& a, const std::vector<std::string>& paths, con
   const RunMeta meta = run_meta(a, opt.threads, t0);
   OutputSet set;
   std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_many_json(*base, runs, meta, a.path)));
-  if (e.empty() && !report.empty()) e = set.add_file(report, report::compare_many_html(*base, runs, a.seed));
+  const bool one = runs.size() == 1, colour = &out == &std::cout && ::isatty(1);
+  const VariantRun& first = runs.front();
+  if (!a.json.empty())
+    e = set.add_file(a.json, json_text(one ? compare_json(*base, *first.program, first.results, meta, a.path,
+                                                          first.path, first.shared)
+                                           : compare_many_json(*base, runs, meta, a.path)));
+  if (e.empty() && !report.empty())
+    e = set.add_file(report, one ? report::compare_html(*base, *first.program, first.results, a.seed)
+                                 : report::compare_many_html(*base, runs, a.seed));
   if (int rc = commit_or_report(set, e, err)) return rc;
-  if (!a.quiet) out << compare_many_summary(*base, runs, meta, &out == &std::cout && ::isatty(1));
-  return kOk;
-}
-
-int do_compare(const RunArgs& a, const std::string& variant_path, const std::string& report, std::ostream& out,
-               std::ostream& err) {
-  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
-  if (int rc = destination_status(check_destinations(dests), err)) return rc;
-  auto t0 = std::chrono::steady_clock::now();
-  dsl::Sources base_sources, variant_sources;
-  auto base = load_model(a.path, err, base_sources);
-  auto variant = load_model(variant_path, err, variant_sources);
-  if (!base || !variant) return kInvalidModel;
-  for (const dsl::Sources* s : {&base_sources, &variant_sources})
-    if (int rc = destination_status(check_not_inputs(dests, *s), err)) return rc;
-  const engine::SharedCounts shared = engine::shared_counts(*base, *variant);
-  if (shared.series == 0) {
-    err << "cogsim: " << a.path << " (" << shared.base_series << " output series) and " << variant_path << " ("
-        << shared.variant_series << ") share no output series: there is nothing to compare (a variant is the base "
-        << "model with changes, e.g. a scenario that extends it)\n";
-    return kInvalidModel;
-  }
-  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty()) {
-    err << e;
-    return kUsage;
-  }
-  engine::RunOptions opt = run_options(a);
-  Progress progress(!a.quiet && ::isatty(2));
-  opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); };
-  engine::CompareResults r = engine::compare(*base, *variant, opt);
-  progress.finish();
-  if (r.error) {
-    err << (r.error_model == 1 ? variant_sources : base_sources).format(*r.error)
-        << "cogsim: " << (r.error_model == 1 ? variant_path : a.path) << " failed while running; no results written\n";
-    return kRuntime;
-  }
-  const RunMeta meta = run_meta(a, opt.threads, t0);
-  OutputSet set;
-  std::string e;
-  if (!a.json.empty()) e = set.add_file(a.json, json_text(compare_json(*base, *variant, r, meta, a.path, variant_path, shared)));
-  if (e.empty() && !report.empty()) e = set.add_file(report, report::compare_html(*base, *variant, r, a.seed));
-  if (int rc = commit_or_report(set, e, err)) return rc;
-  if (!a.quiet) out << compare_summary(*base, *variant, r, meta, shared, &out == &std::cout && ::isatty(1));
+  if (!a.quiet)
+    out << (one ? compare_summary(*base, *first.program, first.results, meta, first.shared, colour)
+                : compare_many_summary(*base, runs, meta, colour));
   return kOk;
 }
 
@@ -640,9 +610,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (mpi() && mpi()->shared() && !*run && !app.got_subcommand("sweep") && !mpi()->root()) return kOk;
   if (*run) return do_run(cl.run, out, err);
   if (*check) return do_check(cl.check_path, cl.check_ir, out, err);
-  if (*cmp)
-    return cl.variant_paths.size() == 1 ? do_compare(cl.compare, cl.variant_paths[0], cl.compare_report, out, err)
-                                        : do_compare_many(cl.compare, cl.variant_paths, cl.compare_report, out, err);
+  if (*cmp) return do_compare(cl.compare, cl.variant_paths, cl.compare_report, out, err);
   if (*replay) return do_replay(cl.replay, cl.replay_path, out, err);
   if (int rc = run_analysis(out, err); rc >= 0) return rc;
   if (int rc = run_sweep(out, err); rc >= 0) return rc;
