@@ -11,6 +11,7 @@
 #include "src/convergence.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_style.hpp"
+#include "src/shortfall.hpp"
 
 namespace cogsim::app::report {
 
@@ -348,6 +349,9 @@ class Page {
       hs.met = &r.indicator_met[ii][ky];
     }
     o << "<figure style=\"margin:0\">" << histogram_svg(hs) << "</figure></div>";
+    HistSpec curve = hs;
+    curve.w = 420, curve.h = 150;
+    o << "<figure class=\"scurve\">" << cdf_svg(curve) << "</figure>";
     const auto& last_stats = r.outputs[oi].back();
     double q5 = last_stats.quantile(0.05), q50 = last_stats.quantile(0.5), q95 = last_stats.quantile(0.95),
            scale = std::max(std::fabs(q5), std::fabs(q95));
@@ -356,15 +360,30 @@ class Page {
     if (ky >= 0)
       o << " · cible " << target_text(ind->years[ky], hs.target, hs.target_hi) << " · <b>P(atteint) " << fr_probability(*hs.met)
         << "</b>";
-    o << " <span class=\"src\">— " << html_escape(out.source) << "</span></p></div>";
+    o << " <span class=\"src\">— " << html_escape(out.source) << "</span></p>";
+    if (ky >= 0 && !ind->years[ky].has_upper()) missed_by(last_stats, hs.target, hs.above, scale);
+    o << "</div>";
+  }
+
+  // "Quand la cible est manquée": by how much, over the paths that miss it (src/shortfall.hpp).
+  void missed_by(const engine::SeriesStats& st, double target, bool above, double scale) {
+    if (st.constant) return;
+    const auto m = shortfall(st.sketch, target, above);
+    if (!m) return;
+    o << "<p class=\"cap miss\">Quand la cible est manquée (" << fr_percent(m->missed) << " des trajectoires), "
+      << "elle l'est de <b>" << fr_short_euros(m->median, scale) << "</b> en médiane, de plus de "
+      << fr_short_euros(m->p90, scale) << " une fois sur dix, de " << fr_short_euros(m->mean, scale)
+      << " en moyenne.</p>";
   }
 
   void entities(const engine::ReportPart& part, std::size_t k) {
     o << "<section id=\"" << anchor(k) << "\"><h2>" << html_escape(title_of(part)) << "</h2>"
       << "<p class=\"small\">À gauche, l'éventail des valeurs simulées année par année (bandes P5–P95 et P25–P75, "
       << "médiane) et la trajectoire cible de l'indicateur (tirets) ; sous chaque année, la probabilité d'atteindre "
-      << "la cible. À droite, la distribution de la dernière année : en vert les trajectoires qui atteignent la "
-      << "cible, en rouge celles qui la manquent.</p><div class=\"entities\">";
+      << "la cible. À droite, la distribution de la dernière année (hauteur : part des trajectoires) : en vert "
+      << "les trajectoires qui atteignent la cible, en rouge celles qui la manquent. Dessous, la courbe en S : "
+      << "la part des trajectoires dont le résultat est au plus une valeur donnée, et celle sous la cible.</p>"
+      << "<div class=\"entities\">";
     for (const auto& it : part.items)
       if (it.what == engine::ReportItem::What::Output && !p.outputs[it.index].years.empty()) entity_card(it.index);
     o << "</div></section>";

@@ -93,12 +93,16 @@ svg .hit:hover { fill: rgba(18,63,115,.06); }
 svg .bar { fill: #7fb0d8; } svg .bar.ok { fill: #5aa86a; } svg .bar.bad { fill: #d9634f; }
 svg .pbar.ok { fill: var(--ok); } svg .pbar.warn { fill: #d99a00; } svg .pbar.bad { fill: var(--bad); }
 svg.chart.conv { width: 49%; display: inline-block; vertical-align: top; }
+svg .cdf { fill: none; stroke: #08306b; stroke-width: 2; }
+.entity .scurve { margin: 4px 0 0; } .entity .scurve svg { display: block; max-width: 440px; }
 svg .band { fill: #c9dcf2; } svg .est { fill: none; stroke: #1f5fa8; stroke-width: 1.5; }
 .method p, .method li { max-width: 900px; }
 footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 td.num .small { white-space: normal; }
 @media screen and (max-width: 980px) { .cards, .two, .entities, .split { grid-template-columns: minmax(0, 1fr); } }
-@media screen and (max-width: 600px) { table.grid { display: block; overflow-x: auto; } }
+@media screen and (max-width: 600px) { table.grid { display: block; overflow-x: auto; }
+  .entity .charts { grid-template-columns: minmax(0, 1fr); }
+  .entity .charts figure + figure svg { display: block; max-width: 300px; } }
 @page { size: A4; margin: 12mm 11mm; }
 @media print {
   body { font-size: 10pt; }

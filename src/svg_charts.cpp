@@ -218,7 +218,29 @@ struct HistBins {
   bool target_in = false;  // the target is inside the range drawn
 };
 
-HistBins hist_bins(const HistSpec& hs) {
+// Freedman–Diaconis: a bin width of 2·IQR·n^(−1/3) (the quartiles from the sketch), as many bins
+// as that gives over [lo, hi], at least 12 and no more than the plot shows at 3 units a bar.
+int fd_bins(const engine::SeriesStats& st, double lo, double hi, double plot_w) {
+  const int most = std::max(12, static_cast<int>(plot_w / 3));
+  const double iqr = st.quantile(0.75) - st.quantile(0.25), n = static_cast<double>(st.sketch.count());
+  if (!(iqr > 0) || n < 2) return std::min(36, most);
+  return std::clamp(static_cast<int>(std::ceil((hi - lo) / (2 * iqr / std::cbrt(n)))), 12, most);
+}
+
+// The number of values <= x with each sketch bucket's count spread evenly between the value below
+// it and its own (a piecewise-linear distribution function through the buckets): the bars of a
+// histogram then do not alias the buckets' grid (a jagged histogram at a million paths).
+double smooth_count_at_most(const engine::QuantileSketch& s, double x) {
+  const std::uint64_t n = s.count(), c = sketch_count_at_most(s, x);
+  if (c == 0 || c == n) return static_cast<double>(c);
+  auto at = [&](std::uint64_t r) { return s.quantile((static_cast<double>(r) - 0.5) / static_cast<double>(n)); };
+  const double below = at(c), above = at(c + 1);
+  if (!(above > below)) return static_cast<double>(c);
+  const std::uint64_t upto = sketch_count_at_most(s, above);
+  return static_cast<double>(c) + static_cast<double>(upto - c) * (x - below) / (above - below);
+}
+
+HistBins hist_bins(const HistSpec& hs, double plot_w) {
   const auto& st = *hs.stats;
   const auto& s = st.sketch;
   HistBins hb;
@@ -235,18 +257,20 @@ HistBins hist_bins(const HistSpec& hs) {
       hi = std::max(hi, hs.target + 0.04 * (hi - lo));
     }
   }
-  const int bins = 36;
+  const int bins = fd_bins(st, lo, hi, plot_w);
   double bw = (hi - lo) / bins, start = lo;
   if (hb.target_in) start = hs.target + std::floor((lo - hs.target) / bw) * bw;  // the target on an edge
   int nb = std::clamp(static_cast<int>(std::ceil((hi - start) / bw - 1e-9)), 1, 2 * bins);
   for (int i = 0; i <= nb; ++i) hb.edges.push_back(start + i * bw);
   const double n = static_cast<double>(s.count());
   // A constant series (a known year) is all in one bar.
-  auto at_most = [&](double x) { return st.constant ? (st.central <= x ? s.count() : 0) : sketch_count_at_most(s, x); };
-  std::uint64_t prev = at_most(hb.edges.front());
+  auto at_most = [&](double x) {
+    return st.constant ? (st.central <= x ? n : 0.0) : smooth_count_at_most(s, x);
+  };
+  double prev = at_most(hb.edges.front());
   for (std::size_t i = 1; i < hb.edges.size(); ++i) {
-    std::uint64_t c = at_most(hb.edges[i]);
-    hb.mass.push_back(static_cast<double>(c - prev) / n);
+    const double c = at_most(hb.edges[i]);
+    hb.mass.push_back((c - prev) / n);
     hb.peak = std::max(hb.peak, hb.mass.back());
     prev = c;
   }
@@ -274,52 +298,120 @@ void hist_target(std::ostream& o, const HistSpec& hs, const HistBins& hb, const 
   std::string missed = "manqué " + fr_probability(miss);
   const std::string& left_text = hs.above ? missed : met;
   const std::string& right_text = hs.above ? met : missed;
-  o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(L) << "\" y=\"" << num(H - 8) << "\">"
+  o << "<text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"8\" y=\"" << num(H - 8) << "\">"
     << left_text << "</text><text class=\"note " << (hs.above ? "ok" : "bad") << "\" x=\"" << num(W - R)
     << "\" y=\"" << num(H - 8) << "\" text-anchor=\"end\">" << right_text << "</text>";
 }
 
 }  // namespace
 
-std::string histogram_svg(const HistSpec& hs) {
-  const double L = 16, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
-  std::ostringstream o;
-  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << html_escape(hs.title) << "\">";
-  o << "<text class=\"legend\" x=\"" << num(L) << "\" y=\"14\">Distribution du résultat " << hs.year << "</text>";
-  if (hs.stats->sketch.count() == 0) return o.str() + "</svg>";
-  const HistBins hb = hist_bins(hs);
-  const auto& edges = hb.edges;
-  Lin X{edges.front(), edges.back(), L, W - R};
-  Lin Y{0, hb.peak > 0 ? hb.peak * 1.08 : 1, H - B, T + 6};
-  for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
-    double mid = (edges[i] + edges[i + 1]) / 2;
-    const bool ok = (mid >= hs.target) == hs.above && mid <= hs.target_hi;
-    const char* cls = !hs.has_target ? "bar" : ok ? "bar ok" : "bar bad";
-    double x0 = X(edges[i]), x1 = X(edges[i + 1]);
-    o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.3) << "\" y=\"" << num(Y(hb.mass[i])) << "\" width=\""
-      << num(std::max(0.5, x1 - x0 - 0.6)) << "\" height=\"" << num(Y(0) - Y(hb.mass[i])) << "\"><title>"
-      << fr_euros(edges[i]) << " à " << fr_euros(edges[i + 1]) << " : " << fr_percent(hb.mass[i])
-      << " des trajectoires</title></rect>";
-  }
-  o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
-    << num(Y(0)) << "\"/>";
-  // Ticks far enough apart that their labels never touch: about 6.3 units a character at the
-  // tick size (10.5 px), plus a gap; fewer ticks until they fit.
-  const double range = edges.back() - edges.front(), max_abs = std::max(std::fabs(edges.front()), std::fabs(edges.back()));
+namespace {
+
+// The value axis under a distribution chart, in M€ / k€ / €: ticks far enough apart that their
+// labels never touch (about 6.3 units a character at the tick size, 10.5 px, plus a gap; fewer
+// ticks until they fit).
+void money_ticks(std::ostream& o, const Lin& X, double lo, double hi, double y0, double W) {
+  const double range = hi - lo, max_abs = std::max(std::fabs(lo), std::fabs(hi)), width = X.r1 - X.r0;
   double step = nice_step(range, 3);
   for (int n = 3; n >= 1; --n) {
     step = nice_step(range, n);
     std::size_t chars = 0;
     for (unsigned char c : MoneyAxis(max_abs, step)(-max_abs)) chars += (c & 0xC0) != 0x80;
-    if ((W - L - R) * step / range >= 6.3 * double(chars) + 10) break;
+    if (width * step / range >= 6.3 * double(chars) + 10) break;
   }
   MoneyAxis lab(max_abs, step);
-  for (double v = std::ceil(edges.front() / step) * step; v <= edges.back(); v += step)
-    o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
-      << num(Y(0) + 4) << "\"/><text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(Y(0) + 15)
-      << "\" text-anchor=\"middle\">" << lab(std::fabs(v) < step * 1e-9 ? 0.0 : v) << "</text>";
+  for (double v = std::ceil(lo / step) * step; v <= hi; v += step) {
+    const std::string text = lab(std::fabs(v) < step * 1e-9 ? 0.0 : v);
+    std::size_t chars = 0;
+    for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+    const double half = 3.15 * double(chars) + 1;
+    o << "<line class=\"axis\" x1=\"" << num(X(v)) << "\" x2=\"" << num(X(v)) << "\" y1=\"" << num(y0) << "\" y2=\""
+      << num(y0 + 4) << "\"/>";
+    if (X(v) - half >= 0 && X(v) + half <= W)  // a label that would be cut at the edge is left out
+      o << "<text class=\"tick\" x=\"" << num(X(v)) << "\" y=\"" << num(y0 + 15) << "\" text-anchor=\"middle\">"
+        << text << "</text>";
+  }
+}
+
+// The share-of-paths axis at the left: grid lines and "5 %" labels (no label at 0, the baseline).
+void share_ticks(std::ostream& o, const Lin& Y, double top, double L, double right) {
+  const double step = nice_step(top, 3);
+  for (double v = step; v <= top * (1 + 1e-9); v += step)
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(right) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
+      << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 4) << "\" y=\"" << num(Y(v) + 3.5)
+      << "\" text-anchor=\"end\">" << fr_percent(v, step < 0.01 ? 1 : 0) << "</text>";
+}
+
+}  // namespace
+
+std::string histogram_svg(const HistSpec& hs) {
+  const double L = 40, R = 16, T = 30, B = 42, W = hs.w, H = hs.h;
+  std::ostringstream o;
+  o << "<svg class=\"chart\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(hs.title) << "\">";
+  o << "<text class=\"legend\" x=\"" << num(8) << "\" y=\"14\">Distribution du résultat " << hs.year
+    << "<title>Part des trajectoires (axe vertical) selon le résultat " << hs.year << " (axe horizontal)</title></text>";
+  if (hs.stats->sketch.count() == 0) return o.str() + "</svg>";
+  const HistBins hb = hist_bins(hs, W - L - R);
+  const auto& edges = hb.edges;
+  const double top = hb.peak > 0 ? hb.peak * 1.08 : 1;
+  Lin X{edges.front(), edges.back(), L, W - R};
+  Lin Y{0, top, H - B, T + 6};
+  share_ticks(o, Y, top, L, W - R);
+  for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
+    double mid = (edges[i] + edges[i + 1]) / 2;
+    const bool ok = (mid >= hs.target) == hs.above && mid <= hs.target_hi;
+    const char* cls = !hs.has_target ? "bar" : ok ? "bar ok" : "bar bad";
+    double x0 = X(edges[i]), x1 = X(edges[i + 1]);
+    o << "<rect class=\"" << cls << "\" x=\"" << num(x0 + 0.15) << "\" y=\"" << num(Y(hb.mass[i])) << "\" width=\""
+      << num(std::max(0.5, x1 - x0 - 0.3)) << "\" height=\"" << num(Y(0) - Y(hb.mass[i])) << "\"><title>"
+      << fr_euros(edges[i]) << " à " << fr_euros(edges[i + 1]) << " : " << fr_percent(hb.mass[i])
+      << " des trajectoires</title></rect>";
+  }
+  o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+    << num(Y(0)) << "\"/>";
+  money_ticks(o, X, edges.front(), edges.back(), Y(0), W);
   if (hs.has_target) hist_target(o, hs, hb, X, Y(0), L, T, W, R, H);
+  o << "</svg>";
+  return o.str();
+}
+
+// ---- S-curve (cumulative distribution) ---------------------------------------------------------
+
+std::string cdf_svg(const HistSpec& hs) {
+  const double L = 40, R = 16, T = 24, B = 24, W = hs.w, H = hs.h;
+  std::ostringstream o;
+  o << "<svg class=\"chart cdf\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape("Courbe en S — " + hs.title) << "\"><text class=\"legend\" x=\"8\" y=\"14\">Courbe en S : part "
+    << "des trajectoires dont le résultat " << hs.year << " est au plus x</text>";
+  const auto& s = hs.stats->sketch;
+  if (s.count() == 0 || hs.stats->constant) return o.str() + "</svg>";
+  const HistBins hb = hist_bins(hs, W - L - R);  // the histogram's range
+  const double lo = hb.edges.front(), hi = hb.edges.back();
+  Lin X{lo, hi, L, W - R}, Y{0, 1, H - B, T};
+  for (double v : {0.25, 0.5, 0.75, 1.0})
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
+      << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 4) << "\" y=\"" << num(Y(v) + 3.5)
+      << "\" text-anchor=\"end\">" << fr_percent(v, 0) << "</text>";
+  o << "<polyline class=\"cdf\" points=\"";
+  for (int k = 1; k < 200; ++k) {
+    const double u = k / 200.0, x = std::clamp(s.quantile(u), lo, hi);
+    o << num(X(x)) << ',' << num(Y(u)) << ' ';
+  }
+  o << "\"/><line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0))
+    << "\" y2=\"" << num(Y(0)) << "\"/>";
+  money_ticks(o, X, lo, hi, Y(0), W);
+  if (hs.has_target && hb.target_in && hs.met && std::isinf(hs.target_hi)) {
+    // The share at or below the target: missed when met above it, met when met below it.
+    const double f = hs.above ? 1 - hs.met->p() : hs.met->p(), tx = X(hs.target);
+    o << "<line class=\"tgt\" x1=\"" << num(tx) << "\" x2=\"" << num(tx) << "\" y1=\"" << num(T) << "\" y2=\""
+      << num(Y(0)) << "\"/><line class=\"tgt\" x1=\"" << num(L) << "\" x2=\"" << num(tx) << "\" y1=\"" << num(Y(f))
+      << "\" y2=\"" << num(Y(f)) << "\"/><circle class=\"tgtp\" cx=\"" << num(tx) << "\" cy=\"" << num(Y(f))
+      << "\" r=\"3.2\"/><text class=\"note " << (hs.above ? "bad" : "ok") << "\" x=\"" << num(tx + (tx < W / 2 ? 6 : -6))
+      << "\" y=\"" << num(Y(f) + (f > 0.5 ? 14 : -6)) << "\" text-anchor=\"" << (tx < W / 2 ? "start" : "end") << "\">"
+      << fr_probability(hs.above ? engine::Proportion{hs.met->n - hs.met->hits, hs.met->n} : *hs.met)
+      << " sous la cible</text>";
+  }
   o << "</svg>";
   return o.str();
 }

@@ -74,7 +74,11 @@ struct HistSpec {
   double w = 230, h = 240;
 };
 
+// Bars of the share of paths (y axis in %), bins by Freedman–Diaconis from the sketch's quartiles.
 std::string histogram_svg(const HistSpec& hs);
+// The S-curve: the share of paths at or below each value, over the histogram's range, with the
+// target and the share below it.
+std::string cdf_svg(const HistSpec& hs);
 
 // Bars of P(event) by year, coloured by the probability of the good side.
 std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,
