@@ -465,8 +465,16 @@ TEST(ReportHtml, SelfContainedAndInTheCogsWording) {
   std::size_t entities = 0;
   for (const auto& [name, s] : J["series"].items()) entities += is_entity_output(name);
   EXPECT_EQ(entities, 12u);
-  // Plus the convergence card: the 2 headline events and the 3 indicators most at risk.
-  EXPECT_EQ(count(html, "<svg"), 2 * entities + 2 + 5);
+  // Three charts per entity (fan, histogram, S-curve), plus the convergence card: the 2 headline
+  // events and the 3 indicators most at risk.
+  EXPECT_EQ(count(html, "<svg"), 3 * entities + 2 + 5);
+  EXPECT_EQ(count(html, "<svg class=\"chart cdf\""), entities);
+  // Every RM1 target is one-sided: each card whose target is missed on some path says by how much
+  // (the matériel médical's excédent is met on every path).
+  std::size_t missed = 0;
+  for (const auto& [id, ind] : J["indicators"].items()) missed += ind["years"]["2024"]["p_met"].get<double>() < 1;
+  EXPECT_GE(missed, 10u);
+  EXPECT_EQ(count(html, "<p class=\"cap miss\">Quand la cible est manquée ("), missed);
   EXPECT_EQ(count(html, "<svg class=\"chart conv\""), 5u);
   EXPECT_EQ(count(html, "class=\"card entity\""), entities);
   // The table: every indicator and year, coloured by risk.
@@ -495,7 +503,7 @@ TEST(ReportHtml, OpensInHeadlessChromiumOfflineWithoutErrors) {
   // The DOM Chromium built holds the sections and the charts.
   for (const char* id : {"synthese", "indicateurs", "partie-2", "partie-3", "partie-4", "methode"})
     EXPECT_NE(r.dom.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
-  EXPECT_EQ(count(r.dom, "<svg"), 31u);  // 24 entity charts, the FNMO fan and bars, 5 convergence charts
+  EXPECT_EQ(count(r.dom, "<svg"), 43u);  // 36 entity charts, the FNMO fan and bars, 5 convergence charts
   EXPECT_NE(r.dom.find("Réduire le déficit des centres de santé à moins de 10 M€"), std::string::npos);
   fs::remove_all(r.out);
 }
