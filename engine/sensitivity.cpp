@@ -287,6 +287,34 @@ void missed_profiles(const Program& p, const std::vector<double>& fa, const std:
   });
 }
 
+// Sobol indices with bootstrap intervals: matrix B (another seed), and A with group g's draws
+// taken from B; the paths resampled from a fixed generator.
+void sobol_indices(const Program& p, Operand target, const std::vector<bool>& feeds, const std::vector<double>& fa,
+                   const SensitivityOptions& opt, SensitivityResults& r) {
+  const std::uint64_t n = opt.paths, seed_a = opt.seed, seed_b = mix64(opt.seed ^ 0x5EEDB5EEDull);
+  const std::size_t groups = p.draw_groups.size();
+  std::vector<double> fb;
+  sample(p, target, n, seed_b, nullptr, fb, nullptr);
+  std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
+  for (std::size_t b = 0; b < resamples.size(); ++b) {
+    resamples[b].resize(n);
+    for (std::uint64_t i = 0; i < n; ++i)
+      resamples[b][i] = std::min<std::uint64_t>(n - 1, std::uint64_t(uniform_at(opt.seed, 0xB007 + b, i) * double(n)));
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (!feeds[g]) continue;
+    std::vector<std::uint64_t> seeds(groups, seed_a);
+    seeds[g] = seed_b;
+    std::vector<double> fab;
+    sample(p, target, n, seed_a, &seeds, fab, nullptr);
+    r.sobol.push_back(sobol_index(p.draw_groups[g], fa, fb, fab, resamples));
+    if (opt.keep_evaluations) r.evaluations.ab_inputs.push_back(p.draw_groups[g]), r.evaluations.ab.push_back(std::move(fab));
+  }
+  if (opt.keep_evaluations) r.evaluations.a = fa, r.evaluations.b = std::move(fb);
+  std::stable_sort(r.sobol.begin(), r.sobol.end(),
+                   [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
+}
+
 }  // namespace
 
 SensitivityResults sensitivity(const Program& compiled, Operand target_in, const SensitivityOptions& opt,
@@ -306,40 +334,22 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   for (std::size_t g = 0; g < groups; ++g)
     if (!feeds[g]) r.no_effect.push_back(p.draw_groups[g]);
   if ((r.error = tornado(p, bar_target, feeds, r))) return r;
-  // Matrix A (seed), matrix B (another seed), and A with group g's draws taken from B.
-  const std::uint64_t n = opt.paths, seed_a = opt.seed, seed_b = mix64(opt.seed ^ 0x5EEDB5EEDull);
-  std::vector<double> fa, fb;
+  // Matrix A (the seed); Sobol's matrices in sobol_indices.
+  const std::uint64_t n = opt.paths, seed_a = opt.seed;
+  std::vector<double> fa;
   std::vector<std::vector<double>> draws;
   if ((r.error = sample(p, target, n, seed_a, nullptr, fa, &draws))) return r;
-  sample(p, target, n, seed_b, nullptr, fb, nullptr);
   double mean = 0, sq = 0;
   for (std::uint64_t i = 0; i < n; ++i) mean += fa[i], sq += fa[i] * fa[i];
   r.mean = mean / double(n);
+  r.paths = n;
   r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
   contributions(p, fa, draws, feeds, r);
   if (opt.probability) {
     missed_profiles(p, fa, draws, feeds, draws_feeding(p, {target}), r);
     if ((r.error = probability_tornado(p, target, n, seed_a, feeds, fa, r))) return r;
   }
-  // Sobol indices with bootstrap intervals (resampled paths from a fixed generator).
-  std::vector<std::vector<std::uint64_t>> resamples(std::size_t(std::max(0, opt.bootstrap)));
-  for (std::size_t b = 0; b < resamples.size(); ++b) {
-    resamples[b].resize(n);
-    for (std::uint64_t i = 0; i < n; ++i)
-      resamples[b][i] = std::min<std::uint64_t>(n - 1, std::uint64_t(uniform_at(opt.seed, 0xB007 + b, i) * double(n)));
-  }
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (!feeds[g]) continue;
-    std::vector<std::uint64_t> seeds(groups, seed_a);
-    seeds[g] = seed_b;
-    std::vector<double> fab;
-    sample(p, target, n, seed_a, &seeds, fab, nullptr);
-    r.sobol.push_back(sobol_index(p.draw_groups[g], fa, fb, fab, resamples));
-    if (opt.keep_evaluations) r.evaluations.ab_inputs.push_back(p.draw_groups[g]), r.evaluations.ab.push_back(std::move(fab));
-  }
-  if (opt.keep_evaluations) r.evaluations.a = std::move(fa), r.evaluations.b = std::move(fb);
-  std::stable_sort(r.sobol.begin(), r.sobol.end(),
-                   [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
+  if (opt.sobol) sobol_indices(p, target, feeds, fa, opt, r);
   return r;
 }
 

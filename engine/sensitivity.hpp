@@ -21,6 +21,7 @@ struct SensitivityOptions {
   // The target is a 0/1 flag (an indicator's met): also the tornado in probability and the
   // inputs on the paths where the flag is 0 against those where it is 1.
   bool probability = false;
+  bool sobol = true;  // false: no Sobol indices (nor their N × (inputs + 1) paths)
 };
 
 // P(flag = 1) with one input held at its P10 (then its P90) and every other input drawn, on the
@@ -79,6 +80,7 @@ struct SensitivityResults {
   std::vector<ProbabilityBar> probability_tornado;
   std::vector<MissedProfile> missed;
   std::uint64_t missed_paths = 0;  // paths of matrix A where the flag is 0
+  std::uint64_t paths = 0;         // of matrix A (each probability of the tornado is over as many)
   std::optional<Diagnostic> error;
 };
 

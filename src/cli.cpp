@@ -29,6 +29,7 @@
 #include "src/report_xlsx.hpp"
 #include "src/report_compare.hpp"
 #include "src/report_sensitivity.hpp"
+#include "src/report_why.hpp"
 #include "src/results.hpp"
 #include "src/sampling_option.hpp"
 #include "src/heap.hpp"
@@ -52,6 +53,7 @@ struct RunArgs {
   std::string report, xlsx, csv;  // run: the HTML report, the workbook, the folder of CSV tables
   std::string csv_dialect = "tidy";  // or "excel-fr" (report::CsvDialect)
   std::vector<std::string> sets;  // run: param cells replaced, "CELL=VALUE"
+  int report_why = 0;  // run --report: the sensitivity of this many indicators most at risk
   bool quiet = false;
 };
 
@@ -180,12 +182,13 @@ report::ModelInputs model_inputs(const RunArgs& a) {
 
 // Stages every output of a run, then commits them together.
 int write_run_outputs(const RunArgs& a, const engine::Program& program, const engine::RunResults& r,
-                      const RunMeta& meta, std::ostream& err) {
+                      const RunMeta& meta, std::ostream& err, const report::Why* why = nullptr) {
   OutputSet set;
   std::string e;
   if (!a.json.empty()) e = set.add_file(a.json, json_text(results_json(program, r, meta)));
   const std::string stamp = report::timestamp_now();
-  if (e.empty() && !a.report.empty()) e = set.add_file(a.report, report::report_html(program, r, meta, stamp));
+  if (e.empty() && !a.report.empty())
+    e = set.add_file(a.report, report::report_html(program, r, meta, stamp, why));
   if (e.empty() && !a.xlsx.empty())
     e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
       return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp, model_inputs(a));
@@ -233,6 +236,26 @@ RunMeta run_meta(const RunArgs& a, int threads, std::chrono::steady_clock::time_
   return meta;
 }
 
+// `--report-why N`: the sensitivity of the N indicators most at risk, on at most 20 000 paths per
+// input setting, with the model's labels of its inputs (a second compilation: labels do not
+// depend on `--set`).
+int run_why(const RunArgs& a, const engine::Program& program, const engine::RunResults& r, int threads,
+            const dsl::Sources& sources, report::Why& why, std::ostream& err) {
+  engine::SensitivityOptions opt;
+  opt.paths = std::min<std::uint64_t>(a.paths, 20000);
+  opt.seed = a.seed;
+  opt.threads = threads;
+  {
+    dsl::Sources labels;
+    why.inputs = dsl::compile_file(a.path, labels).inputs;
+  }
+  if (auto e = report::why_fragile(program, r, a.report_why, opt, why)) {
+    err << sources.format(*e) << "cogsim: the model failed while running; no results written\n";
+    return kRuntime;
+  }
+  return kOk;
+}
+
 int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources sources;
@@ -253,11 +276,14 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
     err << "cogsim: the model failed while running; no results written\n";
     return kRuntime;
   }
+  report::Why why;
+  if (a.report_why > 0 && !a.report.empty())
+    if (int rc = run_why(a, *program, r, opt.threads, sources, why, err)) return rc;
   RunMeta meta = run_meta(a, opt.threads, t0);
   meta.model_path = a.path;
   meta.central = a.central;
   meta.block_size = a.block_size;
-  if (int rc = write_run_outputs(a, *program, r, meta, err)) return rc;
+  if (int rc = write_run_outputs(a, *program, r, meta, err, a.report_why > 0 ? &why : nullptr)) return rc;
   if (!a.quiet) out << summary_text(*program, r, meta);
   return kOk;
 }
@@ -479,6 +505,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
   run->add_option("--correlation", ra.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
   run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
+  run->add_option("--report-why", ra.report_why,
+                  "With --report: add the sensitivity of the N indicators most at risk (\"Et pourquoi ?\")")
+      ->check(CLI::Range(1, 1000));
   run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
   run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
   run->add_option("--csv-dialect", ra.csv_dialect,

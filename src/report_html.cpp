@@ -11,7 +11,9 @@
 #include "src/convergence.hpp"
 #include "src/report_csv.hpp"
 #include "src/report_style.hpp"
+#include "src/report_why.hpp"
 #include "src/shortfall.hpp"
+#include "src/tornado_html.hpp"
 
 namespace cogsim::app::report {
 
@@ -87,14 +89,15 @@ std::vector<std::pair<std::string, std::string>> run_inputs(const engine::Progra
 class Page {
  public:
   Page(const engine::Program& program, const engine::RunResults& results, const RunMeta& run_meta,
-       std::string generated)
-      : p(program), r(results), meta(run_meta), generated_at(std::move(generated)) {}
+       std::string generated, const Why* why_section)
+      : p(program), r(results), meta(run_meta), generated_at(std::move(generated)), why(why_section) {}
 
  private:
   const engine::Program& p;
   const engine::RunResults& r;
   const RunMeta& meta;
   std::string generated_at;
+  const Why* why = nullptr;
   std::ostringstream o;
   int last_year = 0;  // last year of the indicators
   int cog_from = 0, cog_to = 0;
@@ -107,13 +110,14 @@ class Page {
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<meta name=\"generator\" content=\"cogsim " << COGSIM_VERSION << "\">"
       << "<title>" << html_escape(p.model_name) << " — rapport de simulation</title><style>" << kStyle
-      << "</style></head><body><div class=\"page\">";
+      << kTornadoStyle << "</style></head><body><div class=\"page\">";
     o << "<header class=\"top\"><div class=\"kicker\">Rapport de simulation Monte Carlo · cogsim</div><h1>"
       << html_escape(p.model_name) << "</h1><p class=\"sub\">Probabilité de tenir les engagements financiers de la "
       << "convention, sur " << fr_number(double(r.paths), 0) << " trajectoires simulées";
     if (!p.scenario_name.empty()) o << " — scénario <b>" << html_escape(p.scenario_name) << "</b>";
     o << " — " << html_escape(generated_at) << "</p><nav class=\"toc\"><a href=\"#synthese\">Synthèse</a>"
       << "<a href=\"#indicateurs\">Indicateurs</a>";
+    if (why && !why->items.empty()) o << "<a href=\"#pourquoi\">Et pourquoi ?</a>";
     for (std::size_t k = 0; k < parts.size(); ++k)
       if (parts[k].kind != engine::ReportPart::Kind::Headline && has_figures(parts[k]))
         o << "<a href=\"#" << anchor(k) << "\">" << html_escape(title_of(parts[k])) << "</a>";
@@ -521,6 +525,7 @@ class Page {
     head();
     summary();
     indicators();
+    if (why) o << why_section_html(p, *why);
     for (std::size_t k = 0; k < parts.size(); ++k) {
       if (!has_figures(parts[k])) continue;
       switch (parts[k].kind) {
@@ -545,8 +550,8 @@ class Page {
 const char* report_style() { return kStyle; }
 
 std::string report_html(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
-                        const std::string& generated_at) {
-  return Page(p, r, meta, generated_at).build();
+                        const std::string& generated_at, const Why* why) {
+  return Page(p, r, meta, generated_at, why).build();
 }
 
 std::string write_report_html(const std::string& path, const engine::Program& p, const engine::RunResults& r,

@@ -19,8 +19,10 @@ namespace cogsim::app::report {
 const char* report_style();
 
 // The whole page. `generated_at` is printed as the report's date.
+// `why`: the "Et pourquoi ?" section (src/report_why.hpp), when given.
+struct Why;
 std::string report_html(const engine::Program& p, const engine::RunResults& r, const RunMeta& meta,
-                        const std::string& generated_at);
+                        const std::string& generated_at, const Why* why = nullptr);
 // report_html written atomically to `path`; returns an error message or "".
 std::string write_report_html(const std::string& path, const engine::Program& p, const engine::RunResults& r,
                               const RunMeta& meta, const std::string& generated_at);

@@ -17,6 +17,12 @@ std::string signed_points(double d, int decimals = 1) {
   return (t.rfind(kMinus, 0) == 0 || t == fr_number(0, decimals) ? t : "+" + t) + kNbsp + "pts";
 }
 
+// A probability estimated on `paths` paths: never "0,0 %" or "100,0 %" unless none or all.
+std::string probability(double p, std::uint64_t paths) {
+  if (paths == 0) return fr_percent(p);
+  return fr_probability(engine::Proportion{std::uint64_t(std::llround(p * double(paths))), paths});
+}
+
 // The tornado of the figure's value (the series an indicator follows), in its unit, with the
 // target line and the bars coloured by the side of the target each move goes to.
 TornadoSpec value_tornado(const engine::SensitivityResults& r, const FigureText& f,
@@ -41,6 +47,8 @@ TornadoSpec value_tornado(const engine::SensitivityResults& r, const FigureText&
   return t;
 }
 
+}  // namespace
+
 // The tornado of P(met), in points: each input alone at its P10 then its P90, the others drawn.
 TornadoSpec probability_tornado(const engine::SensitivityResults& r, const FigureText& f,
                                 const std::vector<dsl::InputInfo>& inputs) {
@@ -48,14 +56,14 @@ TornadoSpec probability_tornado(const engine::SensitivityResults& r, const Figur
   t.id = "tornado-probabilite";
   t.aria = "Tornado en probabilité : " + f.of;
   t.centre = 0;
-  t.centre_text = "probabilité actuelle " + fr_percent(r.mean);
+  t.centre_text = "probabilité actuelle " + probability(r.mean, r.paths);
   t.better = 1;
   double worst_se = 0;
   for (const auto& b : r.probability_tornado) {
     worst_se = std::max({worst_se, b.low_se, b.high_se});
     t.rows.push_back({input_name(inputs, b.input), b.input, b.low - r.mean, b.high - r.mean,
-                      fr_percent(b.low) + " (" + signed_points(b.low - r.mean) + ")",
-                      fr_percent(b.high) + " (" + signed_points(b.high - r.mean) + ")"});
+                      probability(b.low, r.paths) + " (" + signed_points(b.low - r.mean) + ")",
+                      probability(b.high, r.paths) + " (" + signed_points(b.high - r.mean) + ")"});
   }
   for (double m : {0.5, 0.8}) t.marks.emplace_back(m - r.mean, "seuil de " + fr_percent(m, 0));
   t.tick = [](double v, double step) { return signed_points(v, step < 0.01 ? 1 : 0); };
@@ -63,6 +71,8 @@ TornadoSpec probability_tornado(const engine::SensitivityResults& r, const Figur
                  fr_number(100 * worst_se, 2) + std::string(kNbsp) + "pt, sur les mêmes trajectoires)";
   return t;
 }
+
+namespace {
 
 // What a missed target looks like: where each input sits, among all paths, on the paths where the
 // target is missed and on those where it is met (its mean centile: 50 is no different).

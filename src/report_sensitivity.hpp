@@ -9,6 +9,7 @@
 
 #include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
+#include "src/tornado_html.hpp"
 
 namespace cogsim::app::report {
 
@@ -30,6 +31,10 @@ struct FigureText {
 std::string input_name(const std::vector<dsl::InputInfo>& inputs, const std::string& name);
 // "Label (code)", or the code when the model gives no label.
 std::string input_label(const std::vector<dsl::InputInfo>& inputs, const std::string& name);
+
+// The tornado of P(met) in points (SensitivityResults::probability_tornado), for tornado_html.
+TornadoSpec probability_tornado(const engine::SensitivityResults& r, const FigureText& f,
+                                const std::vector<dsl::InputInfo>& inputs);
 
 std::string sensitivity_html(const std::string& model, const FigureText& f, const engine::SensitivityResults& r,
                              const std::vector<dsl::InputInfo>& inputs, std::uint64_t paths, std::uint64_t seed);

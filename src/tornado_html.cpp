@@ -60,7 +60,9 @@ void axis(std::ostream& o, const TornadoSpec& t, const TornadoAxis& ax) {
   const int n = int(std::lround((ax.d1 - ax.d0) / ax.step));
   for (int k = 0; k <= n; ++k) {
     const double v = ax.d0 + k * ax.step;
-    o << "<span class=\"tick" << (k == 0 ? " first" : k == n ? " last" : "") << "\" style=\"left:"
+    // Every other tick (and the one before the last) is hidden on a narrow screen (the CSS), the
+    // first and the last always shown.
+    o << "<span class=\"tick" << (k == 0 ? " first" : k == n ? " last" : k % 2 || k == n - 1 ? " odd" : "") << "\" style=\"left:"
       << svg::num(ax.pct(v)) << "%\">" << html_escape(t.tick(std::fabs(v) < ax.step * 1e-9 ? 0.0 : v, ax.step))
       << "</span>";
   }
@@ -119,6 +121,7 @@ const char* const kTornadoStyle =
     "vertical-align:-1px}.tornado .ln{display:inline-block;width:0;height:12px;margin:0 5px 0 2px;"
     "vertical-align:-1px;border-left:2px solid #1d2733}.tornado .ln.target{border-left:2px dashed #6a3d9a}"
     ".tornado .ln.mark{border-left:1px dotted #5b6775}"
+    "@media (max-width:900px){.tornado .tick.odd{display:none}}"
     "@media (max-width:600px){.tornado .trow{grid-template-columns:minmax(0,1fr);gap:2px}"
     ".tornado .tlab{text-align:left}.tornado .taxis .tlab,.tornado .taxis .tval{display:none}"
     ".tornado .ttitle{grid-column:1}}";

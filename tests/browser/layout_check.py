@@ -6,6 +6,7 @@ Usage: layout_check.py OUTDIR PAGE.html [PAGE.html ...]
 For each page, at 1400 px and at 420 px wide:
   - no two text boxes of one SVG intersect (rendered boxes, getBoundingClientRect, 1 px slack), and
     no text sticks out of its SVG (where it would be cut off);
+  - no two tick labels of an HTML chart's axis (.taxis .tick: the tornado rows) touch (2 px gap);
   - at 420 px the page has no horizontal overflow: the document is not wider than the window, and
     every element that sticks out of the window lies inside a scrollable box (overflow-x auto or
     scroll), as the tables do;
@@ -45,6 +46,24 @@ OVERLAPS = r"""
 })()
 """
 
+# Tick labels of the HTML charts (the tornado rows' axis) that intersect, per axis.
+HTML_TICKS = r"""
+(() => {
+  const found = [];
+  document.querySelectorAll('.taxis').forEach((axis, k) => {
+    const boxes = [...axis.querySelectorAll('.tick')].map(t => ({t: t.textContent.trim(), r: t.getBoundingClientRect()}))
+      .filter(b => b.r.width > 0 && b.r.height > 0);
+    for (let i = 0; i < boxes.length; ++i)
+      for (let j = i + 1; j < boxes.length; ++j) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > -2 &&
+            Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) found.push([k, boxes[i].t, boxes[j].t]);
+      }
+  });
+  return found;
+})()
+"""
+
 # Elements sticking out of the window that no scrollable ancestor holds.
 OVERFLOW = r"""
 (() => {
@@ -71,6 +90,8 @@ def check(b, path, outdir):
         for k, s, t in b.eval(OVERLAPS):
             what = f"overlaps '{t}'" if t is not None else "sticks out of its chart (cut off)"
             problems.append(f"{name} at {width} px: in SVG {k}, '{s}' {what}")
+        for k, s, t in b.eval(HTML_TICKS):
+            problems.append(f"{name} at {width} px: on chart axis {k}, tick '{s}' touches '{t}'")
         if width == 420:
             o = b.eval(OVERFLOW)
             if o["doc"] > o["width"] or o["out"]:
