@@ -43,6 +43,7 @@ void why_item(std::ostream& o, const engine::Program& p, const Why& w, const Why
     << "</b> ; les écarts ci-dessous sur " << fr_number(double(w.paths), 0) << " trajectoires.</p>";
   TornadoSpec t = probability_tornado(it.r, f, w.inputs);
   t.id += "-" + ind.id;
+  t.centre_text = "probabilité sur ces trajectoires (" + fr_percent(it.r.mean) + ")";
   o << tornado_html(t);
   if (!it.r.missed.empty()) {
     o << "<p class=\"small\">Quand la cible est manquée, ";
