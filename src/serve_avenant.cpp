@@ -56,45 +56,63 @@ struct Failure {
   std::string message;
 };
 
+// A param's cells with the page's edits applied, by key, and how the file writes them.
+struct EditedCells {
+  std::map<std::string, double> value;
+  std::string unit;
+  std::string edited;  // the edited cells' names, for the source line
+
+  EditedCells(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits)
+      : unit(cells.front()->unit) {
+    for (const auto* c : cells) {
+      auto e = edits.find(cell_key(c->cell));
+      if (e != edits.end()) value[cell_key(c->cell)] = e->second;
+      else if (c->value) value[cell_key(c->cell)] = *c->value;
+    }
+    for (const auto& [cell, v] : edits) edited += (edited.empty() ? "" : ", ") + cell;
+  }
+  std::string at(const std::string& cell) const {
+    auto it = value.find(cell_key(cell));
+    if (it == value.end())
+      throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
+    return number(it->second, unit);
+  }
+  // The rows of PARAM's table over AXES for the first axis' members KEEP accepts: each row's values
+  // run over the other axes, the last fastest.
+  template <typename Keep>
+  void rows(std::ostream& o, const std::string& param, const std::vector<dsl::ParamAxis>& axes, Keep keep) const {
+    std::vector<std::string> rest;
+    combos(axes, 1, rest, "");
+    for (const auto& row : axes.front().members) {
+      if (!keep(row)) continue;
+      o << "  " << row << ":";
+      for (std::size_t k = 0; k < rest.size(); ++k)
+        o << (k ? ", " : " ") << at(param + "[" + row + (rest[k].empty() ? "" : ", " + rest[k]) + "]");
+      o << "\n";
+    }
+  }
+};
+
+std::string axes_text(const std::vector<dsl::ParamAxis>& axes) {
+  std::string s;
+  for (const auto& a : axes) s += (s.empty() ? "[" : ", ") + a.name;
+  return s.empty() ? s : s + "]";
+}
+
 // One param's `override param` statement, with `edits` (cell -> value) applied.
 std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits,
                         const std::string& when) {
   const dsl::ParamCell& c0 = *cells.front();
-  std::map<std::string, double> value;
-  for (const auto* c : cells) {
-    auto e = edits.find(cell_key(c->cell));
-    if (e != edits.end()) value[cell_key(c->cell)] = e->second;
-    else if (c->value) value[cell_key(c->cell)] = *c->value;
-  }
-  auto at = [&](const std::string& cell) {
-    auto it = value.find(cell_key(cell));
-    if (it == value.end())
-      throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
-    return number(it->second, c0.unit);
-  };
-  std::string edited;
-  for (const auto& [cell, v] : edits) edited += (edited.empty() ? "" : ", ") + cell;
+  const EditedCells t(cells, edits);
   std::ostringstream o;
-  o << "override param " << c0.param;
-  if (!c0.axes.empty()) {
-    o << "[";
-    for (std::size_t i = 0; i < c0.axes.size(); ++i) o << (i ? ", " : "") << c0.axes[i].name;
-    o << "]";
-  }
+  o << "override param " << c0.param << axes_text(c0.axes);
   if (!c0.unit.empty()) o << " : " << c0.unit;
   o << " " << quoted(c0.label) << "\n  source "
-    << quoted("page cogsim serve, " + when + " (" + edited + ")" + (c0.source.empty() ? "" : "; avant : " + c0.source));
+    << quoted("page cogsim serve, " + when + " (" + t.edited + ")" + (c0.source.empty() ? "" : "; avant : " + c0.source));
   if (c0.range) o << " range " << number(c0.range->first, c0.unit) << " .. " << number(c0.range->second, c0.unit);
-  if (c0.axes.empty()) return o.str() + " = " + at(c0.param) + "\n";
+  if (c0.axes.empty()) return o.str() + " = " + t.at(c0.param) + "\n";
   o << " = {\n";
-  std::vector<std::string> rest;
-  combos(c0.axes, 1, rest, "");
-  for (const auto& row : c0.axes.front().members) {
-    o << "  " << row << ":";
-    for (std::size_t k = 0; k < rest.size(); ++k)
-      o << (k ? ", " : " ") << at(c0.param + "[" + row + (rest[k].empty() ? "" : ", " + rest[k]) + "]");
-    o << "\n";
-  }
+  t.rows(o, c0.param, c0.axes, [](const std::string&) { return true; });
   return o.str() + "}\n";
 }
 
@@ -119,18 +137,11 @@ std::vector<std::string> indices_of(const std::string& cell) {
 std::string extend_of(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits,
                       const std::string& when) {
   const dsl::ParamCell& c0 = *cells.front();
-  std::map<std::string, double> value;
+  const EditedCells t(cells, edits);
   std::set<std::string> rows;
   int y0 = INT_MAX, y1 = INT_MIN;
-  for (const auto* c : cells) {
-    const std::string key = cell_key(c->cell);
-    auto e = edits.find(key);
-    if (e == edits.end()) {
-      if (c->value) value[key] = *c->value;
-      continue;
-    }
-    value[key] = e->second;
-    const auto idx = indices_of(c->cell);
+  for (const auto& [key, v] : edits) {
+    const auto idx = indices_of(key);
     const int year = std::stoi(idx.back());
     y0 = std::min(y0, year), y1 = std::max(y1, year);
     rows.insert(idx.front());
@@ -140,28 +151,10 @@ std::string extend_of(const std::vector<const dsl::ParamCell*>& cells, const std
   years.name = std::to_string(y0) + ".." + std::to_string(y1);
   years.members.clear();
   for (int y = y0; y <= y1; ++y) years.members.push_back(std::to_string(y));
-  auto at = [&](const std::string& cell) {
-    auto it = value.find(cell_key(cell));
-    if (it == value.end())
-      throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
-    return number(it->second, c0.unit);
-  };
-  std::string edited;
-  for (const auto& [cell, v] : edits) edited += (edited.empty() ? "" : ", ") + cell;
   std::ostringstream o;
-  o << "extend param " << c0.param << "[";
-  for (std::size_t i = 0; i < axes.size(); ++i) o << (i ? ", " : "") << axes[i].name;
-  o << "]\n  source " << quoted("page cogsim serve, " + when + " (" + edited + ")") << " = {\n";
-  std::vector<std::string> rest;
-  combos(axes, 1, rest, "");
-  for (const auto& row : axes.front().members) {
-    if (axes.size() > 1 && !rows.count(row)) continue;
-    if (axes.size() == 1 && !edits.count(cell_key(c0.param + "[" + row + "]"))) continue;
-    o << "  " << row << ":";
-    for (std::size_t k = 0; k < rest.size(); ++k)
-      o << (k ? ", " : " ") << at(c0.param + "[" + row + (rest[k].empty() ? "" : ", " + rest[k]) + "]");
-    o << "\n";
-  }
+  o << "extend param " << c0.param << axes_text(axes) << "\n  source "
+    << quoted("page cogsim serve, " + when + " (" + t.edited + ")") << " = {\n";
+  t.rows(o, c0.param, axes, [&rows](const std::string& row) { return rows.count(row) > 0; });
   return o.str() + "}\n";
 }
 
