@@ -3,9 +3,14 @@
 #include <iostream>
 
 #include "src/cli_numbers.hpp"
+#include "src/heap.hpp"
 #include "src/serve.hpp"
 
 int main(int argc, char** argv) {
+  // Before any thread starts: one heap, never trimmed, on huge pages where allowed (src/heap.hpp).
+  // A server runs one comparison per edit; without it each run's buffers were returned to the
+  // kernel and faulted in again, page by page, on the next edit.
+  cogsim::app::prefer_huge_pages();
   cogsim::app::serve::Options o;
   CLI::App app{"cogsim serve — a local what-if page for a scenario (docs/serve.md)", "cogsim serve"};
   app.add_option("SCENARIO", o.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
