@@ -225,23 +225,13 @@ void QuantileWindows::add(const double* x, std::size_t count) {
 
 void QuantileWindows::add_repeated(double x, std::uint64_t count) {
   if (windows_.empty()) return;
-  // The tests of claim_scalar on one value, each count multiplied.
-  const Claim c{windows_.data(), windows_.size(), origin_, inv_step_, below_.data(), at_lo_.data()};
-  const std::int32_t step = grid_step(c, x);
-  std::int64_t bin = -1;
-  for (std::size_t j = 0; j < windows_.size(); ++j) {
-    const Window& w = windows_[j];
-    if (w.width == 0) {
-      below_[j] += x < w.lo ? count : 0;
-      if (x == w.lo) bin = static_cast<std::int64_t>(w.offset);
-      continue;
-    }
-    const std::int32_t rel = step - w.a;
-    below_[j] += rel < 0 ? count : 0;
-    at_lo_[j] += x == w.lo ? count : 0;
-    if (static_cast<std::uint32_t>(rel) < (w.bins << w.shift)) bin = static_cast<std::int64_t>(w.offset) + (rel >> w.shift);
-  }
-  if (bin < 0) return;
+  // claim_scalar's tests on one value, into counts of one, then each count multiplied.
+  std::vector<std::uint64_t> below(windows_.size()), at(windows_.size());
+  const Claim c{windows_.data(), windows_.size(), origin_, inv_step_, below.data(), at.data()};
+  std::int32_t bin = 0;
+  const bool claimed = claim_scalar(c, &x, 1, &bin) == 1;
+  for (std::size_t j = 0; j < windows_.size(); ++j) below_[j] += below[j] * count, at_lo_[j] += at[j] * count;
+  if (!claimed) return;
   if (settled_.empty()) settled_.assign(bins_, 0);
   settled_[static_cast<std::size_t>(bin)] += count;
 }

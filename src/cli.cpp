@@ -62,10 +62,13 @@ struct RunArgs {
 // `--max-cells` of check and run (dsl::CompileOptions::max_cells).
 std::uint64_t max_cells = dsl::kDefaultMaxCells;
 
+// `described`, when given, gets the model's uncertain inputs and param cells (labels, laws, values)
+// from the same compilation, for the reports that list them.
 std::optional<engine::Program> load_model(const std::string& path, std::ostream& err, dsl::Sources& sources,
-                                          dsl::CompileOptions options = {}) {
+                                          dsl::CompileOptions options = {}, report::ModelInputs* described = nullptr) {
   options.max_cells = max_cells;
   dsl::Compiled c = dsl::compile_file(path, sources, options);
+  if (described) *described = {std::move(c.inputs), std::move(c.params)};
   err << sources.format_all(c.diags);
   if (!c.program) {
     std::size_t n = 0;
@@ -166,23 +169,10 @@ std::vector<Destination> destinations(const RunArgs& a) {
   return {{"--json", a.json}, {"--report", a.report}, {"--xlsx", a.xlsx}, {"--csv", a.csv, true}};
 }
 
-// The model's uncertain inputs and param cells, for the workbook's "Hypothèses" sheet: the model
-// compiled again with the run's --set values (the program keeps no labels or source text).
-report::ModelInputs model_inputs(const RunArgs& a) {
-  dsl::CompileOptions options;
-  options.max_cells = max_cells;
-  for (const auto& set : a.sets) {
-    SweepAxis axis;
-    if (parse_axis(set, axis).empty() && axis.values.size() == 1) options.param_overrides[axis.cell] = axis.values[0];
-  }
-  dsl::Sources sources;
-  dsl::Compiled c = dsl::compile_file(a.path, sources, options);
-  return {std::move(c.inputs), std::move(c.params)};
-}
-
 // Stages every output of a run, then commits them together.
-int write_run_outputs(const RunArgs& a, const engine::Program& program, const engine::RunResults& r,
-                      const RunMeta& meta, std::ostream& err, const report::Why* why = nullptr) {
+int write_run_outputs(const RunArgs& a, const engine::Program& program, const report::ModelInputs& described,
+                      const engine::RunResults& r, const RunMeta& meta, std::ostream& err,
+                      const report::Why* why = nullptr) {
   OutputSet set;
   std::string e;
   if (!a.json.empty()) e = set.add_file(a.json, json_text(results_json(program, r, meta)));
@@ -191,7 +181,7 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
     e = set.add_file(a.report, report::report_html(program, r, meta, stamp, why));
   if (e.empty() && !a.xlsx.empty())
     e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
-      return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp, model_inputs(a));
+      return report::write_xlsx_file(tmp, a.xlsx, program, r, meta, stamp, described);
     });
   if (e.empty() && !a.csv.empty())
     e = set.add_folder(a.csv, report::csv_files(program, r, meta, stamp, *report::csv_dialect(a.csv_dialect)));
@@ -200,7 +190,7 @@ int write_run_outputs(const RunArgs& a, const engine::Program& program, const en
 
 // The checks of `run` and the compilation of its model: kOk, or the status to end with.
 int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::Program>& program,
-                std::ostream& err) {
+                report::ModelInputs& described, std::ostream& err) {
   if (a.central && (!a.report.empty() || !a.xlsx.empty() || !a.csv.empty())) {
     err << "cogsim: --report, --xlsx and --csv describe a Monte Carlo run; they cannot be used with --central\n";
     return kUsage;
@@ -219,7 +209,7 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
     }
     options.param_overrides[axis.cell] = axis.values[0];
   }
-  program = load_model(a.path, err, sources, options);
+  program = load_model(a.path, err, sources, options, &described);
   if (!program) return kInvalidModel;
   if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
   return kOk;
@@ -237,18 +227,14 @@ RunMeta run_meta(const RunArgs& a, int threads, std::chrono::steady_clock::time_
 }
 
 // `--report-why N`: the sensitivity of the N indicators most at risk, on at most 20 000 paths per
-// input setting, with the model's labels of its inputs (a second compilation: labels do not
-// depend on `--set`).
+// input setting, with the model's labels of its inputs.
 int run_why(const RunArgs& a, const engine::Program& program, const engine::RunResults& r, int threads,
-            const dsl::Sources& sources, report::Why& why, std::ostream& err) {
+            const dsl::Sources& sources, const report::ModelInputs& described, report::Why& why, std::ostream& err) {
   engine::SensitivityOptions opt;
   opt.paths = std::min<std::uint64_t>(a.paths, 20000);
   opt.seed = a.seed;
   opt.threads = threads;
-  {
-    dsl::Sources labels;
-    why.inputs = dsl::compile_file(a.path, labels).inputs;
-  }
+  why.inputs = described.inputs;
   if (auto e = report::why_fragile(program, r, a.report_why, opt, why)) {
     err << sources.format(*e) << "cogsim: the model failed while running; no results written\n";
     return kRuntime;
@@ -260,8 +246,9 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources sources;
   std::optional<engine::Program> program;
+  report::ModelInputs described;
   // With MPI, every rank takes part in the run or none does; rank 0 alone shows and writes.
-  if (int status = agree_before_run(prepare_run(a, sources, program, err), err)) return status;
+  if (int status = agree_before_run(prepare_run(a, sources, program, described, err), err)) return status;
   engine::RunOptions opt = run_options(a);
   const bool root = !mpi() || mpi()->root();
   auto exchange = mpi() ? mpi()->exchange() : nullptr;
@@ -278,12 +265,12 @@ int do_run(const RunArgs& a, std::ostream& out, std::ostream& err) {
   }
   report::Why why;
   if (a.report_why > 0 && !a.report.empty())
-    if (int rc = run_why(a, *program, r, opt.threads, sources, why, err)) return rc;
+    if (int rc = run_why(a, *program, r, opt.threads, sources, described, why, err)) return rc;
   RunMeta meta = run_meta(a, opt.threads, t0);
   meta.model_path = a.path;
   meta.central = a.central;
   meta.block_size = a.block_size;
-  if (int rc = write_run_outputs(a, *program, r, meta, err, a.report_why > 0 ? &why : nullptr)) return rc;
+  if (int rc = write_run_outputs(a, *program, described, r, meta, err, a.report_why > 0 ? &why : nullptr)) return rc;
   if (!a.quiet) out << summary_text(*program, r, meta);
   return kOk;
 }

@@ -234,4 +234,8 @@ std::vector<BlockPart> cost_block(const engine::Program& base, const engine::Pro
   return parts;
 }
 
+std::string scenario_title(const engine::Program& p) {
+  return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
+}
+
 }  // namespace cogsim::app

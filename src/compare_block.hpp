@@ -54,6 +54,9 @@ std::string fr_value(double v, const std::string& unit, int decimals, bool sign 
 // `detail` gets "P5–P95 : a – b" then.
 std::string fr_spread(const engine::SeriesStats& s, const std::string& unit, bool sign, std::string* detail);
 
+// A scenario as the comparison pages name it: "MODEL" or "MODEL / SCENARIO".
+std::string scenario_title(const engine::Program& p);
+
 using report::fit_columns;  // src/fr_format.hpp
 
 }  // namespace cogsim::app

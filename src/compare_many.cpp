@@ -14,9 +14,6 @@ namespace {
 
 constexpr std::size_t kColumns = 100;
 
-std::string name_of(const engine::Program& p) {
-  return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
-}
 
 // One row of the table: an indicator's year, its base probability, and each variant's delta
 // (null when that variant does not share the indicator-year).
@@ -61,9 +58,9 @@ std::string cell_text(const engine::ProbabilityDelta* d) {
 std::string compare_many_summary(const engine::Program& base, const std::vector<VariantRun>& variants,
                                  const RunMeta& meta, bool colour) {
   std::ostringstream out;
-  out << fit_columns("Base :  " + name_of(base), kColumns) << "\n";
+  out << fit_columns("Base :  " + scenario_title(base), kColumns) << "\n";
   for (std::size_t v = 0; v < variants.size(); ++v)
-    out << fit_columns("V" + std::to_string(v + 1) + " :    " + name_of(*variants[v].program) + " (" + variants[v].path + ")",
+    out << fit_columns("V" + std::to_string(v + 1) + " :    " + scenario_title(*variants[v].program) + " (" + variants[v].path + ")",
                        kColumns)
         << "\n";
   out << report::fr_number(double(variants.front().results.paths), 0) << " trajectoires appariées par variante "
@@ -98,9 +95,9 @@ std::string compare_many_summary(const engine::Program& base, const std::vector<
 nlohmann::ordered_json compare_many_json(const engine::Program& base, const std::vector<VariantRun>& variants,
                                          const RunMeta& meta, const std::string& base_path) {
   nlohmann::ordered_json j, m, list = nlohmann::ordered_json::array(), each = nlohmann::ordered_json::array();
-  m["base"] = {{"file", base_path}, {"model", name_of(base)}};
+  m["base"] = {{"file", base_path}, {"model", scenario_title(base)}};
   for (const auto& v : variants) {
-    list.push_back({{"file", v.path}, {"model", name_of(*v.program)}});
+    list.push_back({{"file", v.path}, {"model", scenario_title(*v.program)}});
     each.push_back(compare_json(base, *v.program, v.results, meta, base_path, v.path, v.shared));
   }
   m["variants"] = list;
@@ -120,13 +117,13 @@ namespace cogsim::app::report {
 std::string compare_many_html(const engine::Program& base, const std::vector<VariantRun>& variants,
                               std::uint64_t seed) {
   std::ostringstream h;
-  h << compare_page_head("Comparaison de " + std::to_string(variants.size()) + " variantes — " + name_of(base));
-  h << "<h1>Comparaison de " << variants.size() << " variantes</h1><p>Base : <b>" << html_escape(name_of(base))
+  h << compare_page_head("Comparaison de " + std::to_string(variants.size()) + " variantes — " + scenario_title(base));
+  h << "<h1>Comparaison de " << variants.size() << " variantes</h1><p>Base : <b>" << html_escape(scenario_title(base))
     << "</b><br>" << html_escape(fr_number(double(variants.front().results.paths), 0))
     << " trajectoires appariées pour chaque variante (les mêmes tirages que la base), graine " << seed << ".</p>"
     << compare_legend() << "<ul>";
   for (std::size_t v = 0; v < variants.size(); ++v)
-    h << "<li><b>V" << v + 1 << "</b> : " << html_escape(name_of(*variants[v].program)) << " <code>"
+    h << "<li><b>V" << v + 1 << "</b> : " << html_escape(scenario_title(*variants[v].program)) << " <code>"
       << html_escape(variants[v].path) << "</code></li>";
   h << "</ul><h2>P(atteint) : la base, puis chaque variante et son écart en points</h2><p class=\"note\">▲ favorable, "
        "▼ défavorable : un écart de plus de deux erreurs types appariées.</p><div class=\"scroll\"><table><thead><tr>"
@@ -146,7 +143,7 @@ std::string compare_many_html(const engine::Program& base, const std::vector<Var
   }
   h << "</tbody></table></div>";
   for (std::size_t v = 0; v < variants.size(); ++v) {
-    h << "<h2>V" << v + 1 << " : " << html_escape(name_of(*variants[v].program)) << "</h2><p class=\"note\">"
+    h << "<h2>V" << v + 1 << " : " << html_escape(scenario_title(*variants[v].program)) << "</h2><p class=\"note\">"
       << html_escape(variants[v].path) << "</p>";
     compare_sections(base, *variants[v].program, variants[v].results, h);
   }

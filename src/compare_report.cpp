@@ -13,9 +13,6 @@ namespace cogsim::app {
 
 namespace {
 
-std::string name_of(const engine::Program& p) {
-  return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
-}
 
 nlohmann::ordered_json stats_json(const engine::SeriesStats& s) {
   return {{"mean", s.moments.mean()}, {"sd", s.moments.n > 1 ? s.moments.sd() : 0.0}, {"p5", s.quantile(0.05)},
@@ -62,8 +59,8 @@ nlohmann::ordered_json compare_json(const engine::Program& base, const engine::P
                                     const engine::SharedCounts& shared) {
   nlohmann::ordered_json j, m, outs = nlohmann::ordered_json::object(), inds = nlohmann::ordered_json::object(),
                                evs = nlohmann::ordered_json::object();
-  m["base"] = {{"file", base_path}, {"model", name_of(base)}};
-  m["variant"] = {{"file", variant_path}, {"model", name_of(variant)}};
+  m["base"] = {{"file", base_path}, {"model", scenario_title(base)}};
+  m["variant"] = {{"file", variant_path}, {"model", scenario_title(variant)}};
   m["paths"] = r.paths;
   m["seed"] = meta.seed;
   m["threads"] = meta.threads;
@@ -182,8 +179,8 @@ std::string compare_summary(const engine::Program& base, const engine::Program& 
                             const engine::CompareResults& r, const RunMeta& meta, const engine::SharedCounts& shared,
                             bool colour) {
   std::ostringstream out;
-  out << fit_columns("Base :      " + name_of(base), kColumns) << "\n"
-      << fit_columns("Variante :  " + name_of(variant), kColumns) << "\n";
+  out << fit_columns("Base :      " + scenario_title(base), kColumns) << "\n"
+      << fit_columns("Variante :  " + scenario_title(variant), kColumns) << "\n";
   out << report::fr_number(double(r.paths), 0) << " trajectoires appariées, graine " << meta.seed << ", "
       << meta.threads << " threads, " << report::fr_number(meta.wall_seconds, 2) << " s\n";
   out << "En commun : " << shared.series << " séries (sur " << shared.base_series << " dans la base, "

@@ -83,7 +83,7 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-const char* risk_class(double p) { return p >= 0.8 ? "ok" : p >= 0.5 ? "warn" : "bad"; }
+const char* risk_class(double p) { return p >= kRiskOk ? "ok" : p >= kRiskWarn ? "warn" : "bad"; }
 
 std::string fr_interval(const engine::Proportion& pr) {
   auto [lo, hi] = pr.interval95();

@@ -38,6 +38,9 @@ std::string pad_columns(const std::string& text, std::size_t columns);
 // &, <, >, " and ' escaped.
 std::string html_escape(const std::string& s);
 // The CSS class of a probability of a good outcome: "ok" (≥ 80 %), "warn" (≥ 50 %), "bad".
+// The thresholds of every P(met) colour (report, workbook): at least kRiskOk good, from kRiskWarn
+// to watch, below kRiskWarn bad.
+inline constexpr double kRiskOk = 0.8, kRiskWarn = 0.5;
 const char* risk_class(double p);
 
 }  // namespace cogsim::app::report

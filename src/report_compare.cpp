@@ -86,9 +86,6 @@ void write_moved(const engine::CompareResults& r, std::ostream& h) {
     << "trajectoires.</p>";
 }
 
-std::string name_of(const engine::Program& p) {
-  return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
-}
 
 }  // namespace
 
@@ -117,9 +114,9 @@ void compare_sections(const engine::Program& base, const engine::Program& varian
 std::string compare_html(const engine::Program& base, const engine::Program& variant, const engine::CompareResults& r,
                          std::uint64_t seed) {
   std::ostringstream h;
-  h << compare_page_head("Comparaison — " + name_of(variant));
-  h << "<h1>Comparaison de scénarios</h1><p>Base : <b>" << html_escape(name_of(base)) << "</b><br>Variante : <b>"
-    << html_escape(name_of(variant)) << "</b><br>" << html_escape(fr_number(double(r.paths), 0))
+  h << compare_page_head("Comparaison — " + scenario_title(variant));
+  h << "<h1>Comparaison de scénarios</h1><p>Base : <b>" << html_escape(scenario_title(base)) << "</b><br>Variante : <b>"
+    << html_escape(scenario_title(variant)) << "</b><br>" << html_escape(fr_number(double(r.paths), 0))
     << " trajectoires appariées (mêmes tirages aléatoires pour les hypothèses communes), graine " << seed
     << ".</p>" << compare_legend();
   compare_sections(base, variant, r, h);

@@ -137,7 +137,7 @@ struct Sheet {
   }
 };
 
-// P(met) cells coloured as in the report: at least 80 % good, 50 to 80 % to watch, below 50 % bad.
+// P(met) cells coloured as in the report (kRiskOk, kRiskWarn of src/fr_format.hpp).
 void colour_probabilities(const Sheet& s, lxw_row_t first, lxw_row_t last, lxw_col_t col) {
   if (last < first) return;
   struct Rule {
@@ -145,9 +145,9 @@ void colour_probabilities(const Sheet& s, lxw_row_t first, lxw_row_t last, lxw_c
     double value, min, max;
     lxw_format* fmt;
   };
-  const Rule rules[] = {{LXW_CONDITIONAL_CRITERIA_GREATER_THAN_OR_EQUAL_TO, 0.8, 0, 0, s.f.good},
-                        {LXW_CONDITIONAL_CRITERIA_BETWEEN, 0, 0.5, 0.8, s.f.warn},
-                        {LXW_CONDITIONAL_CRITERIA_LESS_THAN, 0.5, 0, 0, s.f.bad}};
+  const Rule rules[] = {{LXW_CONDITIONAL_CRITERIA_GREATER_THAN_OR_EQUAL_TO, kRiskOk, 0, 0, s.f.good},
+                        {LXW_CONDITIONAL_CRITERIA_BETWEEN, 0, kRiskWarn, kRiskOk, s.f.warn},
+                        {LXW_CONDITIONAL_CRITERIA_LESS_THAN, kRiskWarn, 0, 0, s.f.bad}};
   for (const Rule& r : rules) {
     lxw_conditional_format cf{};
     cf.type = LXW_CONDITIONAL_TYPE_CELL;
@@ -392,7 +392,7 @@ void graphiques(Sheet s, const engine::Program& p, const engine::RunResults& r) 
     const std::string title = o.label + (o.unit.empty() ? "" : " (" + o.unit + ")");
     api->chart_title_set_name(chart, title.c_str());
     api->chart_axis_set_name(chart->x_axis, "Année");
-    api->chart_axis_set_num_format(chart->y_axis, o.unit == "%" ? "0.0%" : o.unit == "€" ? "# ##0 €" : "General");
+    api->chart_axis_set_num_format(chart->y_axis, o.unit == "%" ? kPctFmt : o.unit == "€" ? kEuroFmt : "General");
     lxw_chart_options where{};
     where.x_scale = 1.3, where.y_scale = 1.1;
     api->worksheet_insert_chart_opt(s.ws, top, 8, chart, &where);
