@@ -1,4 +1,5 @@
 #include "dsl/csv_tables.hpp"
+#include "dsl/loader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -197,7 +198,7 @@ void read_table(ast::Table& t, const fs::path& dir, Sources& sources, Diagnostic
   std::string why;
   auto id = sources.load(path, &why);
   if (!id) {
-    diags.push_back({Severity::Error, t.loc, "cannot read '" + path + "': the file " + why});
+    diags.push_back({Severity::Error, t.loc, "cannot read '" + shown_path(path) + "': the file " + why});
     t.unreadable = true;
     return;
   }

@@ -8,6 +8,21 @@
 namespace cogsim::dsl {
 namespace fs = std::filesystem;
 
+std::string shown_path(const std::string& path) {
+  static const char* const hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f || c == '\'' || c == '"') {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 struct Loader {
@@ -31,7 +46,7 @@ struct Loader {
     std::string canon = fs::weakly_canonical(path, ec).string();
     for (const auto& s : stack) {
       if (s == canon) {
-        error(from, "'" + raw_path + "' includes itself (include cycle)");
+        error(from, "'" + shown_path(raw_path) + "' includes itself (include cycle)");
         return;
       }
     }
@@ -39,8 +54,8 @@ struct Loader {
     auto id = sources.load(path, &why);
     if (!id) {
       if (path != raw_path && why == "does not exist")
-        why = "does not exist ('" + raw_path + "' is a folder without main.cog)";
-      std::string msg = "cannot read '" + path + "': the file " + why;
+        why = "does not exist ('" + shown_path(raw_path) + "' is a folder without main.cog)";
+      std::string msg = "cannot read '" + shown_path(path) + "': the file " + why;
       if (has_from)
         error(from, msg);
       else

@@ -30,4 +30,8 @@ Loaded load(const std::string& path, Sources& sources, Diagnostics& diags);
 Loaded load_text(const std::string& name, const std::string& text, Sources& sources,
                  Diagnostics& diags);
 
+// A file name as messages quote it: control characters, DEL and quote marks written \xNN, so that
+// a name read from a model (any bytes) cannot break the message's quoting or the terminal.
+std::string shown_path(const std::string& path);
+
 }  // namespace cogsim::dsl

@@ -122,6 +122,14 @@ TEST(HostileInput, InfiniteLiteralsAreLocatedErrors) {
   EXPECT_EQ(diagnostics(kHeader + "param k \"k\" = 1.7e308\nvar x[t in 2020..2024] = k\n"), "");  // the largest are fine
 }
 
+// Found by the deterministic fuzz run: an extends path holding a quote mark and control bytes was
+// printed raw, breaking the message's quoting; such bytes are now written \xNN.
+TEST(HostileInput, ControlBytesAndQuotesInAPathAreEscaped) {
+  const std::string d = diagnostics(kHeader + "include \"no\x01such'file.cog\"\n");
+  EXPECT_NE(d.find("t.cog:2:9: error: cannot read '"), std::string::npos) << d;
+  EXPECT_NE(d.find("no\\x01such\\x27file.cog': the file does not exist"), std::string::npos) << d;
+}
+
 // ---------------------------------------------------------------- files (was: hangs)
 
 TEST(HostileInput, ATargetCutShortAfterItsParenthesis) {
