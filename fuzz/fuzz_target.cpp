@@ -20,11 +20,12 @@ namespace {
   std::abort();
 }
 
-void check_diagnostics(const cogsim::dsl::Sources& sources, const cogsim::Diagnostics& diags) {
+void check_diagnostics(const cogsim::dsl::Sources& sources, const cogsim::Diagnostics& diags,
+                       const std::string& input) {
   for (const auto& d : diags) {
     if (d.severity == cogsim::Severity::Error && d.loc.file >= sources.size())
       fail("an error without a location", d.message);
-    if (auto why = cogsim::fuzz::message_problem(d.message)) fail(*why, d.message);
+    if (auto why = cogsim::fuzz::message_problem(d.message, input)) fail(*why, d.message);
   }
   (void)sources.format_all(diags);  // quoting the line and the caret must work for every location
 }
@@ -36,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     cogsim::dsl::Sources sources;
     cogsim::dsl::Compiled c = cogsim::dsl::compile_text("fuzz.cog", text, sources);
-    check_diagnostics(sources, c.diags);
-    if (c.program) check_diagnostics(sources, cogsim::dsl::run_checks(*c.program));
+    check_diagnostics(sources, c.diags, text);
+    if (c.program) check_diagnostics(sources, cogsim::dsl::run_checks(*c.program), text);
   } catch (const std::exception& e) {
     fail("an exception escaped", e.what());
   }

@@ -8,7 +8,9 @@
 
 namespace cogsim::fuzz {
 
-// Why MESSAGE must not be shown, or nullopt when it is fine.
-std::optional<std::string> message_problem(const std::string& message);
+// Why MESSAGE must not be shown, or nullopt when it is fine. INPUT is the text the message was
+// made from: a name it wrote (even one spelt like a C++ type) may be echoed unquoted.
+std::optional<std::string> message_problem(const std::string& message,
+                                           const std::string& input = {});
 
 }  // namespace cogsim::fuzz

@@ -337,6 +337,12 @@ TEST(Mutation, TheTypeNameCheckCatchesWhatX3Prints) {
   EXPECT_FALSE(message_problem("expected a name, found 'N5boost'"));  // the user's own text, quoted
   EXPECT_FALSE(message_problem("cannot read 'a/internal error.cog': the file does not exist"));
   EXPECT_FALSE(message_problem("expected ']', found the end of the line"));
+  // A name the input wrote, spelt like a mangled type (fuzzing took it from the binary), echoed
+  // unquoted; the same message from an input without that name is a finding.
+  const std::string row = "table 'p' has no row for N5boost6spirit2x319expectation_failureICARMAUX";
+  EXPECT_FALSE(message_problem(row, "p[N5boost6spirit2x319expectation_failureICARMAUX]"));
+  EXPECT_TRUE(message_problem(row, "p[CARMAUX]"));
+  EXPECT_TRUE(message_problem("expected N5boost6spirit2x34listIN, found 'N5boost'", "x N5boost"));
 }
 
 }  // namespace
