@@ -69,7 +69,8 @@ void pair_outputs(const Program& base, const Program& variant, CompareResults& r
   std::map<std::string, bool> variant_names;
   for (const auto& o : variant.outputs) {
     variant_names[o.name] = true;
-    OutputDelta d{o.name, o.label, o.unit, {}};
+    OutputDelta d;
+    d.name = o.name, d.label = o.label, d.unit = o.unit;
     for (const auto& [y, op] : o.years) {
       auto it = base_out.find({o.name, y});
       if (it == base_out.end()) continue;
@@ -187,6 +188,23 @@ void pair_targets(const Program& base, const Program& variant, CompareResults& r
     }
 }
 
+// Each shared output's last shared year, alone in each scenario (after every other series, so
+// that their order is unchanged).
+void pair_last_years(const Program& base, const Program& variant, const CompareResults& r, Pairing& pairing) {
+  auto op_of = [](const Program& p, const std::string& name, int year) {
+    for (const auto& o : p.outputs)
+      if (o.name == name)
+        for (const auto& [y, op] : o.years)
+          if (y == year) return op;
+    return Operand{};
+  };
+  for (const auto& o : r.outputs) {
+    const int y = o.years.back().year;
+    pairing.series.push_back({Term{0, op_of(base, o.name, y)}, std::nullopt});
+    pairing.series.push_back({Term{1, op_of(variant, o.name, y)}, std::nullopt});
+  }
+}
+
 // A series that is not finite, named rather than numbered, and located at the output that
 // defines it (the variant's for a difference).
 void name_nonfinite(const CoreResult& core, const Program& base, const Program& variant, std::size_t paired,
@@ -267,6 +285,10 @@ void scatter_solo(CoreResult& core, const Program& base, const Program& variant,
     tp.values_differ = tp.values_differ || d.mean() != 0 || (d.n > 1 && d.sd() != 0);
     s += 3;
   }
+  for (auto& o : r.outputs) {
+    o.last_base = std::move(core.series[s++]);
+    o.last_variant = std::move(core.series[s++]);
+  }
 }
 
 }  // namespace
@@ -295,6 +317,7 @@ CompareResults compare(const Program& base, const Program& variant, const RunOpt
   solo_probabilities(base.events, variant.events, ev_name, ev_years, r.solo_events, pairing);
   std::vector<TargetTerm> measured;
   pair_targets(base, variant, r, pairing, measured);
+  pair_last_years(base, variant, r, pairing);
 
   CoreResult core = run_core({&base, &variant}, pairing.series, pairing.hits, 0, opt);
   r.paths = core.paths;

@@ -18,6 +18,8 @@ struct PairedYear {
 struct OutputDelta {
   std::string name, label, unit;
   std::vector<PairedYear> years;
+  // The last shared year's distribution in each scenario (the page's overlaid S-curves).
+  SeriesStats last_base, last_variant;
 };
 
 struct ProbabilityDelta {

@@ -6,6 +6,8 @@
 
 #include "src/compare_block.hpp"
 #include "src/fr_format.hpp"
+#include "src/report_style.hpp"
+#include "src/svg_charts.hpp"
 
 namespace cogsim::app::report {
 
@@ -20,7 +22,11 @@ const char* const kCompareStyle =
     "code{font-size:12px;color:#5b6775}.good{color:#1b5e20;background:#e8f5e9}.bad{color:#b71c1c;"
     "background:#fdecea}.note{color:#5b6775;font-size:13px}.legend span{padding:1px 6px;margin-right:8px}"
     ".cost{border:2px solid #0f3c6e;border-radius:6px;padding:4px 14px 12px}"
-    "@media (max-width:600px){td,th{white-space:normal}body{padding:0 6px}}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}";
+    ".overlays{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:12px}"
+    ".overlays figure{margin:0}svg.chart{width:100%;height:auto;display:block}"
+    "svg .cdf{fill:none;stroke-width:2}svg .cdf.base{stroke:#7b8794;stroke-dasharray:5 3}"
+    "svg .cdf.variant{stroke:#1f5fa8}"
+    "@media (max-width:600px){td,th{white-space:normal}body{padding:0 6px}}";
 
 const char* verdict_class(Verdict v) { return v == Verdict::Good ? "good" : v == Verdict::Bad ? "bad" : ""; }
 
@@ -71,13 +77,18 @@ void write_probabilities(const engine::Program& base, const engine::Program& var
   h << "</table></div>";
 }
 
+// The same on every path: no change to show.
+bool unchanged(const engine::SeriesStats& s) {
+  return s.moments.mean() == 0 && s.quantile(0.05) == 0 && s.quantile(0.95) == 0;
+}
+
 void write_moved(const engine::CompareResults& r, std::ostream& h) {
   h << "<h2>Séries communes : variante − base, trajectoire par trajectoire</h2><div class=\"scroll\"><table>"
     << "<tr><th class=\"l\">série</th><th>année</th><th>écart</th><th>P5–P95</th></tr>";
   for (const auto& o : r.outputs)
     for (const auto& y : o.years) {
       const auto& s = y.delta;
-      if (s.moments.mean() == 0 && s.quantile(0.05) == 0 && s.quantile(0.95) == 0) continue;
+      if (unchanged(s)) continue;
       std::string detail, value = fr_spread(s, o.unit, true, &detail);
       h << "<tr><td class=\"l\">" << html_escape(o.label) << " <code>" << html_escape(o.name) << "</code></td><td>"
         << y.year << "</td><td>" << html_escape(value) << "</td><td>" << html_escape(detail) << "</td></tr>";
@@ -86,13 +97,39 @@ void write_moved(const engine::CompareResults& r, std::ostream& h) {
     << "trajectoires.</p>";
 }
 
+// The money series that the variant changes in their last shared year: both distributions as
+// S-curves on one axis, with the median and P5–P95 of each under the chart.
+void write_overlays(const engine::CompareResults& r, std::ostream& h) {
+  bool first = true;
+  for (const auto& o : r.outputs) {
+    if (o.unit.find("€") == std::string::npos || unchanged(o.years.back().delta)) continue;
+    const std::string svg = svg::overlay_cdf_svg(o.last_base, o.last_variant, o.years.back().year, o.label);
+    if (svg.empty()) continue;
+    if (first)
+      h << "<h2>Distributions de la base et de la variante</h2><p class=\"note\">Pour chaque montant que la "
+        << "variante change, la part des trajectoires dont la valeur de la dernière année commune est au plus x, "
+        << "dans la base (tirets gris) et dans la variante (trait bleu) : une courbe décalée à droite est un "
+        << "montant plus élevé.</p><div class=\"overlays\">";
+    first = false;
+    const double scale = std::max({std::fabs(o.last_base.quantile(0.05)), std::fabs(o.last_base.quantile(0.95)),
+                                   std::fabs(o.last_variant.quantile(0.05)), std::fabs(o.last_variant.quantile(0.95))});
+    auto spread = [&](const engine::SeriesStats& s) {
+      return fr_short_euros(s.quantile(0.5), scale) + " (P5–P95 " + fr_short_euros(s.quantile(0.05), scale) + " à " +
+             fr_short_euros(s.quantile(0.95), scale) + ")";
+    };
+    h << "<figure><h3>" << html_escape(o.label) << " <code>" << html_escape(o.name) << "</code></h3>" << svg
+      << "<p class=\"note\">Médiane " << o.years.back().year << " : base " << html_escape(spread(o.last_base))
+      << ", variante " << html_escape(spread(o.last_variant)) << ".</p></figure>";
+  }
+  if (!first) h << "</div>";
+}
 
 }  // namespace
 
 std::string compare_page_head(const std::string& title) {
   return "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
          "content=\"width=device-width, initial-scale=1\"><title>" +
-         html_escape(title) + "</title><style>" + kCompareStyle + "</style></head><body>";
+         html_escape(title) + "</title><style>" + kCompareStyle + kSvgAxes + kPagePrint + "</style></head><body>";
 }
 
 std::string compare_legend() {
@@ -109,6 +146,7 @@ void compare_sections(const engine::Program& base, const engine::Program& varian
   write_probabilities(base, variant, r.indicators, false, h);
   write_probabilities(base, variant, r.events, true, h);
   write_moved(r, h);
+  write_overlays(r, h);
 }
 
 std::string compare_html(const engine::Program& base, const engine::Program& variant, const engine::CompareResults& r,

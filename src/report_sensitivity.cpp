@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "src/fr_format.hpp"
+#include "src/report_style.hpp"
 #include "src/svg_charts.hpp"
 #include "src/tornado_html.hpp"
 
@@ -83,7 +84,7 @@ void missed_table(const engine::SensitivityResults& r, const std::vector<dsl::In
     << "chaque hypothèse parmi toutes les trajectoires (son centile : 50 = ni plus ni moins que d'habitude, 20 = "
     << "nettement bas, 80 = nettement haut), à côté des trajectoires où elle est atteinte. Les hypothèses les plus "
     << "décalées d'abord : ce sont elles qui font manquer la cible (« analyse de scénario » d'@RISK).</p>"
-    << "<div class=\"scroll\"><table><tr><th>hypothèse</th><th>cible manquée</th><th>cible atteinte</th>"
+    << "<div class=\"scroll\"><table class=\"short\"><tr><th>hypothèse</th><th>cible manquée</th><th>cible atteinte</th>"
     << "<th>écart</th></tr>";
   for (const auto& m : r.missed)
     h << "<tr><td>" << html_escape(input_label(inputs, m.input)) << "</td><td><b>"
@@ -99,16 +100,16 @@ const char* const kSensitivityStyle =
     ".scroll{overflow-x:auto}table{border-collapse:collapse;"
     "width:100%}td,th{border-bottom:1px solid #d9dee5;padding:4px 8px;text-align:right;white-space:nowrap}td:first-child,"
     "th:first-child{text-align:left;white-space:normal}code{font-size:12px;color:#5b6775}.none{color:#5b6775}"
-    ".detail{color:#5b6775;font-size:13px}@media print{body{margin:0}h2{break-after:avoid}}";
+    ".detail{color:#5b6775;font-size:13px}";
 
 void write_tables(const engine::SensitivityResults& r, const std::vector<dsl::InputInfo>& inputs, std::ostream& h) {
   h << "<h2>Contribution à la variance</h2><p>Carrés des corrélations de rang, normalisés (comme @RISK).</p>"
-    << "<div class=\"scroll\"><table><tr><th>hypothèse</th><th>part</th><th>corrélation de rang</th></tr>";
+    << "<div class=\"scroll\"><table class=\"short\"><tr><th>hypothèse</th><th>part</th><th>corrélation de rang</th></tr>";
   for (const auto& c : r.contributions)
     h << "<tr><td>" << html_escape(input_label(inputs, c.input)) << "</td><td>" << html_escape(fr_percent(c.share))
       << "</td><td>" << html_escape(fr_number(c.rank_correlation, 3)) << "</td></tr>";
   h << "</table></div><h2>Indices de Sobol</h2><p>Premier ordre (Saltelli 2010) et total (Jansen 1999), "
-    << "intervalles bootstrap à 95 %.</p><div class=\"scroll\"><table><tr><th>hypothèse</th><th>S1</th>"
+    << "intervalles bootstrap à 95 %.</p><div class=\"scroll\"><table class=\"short\"><tr><th>hypothèse</th><th>S1</th>"
     << "<th>IC 95 %</th><th>ST</th><th>IC 95 %</th></tr>";
   for (const auto& s : r.sobol)
     h << "<tr><td>" << html_escape(input_label(inputs, s.input)) << "</td><td>" << html_escape(fr_number(s.first, 3))
@@ -137,7 +138,7 @@ std::string sensitivity_html(const std::string& model, const FigureText& f, cons
   std::ostringstream h;
   h << "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
     << "content=\"width=device-width, initial-scale=1\"><title>Sensibilité — " << html_escape(f.of)
-    << "</title><style>" << kSensitivityStyle << kTornadoStyle << "</style></head><body>";
+    << "</title><style>" << kSensitivityStyle << kTornadoStyle << kPagePrint << "</style></head><body>";
   h << "<h1>Sensibilité de " << html_escape(f.of) << "</h1>";
   if (!f.detail.empty()) h << "<p class=\"detail\">" << html_escape(f.detail) << "</p>";
   h << "<p>" << html_escape(model) << " — " << html_escape(fr_number(double(paths), 0))

@@ -2,6 +2,14 @@
 
 namespace cogsim::app::report {
 
+// The axes, grid and text of the SVG charts: the run report's and the comparison page's.
+#define COGSIM_SVG_AXES                                                                              \
+  "svg .grid{stroke:#e3e7eb;stroke-width:1}svg .axis{stroke:#7b8794;stroke-width:1}"               \
+  "svg .tick{font-size:10.5px;fill:#52606d}svg .legend{font-size:11px;fill:#3e4c59}"
+
+extern const char* const kSvgAxes;
+const char* const kSvgAxes = COGSIM_SVG_AXES;
+
 extern const char* const kStyle;
 const char* const kStyle = R"CSS(
 :root { --ink:#1f2933; --muted:#5f6b76; --line:#d5dbe1; --bg:#f6f7f9; --accent:#123f73;
@@ -71,13 +79,10 @@ td.num, table.grid th.num { text-align: right; white-space: nowrap; }
 .entity .cap { font-size: 12px; color: var(--muted); margin: 4px 0 0; }
 .split { display: grid; grid-template-columns: 3fr 2fr; gap: 18px; align-items: start; }
 svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
-svg .grid { stroke: #e3e7eb; stroke-width: 1; }
-svg .axis { stroke: #7b8794; stroke-width: 1; }
+)CSS" COGSIM_SVG_AXES R"CSS(
 svg .zero { stroke: #3e4c59; stroke-width: 1.2; }
 svg .zerot { font-size: 10px; fill: #3e4c59; }
-svg .tick { font-size: 10.5px; fill: #52606d; }
 svg .tick.strong { font-weight: bold; fill: var(--ink); }
-svg .legend { font-size: 11px; fill: #3e4c59; }
 svg .notet { font-size: 10px; fill: #52606d; }
 svg .note { font-size: 10.5px; font-weight: bold; }
 svg .note.ok { fill: var(--ok); } svg .note.warn { fill: var(--warn); } svg .note.bad { fill: var(--bad); }
@@ -111,11 +116,19 @@ td.num .small { white-space: normal; }
   section { break-before: page; }
   section.first { break-before: auto; }
   h2 { margin-top: 0; break-after: avoid; }
-  .entities { grid-template-columns: 1fr; gap: 10px; }
-  .entity .charts { grid-template-columns: 58fr 42fr; width: 84%; margin: 4px auto 0; }
+  .entities { grid-template-columns: 1fr; gap: 6px; }
+  .entity.card { padding: 6px 10px; }
+  .entity .ind { margin: 0; }
+  svg.chart.pbars { max-width: 55%; margin: 0 auto; }
+  /* Three entity cards a page: fan chart and histogram on the left, the S-curve and the captions
+     beside them (stacked, a card is a half page: 12 cards took 12 half-empty pages). */
+  .entity.card { display: grid; grid-template-columns: 60fr 40fr; column-gap: 12px; align-items: start; }
+  .entity.card > * { grid-column: 1 / -1; }
+  .entity.card > .charts { grid-column: 1; grid-row: 3 / span 4; margin: 4px 0 0; grid-template-columns: 58fr 42fr; }
+  .entity.card > .scurve, .entity.card > .cap { grid-column: 2; margin: 2px 0 0; }
+  .why p { font-size: 8.5pt; margin: 4px 0; }
   .entity h3 { font-size: 10.5pt; }
   .entity .ind, .entity .cap { font-size: 8pt; }
-  .entity.card { padding: 8px 10px; }
   .two, .split { grid-template-columns: 1fr; gap: 10px; }
   dl.inputs { grid-template-columns: max-content 1fr max-content 1fr; }
   .rank { font-size: 8.5pt; }
@@ -128,7 +141,7 @@ td.num .small { white-space: normal; }
   .card { padding: 8px 10px; }
   .split svg.pbars { max-width: 75%; margin: 0 auto; }
   table.grid { font-size: 8.5pt; }
-  table.grid td, table.grid th { padding: 4px 5px; }
+  table.grid td, table.grid th { padding: 2px 5px; }
   td.pc { width: 19%; }
   td.pc .p { font-size: 11.5pt; }
   td.pc .ci, td.pc .tg { font-size: 7.5pt; }
@@ -141,5 +154,11 @@ td.num .small { white-space: normal; }
 .kpi.neutral { border-top: 6px solid var(--accent); } .kpi.neutral .big { color: var(--accent); }
 svg .note.neutral { fill: var(--accent); } svg .pbar.neutral { fill: var(--accent); }
 )CSS";
+
+extern const char* const kPagePrint;
+const char* const kPagePrint =
+    "@page{size:A4;margin:12mm 11mm}"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}.scroll{overflow:visible}"
+    "h1,h2,h3,h2+p,h3+p{break-after:avoid}tr,figure,svg,.tornado,table.short{break-inside:avoid}}";
 
 }  // namespace cogsim::app::report

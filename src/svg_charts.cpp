@@ -378,6 +378,19 @@ std::string histogram_svg(const HistSpec& hs) {
 
 // ---- S-curve (cumulative distribution) ---------------------------------------------------------
 
+namespace {
+
+void cdf_line(std::ostream& o, const engine::QuantileSketch& s, const Lin& X, const Lin& Y, const char* cls) {
+  o << "<polyline class=\"" << cls << "\" points=\"";
+  for (int k = 1; k < 200; ++k) {
+    const double u = k / 200.0, x = std::clamp(s.quantile(u), X.d0, X.d1);
+    o << num(X(x)) << ',' << num(Y(u)) << ' ';
+  }
+  o << "\"/>";
+}
+
+}  // namespace
+
 std::string cdf_svg(const HistSpec& hs) {
   const double L = 40, R = 16, T = 24, B = 24, W = hs.w, H = hs.h;
   std::ostringstream o;
@@ -389,16 +402,9 @@ std::string cdf_svg(const HistSpec& hs) {
   const HistBins hb = hist_bins(hs, W - L - R);  // the histogram's range
   const double lo = hb.edges.front(), hi = hb.edges.back();
   Lin X{lo, hi, L, W - R}, Y{0, 1, H - B, T};
-  for (double v : {0.25, 0.5, 0.75, 1.0})
-    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
-      << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 4) << "\" y=\"" << num(Y(v) + 3.5)
-      << "\" text-anchor=\"end\">" << fr_percent(v, 0) << "</text>";
-  o << "<polyline class=\"cdf\" points=\"";
-  for (int k = 1; k < 200; ++k) {
-    const double u = k / 200.0, x = std::clamp(s.quantile(u), lo, hi);
-    o << num(X(x)) << ',' << num(Y(u)) << ' ';
-  }
-  o << "\"/><line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0))
+  share_ticks(o, Y, 1.0, L, W - R);  // 25 %, 50 %, 75 %, 100 %
+  cdf_line(o, s, X, Y, "cdf");
+  o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0))
     << "\" y2=\"" << num(Y(0)) << "\"/>";
   money_ticks(o, X, lo, hi, Y(0), W);
   if (hs.has_target && hb.target_in && hs.met && std::isinf(hs.target_hi)) {
@@ -412,6 +418,38 @@ std::string cdf_svg(const HistSpec& hs) {
       << fr_probability(hs.above ? engine::Proportion{hs.met->n - hs.met->hits, hs.met->n} : *hs.met)
       << " sous la cible</text>";
   }
+  o << "</svg>";
+  return o.str();
+}
+
+// ---- Base and variant overlaid (the comparison page) ------------------------------------------
+
+
+std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::SeriesStats& variant, int year,
+                            const std::string& title) {
+  const auto &sb = base.sketch, &sv = variant.sketch;
+  if (sb.count() == 0 || sv.count() == 0) return "";
+  double lo = std::min(sb.quantile(0.005), sv.quantile(0.005)), hi = std::max(sb.quantile(0.995), sv.quantile(0.995));
+  if (!(hi > lo)) {
+    if (base.constant && variant.constant) return "";
+    const double pad = std::max(1.0, std::fabs(lo) * 0.01);
+    lo -= pad, hi += pad;
+  }
+  const double L = 40, R = 16, T = 30, B = 24, W = 440, H = 170;
+  std::ostringstream o;
+  o << "<svg class=\"chart overlay\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape("Courbes en S, base et variante — " + title + " " + std::to_string(year)) << "\">"
+    << "<line class=\"cdf base\" x1=\"8\" x2=\"30\" y1=\"11\" y2=\"11\"/><text class=\"legend\" x=\"34\" "
+    << "y=\"15\">base</text><line class=\"cdf variant\" x1=\"82\" x2=\"104\" y1=\"11\" y2=\"11\"/>"
+    << "<text class=\"legend\" x=\"108\" y=\"15\">variante</text><text class=\"legend\" x=\"176\" y=\"15\">"
+    << "part des trajectoires au plus x en " << year << "</text>";
+  Lin X{lo, hi, L, W - R}, Y{0, 1, H - B, T};
+  share_ticks(o, Y, 1.0, L, W - R);  // 25 %, 50 %, 75 %, 100 %
+  cdf_line(o, sb, X, Y, "cdf base");
+  cdf_line(o, sv, X, Y, "cdf variant");
+  o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
+    << num(Y(0)) << "\"/>";
+  money_ticks(o, X, lo, hi, Y(0), W);
   o << "</svg>";
   return o.str();
 }

@@ -80,6 +80,12 @@ std::string histogram_svg(const HistSpec& hs);
 // target and the share below it.
 std::string cdf_svg(const HistSpec& hs);
 
+// Two S-curves on one value axis (M€, k€ or €): the share of paths at or below each value in the
+// base (grey, dashed) and in the variant (blue), between the 0.5th and 99.5th percentiles of both,
+// labelled in a legend row. Empty when both are the same constant (nothing to draw).
+std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::SeriesStats& variant, int year,
+                            const std::string& title);
+
 // Bars of P(event) by year, coloured by the probability of the good side.
 std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,
                           bool bad_when_high);

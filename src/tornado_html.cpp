@@ -124,6 +124,9 @@ const char* const kTornadoStyle =
     "@media (max-width:900px){.tornado .tick.odd{display:none}}"
     "@media (max-width:600px){.tornado .trow{grid-template-columns:minmax(0,1fr);gap:2px}"
     ".tornado .tlab{text-align:left}.tornado .taxis .tlab,.tornado .taxis .tval{display:none}"
-    ".tornado .ttitle{grid-column:1}}";
+    ".tornado .ttitle{grid-column:1}}"
+    "@media print{.tornado .trow{grid-template-columns:minmax(0,1.5fr) minmax(0,3fr) 11.5em;padding:1px 0}"
+    ".tornado .tval{font-size:8pt}.tornado .tval span{display:block}.tornado .tlab{font-size:9pt}"
+    ".tornado .tbar{height:18px}.tornado .seg{top:2px;height:14px}}";
 
 }  // namespace cogsim::app::report

@@ -10,18 +10,32 @@ For each page, at 1400 px and at 420 px wide:
   - at 420 px the page has no horizontal overflow: the document is not wider than the window, and
     every element that sticks out of the window lies inside a scrollable box (overflow-x auto or
     scroll), as the tables do;
-  - the page requests nothing (no resource timing entry: no image, font, stylesheet or script).
-Screenshots go to OUTDIR/NAME-1400.png and OUTDIR/NAME-420.png. Exit 1 with the findings on a
+  - the page requests nothing (no resource timing entry: no image, font, stylesheet or script);
+  - printed to PDF by Chromium (Page.printToPDF, the page's own @page size), no page is near-empty:
+    every page holds at least MIN_LINES lines of text, and every page but the last has text over at
+    least MIN_SPAN of its height (tests/browser/pdf_pages.py reads the lines back from the PDF).
+    Before the pages, a control page with a forced break before one lone line must be caught.
+Screenshots go to OUTDIR/NAME-1400.png and OUTDIR/NAME-420.png, the PDF to OUTDIR/NAME.pdf. Exit 1 with the findings on a
 failure; 2 when Chromium is missing (scripts/install-deps.sh installs it).
 """
+import base64
 import json
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
+from pdf_pages import page_lines  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+MIN_LINES = 6     # "a few lines of content"
+MIN_SPAN = 0.10   # a page but the last with text over less than a tenth of its height (about seven lines) is near-empty
+
+# A page whose second printed page holds one line only: the PDF check must find it.
+CONTROL = ("<!doctype html><html><head><meta charset='utf-8'><style>@page{size:A4}</style></head><body>"
+           + "".join(f"<p>ligne {k}</p>" for k in range(12))
+           + "<p style='break-before:page'>une ligne seule</p></body></html>")
 
 # Pairs of text boxes that intersect, per SVG (index of the SVG, the two texts).
 OVERLAPS = r"""
@@ -100,6 +114,32 @@ def check(b, path, outdir):
     return problems
 
 
+def pdf_problems(b, name, outdir):
+    pdf = base64.b64decode(b.send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True},
+                                  timeout=120)["data"])
+    with open(os.path.join(outdir, f"{name}.pdf"), "wb") as f:
+        f.write(pdf)
+    pages = page_lines(pdf)
+    problems = []
+    for k, (lines, span) in enumerate(pages):
+        if lines < MIN_LINES:
+            problems.append(f"{name} printed: page {k + 1} of {len(pages)} holds {lines} line(s) of text")
+        elif span < MIN_SPAN and k + 1 < len(pages):
+            problems.append(f"{name} printed: page {k + 1} of {len(pages)} has text over {span:.0%} of its height")
+    return problems
+
+
+def control_is_caught(b, outdir):
+    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False) as f:
+        f.write(CONTROL)
+    try:
+        b.open("file://" + f.name, 1400, 1000)
+        b.wait_for("document.readyState === 'complete'")
+        return len(pdf_problems(b, "control", outdir)) == 1
+    finally:
+        os.unlink(f.name)
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -112,8 +152,11 @@ def main():
     problems = []
     b = Browser(CHROMIUM)
     try:
+        if not control_is_caught(b, outdir):
+            problems.append("the PDF check does not find the control page's near-empty page")
         for page in sys.argv[2:]:
             problems += check(b, page, outdir)
+            problems += pdf_problems(b, os.path.splitext(os.path.basename(page))[0], outdir)
             requests = b.eval("performance.getEntriesByType('resource').map(e => e.name)")
             if requests:
                 problems.append(f"{page}: requests {requests}")
