@@ -2,6 +2,8 @@
 // (docs/language.md §4.5 and §12.3): the `range` a param declares for its slider, checked and
 // copied to its cells, and the `report params` lines that group the params into sections. Neither
 // changes a result: they only describe the params.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -21,6 +23,25 @@ std::string plain(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// Where the title of a `report` line is written: the string after its kind (comments and line
+// breaks may come between), its quotes included; the kind's own place if the text says otherwise.
+SourceLoc title_loc(const Sources& sources, const ast::ReportDecl& line) {
+  const std::string& text = sources.text(line.kind.loc.file);
+  std::size_t p = std::size_t(line.kind.loc.offset) + line.kind.loc.length;
+  while (p < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    else if (text[p] == '#' || text.compare(p, 2, "//") == 0) p = std::min(text.find('\n', p), text.size());
+    else break;
+  }
+  if (p >= text.size() || text[p] != '"') return line.kind.loc;
+  const std::size_t close = text.find('"', p + 1);
+  return {line.kind.loc.file, std::uint32_t(p), std::uint32_t(close == std::string::npos ? 1 : close - p + 1)};
+}
+
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t") == std::string::npos;
 }
 
 }  // namespace
@@ -80,6 +101,11 @@ std::vector<ParamSection> Lowering::param_sections() {
     if (line->kind.name != "params") continue;
     any = true;
     ParamSection sec{line->title.value_or(""), {}};
+    if (!line->title || blank(*line->title))
+      error(title_loc(sources_, *line), std::string(line->title ? "the title of a `report params` line is empty"
+                                                                : "a `report params` line needs a title") +
+                                            ": the page of `cogsim serve` shows it above the section's params "
+                                            "(report params \"TITLE\" a, b)");
     for (const auto& item : line->items) {
       const std::string& name = item.ref.name.name;
       auto it = m_.symbol_index.find(name);

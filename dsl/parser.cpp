@@ -534,6 +534,18 @@ bool is_decimal_comma(const std::string& text, std::size_t pos) {
          std::isdigit(static_cast<unsigned char>(text[pos + 1]));
 }
 
+// What an expectation failure says was expected: X3's name of the rule, except where one rule
+// serves statements that expect different things (`report params` lists params, not outputs).
+std::string expected_what(const std::string& which, const std::string& text, std::size_t start) {
+  if (which == "an output or an event" && word_at(text, start) == "report") {
+    std::size_t p = start + 6;
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    if (word_at(text, p) == "params")
+      return "a param name (a `report params` line lists the params of a section: report params \"TITLE\" a, b)";
+  }
+  return describe(which);
+}
+
 // A statement that does not parse, at START (no exception: no statement starts there).
 Diagnostic no_statement(const std::string& text, std::uint32_t file, std::size_t start) {
   Diagnostic d;
@@ -580,7 +592,8 @@ ast::File parse(const Sources& sources, std::uint32_t file, Diagnostics& diags) 
       if (where != end && is_decimal_comma(text, static_cast<std::size_t>(where - text.begin())))
         error_at(where, decimal_comma_message(text, static_cast<std::size_t>(where - text.begin())));
       else
-        error_at(where, "expected " + describe(e.which()) + ", found " + found_at(where, end));
+        error_at(where, "expected " + expected_what(e.which(), text, static_cast<std::size_t>(start - text.begin())) +
+                            ", found " + found_at(where, end));
       it = where;
     } catch (const grammar::TooDeep& e) {
       error_at(e.where, "too deeply nested (limit " + std::to_string(kMaxNesting) + ")");

@@ -49,6 +49,8 @@ void only_fields(const json& j, const std::set<std::string>& allowed) {
     if (!allowed.count(it.key())) throw BadRequest{it.key() + ": unknown field"};
 }
 
+bool money_word(const std::string& unit) { return unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€"; }
+
 // A value: a JSON number in the model's own units (a % as a fraction, € as euros), or a string
 // with its unit ("3 %", "1,5 M€"), checked against the param's unit.
 double value_of(const std::string& field, const json& v, const std::string& unit) {
@@ -67,17 +69,19 @@ double value_of(const std::string& field, const json& v, const std::string& unit
     char* end = nullptr;
     x = std::strtod(num.c_str(), &end);
     if (num.empty() || end != num.c_str() + num.size()) throw BadRequest{field + ": '" + s + "' is not a number"};
-    const bool money = unit == "€";
+    const bool money = money_word(unit);
     if (u == "%") {
-      if (money) throw BadRequest{field + ": wrong unit: % given, the param is in €"};
+      if (money) throw BadRequest{field + ": wrong unit: % given, the param is in " + unit};
       x /= 100;
     } else if (u == "€" || u == "k€" || u == "M€" || u == "Md€") {
-      if (!money) throw BadRequest{field + ": wrong unit: " + u + " given, the param is in " + (unit.empty() ? "number" : unit)};
+      if (!money)
+        throw BadRequest{field + ": wrong unit: " + u + " given, the param is a plain number or rate (" +
+                         (unit.empty() ? std::string("no unit declared") : "declared `: " + unit + "`") + ")"};
       x *= u == "k€" ? 1e3 : u == "M€" ? 1e6 : u == "Md€" ? 1e9 : 1;
     } else if (!u.empty()) {
       throw BadRequest{field + ": unknown unit '" + u + "'"};
     } else if (money && x != 0) {
-      throw BadRequest{field + ": wrong unit: a number without unit, the param is in € (write \"… €\")"};
+      throw BadRequest{field + ": wrong unit: a number without unit, the param is in " + unit + " (write \"… " + unit + "\")"};
     }
   } else {
     throw BadRequest{field + ": expected a number"};
@@ -136,6 +140,13 @@ double number_field(const json& j, const std::string& field) {
   return v.get<double>();
 }
 
+// A bound of goal seek: a number in the model's units, or a string with the param's unit ("2 %").
+double bound_field(const json& j, const std::string& field, const std::string& unit) {
+  if (!j.contains(field)) throw BadRequest{field + ": missing"};
+  if (j[field].is_string()) return value_of(field, j[field], unit);
+  return number_field(j, field);
+}
+
 std::string string_field(const json& j, const std::string& field, bool required) {
   if (!j.contains(field)) {
     if (required) throw BadRequest{field + ": missing"};
@@ -166,6 +177,14 @@ Reply guarded(F&& f) {
 }
 
 }  // namespace
+
+// The unit a param's values are shown and typed in on the page, from its declared unit word
+// (docs/language.md §4): a rate (`%`, `rate`) in percent, an amount in the multiple of € it
+// declares, anything else (`number`, no unit word) as a plain number.
+std::string shown_unit(const std::string& declared) {
+  if (declared == "%" || declared == "rate") return "%";
+  return money_word(declared) ? declared : "";
+}
 
 std::string cell_key(const std::string& cell) {
   std::string k;
@@ -203,7 +222,7 @@ Reply Session::model() const {
   for (const auto& c : base_.params) {
     if (!c.value) continue;
     params.push_back({{"cell", c.cell}, {"param", c.param}, {"label", c.label}, {"unit", c.unit},
-                      {"source", c.source}, {"value", *c.value}});
+                      {"shown", shown_unit(c.unit)}, {"source", c.source}, {"value", *c.value}});
     if (c.range) params.back()["range"] = {c.range->first, c.range->second};
   }
   for (const auto& ind : p.indicators) {
@@ -309,8 +328,9 @@ Reply Session::goal(const std::string& body) {
     if (!j.contains("year")) throw BadRequest{"year: missing"};
     q.probability = number_field(j, "probability");
     if (q.probability <= 0 || q.probability >= 1) throw BadRequest{"probability: must be between 0 and 1"};
-    q.lo = number_field(j, "lo");
-    q.hi = number_field(j, "hi");
+    const std::string& unit = cells_of(base_).at(q.param)->unit;
+    q.lo = bound_field(j, "lo", unit);
+    q.hi = bound_field(j, "hi", unit);
     if (!(q.lo < q.hi)) throw BadRequest{"lo: must be below hi"};
     overrides.erase(q.param);
     q.overrides = overrides;

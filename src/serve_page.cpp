@@ -17,8 +17,11 @@ fieldset.param legend { font-weight: bold; font-size: 13px; }
 fieldset.param.edited { border-color: var(--accent); background: #f2f6fb; }
 .cells { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 4px 10px; }
 .cells label { font-size: 12px; color: var(--muted); display: flex; justify-content: space-between; gap: 4px; }
-.cells input { width: 82px; font: inherit; font-size: 12px; padding: 1px 3px; border: 1px solid var(--line); }
+.cells input { width: 82px; text-align: right; font: inherit; font-size: 12px; padding: 1px 3px; border: 1px solid var(--line); }
 .cells input.changed { border-color: var(--accent); background: #e8eef7; font-weight: bold; }
+.cells input.money { width: 104px; }
+.cells.money { grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); }
+.cells .u { font-size: 11px; color: var(--muted); min-width: 2.2em; }
 .cells input.bad { border-color: var(--bad); background: var(--badbg); }
 table.res { border-collapse: collapse; width: 100%; font-size: 13px; margin-bottom: 12px; }
 table.res th, table.res td { border-bottom: 1px solid #eef0f2; padding: 3px 6px; text-align: right; }
@@ -87,8 +90,9 @@ au-delà de deux erreurs types ; rouge : moins bien.</p>
  <label>Paramètre <input id="g-param" list="g-cells" size="26"></label><datalist id="g-cells"></datalist>
  <label>Indicateur <select id="g-ind"></select></label>
  <label>Année <select id="g-year"></select></label>
- <label>P visée <input id="g-p" value="80" size="3"> %</label>
- <label>entre <input id="g-lo" value="0" size="5"></label><label>et <input id="g-hi" value="0.1" size="5"></label>
+ <label>P visée <input id="g-p" value="80" size="3" inputmode="decimal"> %</label>
+ <label>entre <input id="g-lo" value="0" size="7" inputmode="decimal"></label><label>et <input id="g-hi" value="0,1" size="7" inputmode="decimal"></label>
+ <span id="g-unit" class="small"></span>
  <button id="g-run" class="primary">Chercher</button></div>
 <div id="g-out" class="small"></div></div>
 <div class="panel"><h3>Avenant</h3>
@@ -105,35 +109,68 @@ const state = { model: null, edits: {}, controller: null, timer: null, seq: 0, l
 window.cogsimPage = state;
 const nf = (v, d) => v.toLocaleString('fr-FR', { minimumFractionDigits: d, maximumFractionDigits: d });
 const pct = (p) => p < 0.001 && p > 0 ? '< 0,1 %' : p > 0.999 && p < 1 ? '> 99,9 %' : nf(100 * p, 1) + ' %';
-const shown = (v, unit) => unit === '%' ? String(+(100 * v).toPrecision(12)) : String(+v.toPrecision(15));
-const sent = (text, unit) => { const t = text.trim().replace(',', '.'); return unit === '%' ? t + ' %' : unit === '€' ? t + ' €' : Number(t); };
+// Values on the page are in the unit the server says each param is shown in (`shown`: '%', '€',
+// 'k€', 'M€', 'Md€' or '' for a plain number), written the French way: a decimal comma, digits
+// grouped by three (`4 000 000`, `1,8`). A field takes a comma or a point, spaces, and a unit of
+// its own (`5 %`, `2,5 M€`); what goes to the server is the typed digits and their unit as text
+// ("3.26 %"), which it reads as the rules language reads `3.26 %`: no rounding on the way.
+const SCALE = { '%': 1e-2, '€': 1, 'k€': 1e3, 'M€': 1e6, 'Md€': 1e9, '': 1 };
+const SHIFT = { '%': -2, '€': 0, 'k€': 3, 'M€': 6, 'Md€': 9, '': 0 };
+const isMoney = (u) => u === '€' || u === 'k€' || u === 'M€' || u === 'Md€';
+// A number as the page writes it: at most 12 significant digits, decimal comma, groups of three.
+function frNum(v) {
+  let t = String(+(+v).toPrecision(12));
+  if (/e/.test(t)) return t.replace('.', ',');
+  const neg = t.startsWith('-'); if (neg) t = t.slice(1);
+  const [i, f] = t.split('.');
+  return (neg ? '−' : '') + i.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0') + (f ? ',' + f : '');
+}
+// A model value (a % as a fraction, € in euros) in the unit shown.
+const shown = (v, unit) => frNum(v / SCALE[unit || '']);
+// What was typed in a field whose unit is `unit`: {text: what the server is sent, key: the exact
+// decimal it stands for, in the model's units}, or {error} when it is not a number in a unit that fits.
+function readValue(typed, unit) {
+  const t = typed.replace(/[\s\u00a0\u202f]/g, '').replace('−', '-');
+  const m = /^([+-]?)(\d*)(?:[.,](\d*))?(?:[eE]([+-]?\d+))?(%|€|k€|M€|Md€)?$/.exec(t);
+  if (!m || (m[2] + (m[3] || '')) === '') return { error: 'pas un nombre' };
+  const u = m[5] === undefined ? (unit || '') : m[5];
+  if (isMoney(u) !== isMoney(unit || '')) return { error: isMoney(unit) ? 'un montant en €' : 'pas un montant en € : un nombre ou un %' };
+  const digits = m[2] + (m[3] || ''), exp = Number(m[4] || 0) + SHIFT[u] + m[2].length;
+  // The exact decimal, normalised: its digits without leading or trailing zeros and the place of the point.
+  const lead = digits.match(/^0*/)[0].length, sig = digits.slice(lead).replace(/0+$/, '');
+  const key = sig === '' ? '0' : (m[1] === '-' ? '-' : '') + sig + 'e' + (exp - lead);
+  const text = m[1] + (m[2] || '0') + (m[3] ? '.' + m[3] : '') + (m[4] ? 'e' + m[4] : '') + (u ? ' ' + u : '');
+  return { text, key, value: Number(m[1] + (m[2] || '0') + '.' + (m[3] || '0') + 'e' + (m[4] || 0)) * SCALE[u] / SCALE[unit || ''] };
+}
 function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
 // A slider's step: about 1/200 of the range, rounded to 1, 2 or 5 × a power of ten (in the unit shown).
 function sliderStep(lo, hi) {
   const raw = (hi - lo) / 200, p = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p;
-  return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * p;
+  return +((r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * p).toPrecision(6);
 }
-const scaled = (v, unit) => unit === '%' ? 100 * v : v;
+const scaled = (v, unit) => +(v / SCALE[unit || '']).toPrecision(12);
+const unitText = (u) => u ? '\u00a0' + u : '';
 
 function paramBox(name, cells) {
-  const c0 = cells[0], range = c0.range;
+  const c0 = cells[0], range = c0.range, u = c0.shown || '';
   let html = `<fieldset class="param" data-param="${esc(name)}"><legend>${esc(c0.label || name)}` +
-    ` <span class="small">(${esc(name)}${c0.unit ? ', ' + esc(c0.unit) : ''})</span></legend>` +
+    ` <span class="small">(${esc(name)}${u ? ', en ' + esc(u) : ''})</span></legend>` +
     (c0.source ? `<div class="src">${esc(c0.source)}</div>` : '') +
-    (range ? `<div class="small">curseur de ${shown(range[0], c0.unit)} à ${shown(range[1], c0.unit)}${c0.unit === '%' ? ' %' : ''}</div>` : '') +
-    `<div class="cells${range ? ' ranged' : ''}">`;
+    (range ? `<div class="small">curseur de ${shown(range[0], u)} à ${shown(range[1], u)}${unitText(u)}</div>` : '') +
+    `<div class="cells${range ? ' ranged' : isMoney(u) ? ' money' : ''}">`;
   for (const c of cells) {
     const idx = c.cell.includes('[') ? c.cell.slice(c.cell.indexOf('[') + 1, -1) : 'valeur';
-    const v = shown(c.value, c.unit);
+    const v = shown(c.value, u);
     let slider = '';
     if (range) {
-      const lo = scaled(range[0], c.unit), hi = scaled(range[1], c.unit);
-      slider = `<input type="range" data-for="${esc(c.cell)}" min="${lo}" max="${hi}" step="${sliderStep(lo, hi)}" value="${v}"` +
-        ` aria-label="${esc(c.cell)}">`;
+      const lo = scaled(range[0], u), hi = scaled(range[1], u);
+      slider = `<input type="range" data-for="${esc(c.cell)}" min="${lo}" max="${hi}" step="${sliderStep(lo, hi)}"` +
+        ` value="${scaled(c.value, u)}" aria-label="${esc(c.cell)}">`;
     }
-    html += `<label>${esc(idx)} <span class="f"><input data-cell="${esc(c.cell)}" data-unit="${esc(c.unit)}" value="${v}"` +
-      ` data-base="${v}">${slider}</span></label>`;
+    html += `<label>${esc(idx)} <span class="f"><input data-cell="${esc(c.cell)}" data-unit="${esc(u)}" value="${v}"` +
+      ` data-base="${esc(readValue(v, u).key)}" inputmode="decimal"${isMoney(u) ? ' class="money"' : ''}>` +
+      `${u ? `<span class="u">${esc(u)}</span>` : ''}${slider}</span></label>`;
   }
   return html + '</div></fieldset>';
 }
@@ -177,22 +214,24 @@ function buildFanChoices(m) {
 
 function onEdit(e) {
   let input = e.target;
-  if (input.dataset.for) {  // a slider: its value goes to its field
+  if (input.dataset.for) {  // a slider: its value goes to its field, with the step's decimals
     const field = input.parentNode.querySelector('input[data-cell]');
-    const dec = Math.max(0, -Math.floor(Math.log10(Number(input.step))));
-    field.value = String(+Number(input.value).toFixed(dec));
+    const dec = Math.max(0, -Math.floor(Math.log10(Number(input.step)) + 1e-9));
+    field.value = frNum(Number(Number(input.value).toFixed(dec)));
     input = field;
   }
   if (!input.dataset.cell) return;
-  const t = input.value.trim();
-  const bad = t === '' || !isFinite(Number(t.replace(',', '.')));
-  input.classList.toggle('bad', bad);
-  if (bad) return;
+  const unit = input.dataset.unit, r = readValue(input.value, unit);
+  input.classList.toggle('bad', !!r.error);
+  input.title = r.error ? `valeur non comprise (${r.error}) : par exemple ${shown(0.0125 * (isMoney(unit) ? 1e8 : 1), unit)}` : '';
+  if (r.error) return;
   const slider = input.parentNode.querySelector('input[data-for]');
-  if (slider && e.target !== slider) slider.value = t.replace(',', '.');
-  if (t === input.dataset.base) delete state.edits[input.dataset.cell];
-  else state.edits[input.dataset.cell] = sent(t, input.dataset.unit);
-  input.classList.toggle('changed', t !== input.dataset.base);
+  if (slider && e.target !== slider) slider.value = r.value;
+  // The base's own value, however written (2,8 or 2,80), is no change: the model keeps its number.
+  const changed = r.key !== input.dataset.base;
+  if (changed) state.edits[input.dataset.cell] = r.text;
+  else delete state.edits[input.dataset.cell];
+  input.classList.toggle('changed', changed);
   const fs = input.closest('fieldset');
   fs.classList.toggle('edited', !!fs.querySelector('input.changed'));
   schedule();
@@ -350,13 +389,30 @@ async function post(url, body) {
   return data;
 }
 
+// The cell named in the goal panel (spaces ignored), and its unit shown.
+function goalCell() {
+  const k = $('g-param').value.replace(/\s/g, '');
+  return state.model.params.find((c) => c.cell.replace(/\s/g, '') === k);
+}
+// A new goal param: its bounds become its range (or its value ± half), in its unit.
+function goalParamChanged() {
+  const c = goalCell();
+  $('g-unit').textContent = c && c.shown ? c.shown : '';
+  if (!c) return;
+  const [lo, hi] = c.range || [Math.min(0, c.value * 0.5), Math.max(c.value * 1.5, c.value + (isMoney(c.shown) ? 1e6 : 0.01))];
+  $('g-lo').value = shown(lo, c.shown); $('g-hi').value = shown(hi, c.shown);
+}
+
 async function goal() {
   $('g-out').textContent = 'recherche…';
   try {
+    const c = goalCell(), u = c ? c.shown : '';
+    const lo = readValue($('g-lo').value, u), hi = readValue($('g-hi').value, u), p = readValue($('g-p').value.replace('%', ''), '');
+    for (const [r, what] of [[lo, 'borne basse'], [hi, 'borne haute'], [p, 'P visée']])
+      if (r.error) throw new Error(`${what} : ${r.error}`);
     const g = await post('/api/goal', { overrides: state.edits, param: $('g-param').value, indicator: $('g-ind').value,
-      year: Number($('g-year').value), probability: Number($('g-p').value.replace(',', '.')) / 100,
-      lo: Number($('g-lo').value.replace(',', '.')), hi: Number($('g-hi').value.replace(',', '.')), paths: 20000 });
-    $('g-out').innerHTML = `<b>${esc(g.param)} = ${nf(g.value, 5)}</b> ± ${nf(g.std_error, 5)} (erreur type Monte Carlo) — ` +
+      year: Number($('g-year').value), probability: p.value / 100, lo: lo.text, hi: hi.text, paths: 20000 });
+    $('g-out').innerHTML = `<b>${esc(g.param)} = ${shown(g.value, u)}${unitText(u)}</b> ± ${shown(g.std_error, u)}${unitText(u)} (erreur type Monte Carlo) — ` +
       `P à cette valeur : ${pct(g.p_at_value)} ; ${g.iterations} pas sur ${nf(g.paths, 0)} trajectoires communes.`;
   } catch (err) { $('g-out').textContent = 'pas de réponse : ' + err.message; }
 }
@@ -388,6 +444,7 @@ async function start() {
   });
   $('paths').addEventListener('change', schedule);
   $('reset').addEventListener('click', () => { buildParams(m); state.edits = {}; schedule(); });
+  $('g-param').addEventListener('change', goalParamChanged);
   $('g-run').addEventListener('click', goal);
   $('a-save').addEventListener('click', saveAvenant);
   run();

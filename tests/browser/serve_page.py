@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The page of `cogsim serve` in headless Chromium, driven as a user would: loads it, checks the
-params are listed by the model's sections with sliders where the model declares a range, moves
+params are listed by the model's sections with sliders where the model declares a range, each
+value in its param's unit with a decimal comma (a rate in %), what a field accepts, moves
 the slider of the 2024 savings rate of the centres de santé and waits for the table, then types a
 new value, waits for the table to update, saves the avenant, and checks that the numbers shown are
 those of `cogsim compare BASE AVENANT` and `cogsim run AVENANT` (same seed and paths), that the fan
@@ -58,27 +59,79 @@ def edit(b, value, updates_before):
                f" && !cogsimPage.controller.signal.aborted && Object.keys(cogsimPage.edits).length > 0", timeout=120)
 
 
+def field(b, cell):
+    """A param field: its text, the unit written beside it, its classes."""
+    return b.eval(f"(() => {{ const e = document.querySelector('input[data-cell=\"{cell}\"]');"
+                  " const u = e.parentNode.querySelector('.u');"
+                  " return [e.value, u ? u.textContent : '', e.className]; })()")
+
+
 def check_layout(b):
-    """Sections from the model's `report params` lines; a slider beside each cell of a param with a range."""
+    """Sections from the model's `report params` lines; a slider beside each cell of a param with a
+    range, in the unit the param is shown in; values written the French way in that unit."""
     sections = b.eval("[...document.querySelectorAll('#params details.psec > summary')].map(s => s.textContent)")
     if not sections or sections[0] != "Plan d'économies":
         fail(f"the params are not listed by the model's sections: {sections}")
     sliders = b.eval(f"(() => {{ const s = document.querySelector('input[type=range][data-for=\"{CELL}\"]');"
-                     " return s ? [s.min, s.max, s.value] : null; })()")
-    if sliders is None or float(sliders[0]) != 0 or float(sliders[1]) != 0.15:
-        fail(f"no slider from 0 to 0.15 beside {CELL} (scenarios/cog-2022-2024/entities.cog: range 0 .. 0.15): {sliders}")
+                     " return s ? [s.min, s.max, s.step, s.value] : null; })()")
+    # savings is declared `: rate ... range 0 .. 0.15` (scenarios/cog-2022-2024/entities.cog): 0 to 15 %,
+    # in steps of 0.1 point (about 1/200 of the span), at its value 0.018 = 1.8 %.
+    if sliders is None or [float(x) for x in sliders] != [0, 15, 0.1, 1.8]:
+        fail(f"no slider from 0 to 15 % in steps of 0,1 at 1,8 beside {CELL}: {sliders}")
     if b.eval("document.querySelector('input[type=range][data-for=\"fnmo_2020\"]') !== null"):
         fail("fnmo_2020 declares no range but has a slider")
+    # Each value in its param's unit, with a decimal comma and groups of three (no-break spaces).
+    want = {CELL: ["1,8", "%"], "gap_sd": ["1", "%"], "fnmo_investment": ["4\u00a0000\u00a0000", "€"],
+            "execution_low": ["0,9", ""], "signature_forecast[2024]": ["1,5", "%"]}
+    for cell, (value, unit) in want.items():
+        got = field(b, cell)
+        if got[:2] != [value, unit]:
+            fail(f"{cell} is shown as {got[:2]}, expected {[value, unit]}")
+    gap = b.eval("(() => { const s = document.querySelector('input[type=range][data-for=\"gap_sd\"]');"
+                 " return [s.min, s.max, s.step]; })()")
+    if [float(x) for x in gap] != [0, 3, 0.02]:
+        fail(f"gap_sd (range 0 % .. 3 %) has a slider {gap}, expected 0 to 3 in steps of 0.02")
+    print(f"serve_page.py: fields in their units with a decimal comma: {[field(b, c)[:2] for c in want]}")
+
+
+def check_typing(b):
+    """What a field takes: a comma or a point, its unit or another of the same dimension; a value
+    that is the base's however written is no change; a value that is not a number is red and not sent."""
+    cell = "savings[OPTIQUE, 2024]"  # 0.094 in the model, shown 9,4 (%)
+    for typed in ["9,40", "9.4 %", "0,094e2", " 9,4 "]:
+        b.type_into(f'input[data-cell="{cell}"]', typed)
+        state = b.eval("Object.keys(cogsimPage.edits).join(',')") + "|" + field(b, cell)[2]
+        if state != "|":
+            fail(f"typing the base's own value {typed!r} into {cell} made an edit: {state!r}")
+    for typed in ["9,4,1", "abc", "9,4 €", "1e"]:
+        b.type_into(f'input[data-cell="{cell}"]', typed)
+        edits = b.eval("JSON.stringify(cogsimPage.edits)")
+        if "bad" not in field(b, cell)[2] or edits != "{}":
+            fail(f"typing {typed!r} into {cell}: class {field(b, cell)[2]!r}, edits {edits}")
+    b.type_into(f'input[data-cell="{cell}"]', "9,4")
+    typed_sent = [("gap_sd", "1,25", "1.25 %"), ("fnmo_investment", "4 500 000,5", "4500000.5 €"),
+                  ("fnmo_investment", "4,5 M€", "4.5 M€"), ("execution_low", "0,85", "0.85"),
+                  ("execution_low", "85 %", "85 %"), ("signature_forecast[2024]", "−0,5", "-0.5 %")]
+    for cell, typed, sent in typed_sent:
+        b.type_into(f'input[data-cell="{cell}"]', typed)
+        got = b.eval(f"cogsimPage.edits['{cell}']")
+        if got != sent:
+            fail(f"typing {typed!r} into {cell} sends {got!r}, expected {sent!r}")
+    b.eval("document.getElementById('reset').click()")
+    b.wait_for("Object.keys(cogsimPage.edits).length === 0")
+    print("serve_page.py: a field takes 9,40 / 9.4 % / 0,094e2 as the base's 9,4 %, refuses 9,4,1 / abc / 9,4 € / 1e, "
+          "and sends what is typed with its unit")
 
 
 def move_slider(b, value, updates_before):
-    """Moves the slider as a drag does (its value, then an input event) and waits for the table."""
+    """Moves the slider as a drag does (its value, in %, then an input event) and waits for the table."""
     b.eval(f"(() => {{ const s = document.querySelector('input[type=range][data-for=\"{CELL}\"]'); s.value = '{value}';"
            " s.dispatchEvent(new Event('input', { bubbles: true })); })()")
-    b.wait_for(f"cogsimPage.updates > {updates_before} && cogsimPage.last.overrides['savings[CDS,2024]'] === {value}",
+    # The model gets the value in its own units: value / 100, as the language reads `5 %`.
+    b.wait_for(f"cogsimPage.updates > {updates_before} && cogsimPage.last.overrides['savings[CDS,2024]'] === {value / 100!r}",
                timeout=120)
     field = b.eval(f"document.querySelector('input[data-cell=\"{CELL}\"]').value")
-    if float(field) != value:
+    if field != f"{value:g}".replace(".", ","):
         fail(f"the slider moved to {value} but the field shows {field!r}")
     shown = b.eval("[...document.querySelectorAll('#indicators tr')].map(r => [...r.cells].map(c => c.innerText))")
     years = shown[0][1:]
@@ -166,7 +219,7 @@ def latency(b, runs, server_pid):
     for i in range(runs):
         before = b.eval("cogsimPage.updates")
         t0 = time.time()
-        edit(b, f"0.0{30 + i % 9}", before)
+        edit(b, f"3,{i % 9}", before)
         wall.append(1000 * (time.time() - t0))
         page.append(b.eval("cogsimPage.latencies[cogsimPage.latencies.length - 1]"))
 
@@ -205,9 +258,16 @@ def main():
             print(json.dumps(latency(b, runs, server.pid)))
             return 0
         check_layout(b)
-        move_slider(b, 0.05, b.eval("cogsimPage.updates"))
+        check_typing(b)
+        move_slider(b, 5, b.eval("cogsimPage.updates"))
         check_fan_and_funds(b, "resultat.CDS")
-        edit(b, "0.031", b.eval("cogsimPage.updates"))
+        # Typed in % with a decimal comma: the model gets 3.26 / 100 exactly as the language reads
+        # `3.26 %` (dsl/declare.cpp: strtod, then / 100, which Python's float division reproduces).
+        edit(b, "3,26", b.eval("cogsimPage.updates"))
+        got = b.eval("cogsimPage.last.overrides['savings[CDS,2024]']")
+        sent = b.eval(f"cogsimPage.edits[{json.dumps(CELL)}]")
+        if got != float("3.26") / 100 or sent != "3.26 %":
+            fail(f"3,26 typed in % was sent as {sent!r} and reached the model as {got!r}, expected {float('3.26') / 100!r}")
         check_against_cli(b, cogsim, scenario, tmp)
         b.eval("document.getElementById('params').scrollTop = 0; document.activeElement.blur()")
         b.screenshot(os.path.join(outdir, "serve-1400.png"), 1400, 1000)

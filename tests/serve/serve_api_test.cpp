@@ -64,7 +64,8 @@ TEST(ServeApi, ModelListsParamsWithLabelUnitSourceAndValue) {
     if (p["cell"] == "savings[CDS, 2024]") cds = &p;
   ASSERT_NE(cds, nullptr);
   EXPECT_EQ((*cds)["value"].get<double>(), 0.018);  // the table of scenarios/cog-2022-2024/entities.cog
-  EXPECT_EQ((*cds)["unit"], "number");
+  EXPECT_EQ((*cds)["unit"], "rate");
+  EXPECT_EQ((*cds)["shown"], "%");  // a rate: shown and typed in percent on the page
   EXPECT_EQ((*cds)["label"], "Plan d'économies (part des charges)");
   EXPECT_NE((*cds)["source"].get<std::string>().find("RM1"), std::string::npos);
   EXPECT_FALSE(m["indicators"].empty());
@@ -205,8 +206,16 @@ TEST(ServeApi, EveryBadRequestIsA400NamingTheField) {
   expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": "1e999"}})"), "overrides[\"savings[CDS, 2024]\"]: not a finite number");
   expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": "NaN"}})"), "'NaN' is not a number");
   expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": true}})"), "overrides[\"savings[CDS, 2024]\"]: expected a number");
-  expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": "3 €"}})"), "wrong unit: € given, the param is in number");
+  expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": "3 €"}})"), "wrong unit: € given, the param is a plain number or rate (declared `: rate`)");
   expect_400(s.run(R"({"overrides": {"fnmo_investment": "3 %"}})"), "wrong unit: % given, the param is in €");
+  expect_400(s.run(R"({"overrides": {"execution_low": "3 M€"}})"),
+             "wrong unit: M€ given, the param is a plain number or rate (no unit declared)");
+  expect_400(s.goal(R"({"param": "savings[CDS, 2024]", "indicator": "8", "year": 2024, "probability": 0.8,
+                        "lo": "1 €", "hi": "10 %"})"),
+             "lo: wrong unit: € given");
+  expect_400(s.goal(R"({"param": "savings[CDS, 2024]", "indicator": "8", "year": 2024, "probability": 0.8,
+                        "lo": "5 %", "hi": "0,02"})"),
+             "lo: must be below hi");  // 5 % = 0.05 is above 0.02: the bounds are read in the param's units
   expect_400(s.run(R"({"overrides": {"fnmo_investment": "5"}})"), "wrong unit: a number without unit");
   expect_400(s.run(R"({"overrides": {"savings[CDS, 2024]": "3 kg"}})"), "unknown unit 'kg'");
   expect_400(s.run(R"({"paths": 10})"), "paths: 10 is out of range (1000 to 1000000)");
@@ -229,6 +238,58 @@ TEST(ServeApi, EveryBadRequestIsA400NamingTheField) {
              "year: missing");
   expect_400(s.avenant(R"({"overrides": {}})"), "overrides: no change to save");
   expect_400(s.avenant(R"({"overrides": {"savings[CDS, 2024]": 0.03}, "name": 3})"), "name: expected a string");
+}
+
+// What the page sends: the digits typed, with a decimal comma or point, and a unit. Each reaches
+// the model as the rules language reads the same text (`3.26 %` is strtod("3.26") / 100, which is
+// not always the double nearest 0.0326's decimal: 2.8 % is 0.027999999999999997): the expected
+// values come from compiling a model that writes them as literals, not from the server's code.
+TEST(ServeApi, ValuesTypedTheFrenchWayReachTheModelAsItsLiterals) {
+  const fs::path dir = temp_dir("units");
+  {
+    std::ofstream(dir / "main.cog") << "model \"Unités\" base 2021 years 2022..2023\n"
+                                       "param big : M€ \"Gros\" range 0 € .. 10 M€ = 2 M€\n"
+                                       "param r[2022..2023] : rate \"Taux\" = { 2022: 1 %, 2023: 1 % }\n"
+                                       "param k : % \"Pourcentage\" = 1 %\n"
+                                       "param n : number \"Nombre\" = 3\n"
+                                       "var v[t in 2022..2023] : € \"V\" = big * (1 + r[t] + k) * n\n"
+                                       "output v\n";
+  }
+  app::serve::Options o;
+  o.path = (dir / "main.cog").string();
+  o.threads = 1;
+  std::string error;
+  auto s = Session::open(o, error);
+  ASSERT_TRUE(s) << error;
+  json m = json::parse(s->model().body);
+  std::map<std::string, std::string> shown;
+  for (const auto& p : m["params"]) shown[p["param"].get<std::string>()] = p["shown"].get<std::string>();
+  EXPECT_EQ(shown, (std::map<std::string, std::string>{{"big", "M€"}, {"r", "%"}, {"k", "%"}, {"n", ""}}));
+  EXPECT_EQ(app::serve::shown_unit("Md€"), "Md€");
+  EXPECT_EQ(app::serve::shown_unit("number"), "");
+  // typed -> the same value written in a model file
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"3,26 %", "3.26 %"}, {"2,8 %", "2.8 %"}, {"0,07%", "0.07 %"}, {"12.34 %", "12.34 %"}, {"-1,1 %", "-1.1 %"}};
+  for (const auto& [typed, literal] : cases) {
+    Reply r = s->run(json{{"overrides", {{"r[2023]", typed}, {"k", typed}}}, {"paths", 1000}, {"results", false}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    dsl::Sources src;
+    auto c = dsl::compile_text("lit.cog", "model \"L\" base 2021 years 2022..2022\nparam p = " + literal +
+                                              "\nvar v[t in 2022..2022] = p\noutput v\n", src);
+    ASSERT_TRUE(c.program) << literal;
+    const double want = *c.params.at(0).value;
+    json got = json::parse(r.body)["overrides"];
+    EXPECT_EQ(got["r[2023]"].get<double>(), want) << typed;
+    EXPECT_EQ(got["k"].get<double>(), want) << typed;
+  }
+  EXPECT_NE(2.8 / 100, 0.028);  // why the literal, not the nearest decimal, is the reference
+  Reply r = s->run(R"({"overrides": {"big": "2,5 M€", "n": "1 500,25"}, "paths": 1000, "results": false})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["overrides"]["big"].get<double>(), 2.5e6);
+  EXPECT_EQ(json::parse(r.body)["overrides"]["n"].get<double>(), 1500.25);
+  expect_400(s->run(R"({"overrides": {"big": "3"}})"), "wrong unit: a number without unit, the param is in M€ (write \"… M€\")");
+  expect_400(s->run(R"({"overrides": {"big": "3 %"}})"), "wrong unit: % given, the param is in M€");
+  fs::remove_all(dir);
 }
 
 // Overriding a cell with its own value changes nothing: every paired difference is exactly 0,
