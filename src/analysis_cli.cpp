@@ -284,19 +284,14 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
     err << g.diagnostics << "cogsim: " << g.error << "\n";
     return g.runtime || g.diagnostics.empty() ? kRuntime : kInvalidModel;
   }
-  char buf[512];
   std::string of = a.req.indicator.empty() ? "P(" + a.req.event + ")" : "P(indicator " + a.req.indicator + " met)";
-  std::snprintf(buf, sizeof buf,
-                "%s = %.4g in %d for %s = %.6g ± %.2g (Monte Carlo standard error)\n"
-                "  (P = %.4g at %g, %.4g at %g; %d bisection steps on %llu common paths; P at the answer %.4g)\n",
-                of.c_str(), a.req.probability, a.req.year, a.req.param.c_str(), g.value, g.std_error, g.p_lo,
-                a.req.lo, g.p_hi, a.req.hi, g.iterations, static_cast<unsigned long long>(a.req.run.paths),
-                g.p_at_value);
-  out << buf;
+  out << goal_text(a.req, g);
   if (!a.json.empty()) {
     nlohmann::ordered_json j = {{"param", a.req.param},      {"of", of},
                                 {"year", a.req.year},        {"probability", a.req.probability},
                                 {"value", g.value},          {"std_error", g.std_error},
+                                {"unit", g.unit},
+                                {"current", g.current ? nlohmann::ordered_json(*g.current) : nlohmann::ordered_json()},
                                 {"p_at_value", g.p_at_value}, {"iterations", g.iterations},
                                 {"paths", a.req.run.paths},  {"seed", a.req.run.seed}};
     OutputSet set;

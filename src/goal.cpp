@@ -1,12 +1,18 @@
 #include "src/goal.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "dsl/compiler.hpp"
+#include "src/fr_format.hpp"
 
 namespace cogsim::app {
 
 namespace {
+
+using report::fr_number;
+using report::fr_percent;
+using report::kNbsp;
 
 struct Probe {
   double p = 0;
@@ -45,7 +51,68 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   return {0, "no event " + q.event + " for " + std::to_string(q.year)};
 }
 
+std::string without_spaces(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// The cell searched, as the model has it without the trial's value: its label, unit and value.
+void describe_cell(const GoalRequest& q, GoalResult& g) {
+  dsl::Sources sources;
+  dsl::CompileOptions options;
+  options.param_overrides = q.overrides;
+  dsl::Compiled c = q.compile ? q.compile(options) : dsl::compile_file(q.model_path, sources, options);
+  for (const auto& cell : c.params)
+    if (without_spaces(cell.cell) == without_spaces(q.param)) {
+      g.label = cell.label, g.unit = cell.unit, g.current = cell.value;
+      return;
+    }
+}
+
+// A value in a param's unit: a percentage ×100 with " %", an amount with " €", else the number.
+std::string in_unit(double v, const std::string& unit, int decimals) {
+  if (unit == "%") return fr_number(100 * v, decimals) + kNbsp + "%";
+  if (unit.find("€") != std::string::npos) return fr_number(v, decimals) + kNbsp + "€";
+  return fr_number(v, decimals);
+}
+
+// An exact value (the model's, or a bound of the search) without the zeros that would claim a
+// precision: "0,018" rather than "0,0180".
+std::string exact_in_unit(double v, const std::string& unit, int decimals) {
+  std::string t = in_unit(v, unit, decimals);
+  const auto comma = t.find(','), end = t.find(kNbsp);
+  if (comma == std::string::npos) return t;
+  std::size_t last = (end == std::string::npos ? t.size() : end) - 1;
+  std::size_t cut = last;
+  while (cut > comma && t[cut] == '0') --cut;
+  if (cut == comma) --cut;  // "2,000" -> "2"
+  return t.substr(0, cut + 1) + t.substr(last + 1);
+}
+
+// One significant digit of the standard error (two decimals at least for a percentage, as the
+// reports print them), at most 6.
+int decimals_for(double se, const std::string& unit) {
+  const double shown = unit == "%" ? 100 * se : se;
+  int d = std::isfinite(shown) && shown > 0 ? int(-std::floor(std::log10(shown))) : 2;
+  return std::clamp(d, unit == "%" ? 2 : 0, 6);
+}
+
 }  // namespace
+
+std::string goal_text(const GoalRequest& q, const GoalResult& g) {
+  const int d = decimals_for(g.std_error, g.unit);
+  std::string s = q.param + (g.label.empty() ? "" : " — " + g.label) + " : " + in_unit(g.value, g.unit, d);
+  if (std::isfinite(g.std_error)) s += " ± " + in_unit(g.std_error, g.unit, d);
+  if (g.current) s += " (aujourd'hui " + exact_in_unit(*g.current, g.unit, 6) + ")";
+  const std::string of = q.indicator.empty() ? "P(" + q.event + " en " + std::to_string(q.year) + ")"
+                                             : "P(indicateur " + q.indicator + " atteint en " + std::to_string(q.year) + ")";
+  s += "\n  pour " + of + " = " + fr_percent(q.probability, 1) + " (± : erreur-type Monte Carlo)\n  (P = " +
+       fr_percent(g.p_lo, 1) + " à " + exact_in_unit(q.lo, g.unit, 6) + ", " + fr_percent(g.p_hi, 1) + " à " +
+       exact_in_unit(q.hi, g.unit, 6) + " ; " + std::to_string(g.iterations) + " bissections sur " +
+       fr_number(double(q.run.paths), 0) + " trajectoires ; P à la réponse " + fr_percent(g.p_at_value, 1) +
+       ")\n";
+  return s;
+}
 
 GoalResult goal_seek(const GoalRequest& q) {
   GoalResult g;
@@ -90,6 +157,7 @@ GoalResult goal_seek(const GoalRequest& q) {
   double n = double(q.run.paths);
   double se_p = std::sqrt(std::max(target * (1 - target), 1e-12) / n);
   g.std_error = slope != 0 ? se_p / std::fabs(slope) : std::nan("");
+  describe_cell(q, g);
   return g;
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "dsl/compiler.hpp"
@@ -36,8 +37,16 @@ struct GoalResult {
   std::string error;      // non-empty when no answer (with the reason)
   std::string diagnostics;  // compile errors, or the run-time error, formatted (with file:line:col)
   bool runtime = false;     // the error happened while running (status 5)
+  // The param cell searched, as the model (with the request's other overrides) has it.
+  std::string label, unit;
+  std::optional<double> current;  // its value today (empty: not a constant)
 };
 
 GoalResult goal_seek(const GoalRequest& request);
+
+// The answer in French, in the param's unit, to the decimals its standard error warrants:
+// "savings[CDS, 2024] (Plan d'économies) = 3,26 % ± 0,01 % (aujourd'hui 1,80 %)" and, on a second
+// line, the probability reached and the search.
+std::string goal_text(const GoalRequest& request, const GoalResult& result);
 
 }  // namespace cogsim::app

@@ -1,6 +1,7 @@
 // Sensitivity analysis against closed forms, and goal seek on an analytic model.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -214,6 +215,41 @@ TEST(Goal, RecoversTheAnalyticAnswer) {
   EXPECT_NEAR(g.value, answer, 5 * g.std_error) << "se " << g.std_error;
   EXPECT_LT(g.std_error, 0.01);
   EXPECT_NEAR(g.p_at_value, 0.8, 0.001);
+}
+
+// The answer in the param's unit: s is a percentage, x ~ N(100·s, 1) and P(x >= 0) = Φ(100·s), so
+// P = 0.8 at s = 0.8416 %. The text reads "s — Seuil : 0,84 % ± 0,0x % (aujourd'hui 10 %)".
+TEST(Goal, TheAnswerIsWrittenInTheParamsUnitBesideItsValueToday) {
+  app::GoalRequest q = analytic_goal("goal_pct.cog", 0.8, 0, 0.03, 100000);
+  std::ofstream(q.model_path) << R"(model "goal" base 2019 years 2020..2020
+param s : % "Seuil" = 10 %
+var x[t in 2020..2020] = normal(100 * s, 1)
+indicator 1 "x positif" on x { 2020: at_least(0) }
+)";
+  q.param = "s";
+  auto g = app::goal_seek(q);
+  ASSERT_TRUE(g.error.empty()) << g.error << g.diagnostics;
+  EXPECT_EQ(g.unit, "%");
+  ASSERT_TRUE(g.current.has_value());
+  EXPECT_DOUBLE_EQ(*g.current, 0.10);
+  const std::string text = app::goal_text(q, g), nbsp = "\u00a0";
+  const std::string head = "s — Seuil : ";
+  ASSERT_EQ(text.rfind(head, 0), 0u) << text;
+  // The value and its error, read back from the text (decimal comma, then " %").
+  double value = 0, se = 0;
+  std::string first = text.substr(head.size(), text.find('\n') - head.size());
+  for (char& c : first)
+    if (c == ',') c = '.';
+  ASSERT_EQ(std::sscanf(first.c_str(), "%lf", &value), 1) << text;
+  const auto pm = first.find("± ");
+  ASSERT_NE(pm, std::string::npos) << text;
+  ASSERT_EQ(std::sscanf(first.c_str() + pm + 3, "%lf", &se), 1) << text;  // "±" is two bytes
+  EXPECT_NEAR(value, 0.8416212335729143, 5 * 100 * g.std_error + 0.01) << text;  // in %, to its decimals
+  EXPECT_NEAR(se, 100 * g.std_error, 0.006) << text;  // one significant digit, in %
+  EXPECT_NE(first.find(nbsp + "% ± "), std::string::npos) << text;
+  EXPECT_NE(text.find("(aujourd'hui 10" + nbsp + "%)"), std::string::npos) << text;
+  EXPECT_NE(text.find("pour P(indicateur 1 atteint en 2020) = 80,0" + nbsp + "%"), std::string::npos) << text;
+  EXPECT_EQ(text.find("e-0"), std::string::npos) << text;  // never scientific notation
 }
 
 TEST(Goal, SaysWhenTheTargetIsNotBracketed) {
