@@ -69,11 +69,22 @@ void describe_cell(const GoalRequest& q, GoalResult& g) {
     }
 }
 
-// A value in a param's unit: a percentage ×100 with " %", an amount with " €", else the number.
+// How a param's unit word shows its values (as the page of `cogsim serve` does): `%` and `rate` in
+// percent, `k€`, `M€`, `Md€` in that multiple of €, `€` in euros, anything else as the number.
+struct Shown {
+  double scale;
+  std::string suffix;
+};
+Shown shown_as(const std::string& unit) {
+  if (unit == "%" || unit == "rate") return {100, std::string(kNbsp) + "%"};
+  if (unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€")
+    return {unit == "k€" ? 1e-3 : unit == "M€" ? 1e-6 : unit == "Md€" ? 1e-9 : 1, kNbsp + unit};
+  return {1, ""};
+}
+
 std::string in_unit(double v, const std::string& unit, int decimals) {
-  if (unit == "%") return fr_number(100 * v, decimals) + kNbsp + "%";
-  if (unit.find("€") != std::string::npos) return fr_number(v, decimals) + kNbsp + "€";
-  return fr_number(v, decimals);
+  const Shown s = shown_as(unit);
+  return fr_number(s.scale * v, decimals) + s.suffix;
 }
 
 // An exact value (the model's, or a bound of the search) without the zeros that would claim a
@@ -92,9 +103,10 @@ std::string exact_in_unit(double v, const std::string& unit, int decimals) {
 // One significant digit of the standard error (two decimals at least for a percentage, as the
 // reports print them), at most 6.
 int decimals_for(double se, const std::string& unit) {
-  const double shown = unit == "%" ? 100 * se : se;
+  const Shown s = shown_as(unit);
+  const double shown = s.scale * se;
   int d = std::isfinite(shown) && shown > 0 ? int(-std::floor(std::log10(shown))) : 2;
-  return std::clamp(d, unit == "%" ? 2 : 0, 6);
+  return std::clamp(d, s.scale == 100 ? 2 : 0, 6);
 }
 
 }  // namespace
