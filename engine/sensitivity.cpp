@@ -130,6 +130,7 @@ SobolSums sobol_estimate(const std::vector<double>& fa, const std::vector<double
 }
 
 // Tornado: each group alone at its P10 and P90, the others at their means; largest swing first.
+// The spider chart's points: the same at each of kSpiderCentiles (one path each).
 std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, const std::vector<bool>& feeds,
                                   SensitivityResults& r) {
   const std::size_t groups = p.draw_groups.size();
@@ -143,13 +144,16 @@ std::optional<Diagnostic> tornado(const Program& p, Operand bar_target, const st
   r.central = value_at(p, ws, bar_target, 0);
   for (std::size_t g = 0; g < groups; ++g) {
     if (!feeds[g]) continue;
-    TornadoBar bar{p.draw_groups[g]};
-    u[g] = 0.1;
-    run_block(p, spec, ws);
-    bar.low = value_at(p, ws, bar_target, 0);
-    u[g] = 0.9;
-    run_block(p, spec, ws);
-    bar.high = value_at(p, ws, bar_target, 0);
+    TornadoBar bar;
+    bar.input = p.draw_groups[g];
+    for (double c : kSpiderCentiles) {
+      u[g] = c;
+      run_block(p, spec, ws);
+      const double v = value_at(p, ws, bar_target, 0);
+      bar.spider.push_back(v);
+      if (c == 0.1) bar.low = v;
+      if (c == 0.9) bar.high = v;
+    }
     u[g] = std::nan("");
     r.tornado.push_back(bar);
   }

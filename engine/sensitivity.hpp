@@ -41,9 +41,13 @@ struct MissedProfile {
   double centile_missed = 0, centile_met = 0;  // mean rank of the value among all paths, in [0, 1]
 };
 
+// The centiles of the spider chart: each input alone at each, the others at their means.
+inline constexpr double kSpiderCentiles[] = {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95};
+
 struct TornadoBar {
   std::string input;
   double low = 0, high = 0;  // the output with this input at its P10 and at its P90
+  std::vector<double> spider;  // the output with this input at each of kSpiderCentiles (P10, P90 included)
 };
 
 struct Contribution {

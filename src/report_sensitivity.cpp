@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <iterator>
 #include <sstream>
 
 #include "src/fr_format.hpp"
@@ -24,6 +26,41 @@ std::string probability(double p, std::uint64_t paths) {
   return fr_probability(engine::Proportion{std::uint64_t(std::llround(p * double(paths))), paths});
 }
 
+// An axis label of the figure's value, in its unit (M€, k€, € after the axis' step).
+std::function<std::string(double, double)> value_tick(const std::string& unit) {
+  return [unit](double v, double step) {
+    if (unit == "€") return svg::MoneyAxis(std::fabs(v) + step, step)(v);
+    return fr_amount(v, unit);
+  };
+}
+
+// The spider chart: the figure as each input alone moves from its P5 to its P95, the others at
+// their means (the tornado's P10 and P90 are two of its points), with a legend in the model's words.
+void spider(const engine::SensitivityResults& r, const FigureText& f, const std::vector<dsl::InputInfo>& inputs,
+            std::ostream& h) {
+  if (r.tornado.empty()) return;
+  svg::SpiderSpec sp;
+  sp.centiles.assign(std::begin(engine::kSpiderCentiles), std::end(engine::kSpiderCentiles));
+  sp.centre = r.central;
+  sp.target = f.target;
+  sp.tick = value_tick(f.unit);
+  sp.aria = "Araignée : " + f.tornado_of + " selon le centile de chaque hypothèse";
+  for (const auto& b : r.tornado) sp.lines.push_back(b.spider);
+  h << "<h2>Araignée : " << html_escape(f.tornado_of) << "</h2><p>Chaque hypothèse seule de son P5 à son P95 "
+    << "(en abscisse, son centile), les autres à leur moyenne : une ligne raide est une hypothèse qui décide, une "
+    << "ligne plate une hypothèse qui compte peu ; une ligne courbe dit que l'effet n'est pas proportionnel.</p>"
+    << svg::spider_svg(sp) << "<ul class=\"spleg\"><li><span class=\"ln\"></span>valeur centrale "
+    << html_escape(fr_amount(r.central, f.unit)) << "</li>";
+  if (f.target) h << "<li><span class=\"ln target\"></span>" << html_escape(f.target_text) << "</li>";
+  for (std::size_t k = 0; k < r.tornado.size(); ++k) {
+    const auto& b = r.tornado[k];
+    h << "<li><span class=\"sw\" style=\"background:" << svg::spider_colour(k) << "\"></span>"
+      << html_escape(input_label(inputs, b.input)) << " : P5 " << html_escape(fr_amount(b.spider.front(), f.unit))
+      << ", P95 " << html_escape(fr_amount(b.spider.back(), f.unit)) << "</li>";
+  }
+  h << "</ul>";
+}
+
 // The tornado of the figure's value (the series an indicator follows), in its unit, with the
 // target line and the bars coloured by the side of the target each move goes to.
 TornadoSpec value_tornado(const engine::SensitivityResults& r, const FigureText& f,
@@ -39,11 +76,7 @@ TornadoSpec value_tornado(const engine::SensitivityResults& r, const FigureText&
   for (const auto& b : r.tornado)
     t.rows.push_back({input_name(inputs, b.input), b.input, b.low, b.high, fr_amount(b.low, f.unit),
                       fr_amount(b.high, f.unit)});
-  const std::string unit = f.unit;
-  t.tick = [unit](double v, double step) {
-    if (unit == "€") return svg::MoneyAxis(std::fabs(v) + step, step)(v);
-    return fr_amount(v, unit);
-  };
+  t.tick = value_tick(f.unit);
   t.axis_title = f.tornado_of + (f.unit.empty() ? "" : " (" + f.unit + ")");
   return t;
 }
@@ -100,7 +133,12 @@ const char* const kSensitivityStyle =
     ".scroll{overflow-x:auto}table{border-collapse:collapse;"
     "width:100%}td,th{border-bottom:1px solid #d9dee5;padding:4px 8px;text-align:right;white-space:nowrap}td:first-child,"
     "th:first-child{text-align:left;white-space:normal}code{font-size:12px;color:#5b6775}.none{color:#5b6775}"
-    ".detail{color:#5b6775;font-size:13px}";
+    ".detail{color:#5b6775;font-size:13px}svg.chart{width:100%;max-width:640px;height:auto;display:block}"
+    "svg .leg{fill:none;stroke-width:2}svg .centre{stroke:#1d2733;stroke-width:1.5}"
+    "svg .target{stroke:#6a3d9a;stroke-width:1.5;stroke-dasharray:6 3}.spleg{list-style:none;padding:0;"
+    "font-size:13px;columns:2 300px}.spleg li{margin:2px 0;break-inside:avoid}.spleg .sw,.spleg .ln{display:inline-block;"
+    "width:18px;height:3px;vertical-align:middle;margin-right:6px}.spleg .ln{height:0;border-top:2px solid #1d2733}"
+    ".spleg .ln.target{border-top:2px dashed #6a3d9a}";
 
 void write_tables(const engine::SensitivityResults& r, const std::vector<dsl::InputInfo>& inputs, std::ostream& h) {
   h << "<h2>Contribution à la variance</h2><p>Carrés des corrélations de rang, normalisés (comme @RISK).</p>"
@@ -138,7 +176,7 @@ std::string sensitivity_html(const std::string& model, const FigureText& f, cons
   std::ostringstream h;
   h << "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
     << "content=\"width=device-width, initial-scale=1\"><title>Sensibilité — " << html_escape(f.of)
-    << "</title><style>" << kSensitivityStyle << kTornadoStyle << kPagePrint << "</style></head><body>";
+    << "</title><style>" << kSensitivityStyle << kSvgAxes << kTornadoStyle << kPagePrint << "</style></head><body>";
   h << "<h1>Sensibilité de " << html_escape(f.of) << "</h1>";
   if (!f.detail.empty()) h << "<p class=\"detail\">" << html_escape(f.detail) << "</p>";
   h << "<p>" << html_escape(model) << " — " << html_escape(fr_number(double(paths), 0))
@@ -156,6 +194,7 @@ std::string sensitivity_html(const std::string& model, const FigureText& f, cons
   h << "<h2>Tornado : " << html_escape(f.tornado_of) << "</h2><p>Chaque hypothèse seule à son P10 puis à son P90, "
     << "les autres à leur moyenne (valeur centrale " << html_escape(fr_amount(r.central, f.unit)) << ").</p>"
     << tornado_html(value_tornado(r, f, inputs));
+  spider(r, f, inputs, h);
   if (!r.no_effect.empty()) {
     h << "<p class=\"none\" id=\"sans-effet\"><b>Sans effet</b> (" << html_escape(f.tornado_of)
       << " n'en dépend pas, d'après les équations du modèle ; ni barre ni indice) :</p><ul class=\"none\">";

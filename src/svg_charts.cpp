@@ -454,6 +454,53 @@ std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::Serie
   return o.str();
 }
 
+// ---- Spider chart (sensitivity) ----------------------------------------------------------------
+
+const char* spider_colour(std::size_t k) {
+  static const char* const kColours[] = {"#1f5fa8", "#d9622b", "#2e8540", "#8e44ad",
+                                         "#b8860b", "#c2185b", "#00838f", "#5d4037"};
+  return kColours[k % 8];
+}
+
+std::string spider_svg(const SpiderSpec& s) {
+  const double L = 64, R = 14, T = 12, B = 26, W = 560, H = 260;
+  std::ostringstream o;
+  o << "<svg class=\"chart spider\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
+    << html_escape(s.aria) << "\">";
+  double lo = s.centre, hi = s.centre;
+  for (const auto& line : s.lines)
+    for (double v : line) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (s.target) lo = std::min(lo, *s.target), hi = std::max(hi, *s.target);
+  if (!(hi > lo)) {
+    const double pad = std::max(1.0, std::fabs(lo) * 0.01);
+    lo -= pad, hi += pad;
+  }
+  const double step = nice_step(hi - lo, 4);
+  lo = std::floor(lo / step) * step, hi = std::ceil(hi / step) * step;
+  Lin X{s.centiles.front(), s.centiles.back(), L, W - R}, Y{lo, hi, H - B, T};
+  for (double v = lo; v <= hi + step * 1e-9; v += step)
+    o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
+      << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(v) + 3.5)
+      << "\" text-anchor=\"end\">" << s.tick(std::fabs(v) < step * 1e-9 ? 0.0 : v, step) << "</text>";
+  for (double c : s.centiles)
+    o << "<line class=\"axis\" x1=\"" << num(X(c)) << "\" x2=\"" << num(X(c)) << "\" y1=\"" << num(H - B) << "\" y2=\""
+      << num(H - B + 4) << "\"/><text class=\"tick\" x=\"" << num(X(c)) << "\" y=\"" << num(H - B + 16)
+      << "\" text-anchor=\"middle\">P" << std::lround(100 * c) << "</text>";
+  o << "<line class=\"centre\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(s.centre))
+    << "\" y2=\"" << num(Y(s.centre)) << "\"/>";
+  if (s.target)
+    o << "<line class=\"target\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(*s.target))
+      << "\" y2=\"" << num(Y(*s.target)) << "\"/>";
+  for (std::size_t k = 0; k < s.lines.size(); ++k) {
+    o << "<polyline class=\"leg\" stroke=\"" << spider_colour(k) << "\" points=\"";
+    for (std::size_t i = 0; i < s.centiles.size() && i < s.lines[k].size(); ++i)
+      o << num(X(s.centiles[i])) << ',' << num(Y(s.lines[k][i])) << ' ';
+    o << "\"/>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
 // ---- Probability strip (e.g. P(FNMO reserve negative) by year) ----------------------------------
 
 std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +87,22 @@ std::string cdf_svg(const HistSpec& hs);
 // labelled in a legend row. Empty when both are the same constant (nothing to draw).
 std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::SeriesStats& variant, int year,
                             const std::string& title);
+
+// The spider chart of a sensitivity analysis: the figure (vertical axis, in its unit through
+// `tick`) as each input alone moves across its centiles (horizontal axis, P5 to P95), one line per
+// input in the colour `colour(k)`; the central value as a solid line, the target dashed. Text is
+// only the axes' labels: the lines are named in the page's HTML legend (which wraps).
+struct SpiderSpec {
+  std::vector<double> centiles;             // in (0, 1), increasing
+  std::vector<std::vector<double>> lines;   // one per input, a value per centile
+  double centre = 0;
+  std::optional<double> target;
+  std::function<std::string(double, double)> tick;  // a value's label, given the axis step
+  std::string aria;
+};
+std::string spider_svg(const SpiderSpec& s);
+// The colour of the k-th line of a spider chart (eight, then again).
+const char* spider_colour(std::size_t k);
 
 // Bars of P(event) by year, coloured by the probability of the good side.
 std::string prob_bars_svg(const std::vector<std::pair<int, engine::Proportion>>& v, const std::string& title,

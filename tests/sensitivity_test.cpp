@@ -289,6 +289,56 @@ TEST(SensitivityCli, ReportShowsTheTornadoChart) {
   std::ifstream js(dir + "/sens.json");
   auto j = nlohmann::json::parse(js);
   EXPECT_EQ(j["tornado"][0]["input"], "activity");  // the widest bar for the centres' result
+  // The spider chart: one line per input with a bar (none for the five sans effet), in French.
+  std::size_t legs = 0;
+  for (auto at = html.find("<polyline class=\"leg\""); at != std::string::npos;
+       at = html.find("<polyline class=\"leg\"", at + 1))
+    ++legs;
+  EXPECT_EQ(legs, j["tornado"].size());
+  EXPECT_EQ(legs, 5u);
+  EXPECT_NE(html.find("<h2>Araignée : "), std::string::npos);
+  EXPECT_NE(html.find(">P5</text>"), std::string::npos);
+  EXPECT_NE(html.find("M€</text>"), std::string::npos);  // the value axis in the figure's unit
+}
+
+// The spider chart's points against the closed form: y = a + 2b, a, b ~ N(0, 1), the others at
+// their means (0): with a at its centile c, y = Φ⁻¹(c); with b at c, y = 2Φ⁻¹(c). c is unused: no
+// line. The tornado's P10 and P90 are the spider's points at 0.1 and 0.9.
+TEST(Sensitivity, SpiderPointsMatchTheClosedForm) {
+  auto p = compile_model(R"(
+model "spider" base 2019 years 2020..2020
+var a[t in 2020..2020] = normal(0, 1)
+var b[t in 2020..2020] = normal(0, 1)
+var c[t in 2020..2020] = normal(0, 1)
+var y[t in 2020..2020] = a[t] + 2 * b[t]
+var z[t in 2020..2020] = c[t]
+output y, z
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 1000;
+  opt.bootstrap = 0;
+  opt.sobol = false;  // the spider needs only the tornado's single paths
+  auto r = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
+  ASSERT_FALSE(r.error);
+  ASSERT_EQ(r.tornado.size(), 2u);
+  // Φ⁻¹ of the spider's centiles (independent of the engine: bisection on erfc).
+  auto inv_phi = [](double u) {
+    double lo = -10, hi = 10;
+    for (int i = 0; i < 200; ++i) {
+      const double m = 0.5 * (lo + hi);
+      (0.5 * std::erfc(-m / std::sqrt(2.0)) < u ? lo : hi) = m;
+    }
+    return 0.5 * (lo + hi);
+  };
+  for (const auto& bar : r.tornado) {
+    const double k = bar.input == "b" ? 2 : 1;
+    ASSERT_EQ(bar.spider.size(), std::size(engine::kSpiderCentiles)) << bar.input;
+    for (std::size_t i = 0; i < bar.spider.size(); ++i)
+      EXPECT_NEAR(bar.spider[i], k * inv_phi(engine::kSpiderCentiles[i]), 1e-6) << bar.input << " " << i;
+    EXPECT_EQ(bar.low, bar.spider[1]);
+    EXPECT_EQ(bar.high, bar.spider[5]);
+  }
+  EXPECT_EQ(r.tornado[0].input, "b");
 }
 
 
