@@ -381,7 +381,12 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
 // and each summary (src/compare_many.hpp).
 int do_compare(const RunArgs& a, const std::vector<std::string>& paths, const std::string& report, std::ostream& out,
                std::ostream& err) {
-  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}};
+  const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}, {"--xlsx", a.xlsx}};
+  if (!a.xlsx.empty() && paths.size() > 1) {
+    err << "cogsim: --xlsx writes the workbook of one comparison: give one VARIANT (or run compare once per "
+           "variant)\n";
+    return kUsage;
+  }
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources base_sources;
@@ -440,6 +445,10 @@ int do_compare(const RunArgs& a, const std::vector<std::string>& paths, const st
   if (e.empty() && !report.empty())
     e = set.add_file(report, one ? report::compare_html(*base, *first.program, first.results, a.seed)
                                  : report::compare_many_html(*base, runs, a.seed));
+  if (e.empty() && !a.xlsx.empty())
+    e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
+      return report::write_compare_xlsx_file(tmp, a.xlsx, *base, *first.program, first.results);
+    });
   if (int rc = commit_or_report(set, e, err)) return rc;
   if (!a.quiet)
     out << (one ? compare_summary(*base, *first.program, first.results, meta, first.shared, colour)
@@ -526,6 +535,9 @@ CLI::App* add_compare_command(CLI::App& app, CommandLine& cl) {
   cmp->add_option("--correlation", ca.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
   cmp->add_option("--report", cl.compare_report, "Write an HTML page of the comparison here (self-contained)");
+  cmp->add_option("--xlsx", ca.xlsx,
+                  "Write the comparison workbook (XLSX: probabilities, series that moved, the variant's own series, "
+                  "a chart) here; one variant");
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
   return cmp;
 }

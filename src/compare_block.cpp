@@ -234,6 +234,10 @@ std::vector<BlockPart> cost_block(const engine::Program& base, const engine::Pro
   return parts;
 }
 
+bool unchanged(const engine::SeriesStats& d) {
+  return d.moments.mean() == 0 && d.quantile(0.05) == 0 && d.quantile(0.95) == 0;
+}
+
 std::string scenario_title(const engine::Program& p) {
   return p.scenario_name.empty() ? p.model_name : p.model_name + " / " + p.scenario_name;
 }

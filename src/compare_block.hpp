@@ -54,6 +54,10 @@ std::string fr_value(double v, const std::string& unit, int decimals, bool sign 
 // `detail` gets "P5–P95 : a – b" then.
 std::string fr_spread(const engine::SeriesStats& s, const std::string& unit, bool sign, std::string* detail);
 
+// A difference that is zero on every path (its mean, P5 and P95 are 0): a series the variant
+// leaves alone, left out of the tables, charts and workbook of a comparison.
+bool unchanged(const engine::SeriesStats& delta);
+
 // A scenario as the comparison pages name it: "MODEL" or "MODEL / SCENARIO".
 std::string scenario_title(const engine::Program& p);
 

@@ -77,11 +77,6 @@ void write_probabilities(const engine::Program& base, const engine::Program& var
   h << "</table></div>";
 }
 
-// The same on every path: no change to show.
-bool unchanged(const engine::SeriesStats& s) {
-  return s.moments.mean() == 0 && s.quantile(0.05) == 0 && s.quantile(0.95) == 0;
-}
-
 void write_moved(const engine::CompareResults& r, std::ostream& h) {
   h << "<h2>Séries communes : variante − base, trajectoire par trajectoire</h2><div class=\"scroll\"><table>"
     << "<tr><th class=\"l\">série</th><th>année</th><th>écart</th><th>P5–P95</th></tr>";

@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "src/compare_block.hpp"
 #include "src/fr_format.hpp"
 #include "src/output_set.hpp"
 #include "src/report_csv.hpp"
@@ -441,19 +442,22 @@ void parametres(Sheet s, const engine::Program& p, const engine::RunResults& r, 
 
 }  // namespace
 
-std::string write_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& p,
-                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at,
-                            const ModelInputs& inputs) {
-  std::string load_error;
-  if (!(api = load_xlsxwriter(load_error))) return load_error;
+namespace {
+
+// A new workbook at `tmp` with the formats every sheet uses; nullptr with `error` set.
+lxw_workbook* open_book(const std::string& tmp, const std::string& path, Formats& f, std::string& error) {
+  if (!(api = load_xlsxwriter(error))) return nullptr;
   lxw_workbook* wb = api->workbook_new(tmp.c_str());
-  if (!wb) return "cannot write '" + path + "': " + std::strerror(errno);
+  if (!wb) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    return nullptr;
+  }
   auto fmt = [&](const char* num_format) {
     lxw_format* x = api->workbook_add_format(wb);
     if (num_format) api->format_set_num_format(x, num_format);
     return x;
   };
-  Formats f{};
+  f = Formats{};
   f.title = fmt(nullptr);
   api->format_set_bold(f.title);
   api->format_set_font_size(f.title, 14);
@@ -475,7 +479,6 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
   f.seconds = fmt(kSecondsFmt);
   f.pct_bold = fmt(kPctFmt);
   api->format_set_bold(f.pct_bold);
-
   f.wrap = fmt(nullptr);
   api->format_set_text_wrap(f.wrap);
   auto fill = [&](lxw_color_t bg, lxw_color_t fg) {
@@ -485,7 +488,30 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
     return x;
   };
   f.good = fill(0xE2F0D9, 0x2E6B30), f.warn = fill(0xFFF2CC, 0x7F6000), f.bad = fill(0xF8D7DA, 0x8B1A1A);
+  return wb;
+}
 
+// The workbook's title and author, then closed (written); an error message or "".
+std::string close_book(lxw_workbook* wb, std::string title, const std::string& path) {
+  std::string author = std::string("cogsim ") + COGSIM_VERSION;
+  lxw_doc_properties props{};
+  props.title = title.data();
+  props.author = author.data();
+  api->workbook_set_properties(wb, &props);
+  lxw_error err = api->workbook_close(wb);
+  if (err != LXW_NO_ERROR) return "cannot write '" + path + "': " + api->lxw_strerror(err);
+  return "";
+}
+
+}  // namespace
+
+std::string write_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& p,
+                            const engine::RunResults& r, const RunMeta& meta, const std::string& generated_at,
+                            const ModelInputs& inputs) {
+  Formats f;
+  std::string error;
+  lxw_workbook* wb = open_book(tmp, path, f, error);
+  if (!wb) return error;
   constexpr int kSheets = int(std::size(kXlsxSheets));
   lxw_worksheet* ws[kSheets];
   for (int i = 0; i < kSheets; ++i) ws[i] = api->workbook_add_worksheet(wb, kXlsxSheets[i]);
@@ -496,15 +522,132 @@ std::string write_xlsx_file(const std::string& tmp, const std::string& path, con
   graphiques(Sheet{ws[4], f, wb}, p, r);
   hypotheses(Sheet{ws[5], f}, inputs);
   parametres(Sheet{ws[6], f}, p, r, meta, generated_at);
-  std::string title = p.model_name + " — résultats de simulation";
-  std::string author = std::string("cogsim ") + COGSIM_VERSION;
-  lxw_doc_properties props{};
-  props.title = title.data();
-  props.author = author.data();
-  api->workbook_set_properties(wb, &props);
-  lxw_error err = api->workbook_close(wb);
-  if (err != LXW_NO_ERROR) return "cannot write '" + path + "': " + api->lxw_strerror(err);
-  return "";
+  return close_book(wb, p.model_name + " — résultats de simulation", path);
+}
+
+// ---- The comparison workbook (`cogsim compare BASE VARIANT --xlsx FILE`) ----------------------
+
+const char* const kCompareSheets[4] = {"Probabilités", "Séries", "Propres à la variante", "Graphique"};
+
+namespace {
+
+// Indicators and events × years: P in each scenario, the paired change and its standard error,
+// and whether the change is favourable in the model's direction.
+void compare_probabilities(Sheet s, const engine::Program& base, const engine::Program& variant,
+                           const engine::CompareResults& r) {
+  s.header({"Type", "Id", "Libellé", "Année", "P base", "P variante", "Écart", "Erreur-type", "Sens"});
+  for (bool events : {false, true})
+    for (const auto& d : events ? r.events : r.indicators) {
+      const int rising = events ? event_direction(base, variant, d.id) : +1;
+      for (const auto& y : d.years) {
+        s.text(0, events ? "événement" : "indicateur");
+        s.id(1, d.id);
+        s.text(2, d.label);
+        s.number(3, y.year, s.f.integer);
+        s.number(4, y.base.p(), s.f.pct);
+        s.number(5, y.variant.p(), s.f.pct);
+        s.number(6, y.delta(), s.f.pct2);
+        s.number(7, y.std_error(), s.f.pct2);
+        const Verdict v = verdict_of(y.delta(), rising);
+        s.text(8, v == Verdict::Good ? "favorable" : v == Verdict::Bad ? "défavorable" : "—",
+               v == Verdict::Good ? s.f.good : v == Verdict::Bad ? s.f.bad : nullptr);
+        s.row++;
+      }
+    }
+  api->worksheet_freeze_panes(s.ws, 1, 0);
+  if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 8);
+  s.fit_and_print({12, 6, 40, 7, 10, 10, 10, 10, 12});
+}
+
+// The shared series that moved: variant − base on the same paths, year by year.
+void compare_series(Sheet s, const engine::CompareResults& r) {
+  s.header({"Série", "Libellé", "Unité", "Année", "Écart moyen", "P5", "P50", "P95"});
+  for (const auto& o : r.outputs)
+    for (const auto& y : o.years) {
+      const auto& d = y.delta;
+      if (unchanged(d)) continue;
+      lxw_format* fmt = value_format(s.f, o.unit);
+      s.text(0, o.name);
+      s.text(1, o.label);
+      s.text(2, o.unit);
+      s.number(3, y.year, s.f.integer);
+      s.number(4, d.moments.mean(), fmt);
+      s.number(5, d.quantile(0.05), fmt);
+      s.number(6, d.quantile(0.5), fmt);
+      s.number(7, d.quantile(0.95), fmt);
+      s.row++;
+    }
+  api->worksheet_freeze_panes(s.ws, 1, 0);
+  s.fit_and_print({20, 40, 6, 7, 14, 14, 14, 14});
+}
+
+// The series (or years) one scenario only has: their values there (an avenant's own cost).
+void compare_solo(Sheet s, const engine::CompareResults& r) {
+  s.header({"Série", "Libellé", "Scénario", "Année", "Moyenne", "P5", "P95"});
+  for (const auto& o : r.solo_outputs)
+    for (const auto& y : o.years) {
+      lxw_format* fmt = value_format(s.f, o.unit);
+      s.text(0, o.name);
+      s.text(1, o.label);
+      s.text(2, o.side == 1 ? "variante" : "base");
+      s.number(3, y.year, s.f.integer);
+      s.number(4, y.value.moments.mean(), fmt);
+      s.number(5, y.value.quantile(0.05), fmt);
+      s.number(6, y.value.quantile(0.95), fmt);
+      s.row++;
+    }
+  api->worksheet_freeze_panes(s.ws, 1, 0);
+  s.fit_and_print({20, 40, 10, 7, 14, 14, 14});
+}
+
+// P(met) of each indicator in its last shared year, base and variant side by side, and a native
+// clustered column chart of the two.
+void compare_chart(Sheet s, const engine::CompareResults& r) {
+  s.header({"Indicateur", "Année", "P base", "P variante"});
+  for (const auto& d : r.indicators) {
+    if (d.years.empty()) continue;
+    s.text(0, d.id + " — " + d.label);
+    s.number(1, d.years.back().year, s.f.integer);
+    s.number(2, d.years.back().base.p(), s.f.pct);
+    s.number(3, d.years.back().variant.p(), s.f.pct);
+    s.row++;
+  }
+  s.fit_and_print({40, 7, 10, 10});
+  if (s.row < 2) return;
+  auto range = [&](char col) {
+    return std::string("='") + kCompareSheets[3] + "'!$" + col + "$2:$" + col + "$" + std::to_string(s.row);
+  };
+  lxw_chart* chart = api->workbook_add_chart(s.wb, LXW_CHART_COLUMN);
+  const char* names[] = {"base", "variante"};
+  lxw_chart_line edge{};
+  for (int k = 0; k < 2; ++k) {
+    lxw_chart_series* series = api->chart_add_series(chart, range('A').c_str(), range(char('C' + k)).c_str());
+    api->chart_series_set_name(series, names[k]);
+    edge.color = k == 0 ? 0x8EA9C8 : 0x1F4E79;
+    api->chart_series_set_line(series, &edge);
+  }
+  api->chart_title_set_name(chart, "Probabilité d'atteindre la cible, dernière année commune");
+  api->chart_axis_set_num_format(chart->y_axis, kPctFmt);
+  lxw_chart_options where{};
+  where.x_scale = 2.0, where.y_scale = 1.4;
+  api->worksheet_insert_chart_opt(s.ws, s.row + 1, 0, chart, &where);
+}
+
+}  // namespace
+
+std::string write_compare_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& base,
+                                    const engine::Program& variant, const engine::CompareResults& r) {
+  Formats f;
+  std::string error;
+  lxw_workbook* wb = open_book(tmp, path, f, error);
+  if (!wb) return error;
+  lxw_worksheet* ws[4];
+  for (int i = 0; i < 4; ++i) ws[i] = api->workbook_add_worksheet(wb, kCompareSheets[i]);
+  compare_probabilities(Sheet{ws[0], f}, base, variant, r);
+  compare_series(Sheet{ws[1], f}, r);
+  compare_solo(Sheet{ws[2], f}, r);
+  compare_chart(Sheet{ws[3], f, wb}, r);
+  return close_book(wb, "Comparaison — " + scenario_title(variant), path);
 }
 
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dsl/compiler.hpp"
+#include "engine/compare.hpp"
 #include "engine/ir.hpp"
 #include "engine/simulator.hpp"
 #include "src/results.hpp"
@@ -32,5 +33,13 @@ std::string write_xlsx_file(const std::string& file, const std::string& path, co
 // The workbook written to `path` alone, all or nothing (an OutputSet); returns an error message or "".
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
                        const RunMeta& meta, const std::string& generated_at, const ModelInputs& inputs = {});
+
+// The comparison workbook (`cogsim compare BASE VARIANT --xlsx FILE`): sheets Probabilités (every
+// indicator- and event-year, P in both, the paired change, its standard error, favourable or not),
+// Séries (the shared series that moved: variant − base), Propres à la variante (what one side
+// only has), Graphique (P(met) of the last shared year, base and variant, with a native chart).
+extern const char* const kCompareSheets[4];
+std::string write_compare_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& base,
+                                    const engine::Program& variant, const engine::CompareResults& r);
 
 }  // namespace cogsim::app::report

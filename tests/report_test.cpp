@@ -738,6 +738,95 @@ TEST(ReportXlsx, InputsSheetChartsColoursAndPrintSetup) {
   EXPECT_GE(std::stod(hyp_xml.substr(col + 28)), std::min(80.0, 1.1 * double(longest)));
 }
 
+// The comparison workbook (compare BASE VARIANT --xlsx) of the shipped avenant-cds, read back:
+// every indicator- and event-year's P base, P variant, change and standard error are number cells
+// equal to the JSON's; the avenant's own series is listed with its value; a moved series' change,
+// not an unchanged one; the verdicts follow the model's direction; a native column chart of the
+// two scenarios; the print setup of the tables. Several variants with --xlsx are refused.
+TEST(ReportXlsx, TheComparisonWorkbookHoldsTheJsonsFiguresAndAChart) {
+  const fs::path dir = fresh_dir("cmpxlsx"), xlsx = dir / "c.xlsx", json = dir / "c.json";
+  const std::string s = std::string(COGSIM_SOURCE_DIR) + "/scenarios/";
+  int st = 0;
+  capture(std::string(COGSIM_EXE) + " compare " + s + "cog-2022-2024 " + s + "avenant-cds -n 5000 -q --xlsx " +
+              xlsx.string() + " --json " + json.string(),
+          &st);
+  ASSERT_EQ(st, 0);
+  std::ifstream in(json);
+  const auto j = nlohmann::json::parse(in);
+  Workbook wb(xlsx);
+  ASSERT_EQ(wb.sheet_names.size(), std::size(kCompareSheets));
+  for (std::size_t k = 0; k < wb.sheet_names.size(); ++k) EXPECT_EQ(wb.sheet_names[k], kCompareSheets[k]);
+  const auto& probs = wb.sheet("Probabilités");
+  std::size_t rows = 0, expected = 0;
+  for (const char* group : {"indicators", "events"})
+    for (const auto& [id, d] : j["delta"][group].items()) expected += d["years"].size();
+  bool fnmo_good = false;
+  for (int row = 2; row <= last_row(probs); ++row) {
+    const bool event = probs.at({row, 1}).text == "événement";
+    const Cell& idc = probs.at({row, 2});
+    const std::string id = idc.numeric() ? std::to_string(int(idc.number())) : idc.text;
+    const std::string year = std::to_string(int(probs.at({row, 4}).number()));
+    const auto& y = j["delta"][event ? "events" : "indicators"][id]["years"][year];
+    ASSERT_FALSE(y.is_null()) << id << " " << year;
+    int col = 5;
+    for (const char* k : {"base", "variant", "delta", "se"}) {
+      const Cell& c = probs.at({row, col++});
+      ASSERT_TRUE(c.numeric()) << id << " " << year << " " << k;
+      EXPECT_NEAR(c.number(), y[k].get<double>(), 1e-12) << id << " " << year << " " << k;
+      EXPECT_NE(c.format.find('%'), std::string::npos) << k;
+    }
+    if (event && id == "fnmo.negative" && year == "2024") fnmo_good = probs.at({row, 9}).text == "favorable";
+    ++rows;
+  }
+  EXPECT_EQ(rows, expected);
+  EXPECT_TRUE(fnmo_good);  // the reserve's risk of going negative falls: favourable (a `bad` event)
+  // The avenant's own series, 1.5 M€ in 2024 on every path.
+  const auto& solo = wb.sheet("Propres à la variante");
+  bool support = false;
+  for (int row = 2; row <= last_row(solo); ++row)
+    if (solo.at({row, 1}).text == "support" && solo.at({row, 4}).number() == 2024) {
+      support = true;
+      EXPECT_EQ(solo.at({row, 3}).text, "variante");
+      EXPECT_EQ(solo.at({row, 5}).number(), 1.5e6);
+      EXPECT_NE(solo.at({row, 5}).format.find("€"), std::string::npos);
+    }
+  EXPECT_TRUE(support);
+  // The shared series that moved: the centres' result (+1.5 M€ on every path), not Charleville's.
+  const auto& series = wb.sheet("Séries");
+  bool cds = false;
+  for (int row = 2; row <= last_row(series); ++row) {
+    EXPECT_NE(series.at({row, 1}).text, "resultat.CHARLEVILLE");
+    if (series.at({row, 1}).text == "resultat.CDS" && series.at({row, 4}).number() == 2024) {
+      cds = true;
+      EXPECT_NEAR(series.at({row, 5}).number(), j["delta"]["outputs"]["resultat.CDS"]["2024"]["mean"].get<double>(),
+                  1e-6);
+    }
+  }
+  EXPECT_TRUE(cds);
+  // The chart: two series (base, variant) from the Graphique sheet's cells, as columns.
+  const std::string chart = unzip(xlsx, "xl/charts/chart1.xml");
+  EXPECT_NE(chart.find("<c:barChart>"), std::string::npos);
+  EXPECT_EQ(count(chart, "<c:ser>"), 2u);
+  EXPECT_NE(chart.find("'Graphique'!$C$2"), std::string::npos);
+  EXPECT_NE(chart.find("'Graphique'!$D$2"), std::string::npos);
+  const std::string workbook = unzip(xlsx, "xl/workbook.xml");
+  for (int sheet : {1, 2, 3}) {
+    const std::string xml = unzip(xlsx, "xl/worksheets/sheet" + std::to_string(sheet) + ".xml");
+    EXPECT_NE(xml.find("orientation=\"landscape\""), std::string::npos) << sheet;
+    EXPECT_NE(xml.find("fitToPage=\"1\""), std::string::npos) << sheet;
+    EXPECT_NE(workbook.find("_xlnm.Print_Titles\" localSheetId=\"" + std::to_string(sheet - 1) + "\""),
+              std::string::npos)
+        << sheet;
+  }
+  const std::string many = capture(std::string(COGSIM_EXE) + " compare " + s + "cog-2022-2024 " + s + "avenant-cds " +
+                                       s + "avenant-inflation -n 100 -q --xlsx " + (dir / "m.xlsx").string() + " 2>&1",
+                                   &st);
+  EXPECT_EQ(st, 2) << many;
+  EXPECT_NE(many.find("--xlsx writes the workbook of one comparison"), std::string::npos) << many;
+  EXPECT_FALSE(fs::exists(dir / "m.xlsx"));
+  fs::remove_all(dir);
+}
+
 // ---- CSV ---------------------------------------------------------------------------------------
 
 TEST(ReportCsv, TablesRoundTripTheJsonExactly) {
