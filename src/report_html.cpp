@@ -385,7 +385,7 @@ class Page {
       << "<p class=\"small\">À gauche, l'éventail des valeurs simulées année par année (bandes P5–P95 et P25–P75, "
       << "médiane) et la trajectoire cible de l'indicateur (tirets) ; sous chaque année, la probabilité d'atteindre "
       << "la cible. À droite, la distribution de la dernière année (hauteur : part des trajectoires) : en vert "
-      << "les trajectoires qui atteignent la cible, en rouge celles qui la manquent. Dessous, la courbe en S : "
+      << "les trajectoires qui atteignent la cible, en rouge celles qui la manquent. Puis la courbe en S : "
       << "la part des trajectoires dont le résultat est au plus une valeur donnée, et celle sous la cible.</p>"
       << "<div class=\"entities\">";
     for (const auto& it : part.items)

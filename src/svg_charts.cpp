@@ -463,7 +463,7 @@ const char* spider_colour(std::size_t k) {
 }
 
 std::string spider_svg(const SpiderSpec& s) {
-  const double L = 64, R = 14, T = 12, B = 26, W = 560, H = 260;
+  const double L = 64, R = 14, T = 12, B = 26, W = 440, H = 240;  // text ~10 px on a phone
   std::ostringstream o;
   o << "<svg class=\"chart spider\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
     << html_escape(s.aria) << "\">";
@@ -482,10 +482,16 @@ std::string spider_svg(const SpiderSpec& s) {
     o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
       << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(v) + 3.5)
       << "\" text-anchor=\"end\">" << s.tick(std::fabs(v) < step * 1e-9 ? 0.0 : v, step) << "</text>";
-  for (double c : s.centiles)
+  double labelled = -1;  // a tick's label only where it has room (P10 and P90 sit close to P5 and P95)
+  for (double c : s.centiles) {
     o << "<line class=\"axis\" x1=\"" << num(X(c)) << "\" x2=\"" << num(X(c)) << "\" y1=\"" << num(H - B) << "\" y2=\""
-      << num(H - B + 4) << "\"/><text class=\"tick\" x=\"" << num(X(c)) << "\" y=\"" << num(H - B + 16)
-      << "\" text-anchor=\"middle\">P" << std::lround(100 * c) << "</text>";
+      << num(H - B + 4) << "\"/>";
+    const bool last = c == s.centiles.back();
+    if (!last && ((labelled >= 0 && X(c) - labelled < 36) || X(s.centiles.back()) - X(c) < 36)) continue;
+    o << "<text class=\"tick\" x=\"" << num(X(c)) << "\" y=\"" << num(H - B + 16) << "\" text-anchor=\"middle\">P"
+      << std::lround(100 * c) << "</text>";
+    labelled = X(c);
+  }
   o << "<line class=\"centre\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(s.centre))
     << "\" y2=\"" << num(Y(s.centre)) << "\"/>";
   if (s.target)
