@@ -56,7 +56,12 @@ nlohmann::ordered_json sensitivity_json(const engine::Program& p, const std::str
                                         const engine::SensitivityOptions& opt, const engine::SensitivityResults& r) {
   nlohmann::ordered_json j, tor = nlohmann::ordered_json::array(), con = nlohmann::ordered_json::array(),
                             sob = nlohmann::ordered_json::array();
-  for (const auto& t : r.tornado) tor.push_back({{"input", t.input}, {"p10", t.low}, {"p90", t.high}});
+  for (const auto& t : r.tornado) {
+    nlohmann::ordered_json spider = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < t.spider.size(); ++k)
+      spider["p" + std::to_string(std::lround(100 * engine::kSpiderCentiles[k]))] = t.spider[k];
+    tor.push_back({{"input", t.input}, {"p10", t.low}, {"p90", t.high}, {"spider", spider}});
+  }
   for (const auto& x : r.contributions)
     con.push_back({{"input", x.input}, {"share", x.share}, {"rank_correlation", x.rank_correlation}});
   for (const auto& s : r.sobol)

@@ -295,6 +295,11 @@ TEST(SensitivityCli, ReportShowsTheTornadoChart) {
        at = html.find("<polyline class=\"leg\"", at + 1))
     ++legs;
   EXPECT_EQ(legs, j["tornado"].size());
+  for (const auto& t : j["tornado"]) {  // the points in the results file: P10 and P90 are the tornado's
+    EXPECT_EQ(t["spider"].size(), 7u);
+    EXPECT_EQ(t["spider"]["p10"], t["p10"]);
+    EXPECT_EQ(t["spider"]["p90"], t["p90"]);
+  }
   EXPECT_EQ(legs, 5u);
   EXPECT_NE(html.find("<h2>Araignée : "), std::string::npos);
   EXPECT_NE(html.find(">P5</text>"), std::string::npos);
