@@ -140,11 +140,11 @@ td.num .small { white-space: normal; }
   .cards { margin: 8px 0; gap: 10px; }
   .card { padding: 8px 10px; }
   .split svg.pbars { max-width: 75%; margin: 0 auto; }
-  table.grid { font-size: 8.5pt; }
-  table.grid td, table.grid th { padding: 2px 5px; }
+  table.grid { font-size: 8pt; }
+  table.grid td, table.grid th { padding: 1px 4px; }
   td.pc { width: 19%; }
-  td.pc .p { font-size: 11.5pt; }
-  td.pc .ci, td.pc .tg { font-size: 7.5pt; }
+  td.pc .p { font-size: 10.5pt; line-height: 1.2; }
+  td.pc .ci, td.pc .tg { font-size: 7pt; line-height: 1.15; }
   .kpi .big { font-size: 24pt; }
   .lv b { font-size: 20pt; }
   .card, figure, table.grid tr, .kpi { break-inside: avoid; }
