@@ -31,6 +31,8 @@ struct ParamCell {
   bool overridden = false;  // set by CompileOptions::param_overrides
   std::optional<std::pair<double, double>> range;  // `range LO .. HI` (docs/language.md §4.5): a slider's span
   bool table = false;  // given by a table with a year index: `extend param` can replace some of its cells
+  bool money = false;  // an amount in € (declared, or inferred from the values when no unit word is)
+  bool written_percent = false;  // its value is one number written with `%` in the model (`2 %`)
 };
 
 // A group of params for the page of `cogsim serve`: a `report params "TITLE" a, b` line, or

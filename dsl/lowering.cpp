@@ -110,6 +110,20 @@ Val Lowering::lower_cell(int sym, int flat, int year, bool raw) {
   }
 }
 
+// The number a param cell is written as (its table cell, the table's default, or a value that is a
+// lone number), or nullptr when it is computed or a member.
+static const ast::Number* written_literal(const Symbol& s, int flat, int year) {
+  if (!s.param) return nullptr;
+  const ast::ParamDecl& d = *s.param;
+  if (boost::get<ast::Table>(&d.value)) {
+    auto it = s.table.find({flat, year});
+    const ast::Cell* c = it != s.table.end() ? &it->second : d.fallback ? &*d.fallback : nullptr;
+    return c ? boost::get<ast::Number>(c) : nullptr;
+  }
+  const auto* e = boost::get<ast::Expr>(&d.value);
+  return e ? lone<ast::Number>(*e) : nullptr;
+}
+
 void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v) {
   if (s.map_set >= 0 || v.dim.error) return;
   ParamCell c{s.name, m_.cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false};
@@ -125,6 +139,9 @@ void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v
   }
   if (engine::is_const(v.op)) c.value = em_.const_value(v);
   c.table = s.param && boost::get<ast::Table>(&s.param->value) && s.has_year();
+  c.money = v.dim.money == 1;
+  const ast::Number* lit = written_literal(s, flat, year);
+  c.written_percent = lit && lit->unit == "%";
   std::string key;
   for (char ch : c.cell)
     if (ch != ' ') key += ch;

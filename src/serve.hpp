@@ -35,9 +35,10 @@ inline constexpr std::size_t kMaxOverrides = 2000;
 // A param cell's name without spaces: how cells are matched ("savings[CDS, 2024]" = "savings[CDS,2024]").
 std::string cell_key(const std::string& cell);
 
-// The unit the page shows a param's values in, from its declared unit word: "%" for `%` and
-// `rate`, the declared €, k€, M€ or Md€, "" (a plain number) for `number` or no unit word.
-std::string shown_unit(const std::string& declared);
+// The unit the page shows each param's values in (param -> "%", "€", "k€", "M€", "Md€" or "" for a
+// plain number), from the model's declarations: its unit word, or without one its dimension and
+// how its values are written (docs/serve.md, "The page").
+std::map<std::string, std::string> shown_units(const std::vector<dsl::ParamCell>& cells);
 
 struct Options {
   std::string path;                 // the scenario (.cog file or folder)

@@ -53,7 +53,9 @@ bool money_word(const std::string& unit) { return unit == "€" || unit == "k€
 
 // A value: a JSON number in the model's own units (a % as a fraction, € as euros), or a string
 // with its unit ("3 %", "1,5 M€"), checked against the param's unit.
-double value_of(const std::string& field, const json& v, const std::string& unit) {
+double value_of(const std::string& field, const json& v, const dsl::ParamCell& cell) {
+  const bool money = cell.money || money_word(cell.unit);
+  const std::string unit = money_word(cell.unit) ? cell.unit : money ? "€" : cell.unit;
   double x = 0;
   if (v.is_number()) {
     x = v.get<double>();
@@ -69,7 +71,6 @@ double value_of(const std::string& field, const json& v, const std::string& unit
     char* end = nullptr;
     x = std::strtod(num.c_str(), &end);
     if (num.empty() || end != num.c_str() + num.size()) throw BadRequest{field + ": '" + s + "' is not a number"};
-    const bool money = money_word(unit);
     if (u == "%") {
       if (money) throw BadRequest{field + ": wrong unit: % given, the param is in " + unit};
       x /= 100;
@@ -115,7 +116,7 @@ std::map<std::string, double> parse_overrides(const json& j, const dsl::Compiled
       throw BadRequest{"overrides: unknown param cell '" + it.key() + "'" +
                        (near.empty() ? "" : "; did you mean '" + near + "'?")};
     }
-    out[key] = value_of("overrides[\"" + it.key() + "\"]", it.value(), c->second->unit);
+    out[key] = value_of("overrides[\"" + it.key() + "\"]", it.value(), *c->second);
   }
   return out;
 }
@@ -141,9 +142,9 @@ double number_field(const json& j, const std::string& field) {
 }
 
 // A bound of goal seek: a number in the model's units, or a string with the param's unit ("2 %").
-double bound_field(const json& j, const std::string& field, const std::string& unit) {
+double bound_field(const json& j, const std::string& field, const dsl::ParamCell& cell) {
   if (!j.contains(field)) throw BadRequest{field + ": missing"};
-  if (j[field].is_string()) return value_of(field, j[field], unit);
+  if (j[field].is_string()) return value_of(field, j[field], cell);
   return number_field(j, field);
 }
 
@@ -178,12 +179,33 @@ Reply guarded(F&& f) {
 
 }  // namespace
 
-// The unit a param's values are shown and typed in on the page, from its declared unit word
-// (docs/language.md §4): a rate (`%`, `rate`) in percent, an amount in the multiple of € it
-// declares, anything else (`number`, no unit word) as a plain number.
-std::string shown_unit(const std::string& declared) {
-  if (declared == "%" || declared == "rate") return "%";
-  return money_word(declared) ? declared : "";
+// The unit each param's values are shown and typed in on the page, from the model's declarations
+// (docs/language.md §4): a param declared `%` or `rate` in percent, one declared €, k€, M€ or Md€
+// in that unit, one declared `number` as a plain number; without a unit word, "€" for an amount,
+// "%" when every cell that is not 0 is a number written with `%`, else a plain number.
+std::map<std::string, std::string> shown_units(const std::vector<dsl::ParamCell>& cells) {
+  struct Seen {
+    std::string declared;
+    bool money = false, percent = false, plain = false;
+  };
+  std::map<std::string, Seen> seen;
+  for (const auto& c : cells) {
+    if (!c.value) continue;
+    Seen& p = seen[c.param];
+    p.declared = c.unit;
+    p.money |= c.money;
+    if (c.written_percent) p.percent = true;
+    else if (*c.value != 0) p.plain = true;
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [name, p] : seen) {
+    const std::string& d = p.declared;
+    if (d == "%" || d == "rate") out[name] = "%";
+    else if (!d.empty()) out[name] = money_word(d) ? d : "";  // `number`
+    else if (p.money) out[name] = "€";
+    else out[name] = p.percent && !p.plain ? "%" : "";
+  }
+  return out;
 }
 
 std::string cell_key(const std::string& cell) {
@@ -219,10 +241,11 @@ dsl::Compiled Session::compile(const std::map<std::string, double>& overrides) {
 Reply Session::model() const {
   const engine::Program& p = *base_.program;
   json params = json::array(), inds = json::array(), evs = json::array(), outs = json::array();
+  const auto shown = shown_units(base_.params);
   for (const auto& c : base_.params) {
     if (!c.value) continue;
     params.push_back({{"cell", c.cell}, {"param", c.param}, {"label", c.label}, {"unit", c.unit},
-                      {"shown", shown_unit(c.unit)}, {"source", c.source}, {"value", *c.value}});
+                      {"shown", shown.at(c.param)}, {"source", c.source}, {"value", *c.value}});
     if (c.range) params.back()["range"] = {c.range->first, c.range->second};
   }
   for (const auto& ind : p.indicators) {
@@ -328,9 +351,9 @@ Reply Session::goal(const std::string& body) {
     if (!j.contains("year")) throw BadRequest{"year: missing"};
     q.probability = number_field(j, "probability");
     if (q.probability <= 0 || q.probability >= 1) throw BadRequest{"probability: must be between 0 and 1"};
-    const std::string& unit = cells_of(base_).at(q.param)->unit;
-    q.lo = bound_field(j, "lo", unit);
-    q.hi = bound_field(j, "hi", unit);
+    const dsl::ParamCell& cell = *cells_of(base_).at(q.param);
+    q.lo = bound_field(j, "lo", cell);
+    q.hi = bound_field(j, "hi", cell);
     if (!(q.lo < q.hi)) throw BadRequest{"lo: must be below hi"};
     overrides.erase(q.param);
     q.overrides = overrides;

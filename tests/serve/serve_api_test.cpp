@@ -252,7 +252,10 @@ TEST(ServeApi, ValuesTypedTheFrenchWayReachTheModelAsItsLiterals) {
                                        "param r[2022..2023] : rate \"Taux\" = { 2022: 1 %, 2023: 1 % }\n"
                                        "param k : % \"Pourcentage\" = 1 %\n"
                                        "param n : number \"Nombre\" = 3\n"
-                                       "var v[t in 2022..2023] : € \"V\" = big * (1 + r[t] + k) * n\n"
+                                       "param cost \"Coût, sans mot d'unité\" = 1 500 €\n"
+                                       "param g[2022..2023] \"Taux écrits en %, sans mot d'unité\" = { 2022: 0, 2023: 2 % }\n"
+                                       "param h \"Nombre sans mot d'unité\" = 0.5\n"
+                                       "var v[t in 2022..2023] : € \"V\" = (big + cost) * (1 + r[t] + k + g[t]) * n * h\n"
                                        "output v\n";
   }
   app::serve::Options o;
@@ -264,9 +267,9 @@ TEST(ServeApi, ValuesTypedTheFrenchWayReachTheModelAsItsLiterals) {
   json m = json::parse(s->model().body);
   std::map<std::string, std::string> shown;
   for (const auto& p : m["params"]) shown[p["param"].get<std::string>()] = p["shown"].get<std::string>();
-  EXPECT_EQ(shown, (std::map<std::string, std::string>{{"big", "M€"}, {"r", "%"}, {"k", "%"}, {"n", ""}}));
-  EXPECT_EQ(app::serve::shown_unit("Md€"), "Md€");
-  EXPECT_EQ(app::serve::shown_unit("number"), "");
+  // The declared unit word, or without one the dimension and how the values are written.
+  EXPECT_EQ(shown, (std::map<std::string, std::string>{
+                       {"big", "M€"}, {"r", "%"}, {"k", "%"}, {"n", ""}, {"cost", "€"}, {"g", "%"}, {"h", ""}}));
   // typed -> the same value written in a model file
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"3,26 %", "3.26 %"}, {"2,8 %", "2.8 %"}, {"0,07%", "0.07 %"}, {"12.34 %", "12.34 %"}, {"-1,1 %", "-1.1 %"}};
@@ -289,6 +292,14 @@ TEST(ServeApi, ValuesTypedTheFrenchWayReachTheModelAsItsLiterals) {
   EXPECT_EQ(json::parse(r.body)["overrides"]["n"].get<double>(), 1500.25);
   expect_400(s->run(R"({"overrides": {"big": "3"}})"), "wrong unit: a number without unit, the param is in M€ (write \"… M€\")");
   expect_400(s->run(R"({"overrides": {"big": "3 %"}})"), "wrong unit: % given, the param is in M€");
+  // Without a unit word, an amount is still one: its values are checked as a € param's.
+  expect_400(s->run(R"({"overrides": {"cost": "3 %"}})"), "wrong unit: % given, the param is in €");
+  expect_400(s->run(R"({"overrides": {"g[2023]": "3 €"}})"),
+             "wrong unit: € given, the param is a plain number or rate (no unit declared)");
+  r = s->run(R"({"overrides": {"cost": "2,5 k€", "g[2023]": "2,8 %"}, "paths": 1000, "results": false})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["overrides"]["cost"].get<double>(), 2500);
+  EXPECT_EQ(json::parse(r.body)["overrides"]["g[2023]"].get<double>(), 2.8 / 100);
   fs::remove_all(dir);
 }
 
