@@ -132,6 +132,8 @@ std::size_t claim_scalar(const Claim& c, const double* xb, std::size_t m, std::i
 // AVX-512: 16 values at a time, all windows tested while they sit in registers, and the claimed
 // bins packed by vpcompressd (the scalar loop above spends most of its time on that compaction).
 // The same tests as claim_scalar, in the same arithmetic, so the same counts.
+// A piece whose length is not a multiple of 16 ends in a masked step (the lanes past the end load
+// zeros and count nowhere): the sketch gives its windows only some values, so every call has a tail.
 __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& c, const double* xb, std::size_t m,
                                                                   std::int32_t* out) {
   const __m512d org = _mm512_set1_pd(c.origin), inv = _mm512_set1_pd(c.inv_step);
@@ -142,9 +144,12 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& 
   if (c.windows > kMaxWindows) return claim_scalar(c, xb, m, out);
   __m512i below[kMaxWindows];
   for (std::size_t j = 0; j < c.windows; ++j) below[j] = zero;
-  std::size_t n = 0, i = 0;
-  for (; i + 16 <= m; i += 16) {
-    const __m512d x0 = _mm512_loadu_pd(xb + i), x1 = _mm512_loadu_pd(xb + i + 8);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m; i += 16) {
+    const std::size_t left = std::min<std::size_t>(16, m - i);
+    const auto valid = static_cast<__mmask16>(left == 16 ? 0xFFFF : (1u << left) - 1);
+    const auto v0 = static_cast<__mmask8>(valid & 0xFF), v1 = static_cast<__mmask8>(valid >> 8);
+    const __m512d x0 = _mm512_maskz_loadu_pd(v0, xb + i), x1 = _mm512_maskz_loadu_pd(v1, xb + i + 8);
     // grid_step, 8 lanes at a time (max/min are std::clamp for a finite t)
     const __m512d t0 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(x0, org), inv), floor_t), ceil_t);
     const __m512d t1 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(x1, org), inv), floor_t), ceil_t);
@@ -159,32 +164,37 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& 
       const __m512d lo = _mm512_set1_pd(w.lo);
       const __m512i off = _mm512_set1_epi32(static_cast<std::int32_t>(w.offset));
       if (w.width == 0) {
-        const auto eq = static_cast<__mmask16>(_mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) |
-                                               (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8));
-        const unsigned lt = _mm512_cmp_pd_mask(x0, lo, _CMP_LT_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_LT_OQ)) << 8);
+        const auto eq = static_cast<__mmask16>((_mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) |
+                                                (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8)) & valid);
+        const unsigned lt =
+            (_mm512_cmp_pd_mask(x0, lo, _CMP_LT_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_LT_OQ)) << 8)) & valid;
         c.below[j] += static_cast<std::uint64_t>(__builtin_popcount(lt));
         idx = _mm512_mask_mov_epi32(idx, eq, off);
         claimed |= eq;
         continue;
       }
       const __m512i rel = _mm512_sub_epi32(step, _mm512_set1_epi32(w.a));
-      below[j] = _mm512_mask_add_epi32(below[j], _mm512_cmplt_epi32_mask(rel, zero), below[j], ones);
+      below[j] = _mm512_mask_add_epi32(below[j], _mm512_mask_cmplt_epi32_mask(valid, rel, zero), below[j], ones);
       // x == lo puts x on grid step a - 1 or a (the step's rounding is far below one step), so the
       // two floating-point tests run only when a lane is there: about one value in a window's bins.
-      if (_mm512_cmplt_epu32_mask(_mm512_add_epi32(rel, ones), two)) {
-        const unsigned eq = _mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8);
+      if (_mm512_mask_cmplt_epu32_mask(valid, _mm512_add_epi32(rel, ones), two)) {
+        const unsigned eq =
+            (_mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8)) & valid;
         c.at_lo[j] += static_cast<std::uint64_t>(__builtin_popcount(eq));
       }
-      const __mmask16 in = _mm512_cmplt_epu32_mask(rel, _mm512_set1_epi32(static_cast<std::int32_t>(w.bins << w.shift)));
+      const __mmask16 in = _mm512_mask_cmplt_epu32_mask(
+          valid, rel, _mm512_set1_epi32(static_cast<std::int32_t>(w.bins << w.shift)));
       idx = _mm512_mask_mov_epi32(idx, in, _mm512_add_epi32(off, _mm512_sra_epi32(rel, _mm_cvtsi32_si128(w.shift))));
       claimed |= in;
     }
+    // Compress in a register, then a plain store (a compressing store to memory is slow on Intel);
+    // `out` has room for 16 past any count (QuantileWindows::add).
     _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(claimed, idx));
     n += static_cast<std::size_t>(__builtin_popcount(claimed));
   }
   for (std::size_t j = 0; j < c.windows; ++j)
     c.below[j] += static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm512_reduce_add_epi32(below[j])));
-  return n + (i < m ? claim_scalar(c, xb + i, m - i, out + n) : 0);
+  return n;
 }
 #if !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -203,7 +213,74 @@ std::size_t claim(const Claim& c, const double* xb, std::size_t m, std::int32_t*
   return pick(c, xb, m, out);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Selection by key
+
+COGSIM_CLONES
+std::size_t select_scalar(const double* x, const std::int32_t* keys, std::size_t m, const KeyRange* ranges,
+                          std::size_t nr, double* out) {
+  constexpr std::size_t kPiece = 256;
+  std::uint8_t in[kPiece] = {};
+  for (std::size_t r = 0; r < nr; ++r) {
+    const std::int32_t lo = ranges[r].lo;
+    const auto span = static_cast<std::uint32_t>(ranges[r].hi) - static_cast<std::uint32_t>(lo);
+    for (std::size_t i = 0; i < m; ++i) in[i] |= static_cast<std::uint32_t>(keys[i] - lo) <= span;
+  }
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    out[n] = x[i];
+    n += in[i];
+  }
+  return n;
+}
+
+#ifdef COGSIM_WINDOWS_AVX512
+__attribute__((target("avx512f,popcnt"))) std::size_t select_avx512(const double* x, const std::int32_t* keys,
+                                                                   std::size_t m, const KeyRange* ranges,
+                                                                   std::size_t nr, double* out) {
+  constexpr std::size_t kMaxRanges = 16;  // the sketch's windows: at most 7 levels
+  if (nr > kMaxRanges) return select_scalar(x, keys, m, ranges, nr, out);
+  __m512i los[kMaxRanges], spans[kMaxRanges];  // broadcast once, not per 16 keys
+  for (std::size_t r = 0; r < nr; ++r) {
+    los[r] = _mm512_set1_epi32(ranges[r].lo);
+    spans[r] = _mm512_set1_epi32(static_cast<std::int32_t>(static_cast<std::uint32_t>(ranges[r].hi) -
+                                                           static_cast<std::uint32_t>(ranges[r].lo)));
+  }
+  std::size_t n = 0, i = 0;
+  for (; i + 16 <= m; i += 16) {
+    const __m512i k = _mm512_loadu_si512(keys + i);
+    __mmask16 in = 0;
+    for (std::size_t r = 0; r < nr; ++r) in |= _mm512_cmple_epu32_mask(_mm512_sub_epi32(k, los[r]), spans[r]);
+    if (!in) continue;
+    // Compressed in registers, then plain stores (a compressing store to memory is slow on Intel):
+    // `out` has room for 8 past any count (select_by_key's contract).
+    const auto lo8 = static_cast<__mmask8>(in & 0xFF), hi8 = static_cast<__mmask8>(in >> 8);
+    _mm512_storeu_pd(out + n, _mm512_maskz_compress_pd(lo8, _mm512_loadu_pd(x + i)));
+    n += static_cast<std::size_t>(__builtin_popcount(lo8));
+    _mm512_storeu_pd(out + n, _mm512_maskz_compress_pd(hi8, _mm512_loadu_pd(x + i + 8)));
+    n += static_cast<std::size_t>(__builtin_popcount(hi8));
+  }
+  return n + (i < m ? select_scalar(x + i, keys + i, m - i, ranges, nr, out + n) : 0);
+}
+#endif
+
 }  // namespace
+
+std::size_t select_by_key(const double* x, const std::int32_t* keys, std::size_t m, const KeyRange* ranges,
+                          std::size_t nr, double* out) {
+  using SelectFn = std::size_t (*)(const double*, const std::int32_t*, std::size_t, const KeyRange*, std::size_t,
+                                   double*);
+  static const SelectFn pick = [] {
+#ifdef COGSIM_WINDOWS_AVX512
+    if (__builtin_cpu_supports("avx512f")) return SelectFn{select_avx512};
+#endif
+    return SelectFn{select_scalar};
+  }();
+  std::size_t n = 0;
+  for (std::size_t base = 0; base < m; base += 256)  // select_scalar's flags hold a piece
+    n += pick(x + base, keys + base, std::min<std::size_t>(256, m - base), ranges, nr, out + n);
+  return n;
+}
 
 void QuantileWindows::add(const double* x, std::size_t count) {
   if (windows_.empty()) return;
@@ -211,7 +288,7 @@ void QuantileWindows::add(const double* x, std::size_t count) {
   // Per piece of 256 values: the windows claim their values (claim()), then only the claimed ones
   // are counted (about a fifth of them at 1M paths).
   constexpr std::size_t kPiece = 256;
-  std::int32_t idx[kPiece];
+  std::int32_t idx[kPiece + 16];  // claim_avx512 stores 16 lanes past its count
   const Claim c{windows_.data(), windows_.size(), origin_, inv_step_, below_.data(), at_lo_.data()};
   std::uint16_t* const f = fresh_.data();
   for (std::size_t base = 0; base < count; base += kPiece) {
@@ -255,12 +332,13 @@ void QuantileWindows::merge(const QuantileWindows& o) {
   }
 }
 
-std::optional<QuantileWindows::Answer> QuantileWindows::quantile(double q, std::uint64_t n) const {
+std::optional<QuantileWindows::Answer> QuantileWindows::quantile(double q, std::uint64_t n,
+                                                                 const std::uint64_t* extra_below) const {
   if (n == 0 || !(q >= 0 && q <= 1)) return std::nullopt;
   const std::uint64_t r = rank_of(q, n);
   for (std::size_t j = 0; j < windows_.size(); ++j) {
     const Window& w = windows_[j];
-    std::uint64_t seen = below_[j];
+    std::uint64_t seen = below_[j] + (extra_below ? extra_below[j] : 0);
     if (r <= seen) return std::nullopt;  // below this window, hence outside every window
     // A point mass at the window's lower edge (a series floored at 0 on many paths): exact.
     if (w.width > 0 && r <= seen + at_lo_[j]) return Answer{w.lo, 0.0};
@@ -277,14 +355,15 @@ std::optional<QuantileWindows::Answer> QuantileWindows::quantile(double q, std::
   return std::nullopt;
 }
 
-std::pair<double, double> QuantileWindows::bracket(std::uint64_t r) const {
+std::pair<double, double> QuantileWindows::bracket(std::uint64_t r, const std::uint64_t* extra_below) const {
   double lo = -kInf, hi = kInf;
   for (std::size_t j = 0; j < windows_.size(); ++j) {
     const Window& w = windows_[j];
     std::uint64_t in = 0;
     for (std::uint32_t b = 0; b < w.bins; ++b) in += count(w.offset + b);
-    if (r <= below_[j]) hi = std::min(hi, w.lo);
-    if (r > below_[j] + in) lo = std::max(lo, w.hi());
+    const std::uint64_t below = below_[j] + (extra_below ? extra_below[j] : 0);
+    if (r <= below) hi = std::min(hi, w.lo);
+    if (r > below + in) lo = std::max(lo, w.hi());
   }
   return {lo, hi};
 }

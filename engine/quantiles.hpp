@@ -57,11 +57,16 @@ class QuantileWindows {
   void add_repeated(double x, std::uint64_t count);  // `count` copies of a finite x: the same counts
   // Requires the same windows (std::invalid_argument otherwise).
   void merge(const QuantileWindows& o);
-  // The value of rank r = max(1, ceil(q·n)) among n = count() values, when a window counted it.
-  std::optional<Answer> quantile(double q, std::uint64_t n) const;
+  // The value of rank r = max(1, ceil(q·n)) among n values, when a window counted it. The windows
+  // count the values below them among those add() was given; `extra_below` (one per window, or
+  // null) adds those counted elsewhere (QuantileSketch gives its windows only the values near them).
+  std::optional<Answer> quantile(double q, std::uint64_t n, const std::uint64_t* extra_below = nullptr) const;
   // Bounds on the value of rank r from the windows it is not in: {largest hi below, smallest lo above}.
-  std::pair<double, double> bracket(std::uint64_t r) const;
+  std::pair<double, double> bracket(std::uint64_t r, const std::uint64_t* extra_below = nullptr) const;
   const std::vector<Window>& windows() const { return windows_; }
+  // The grid: its origin and the finest width w0 (0 without a window of bins).
+  double origin() const { return origin_; }
+  double grid_step() const { return inv_step_ > 0 ? 1 / inv_step_ : 0; }
   std::size_t memory_bytes() const;
   void serialize(Writer& w) const;
   static QuantileWindows deserialize(Reader& r);
@@ -83,6 +88,16 @@ class QuantileWindows {
   std::vector<std::uint64_t> settled_; // per bin, once fresh counts could overflow
   std::uint64_t fresh_n_ = 0;
 };
+
+// A range of a sketch's bucket keys, both ends included (QuantileSketch::key).
+struct KeyRange {
+  std::int32_t lo, hi;
+};
+// Copies to `out` the x[i] whose keys[i] lies in one of the `nr` ranges, in order; returns how many
+// (at most m). `out` must have room for m + 8 values (the vector kernel stores whole registers).
+// Vectorised (AVX-512 compress where the machine has it).
+std::size_t select_by_key(const double* x, const std::int32_t* keys, std::size_t m, const KeyRange* ranges,
+                          std::size_t nr, double* out);
 
 // The windows for the levels `qs` of a series, from its pilot values (any order), for a run
 // of `paths` paths. Around level q the window spans the pilot's order statistics of ranks

@@ -227,7 +227,66 @@ void QuantileSketch::Store::settle() {
 
 void QuantileSketch::add(double x) {
   add_general(&x, 1);
-  windows_.add(&x, 1);
+  if (flagged(key(std::bit_cast<std::uint64_t>(x)))) windows_.add(&x, 1);
+}
+
+void QuantileSketch::set_windows(QuantileWindows w) {
+  windows_ = std::move(w);
+  place_window_keys();
+}
+
+void QuantileSketch::place_window_keys() {
+  window_keys_.clear();
+  flag_keys_.clear();
+  const double origin = windows_.origin(), step = windows_.grid_step();
+  const double eps = std::numeric_limits<double>::epsilon();
+  auto key_of = [&](double x) { return key(std::bit_cast<std::uint64_t>(std::clamp(x, -DBL_MAX, DBL_MAX))); };
+  std::vector<KeyRange> ranges;
+  for (const QuantileWindows::Window& w : windows_.windows()) {
+    // A grid window: x - origin and the product by 1/w0 each round by half an ulp, lo and hi are
+    // within an ulp of the grid; 16 ulps of the magnitudes involved and a whole step cover that.
+    // A point window counts x == lo and tests x < lo exactly: its key alone.
+    const double m = w.width == 0 ? 0 : step + 16 * eps * (std::fabs(w.lo) + std::fabs(w.hi()) + std::fabs(origin));
+    ranges.push_back({key_of(w.lo - m), key_of(w.hi() + m)});
+    window_keys_.push_back(ranges.back().lo);
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const KeyRange& a, const KeyRange& b) { return a.lo < b.lo; });
+  for (const KeyRange& r : ranges) {
+    if (!flag_keys_.empty() && std::int64_t{r.lo} <= std::int64_t{flag_keys_.back().hi} + 1)
+      flag_keys_.back().hi = std::max(flag_keys_.back().hi, r.hi);
+    else
+      flag_keys_.push_back(r);
+  }
+}
+
+bool QuantileSketch::flagged(std::int32_t k) const {
+  for (const KeyRange& r : flag_keys_)
+    if (k >= r.lo && k <= r.hi) return true;
+  return false;
+}
+
+std::vector<std::uint64_t> QuantileSketch::unflagged_below() const {
+  // One walk up the store (keys ascend with the index), the windows taken by their lowest key.
+  std::vector<std::size_t> order(window_keys_.size());
+  for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return window_keys_[a] < window_keys_[b]; });
+  std::vector<std::uint64_t> below(window_keys_.size(), 0);
+  std::size_t w = 0, r = 0;
+  std::uint64_t acc = 0;  // the unflagged values of the keys walked so far
+  for (std::size_t j = 0; j < store_.size() && w < order.size(); ++j) {
+    const std::int32_t k = store_.key_at(j);
+    while (w < order.size() && k >= window_keys_[order[w]]) below[order[w++]] = acc;
+    while (r < flag_keys_.size() && flag_keys_[r].hi < k) ++r;
+    if (!(r < flag_keys_.size() && flag_keys_[r].lo <= k)) acc += store_.at(j);
+  }
+  while (w < order.size()) below[order[w++]] = acc;
+  return below;
+}
+
+std::optional<QuantileWindows::Answer> QuantileSketch::window_quantile(double q) const {
+  if (windows_.windows().empty()) return std::nullopt;
+  const std::vector<std::uint64_t> extra = unflagged_below();
+  return windows_.quantile(q, n_, extra.data());
 }
 
 namespace {
@@ -246,7 +305,7 @@ void QuantileSketch::add_repeated(double x, std::uint64_t count) {
   store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
   store_.counts[store_.index(k)] += count;
   n_ += count;
-  windows_.add_repeated(x, count);
+  if (flagged(k)) windows_.add_repeated(x, count);
 }
 
 COGSIM_CLONES
@@ -263,6 +322,10 @@ void QuantileSketch::add(const double* x, std::size_t count) {
   // NaN or an infinity goes through the general loop, which throws at the first one.
   constexpr std::size_t kPiece = 256;
   std::int32_t keys[kPiece];
+  // The values whose key lies in a window's range (set_windows), gathered over pieces so that the
+  // windows' kernel sees long runs; room for a piece more and select_by_key's 8 slack.
+  double near[2 * kPiece + 8];
+  std::size_t n_near = 0;
   for (std::size_t base = 0; base < count; base += kPiece) {
     const std::size_t m = std::min(kPiece, count - base);
     const double* xb = x + base;
@@ -290,9 +353,10 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
     const std::int64_t pos_min = hi > 0 ? pos_near : kNoneRange, pos_max = hi > 0 ? hi : 0;
     if (bad) {
-      add_general(xb, m);
+      add_general(xb, m);  // throws at the first NaN or infinity
       continue;
     }
+    if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
     store_.cover(neg_min, neg_max, pos_min, pos_max);
     // Keys to store indices (vectorises): index = key + an offset for its sign.
     const std::int32_t off_neg = store_.neg_hi, off_zero = std::int32_t(store_.neg_size()),
@@ -308,8 +372,9 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     for (std::size_t i = 0; i < m; ++i) ++f[keys[i]];
     n_ += m;
     fresh_n_ += m;
+    if (n_near >= kPiece) windows_.add(near, n_near), n_near = 0;
   }
-  windows_.add(x, count);  // every value is finite: the loop above threw otherwise
+  if (n_near > 0) windows_.add(near, n_near);
 }
 
 void QuantileSketch::add_general(const double* x, std::size_t count) {
@@ -379,7 +444,7 @@ QuantileSketch QuantileSketch::deserialize(Reader& r) {
   s.store_.pos_lo = r.get<std::int32_t>(), s.store_.pos_hi = r.get<std::int32_t>();
   s.store_.counts = r.get_vector<std::uint64_t>();
   s.store_.fresh.assign(s.store_.counts.size(), 0);
-  s.windows_ = QuantileWindows::deserialize(r);
+  s.set_windows(QuantileWindows::deserialize(r));
   return s;
 }
 
@@ -395,11 +460,13 @@ double QuantileSketch::quantile(double q) const {
 }
 
 QuantileWindows::Answer QuantileSketch::fine_quantile(double q) const {
-  if (auto a = windows_.quantile(q, n_)) return *a;
+  const std::vector<std::uint64_t> extra = unflagged_below();
+  if (auto a = windows_.quantile(q, n_, extra.data())) return *a;
   const double v = quantile(q);
   if (std::isnan(v)) return {v, v};
   const double rank = std::ceil(q * static_cast<double>(n_));  // as quantile()
-  const auto [lo, hi] = windows_.bracket(rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank)));
+  const auto [lo, hi] =
+      windows_.bracket(rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank)), extra.data());
   return {std::clamp(v, lo, std::max(lo, hi)), alpha_ * std::fabs(v) + zero_threshold_};
 }
 

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,8 +106,19 @@ class QuantileSketch {
   double quantile(double q) const;  // NaN if empty or q outside [0,1]
   // Fine windows (engine/quantiles.hpp) counted beside the sketch by add() and merge(): both sides
   // of a merge must carry the same windows (or the other none, never added to).
-  void set_windows(QuantileWindows w) { windows_ = std::move(w); }
-  const QuantileWindows& windows() const { return windows_; }
+  //
+  // Each value is tested against the windows only when its bucket key lies in a window's key range:
+  // the keys of [lo - m, hi + m], m a grid step plus the grid arithmetic's rounding (one step more
+  // than a value's grid step can be off by). Every value a window would count in a bin, at its
+  // lower edge, or below it while in its key range is therefore given to the windows; a value whose
+  // key is below a window's range is below it on the grid too, and one above is above. So the
+  // count below window j is the windows' own count plus the sketch's counts of keys below the
+  // range of j and outside every range (unflagged_below()): the same counts as testing every value,
+  // for the cost of one range test on the keys the sketch computes anyway (issue 14's speed).
+  void set_windows(QuantileWindows w);
+  const QuantileWindows& windows() const { return windows_; }  // their geometry; counts: window_quantile
+  // The windows' answer for q, when a window counted its rank (QuantileWindows::quantile).
+  std::optional<QuantileWindows::Answer> window_quantile(double q) const;
   // The window's answer when a window counted the rank of q, else quantile(q) clamped between the
   // edges of the windows around it; with a bound on the distance to the exact empirical quantile
   // (the window's half bin, or the sketch's alpha·|x| + zero_threshold).
@@ -155,6 +167,10 @@ class QuantileSketch {
   // chain of increments on one counter (a series constant on a block of paths, e.g. a realised
   // year, is the slowest case of the block loop otherwise).
   void add_repeated(double x, std::uint64_t count);
+  void place_window_keys();          // window_keys_ and flag_keys_ from windows_
+  bool flagged(std::int32_t k) const;  // whether key k lies in flag_keys_
+  // Per window, the values the windows were not given that lie below it (see set_windows).
+  std::vector<std::uint64_t> unflagged_below() const;
 
   double alpha_, zero_threshold_;
   double lin_top_;               // T: below it, linear buckets (see the class comment)
@@ -166,6 +182,8 @@ class QuantileSketch {
   std::uint64_t fresh_n_ = 0;  // values added to the fresh counts since they were last settled
   Store store_;
   QuantileWindows windows_;
+  std::vector<std::int32_t> window_keys_;  // per window, the lowest key of its range
+  std::vector<KeyRange> flag_keys_;        // the windows' key ranges, disjoint and sorted
 };
 
 // Which method gave a standard error, as the results files say it: "iid" (sd/√n of independent

@@ -40,7 +40,7 @@ nlohmann::ordered_json sketch_only_quantiles(const engine::Program& p, const eng
     for (std::size_t k = 0; k < p.outputs[i].years.size(); ++k) {
       const auto& s = r.outputs[i][k];
       for (const auto& q : engine::kReportedQuantiles)
-        if (!s.constant && !s.sketch.windows().quantile(q.level, s.sketch.count()))
+        if (!s.constant && !s.sketch.window_quantile(q.level))
           list.push_back(p.outputs[i].name + " " + std::to_string(p.outputs[i].years[k].first) + " " + q.name);
     }
   return list;
