@@ -382,11 +382,6 @@ int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostr
 int do_compare(const RunArgs& a, const std::vector<std::string>& paths, const std::string& report, std::ostream& out,
                std::ostream& err) {
   const std::vector<Destination> dests = {{"--json", a.json}, {"--report", report}, {"--xlsx", a.xlsx}};
-  if (!a.xlsx.empty() && paths.size() > 1) {
-    err << "cogsim: --xlsx writes the workbook of one comparison: give one VARIANT (or run compare once per "
-           "variant)\n";
-    return kUsage;
-  }
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
   auto t0 = std::chrono::steady_clock::now();
   dsl::Sources base_sources;
@@ -447,7 +442,9 @@ int do_compare(const RunArgs& a, const std::vector<std::string>& paths, const st
                                  : report::compare_many_html(*base, runs, a.seed));
   if (e.empty() && !a.xlsx.empty())
     e = set.add_file_with(a.xlsx, [&](const std::string& tmp) {
-      return report::write_compare_xlsx_file(tmp, a.xlsx, *base, *first.program, first.results);
+      std::vector<report::CompareSide> sides;
+      for (const VariantRun& v : runs) sides.push_back({v.program, &v.results});
+      return report::write_compare_xlsx_file(tmp, a.xlsx, *base, sides);
     });
   if (int rc = commit_or_report(set, e, err)) return rc;
   if (!a.quiet)

@@ -533,9 +533,9 @@ namespace {
 
 // Indicators and events × years: P in each scenario, the paired change and its standard error,
 // and whether the change is favourable in the model's direction.
-void compare_probabilities(Sheet s, const engine::Program& base, const engine::Program& variant,
+void compare_probabilities(Sheet& s, const engine::Program& base, const engine::Program& variant,
                            const engine::CompareResults& r) {
-  s.header({"Type", "Id", "Libellé", "Année", "P base", "P variante", "Écart", "Erreur-type", "Sens"});
+  const std::string title = scenario_title(variant);
   for (bool events : {false, true})
     for (const auto& d : events ? r.events : r.indicators) {
       const int rising = events ? event_direction(base, variant, d.id) : +1;
@@ -551,17 +551,15 @@ void compare_probabilities(Sheet s, const engine::Program& base, const engine::P
         const Verdict v = verdict_of(y.delta(), rising);
         s.text(8, v == Verdict::Good ? "favorable" : v == Verdict::Bad ? "défavorable" : "—",
                v == Verdict::Good ? s.f.good : v == Verdict::Bad ? s.f.bad : nullptr);
+        s.text(9, title);
         s.row++;
       }
     }
-  api->worksheet_freeze_panes(s.ws, 1, 0);
-  if (s.row > 1) api->worksheet_autofilter(s.ws, 0, 0, s.row - 1, 8);
-  s.fit_and_print({12, 6, 40, 7, 10, 10, 10, 10, 12});
 }
 
 // The shared series that moved: variant − base on the same paths, year by year.
-void compare_series(Sheet s, const engine::CompareResults& r) {
-  s.header({"Série", "Libellé", "Unité", "Année", "Écart moyen", "P5", "P50", "P95"});
+void compare_series(Sheet& s, const engine::Program& variant, const engine::CompareResults& r) {
+  const std::string title = scenario_title(variant);
   for (const auto& o : r.outputs)
     for (const auto& y : o.years) {
       const auto& d = y.delta;
@@ -575,15 +573,14 @@ void compare_series(Sheet s, const engine::CompareResults& r) {
       s.number(5, d.quantile(0.05), fmt);
       s.number(6, d.quantile(0.5), fmt);
       s.number(7, d.quantile(0.95), fmt);
+      s.text(8, title);
       s.row++;
     }
-  api->worksheet_freeze_panes(s.ws, 1, 0);
-  s.fit_and_print({20, 40, 6, 7, 14, 14, 14, 14});
 }
 
 // The series (or years) one scenario only has: their values there (an avenant's own cost).
-void compare_solo(Sheet s, const engine::CompareResults& r) {
-  s.header({"Série", "Libellé", "Scénario", "Année", "Moyenne", "P5", "P95"});
+void compare_solo(Sheet& s, const engine::Program& variant, const engine::CompareResults& r) {
+  const std::string title = scenario_title(variant);
   for (const auto& o : r.solo_outputs)
     for (const auto& y : o.years) {
       lxw_format* fmt = value_format(s.f, o.unit);
@@ -594,36 +591,46 @@ void compare_solo(Sheet s, const engine::CompareResults& r) {
       s.number(4, y.value.moments.mean(), fmt);
       s.number(5, y.value.quantile(0.05), fmt);
       s.number(6, y.value.quantile(0.95), fmt);
+      s.text(7, title);
       s.row++;
     }
-  api->worksheet_freeze_panes(s.ws, 1, 0);
-  s.fit_and_print({20, 40, 10, 7, 14, 14, 14});
 }
 
-// P(met) of each indicator in its last shared year, base and variant side by side, and a native
-// clustered column chart of the two.
-void compare_chart(Sheet s, const engine::CompareResults& r) {
-  s.header({"Indicateur", "Année", "P base", "P variante"});
-  for (const auto& d : r.indicators) {
+// P(met) of each indicator in its last shared year (the first variant's list): the base, then each
+// variant, side by side, and a native clustered column chart of them.
+void compare_chart(Sheet s, const std::vector<CompareSide>& variants) {
+  std::vector<std::string> head = {"Indicateur", "Année", "P base"};
+  for (const CompareSide& v : variants) head.push_back("P " + scenario_title(*v.program));
+  s.header(head);
+  for (const auto& d : variants.front().results->indicators) {
     if (d.years.empty()) continue;
+    const int year = d.years.back().year;
     s.text(0, d.id + " — " + d.label);
-    s.number(1, d.years.back().year, s.f.integer);
+    s.number(1, year, s.f.integer);
     s.number(2, d.years.back().base.p(), s.f.pct);
-    s.number(3, d.years.back().variant.p(), s.f.pct);
+    for (std::size_t k = 0; k < variants.size(); ++k)
+      for (const auto& e : variants[k].results->indicators)
+        if (e.id == d.id)
+          for (const auto& y : e.years)
+            if (y.year == year) s.number(3 + int(k), y.variant.p(), s.f.pct);
     s.row++;
   }
-  s.fit_and_print({40, 7, 10, 10});
+  std::vector<double> widths = {40, 7, 10};
+  widths.resize(3 + variants.size(), 14);
+  s.fit_and_print(widths);
   if (s.row < 2) return;
-  auto range = [&](char col) {
-    return std::string("='") + kCompareSheets[3] + "'!$" + col + "$2:$" + col + "$" + std::to_string(s.row);
+  auto range = [&](std::size_t col) {
+    const char c = static_cast<char>('A' + col);
+    return std::string("='") + kCompareSheets[3] + "'!$" + c + "$2:$" + c + "$" + std::to_string(s.row);
   };
   lxw_chart* chart = api->workbook_add_chart(s.wb, LXW_CHART_COLUMN);
-  const char* names[] = {"base", "variante"};
   lxw_chart_line edge{};
-  for (int k = 0; k < 2; ++k) {
-    lxw_chart_series* series = api->chart_add_series(chart, range('A').c_str(), range(char('C' + k)).c_str());
-    api->chart_series_set_name(series, names[k]);
-    edge.color = k == 0 ? 0x8EA9C8 : 0x1F4E79;
+  static constexpr lxw_color_t kColours[] = {0x8EA9C8, 0x1F4E79, 0xC55A11, 0x548235, 0x7030A0, 0xBF9000};
+  for (std::size_t k = 0; k <= variants.size() && k < 24; ++k) {  // columns C.. within A..Z
+    lxw_chart_series* series = api->chart_add_series(chart, range(0).c_str(), range(2 + k).c_str());
+    const std::string name = k == 0 ? "base" : variants.size() == 1 ? "variante" : scenario_title(*variants[k - 1].program);
+    api->chart_series_set_name(series, name.c_str());
+    edge.color = kColours[k % std::size(kColours)];
     api->chart_series_set_line(series, &edge);
   }
   api->chart_title_set_name(chart, "Probabilité d'atteindre la cible, dernière année commune");
@@ -636,18 +643,32 @@ void compare_chart(Sheet s, const engine::CompareResults& r) {
 }  // namespace
 
 std::string write_compare_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& base,
-                                    const engine::Program& variant, const engine::CompareResults& r) {
+                                    const std::vector<CompareSide>& variants) {
+  if (variants.empty()) return "the comparison workbook needs a variant";
   Formats f;
   std::string error;
   lxw_workbook* wb = open_book(tmp, path, f, error);
   if (!wb) return error;
   lxw_worksheet* ws[4];
   for (int i = 0; i < 4; ++i) ws[i] = api->workbook_add_worksheet(wb, kCompareSheets[i]);
-  compare_probabilities(Sheet{ws[0], f}, base, variant, r);
-  compare_series(Sheet{ws[1], f}, r);
-  compare_solo(Sheet{ws[2], f}, r);
-  compare_chart(Sheet{ws[3], f, wb}, r);
-  return close_book(wb, "Comparaison — " + scenario_title(variant), path);
+  Sheet probs{ws[0], f}, series{ws[1], f}, solo{ws[2], f};
+  probs.header({"Type", "Id", "Libellé", "Année", "P base", "P variante", "Écart", "Erreur-type", "Sens", "Variante"});
+  series.header({"Série", "Libellé", "Unité", "Année", "Écart moyen", "P5", "P50", "P95", "Variante"});
+  solo.header({"Série", "Libellé", "Scénario", "Année", "Moyenne", "P5", "P95", "Variante"});
+  for (const CompareSide& v : variants) {
+    compare_probabilities(probs, base, *v.program, *v.results);
+    compare_series(series, *v.program, *v.results);
+    compare_solo(solo, *v.program, *v.results);
+  }
+  for (Sheet* s : {&probs, &series, &solo}) api->worksheet_freeze_panes(s->ws, 1, 0);
+  if (probs.row > 1) api->worksheet_autofilter(probs.ws, 0, 0, probs.row - 1, 9);
+  probs.fit_and_print({12, 6, 40, 7, 10, 10, 10, 10, 12, 30});
+  series.fit_and_print({20, 40, 6, 7, 14, 14, 14, 14, 30});
+  solo.fit_and_print({20, 40, 10, 7, 14, 14, 14, 30});
+  compare_chart(Sheet{ws[3], f, wb}, variants);
+  const std::string title = variants.size() == 1 ? scenario_title(*variants.front().program)
+                                                 : std::to_string(variants.size()) + " variantes";
+  return close_book(wb, "Comparaison — " + title, path);
 }
 
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,

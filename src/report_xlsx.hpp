@@ -34,12 +34,18 @@ std::string write_xlsx_file(const std::string& file, const std::string& path, co
 std::string write_xlsx(const std::string& path, const engine::Program& p, const engine::RunResults& r,
                        const RunMeta& meta, const std::string& generated_at, const ModelInputs& inputs = {});
 
-// The comparison workbook (`cogsim compare BASE VARIANT --xlsx FILE`): sheets Probabilités (every
+// The comparison workbook (`cogsim compare BASE VARIANT… --xlsx FILE`): sheets Probabilités (every
 // indicator- and event-year, P in both, the paired change, its standard error, favourable or not),
 // Séries (the shared series that moved: variant − base), Propres à la variante (what one side
-// only has), Graphique (P(met) of the last shared year, base and variant, with a native chart).
+// only has), Graphique (P(met) of the last shared year, the base and each variant, with a native
+// chart). Each row of the first three names its variant in a last column, so several variants
+// share the sheets.
 extern const char* const kCompareSheets[4];
+struct CompareSide {
+  const engine::Program* program;
+  const engine::CompareResults* results;
+};
 std::string write_compare_xlsx_file(const std::string& tmp, const std::string& path, const engine::Program& base,
-                                    const engine::Program& variant, const engine::CompareResults& r);
+                                    const std::vector<CompareSide>& variants);
 
 }  // namespace cogsim::app::report

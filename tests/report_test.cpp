@@ -818,12 +818,58 @@ TEST(ReportXlsx, TheComparisonWorkbookHoldsTheJsonsFiguresAndAChart) {
               std::string::npos)
         << sheet;
   }
-  const std::string many = capture(std::string(COGSIM_EXE) + " compare " + s + "cog-2022-2024 " + s + "avenant-cds " +
-                                       s + "avenant-inflation -n 100 -q --xlsx " + (dir / "m.xlsx").string() + " 2>&1",
-                                   &st);
-  EXPECT_EQ(st, 2) << many;
-  EXPECT_NE(many.find("--xlsx writes the workbook of one comparison"), std::string::npos) << many;
-  EXPECT_FALSE(fs::exists(dir / "m.xlsx"));
+  for (int row = 2; row <= last_row(probs); ++row) EXPECT_EQ(probs.at({row, 10}).text, probs.at({2, 10}).text);
+}
+
+// Several variants share one workbook: each row names its variant, every variant's probabilities
+// are there with the JSON's figures, and the chart has the base and one series per variant.
+TEST(ReportXlsx, SeveralVariantsShareTheComparisonWorkbook) {
+  const fs::path dir = fresh_dir("cmpxlsx-many"), xlsx = dir / "m.xlsx", json = dir / "m.json";
+  const std::string s = std::string(COGSIM_SOURCE_DIR) + "/scenarios/";
+  int st = 0;
+  const std::string out = capture(std::string(COGSIM_EXE) + " compare " + s + "cog-2022-2024 " + s + "avenant-cds " + s +
+                                      "avenant-inflation -n 3000 -q --xlsx " + xlsx.string() + " --json " +
+                                      json.string() + " 2>&1",
+                                  &st);
+  ASSERT_EQ(st, 0) << out;
+  std::ifstream in(json);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["variants"].size(), 2u);
+  Workbook wb(xlsx);
+  const auto& probs = wb.sheet("Probabilités");
+  std::map<std::string, std::size_t> rows;  // per variant title
+  std::set<std::string> titles;
+  for (int row = 2; row <= last_row(probs); ++row) {
+    const std::string title = probs.at({row, 10}).text;
+    titles.insert(title);
+    ++rows[title];
+  }
+  ASSERT_EQ(titles.size(), 2u);
+  std::size_t v = 0;
+  for (const std::string& name : {std::string("avenant-cds"), std::string("avenant-inflation")}) {
+    std::size_t expected = 0;
+    for (const char* group : {"indicators", "events"})
+      for (const auto& [id, d] : j["variants"][v]["delta"][group].items()) expected += d["years"].size();
+    std::size_t got = 0;
+    for (const auto& [title, n] : rows)
+      if (title.find(name) != std::string::npos) got += n;
+    EXPECT_EQ(got, expected) << name;
+    ++v;
+  }
+  // The second variant's P(indicator 8 met in 2024) is the JSON's.
+  const auto& y = j["variants"][1]["delta"]["indicators"]["8"]["years"]["2024"];
+  bool found = false;
+  for (int row = 2; row <= last_row(probs); ++row)
+    if (probs.at({row, 10}).text.find("avenant-inflation") != std::string::npos && probs.at({row, 2}).numeric() &&
+        probs.at({row, 2}).number() == 8 && probs.at({row, 4}).number() == 2024) {
+      found = true;
+      EXPECT_NEAR(probs.at({row, 6}).number(), y["variant"].get<double>(), 1e-12);
+      EXPECT_NEAR(probs.at({row, 7}).number(), y["delta"].get<double>(), 1e-12);
+    }
+  EXPECT_TRUE(found);
+  const std::string chart = unzip(xlsx, "xl/charts/chart1.xml");
+  EXPECT_EQ(count(chart, "<c:ser>"), 3u);
+  EXPECT_NE(chart.find("'Graphique'!$E$2"), std::string::npos);
   fs::remove_all(dir);
 }
 
