@@ -425,13 +425,32 @@ const std::vector<double>& reported_quantiles() {
 
 namespace {
 
-// The window around level q of the sorted pilot y (see place_windows).
-QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::uint64_t paths) {
-  const double m = static_cast<double>(y.size()), pq = q * (1 - q);
+// The pilot ranks the window around level q reads (0-based, in [0, m)).
+std::pair<std::size_t, std::size_t> window_ranks(std::size_t size, double q) {
+  const double m = static_cast<double>(size), pq = q * (1 - q);
   const double delta = std::ceil(5 * std::sqrt(m * pq)) + 1;
   const double mid = q * m;
-  const auto i_lo = static_cast<std::size_t>(std::max(0.0, std::floor(mid) - delta));
-  const auto i_hi = static_cast<std::size_t>(std::min(m - 1, std::ceil(mid) + delta));
+  return {static_cast<std::size_t>(std::max(0.0, std::floor(mid) - delta)),
+          static_cast<std::size_t>(std::min(m - 1, std::ceil(mid) + delta))};
+}
+
+// Puts at each of the sorted `ranks` of [first, last) the value a full sort would put there, by
+// nested selections (O(m log k) for k ranks instead of a sort's O(m log m)).
+void select_ranks(double* first, double* last, const std::size_t* r_first, const std::size_t* r_last,
+                  std::size_t offset) {
+  if (r_first == r_last || first == last) return;
+  const std::size_t* mid = r_first + (r_last - r_first) / 2;
+  double* nth = first + (*mid - offset);
+  std::nth_element(first, nth, last);
+  select_ranks(first, nth, r_first, mid, offset);
+  select_ranks(nth + 1, last, mid + 1, r_last, *mid + 1);
+}
+
+// The window around level q of the pilot y, whose ranks window_ranks(q) hold their sorted values
+// (see place_windows).
+QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::uint64_t paths) {
+  const double m = static_cast<double>(y.size()), pq = q * (1 - q);
+  const auto [i_lo, i_hi] = window_ranks(y.size(), q);
   QuantileWindows::Window w;
   w.lo = y[i_lo];
   const double span = y[i_hi] - y[i_lo];
@@ -486,7 +505,16 @@ void PilotSample::merge_extremes(const PilotSample& o) {
 QuantileWindows place_windows(PilotSample pilot, const std::vector<double>& qs, std::uint64_t paths) {
   if (pilot.values.empty() || !pilot.finite) return {};  // a NaN or infinity: the run reports it
   if (pilot.min == pilot.max) return QuantileWindows({{pilot.min, 0.0, 1}});  // constant: exact
-  std::sort(pilot.values.begin(), pilot.values.end());
+  // Only the order statistics the windows read, selected rather than sorted (the pilot's sort was
+  // ~6 % of a 1M-path run of a model with a few hundred series).
+  std::vector<std::size_t> ranks;
+  for (double q : qs)
+    if (q > 0 && q < 1) ranks.push_back(window_ranks(pilot.values.size(), q).first),
+                        ranks.push_back(window_ranks(pilot.values.size(), q).second);
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  select_ranks(pilot.values.data(), pilot.values.data() + pilot.values.size(), ranks.data(),
+               ranks.data() + ranks.size(), 0);
   std::vector<QuantileWindows::Window> ws;
   for (double q : qs)
     if (q > 0 && q < 1) ws.push_back(window_at(pilot.values, q, std::max<std::uint64_t>(paths, 1)));

@@ -475,9 +475,11 @@ class Kernel {
       double va = c[2] / n - (c[0] / n) * (c[0] / n), vb = c[3] / n - (c[1] / n) * (c[1] / n);
       r_.correlations.push_back(va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : std::nan(""));
     }
-    for (std::size_t i = 0; i < series_.size(); ++i)
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      sketches_[i].seal();  // the writers' many quantile queries
       r_.series.push_back(
           {total_[i], std::move(sketches_[i]), centre_[i], constant_series(series_[i]) || opt_.central});
+    }
     if (replicated_) replicate_errors();
     r_.hits = std::move(hits_);
   }

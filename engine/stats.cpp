@@ -283,9 +283,14 @@ std::vector<std::uint64_t> QuantileSketch::unflagged_below() const {
   return below;
 }
 
+void QuantileSketch::seal() {
+  sealed_below_ = unflagged_below();
+  sealed_n_ = n_;
+}
+
 std::optional<QuantileWindows::Answer> QuantileSketch::window_quantile(double q) const {
   if (windows_.windows().empty()) return std::nullopt;
-  const std::vector<std::uint64_t> extra = unflagged_below();
+  const std::vector<std::uint64_t> extra = below_for_queries();
   return windows_.quantile(q, n_, extra.data());
 }
 
@@ -460,7 +465,7 @@ double QuantileSketch::quantile(double q) const {
 }
 
 QuantileWindows::Answer QuantileSketch::fine_quantile(double q) const {
-  const std::vector<std::uint64_t> extra = unflagged_below();
+  const std::vector<std::uint64_t> extra = below_for_queries();
   if (auto a = windows_.quantile(q, n_, extra.data())) return *a;
   const double v = quantile(q);
   if (std::isnan(v)) return {v, v};

@@ -119,6 +119,10 @@ class QuantileSketch {
   const QuantileWindows& windows() const { return windows_; }  // their geometry; counts: window_quantile
   // The windows' answer for q, when a window counted its rank (QuantileWindows::quantile).
   std::optional<QuantileWindows::Answer> window_quantile(double q) const;
+  // Computes once what every quantile query of the current counts needs from the whole store
+  // (unflagged_below), so that the many queries of the writers (charts ask for dozens per series)
+  // do not each walk it. Counts change only with count(), so a later add or merge is seen.
+  void seal();
   // The window's answer when a window counted the rank of q, else quantile(q) clamped between the
   // edges of the windows around it; with a bound on the distance to the exact empirical quantile
   // (the window's half bin, or the sketch's alpha·|x| + zero_threshold).
@@ -171,6 +175,9 @@ class QuantileSketch {
   bool flagged(std::int32_t k) const;  // whether key k lies in flag_keys_
   // Per window, the values the windows were not given that lie below it (see set_windows).
   std::vector<std::uint64_t> unflagged_below() const;
+  std::vector<std::uint64_t> below_for_queries() const {  // seal()'s result while it holds
+    return sealed_n_ == n_ ? sealed_below_ : unflagged_below();
+  }
 
   double alpha_, zero_threshold_;
   double lin_top_;               // T: below it, linear buckets (see the class comment)
@@ -184,6 +191,8 @@ class QuantileSketch {
   QuantileWindows windows_;
   std::vector<std::int32_t> window_keys_;  // per window, the lowest key of its range
   std::vector<KeyRange> flag_keys_;        // the windows' key ranges, disjoint and sorted
+  std::vector<std::uint64_t> sealed_below_;  // unflagged_below() when count() was sealed_n_
+  std::uint64_t sealed_n_ = UINT64_MAX;
 };
 
 // Which method gave a standard error, as the results files say it: "iid" (sd/√n of independent

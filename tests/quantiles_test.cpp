@@ -153,6 +153,29 @@ TEST(QuantileWindows, TheSketchsSelectiveCountingEqualsCountingEveryValue) {
   }
 }
 
+// seal() only saves work: a sealed copy answers as the original, and after more values it sees them.
+TEST(QuantileWindows, ASealedSketchAnswersAsTheOriginalAndSeesLaterValues) {
+  std::mt19937_64 g(8);
+  std::vector<double> x(200'000);
+  for (auto& v : x) v = 1e6 + std::normal_distribution<double>(0, 30)(g);
+  const auto placed = engine::place_windows({x.begin(), x.begin() + 8192}, engine::reported_quantiles(), x.size());
+  QuantileSketch plain = summarise(x, placed, 1024, 2), sealed = plain;
+  sealed.seal();
+  auto same = [&](const char* when) {
+    for (double q : {0.01, 0.05, 0.3, 0.5, 0.75, 0.95, 0.99}) {
+      EXPECT_EQ(plain.fine_quantile(q).value, sealed.fine_quantile(q).value) << when << " q = " << q;
+      EXPECT_EQ(plain.window_quantile(q).has_value(), sealed.window_quantile(q).has_value()) << when << " q = " << q;
+    }
+  };
+  same("sealed");
+  const double before = sealed.fine_quantile(0.5).value;
+  std::vector<double> more(100'000, 1e6 + 1000);  // a third of the values far above: the median moves
+  plain.add(more.data(), more.size());
+  sealed.add(more.data(), more.size());
+  same("after more values");
+  EXPECT_NE(sealed.fine_quantile(0.5).value, before);
+}
+
 TEST(QuantileWindows, SameResultWhateverTheBlocksAndThreads) {
   std::mt19937_64 g(3);
   std::vector<double> x(300'000);
