@@ -92,25 +92,26 @@ void write_moved(const engine::CompareResults& r, std::ostream& h) {
     << "trajectoires.</p>";
 }
 
-// The money series that the variant changes in their last shared year: both distributions as
-// S-curves on one axis, with the median and P5–P95 of each under the chart.
+// The series that the variant changes in their last shared year: both distributions as S-curves
+// on one axis in the series' unit, with the median and P5–P95 of each under the chart.
 void write_overlays(const engine::CompareResults& r, std::ostream& h) {
   bool first = true;
   for (const auto& o : r.outputs) {
-    if (o.unit.find("€") == std::string::npos || unchanged(o.years.back().delta)) continue;
-    const std::string svg = svg::overlay_cdf_svg(o.last_base, o.last_variant, o.years.back().year, o.label);
+    if (unchanged(o.years.back().delta)) continue;
+    const std::string svg = svg::overlay_cdf_svg(o.last_base, o.last_variant, o.years.back().year, o.label, o.unit);
     if (svg.empty()) continue;
     if (first)
-      h << "<h2>Distributions de la base et de la variante</h2><p class=\"note\">Pour chaque montant que la "
+      h << "<h2>Distributions de la base et de la variante</h2><p class=\"note\">Pour chaque série que la "
         << "variante change, la part des trajectoires dont la valeur de la dernière année commune est au plus x, "
-        << "dans la base (tirets gris) et dans la variante (trait bleu) : une courbe décalée à droite est un "
-        << "montant plus élevé.</p><div class=\"overlays\">";
+        << "dans la base (tirets gris) et dans la variante (trait bleu) : une courbe décalée à droite est une "
+        << "valeur plus élevée.</p><div class=\"overlays\">";
     first = false;
     const double scale = std::max({std::fabs(o.last_base.quantile(0.05)), std::fabs(o.last_base.quantile(0.95)),
                                    std::fabs(o.last_variant.quantile(0.05)), std::fabs(o.last_variant.quantile(0.95))});
+    const bool money = o.unit.find("€") != std::string::npos;
+    auto value = [&](double v) { return money ? fr_short_euros(v, scale) : fr_amount(v, o.unit); };
     auto spread = [&](const engine::SeriesStats& s) {
-      return fr_short_euros(s.quantile(0.5), scale) + " (P5–P95 " + fr_short_euros(s.quantile(0.05), scale) + " à " +
-             fr_short_euros(s.quantile(0.95), scale) + ")";
+      return value(s.quantile(0.5)) + " (P5–P95 " + value(s.quantile(0.05)) + " à " + value(s.quantile(0.95)) + ")";
     };
     h << "<figure><h3>" << html_escape(o.label) << " <code>" << html_escape(o.name) << "</code></h3>" << svg
       << "<p class=\"note\">Médiane " << o.years.back().year << " : base " << html_escape(spread(o.last_base))

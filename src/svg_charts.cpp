@@ -52,6 +52,18 @@ MoneyAxis::MoneyAxis(double max_abs, double step) {
 }
 std::string MoneyAxis::operator()(double v) const { return fr_number(v / div, decimals) + kNbsp + unit; }
 
+std::string axis_label(double v, double max_abs, double step, const std::string& unit) {
+  if (unit.find("€") != std::string::npos) return MoneyAxis(max_abs, step)(v);
+  const bool share = unit == "%";
+  const double shown = share ? step * 100 : step;  // the step as printed
+  int decimals = 0;
+  for (double m = shown; decimals < 4 && std::fabs(m - std::round(m)) > 1e-6 * std::max(1.0, std::fabs(m)); m *= 10)
+    ++decimals;
+  if (share) return fr_percent(v, decimals);
+  const std::string n = fr_number(v, decimals);
+  return unit.empty() || unit == "number" ? n : n + kNbsp + unit;
+}
+
 namespace {
 
 struct Lin {
@@ -310,18 +322,18 @@ namespace {
 // The value axis under a distribution chart, in M€ / k€ / €: ticks far enough apart that their
 // labels never touch (about 6.3 units a character at the tick size, 10.5 px, plus a gap; fewer
 // ticks until they fit).
-void money_ticks(std::ostream& o, const Lin& X, double lo, double hi, double y0, double W) {
+void value_ticks(std::ostream& o, const Lin& X, double lo, double hi, double y0, double W,
+                 const std::string& unit = "€") {
   const double range = hi - lo, max_abs = std::max(std::fabs(lo), std::fabs(hi)), width = X.r1 - X.r0;
   double step = nice_step(range, 3);
   for (int n = 3; n >= 1; --n) {
     step = nice_step(range, n);
     std::size_t chars = 0;
-    for (unsigned char c : MoneyAxis(max_abs, step)(-max_abs)) chars += (c & 0xC0) != 0x80;
+    for (unsigned char c : axis_label(-max_abs, max_abs, step, unit)) chars += (c & 0xC0) != 0x80;
     if (width * step / range >= 6.3 * double(chars) + 10) break;
   }
-  MoneyAxis lab(max_abs, step);
   for (double v = std::ceil(lo / step) * step; v <= hi; v += step) {
-    const std::string text = lab(std::fabs(v) < step * 1e-9 ? 0.0 : v);
+    const std::string text = axis_label(std::fabs(v) < step * 1e-9 ? 0.0 : v, max_abs, step, unit);
     std::size_t chars = 0;
     for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
     const double half = 3.15 * double(chars) + 1;
@@ -370,7 +382,7 @@ std::string histogram_svg(const HistSpec& hs) {
   }
   o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
     << num(Y(0)) << "\"/>";
-  money_ticks(o, X, edges.front(), edges.back(), Y(0), W);
+  value_ticks(o, X, edges.front(), edges.back(), Y(0), W);
   if (hs.has_target) hist_target(o, hs, hb, X, Y(0), L, T, W, R, H);
   o << "</svg>";
   return o.str();
@@ -406,7 +418,7 @@ std::string cdf_svg(const HistSpec& hs) {
   cdf_line(o, s, X, Y, "cdf");
   o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0))
     << "\" y2=\"" << num(Y(0)) << "\"/>";
-  money_ticks(o, X, lo, hi, Y(0), W);
+  value_ticks(o, X, lo, hi, Y(0), W);
   if (hs.has_target && hb.target_in && hs.met && std::isinf(hs.target_hi)) {
     // The share at or below the target: missed when met above it, met when met below it.
     const double f = hs.above ? 1 - hs.met->p() : hs.met->p(), tx = X(hs.target);
@@ -426,7 +438,7 @@ std::string cdf_svg(const HistSpec& hs) {
 
 
 std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::SeriesStats& variant, int year,
-                            const std::string& title) {
+                            const std::string& title, const std::string& unit) {
   const auto &sb = base.sketch, &sv = variant.sketch;
   if (sb.count() == 0 || sv.count() == 0) return "";
   double lo = std::min(sb.quantile(0.005), sv.quantile(0.005)), hi = std::max(sb.quantile(0.995), sv.quantile(0.995));
@@ -449,7 +461,7 @@ std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::Serie
   cdf_line(o, sv, X, Y, "cdf variant");
   o << "<line class=\"axis\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(0)) << "\" y2=\""
     << num(Y(0)) << "\"/>";
-  money_ticks(o, X, lo, hi, Y(0), W);
+  value_ticks(o, X, lo, hi, Y(0), W, unit);
   o << "</svg>";
   return o.str();
 }

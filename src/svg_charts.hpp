@@ -36,6 +36,11 @@ struct MoneyAxis {
   std::string operator()(double v) const;
 };
 
+// An axis label in a series' unit, with the decimals the axis' step needs: money as MoneyAxis
+// (M€, k€ or € after max_abs), a share (unit "%") in percent, anything else as the number followed
+// by its unit ("number" and "" print none).
+std::string axis_label(double v, double max_abs, double step, const std::string& unit);
+
 struct FanYear {
   int year;
   double p5, p25, p50, p75, p95, mean;
@@ -82,11 +87,11 @@ std::string histogram_svg(const HistSpec& hs);
 // target and the share below it.
 std::string cdf_svg(const HistSpec& hs);
 
-// Two S-curves on one value axis (M€, k€ or €): the share of paths at or below each value in the
-// base (grey, dashed) and in the variant (blue), between the 0.5th and 99.5th percentiles of both,
-// labelled in a legend row. Empty when both are the same constant (nothing to draw).
+// Two S-curves on one value axis in the series' unit (axis_label): the share of paths at or below
+// each value in the base (grey, dashed) and in the variant (blue), between the 0.5th and 99.5th
+// percentiles of both, labelled in a legend row. Empty when both are the same constant.
 std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::SeriesStats& variant, int year,
-                            const std::string& title);
+                            const std::string& title, const std::string& unit = "€");
 
 // The spider chart of a sensitivity analysis: the figure (vertical axis, in its unit through
 // `tick`) as each input alone moves across its centiles (horizontal axis, P5 to P95), one line per

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "dsl/compiler.hpp"
@@ -144,6 +145,33 @@ TEST(CompareCli, TheDistributionsOfAChangedSeriesAreOverlaidNotThoseOfAnUnchange
   EXPECT_EQ(html.find(aria + label_of("resultat.CHARLEVILLE")), std::string::npos);
   EXPECT_NE(html.find("<polyline class=\"cdf base\""), std::string::npos);
   EXPECT_NE(html.find("<polyline class=\"cdf variant\""), std::string::npos);
+}
+
+// A series in % gets its overlay too, with its axis and medians in percent (not in €).
+TEST(CompareCli, ARateSeriesIsOverlaidInPercent) {
+  const std::string dir = testing::TempDir();
+  const std::string model = "model \"Test\" base 2019 years 2020..2022\nparam mu : % \"Taux moyen\" = 2 %\n"
+                            "var taux[t in 2020..2022] : % \"Taux d'exécution\" = mu + normal(0 %, 1 %)\noutput taux\n";
+  std::string variant = model;
+  variant.replace(variant.find("= 2 %"), 5, "= 3 %");
+  std::ofstream(dir + "/ov-base.cog") << model;
+  std::ofstream(dir + "/ov-variant.cog") << variant;
+  const std::string cmd = std::string(COGSIM_EXE) + " compare " + dir + "/ov-base.cog " + dir +
+                          "/ov-variant.cog -n 5000 --quiet --report " + dir + "/ov.html";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string html = test::read_text(dir + "/ov.html");
+  const auto at = html.find("aria-label=\"Courbes en S, base et variante — Taux d&#39;exécution 2022\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string chart = html.substr(at, html.find("</svg>", at) - at);
+  EXPECT_NE(chart.find(">2\u00a0%</text>"), std::string::npos) << chart;  // a value tick in percent
+  EXPECT_EQ(chart.find("€"), std::string::npos) << chart;
+  // The medians, of N(2 %, 1 %) and N(3 %, 1 %) at 5 000 paths, printed in percent: within 0.1
+  // point of 2 and 3 (the median's SE is 0.018 point: 5.6 SE).
+  std::smatch m;
+  const std::regex medians("Médiane 2022 : base (-?[0-9]+),([0-9]+)\u00a0% .*variante (-?[0-9]+),([0-9]+)\u00a0%");
+  ASSERT_TRUE(std::regex_search(html, m, medians));
+  EXPECT_NEAR(std::stod(m[1].str() + "." + m[2].str()), 2.0, 0.1);
+  EXPECT_NEAR(std::stod(m[3].str() + "." + m[4].str()), 3.0, 0.1);
 }
 
 }  // namespace
