@@ -162,15 +162,18 @@ class Kernel {
         r_.error_program = err_prog[p];
         return false;
       }
-    for (std::size_t i = 0; i < series_.size(); ++i) {
-      for (const auto& e : extremes) pilot[i].merge_extremes(e[i]);
-      Moments m;
-      m.shift = centre_[i];
-      m.add(pilot[i].values.data(), pilot[i].values.size());
-      band_[i] = 1e-6 * (std::fabs(centre_[i]) + m.sd()) + 1e-12;
-      if (!std::isfinite(band_[i])) band_[i] = 1e-12;  // a NaN or infinity is reported below
-      windows_[i] = place_windows(std::move(pilot[i]), reported_quantiles(), opt_.paths);
-    }
+    // Each series on its own (a pure function of its pilot), so in parallel: the same windows.
+    tbb::task_arena(threads()).execute([&] {
+      tbb::parallel_for(std::size_t{0}, series_.size(), [&](std::size_t i) {
+        for (const auto& e : extremes) pilot[i].merge_extremes(e[i]);
+        Moments m;
+        m.shift = centre_[i];
+        m.add(pilot[i].values.data(), pilot[i].values.size());
+        band_[i] = 1e-6 * (std::fabs(centre_[i]) + m.sd()) + 1e-12;
+        if (!std::isfinite(band_[i])) band_[i] = 1e-12;  // a NaN or infinity is reported below
+        windows_[i] = place_windows(std::move(pilot[i]), reported_quantiles(), opt_.paths);
+      });
+    });
     return true;
   }
 
