@@ -66,6 +66,14 @@ std::vector<Series> series() {
   };
 }
 
+// n draws of a test series from a generator seeded with `seed`.
+std::vector<double> sample(const Series& s, std::size_t n, unsigned seed) {
+  std::mt19937_64 g(seed);
+  std::vector<double> x(n);
+  for (auto& v : x) v = s.draw(g);
+  return x;
+}
+
 // Adds x to a summary the way the simulator does: pieces of `block` values into per-"thread"
 // summaries, merged at the end.
 // (A round trip through the byte form the MPI exchange uses on the way.)
@@ -93,9 +101,7 @@ TEST(QuantileWindows, ErrorAgainstExactSortIsWithinTheBoundAndTheBoundIsAQuarter
   const std::size_t n = 1'000'000;
   for (const auto& s : series()) {
     SCOPED_TRACE(s.name);
-    std::mt19937_64 g(7);
-    std::vector<double> x(n);
-    for (auto& v : x) v = s.draw(g);
+    const std::vector<double> x = sample(s, n, 7);
     const std::size_t m = engine::pilot_paths(kPlanned);
     const auto placed = engine::place_windows({x.begin(), x.begin() + long(m)}, engine::reported_quantiles(), kPlanned);
     const QuantileSketch sk = summarise(x, placed, 1024, 3);
@@ -126,9 +132,7 @@ TEST(QuantileWindows, TheSketchsSelectiveCountingEqualsCountingEveryValue) {
   const std::size_t n = 300'000;
   for (const auto& s : series()) {
     SCOPED_TRACE(s.name);
-    std::mt19937_64 g(21);
-    std::vector<double> x(n);
-    for (auto& v : x) v = s.draw(g);
+    const std::vector<double> x = sample(s, n, 21);
     const auto placed = engine::place_windows({x.begin(), x.begin() + 8192}, engine::reported_quantiles(), kPlanned);
     QuantileWindows every = placed;
     for (std::size_t b = 0; b < n; b += 1000) every.add(x.data() + b, std::min<std::size_t>(1000, n - b));
