@@ -3,12 +3,14 @@
 #include "engine/detmath.hpp"
 
 #include "engine/random.hpp"
+#include "engine/simd.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace cogsim::engine {
 
@@ -247,6 +249,35 @@ double dist_quantile(Dist d, const double* p, std::size_t np, double u) {
     }
   }
   return std::numeric_limits<double>::quiet_NaN();
+}
+
+// discrete_quantile over a block, for sorted values (false otherwise): the same total, target and
+// running sums in the same order, so the same bits; the first running sum that reaches the target
+// found by a pass from the last outcome down, which vectorises.
+COGSIM_CLONES
+bool discrete_quantiles(const double* p, std::size_t np, double* d, std::size_t n) {
+  const std::size_t k = np / 2;
+  double total = 0.0;
+  for (std::size_t i = 0; i < k; ++i) {
+    total += p[2 * i + 1];
+    if (i > 0 && p[2 * i] < p[2 * i - 2]) return false;
+  }
+  std::vector<double> cum, value;  // the outcomes of positive probability
+  double c = 0.0;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (p[2 * i + 1] <= 0.0) continue;
+    c += p[2 * i + 1];
+    cum.push_back(c);
+    value.push_back(p[2 * i]);
+  }
+  const double none = value.empty() ? p[0] : value.back();
+  std::vector<double> target(n);
+  for (std::size_t i = 0; i < n; ++i) target[i] = d[i] * total, d[i] = none;
+  for (std::size_t j = cum.size(); j-- > 0;) {
+    const double cj = cum[j], vj = value[j];
+    for (std::size_t i = 0; i < n; ++i) d[i] = target[i] <= cj ? vj : d[i];
+  }
+  return true;
 }
 
 void dist_quantile(Dist d, const double* p, std::size_t np, const double* u, double* x, std::size_t n) {

@@ -23,6 +23,9 @@ int dist_param_count(Dist d);
 
 // Quantile function (inverse CDF) at u in (0,1).
 double dist_quantile(Dist d, const double* params, std::size_t nparams, double u);
+// A discrete law's quantiles over a block, in place (d: the uniforms in, the values out), the same
+// bits as dist_quantile; false, d untouched, when the values are not in increasing order.
+bool discrete_quantiles(const double* params, std::size_t nparams, double* d, std::size_t n);
 // Batch form x[i] = quantile(u[i]); Normal and LogNormal use the vectorised inverse normal.
 void dist_quantile(Dist d, const double* params, std::size_t nparams, const double* u, double* x,
                    std::size_t n);

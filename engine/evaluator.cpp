@@ -141,12 +141,16 @@ struct DrawLaw {
   const Program& p;
   const Instr& in;
   const Workspace& ws;
-  double params[18];
+  // Every parameter: a discrete law has as many as its values and probabilities (no cap: a cap
+  // once dropped a tenth outcome without a word).
+  std::vector<double> store;
+  double* params;
   std::size_t np_all, np;  // all parameters; the law's own (without a truncation's bounds)
   bool all_const = true;
 
-  DrawLaw(const Program& prog, const Instr& instr, const Workspace& w) : p(prog), in(instr), ws(w) {
-    np_all = std::min<std::size_t>(in.params_count, 18);
+  DrawLaw(const Program& prog, const Instr& instr, const Workspace& w)
+      : p(prog), in(instr), ws(w), store(instr.params_count), params(store.data()) {
+    np_all = in.params_count;
     np = in.truncated ? np_all - 2 : np_all;
     for (std::size_t k = 0; k < np_all; ++k) {
       Operand o = p.draw_params[in.params_begin + k];
@@ -226,6 +230,8 @@ bool constant_law_quantiles(const DrawLaw& law, double* d, std::size_t n) {
       if (!(params[0] < params[2])) return false;
       triangular_quantiles(d, n, params[0], params[1], params[2]);
       return true;
+    case Dist::Discrete:
+      return discrete_quantiles(params, law.np, d, n);
     default:
       return false;
   }

@@ -136,24 +136,35 @@ class Kernel {
   // windows that each sketch carries around the reported levels (engine/quantiles.hpp).
   bool pilot() {
     const std::size_t n = pilot_paths(opt_.paths), piece = 1024, n_pieces = (n + piece - 1) / piece;
+    // A series that depends on no draw has no pilot: it is known exactly (finish()).
+    std::vector<std::size_t> drawn;
+    for (std::size_t i = 0; i < series_.size(); ++i)
+      if (!constant_series(series_[i])) drawn.push_back(i);
     std::vector<PilotSample> pilot(series_.size());
     std::vector<std::vector<PilotSample>> extremes(n_pieces, std::vector<PilotSample>(series_.size()));
-    for (auto& ps : pilot) ps.values.resize(n);
+    for (std::size_t i : drawn) pilot[i].values.resize(n);
     std::vector<std::optional<Diagnostic>> errs(n_pieces);
     std::vector<std::size_t> err_prog(n_pieces, 0);
+    // One set of workspaces per thread, reused piece after piece (run_block writes every slot it
+    // reads): a model's workspace is megabytes, and fresh pages cost more than the pilot's work.
+    tbb::enumerable_thread_specific<std::vector<Workspace>> local([&] {
+      std::vector<Workspace> ws(progs_.size());
+      for (std::size_t k = 0; k < progs_.size(); ++k) ws[k].reserve(*progs_[k], piece);
+      return ws;
+    });
     tbb::task_arena(threads()).execute([&] {
       tbb::parallel_for(std::size_t{0}, n_pieces, [&](std::size_t p) {
-        std::vector<Workspace> ws(progs_.size());
+        std::vector<Workspace>& ws = local.local();
         BlockSpec spec{opt_.seed, p * piece, std::min(piece, n - p * piece), DrawMode::Sample, Sampling::MonteCarlo,
                        opt_.paths};
         spec.iman_conover = opt_.iman_conover;  // the run's joint law (its groups: pieces of 1 024)
-        for (std::size_t k = 0; k < progs_.size() && !errs[p]; ++k) {
-          ws[k].reserve(*progs_[k], spec.size);
+        for (std::size_t k = 0; k < progs_.size() && !errs[p]; ++k)
           if ((errs[p] = run_block(*progs_[k], spec, ws[k]))) err_prog[p] = k;
-        }
-        for (std::size_t i = 0; i < series_.size() && !errs[p]; ++i)
+        for (std::size_t j = 0; j < drawn.size() && !errs[p]; ++j) {
+          const std::size_t i = drawn[j];
           for (std::size_t k = 0; k < spec.size; ++k)
             pilot[i].values[spec.first_path + k] = extremes[p][i].note(series_value(ws, series_[i], k));
+        }
       });
     });
     for (std::size_t p = 0; p < n_pieces; ++p)
@@ -165,6 +176,10 @@ class Kernel {
     // Each series on its own (a pure function of its pilot), so in parallel: the same windows.
     tbb::task_arena(threads()).execute([&] {
       tbb::parallel_for(std::size_t{0}, series_.size(), [&](std::size_t i) {
+        if (constant_series(series_[i])) {  // the band a pilot of equal values would give
+          band_[i] = 1e-6 * std::fabs(centre_[i]) + 1e-12;
+          return;
+        }
         for (const auto& e : extremes) pilot[i].merge_extremes(e[i]);
         Moments m;
         m.shift = centre_[i];

@@ -87,6 +87,31 @@ TEST(Dist, QuantileMonotoneAndBatchMatchesScalar) {
   }
 }
 
+// The evaluator's block path for a discrete law with constant parameters must give the scalar
+// quantile's bits, including zero-probability outcomes, probabilities that do not sum to 1 exactly,
+// and u at 0, at 1 and at each cumulative probability; unsorted values are refused (scalar path).
+TEST(Dist, DiscreteBlockPathGivesTheScalarBits) {
+  const std::vector<std::vector<double>> laws = {
+      {1.0, 0.2, 2.0, 0.5, 5.0, 0.3},
+      {0.0, 0.0, 1.0, 0.1, 1.5, 0.0, 2.0, 0.1, 3.0, 0.1, 4.0, 0.1, 5.0, 0.1, 6.0, 0.1, 7.0, 0.1, 8.0, 0.1,
+       9.0, 0.1, 10.0, 0.1},
+      {-3.0, 1.0 / 3, 0.0, 1.0 / 3, 3.0, 1.0 / 3},
+      {7.0, 1.0},
+  };
+  std::vector<double> u = {0.0, 1.0, 0x1p-53, 1 - 0x1p-53, 0.2, 0.7, 0.3, 0.5, 0.1, 0.9, 1.0 / 3, 2.0 / 3};
+  for (int k = 0; k < 1000; ++k) u.push_back(uniform_at(7, 11, static_cast<std::uint64_t>(k)));
+  for (const auto& p : laws) {
+    std::vector<double> x = u;
+    ASSERT_TRUE(discrete_quantiles(p.data(), p.size(), x.data(), x.size()));
+    for (std::size_t i = 0; i < u.size(); ++i)
+      EXPECT_EQ(x[i], dist_quantile(Dist::Discrete, p.data(), p.size(), u[i])) << "u=" << u[i];
+  }
+  const std::vector<double> unsorted = {5.0, 0.3, 1.0, 0.2, 2.0, 0.5};
+  std::vector<double> x = u;
+  EXPECT_FALSE(discrete_quantiles(unsorted.data(), unsorted.size(), x.data(), x.size()));
+  EXPECT_EQ(x, u);
+}
+
 TEST(Dist, QuantileKnownValues) {
   EXPECT_EQ(quantile({Dist::Normal, {3.0, 2.0}}, 0.5), 3.0);
   EXPECT_DOUBLE_EQ(quantile({Dist::Uniform, {0.0, 4.0}}, 0.25), 1.0);
