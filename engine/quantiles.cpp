@@ -464,6 +464,25 @@ QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::u
   w.bins += 1;  // y[i_hi] itself inside
   return w;
 }
+// The distinct values among the pilot's ranks i_lo..i_hi when they look like the outcomes of a
+// discrete law there: each seen at least twice, at most kMaxAtoms of them (empty otherwise: a value
+// seen once, as every value of a continuous law is). Each becomes a point window, so that a rank
+// on one of them is answered exactly (a law of counts, 0/1/2 agreements, reports 1, not 1.004).
+constexpr std::size_t kMaxAtoms = 8;
+std::vector<double> atoms_between(const std::vector<double>& y, std::size_t i_lo, std::size_t i_hi) {
+  std::vector<double> v(y.begin() + static_cast<std::ptrdiff_t>(i_lo), y.begin() + static_cast<std::ptrdiff_t>(i_hi) + 1);
+  std::sort(v.begin(), v.end());
+  std::vector<double> atoms;
+  for (std::size_t i = 0; i < v.size();) {
+    std::size_t j = i;
+    while (j < v.size() && v[j] == v[i]) ++j;
+    if (j - i < 2 || atoms.size() == kMaxAtoms) return {};
+    atoms.push_back(v[i]);
+    i = j;
+  }
+  return atoms;
+}
+
 // Fuses windows that overlap or nearly touch (a gap under one bin), keeping the finer bins.
 std::vector<QuantileWindows::Window> fuse(std::vector<QuantileWindows::Window> ws) {
   std::sort(ws.begin(), ws.end(), [](const auto& a, const auto& b) { return a.lo < b.lo; });
@@ -516,8 +535,15 @@ QuantileWindows place_windows(PilotSample pilot, const std::vector<double>& qs, 
   select_ranks(pilot.values.data(), pilot.values.data() + pilot.values.size(), ranks.data(),
                ranks.data() + ranks.size(), 0);
   std::vector<QuantileWindows::Window> ws;
-  for (double q : qs)
-    if (q > 0 && q < 1) ws.push_back(window_at(pilot.values, q, std::max<std::uint64_t>(paths, 1)));
+  for (double q : qs) {
+    if (!(q > 0 && q < 1)) continue;
+    const auto [i_lo, i_hi] = window_ranks(pilot.values.size(), q);
+    const std::vector<double> atoms = atoms_between(pilot.values, i_lo, i_hi);
+    if (atoms.size() >= 2)
+      for (double a : atoms) ws.push_back({a, 0.0, 1});
+    else
+      ws.push_back(window_at(pilot.values, q, std::max<std::uint64_t>(paths, 1)));
+  }
   return QuantileWindows(fuse(std::move(ws)));
 }
 

@@ -295,6 +295,13 @@ std::optional<QuantileWindows::Answer> QuantileSketch::window_quantile(double q)
 }
 
 namespace {
+// A double as a signed integer in the doubles' order (-0 just below +0), and back: a negative's
+// magnitude bits flipped, an involution.
+[[gnu::always_inline]] inline std::int64_t ordered(double x) {
+  const auto i = std::bit_cast<std::int64_t>(x);
+  return i ^ ((i >> 63) & INT64_MAX);
+}
+inline double unordered(std::int64_t o) { return std::bit_cast<double>(o ^ ((o >> 63) & INT64_MAX)); }
 // Whether x[0..count) are all the same bits (a finite value repeated: add_repeated's case).
 COGSIM_CLONES
 bool all_same_bits(const double* x, std::size_t count) {
@@ -307,6 +314,7 @@ bool all_same_bits(const double* x, std::size_t count) {
 
 void QuantileSketch::add_repeated(double x, std::uint64_t count) {
   const std::int32_t k = key(std::bit_cast<std::uint64_t>(x));
+  note_extreme(x);
   store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
   store_.counts[store_.index(k)] += count;
   n_ += count;
@@ -339,10 +347,16 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       fresh_n_ = 0;
     }
     std::uint64_t bad = 0;
+    // The exact extremes, on integers that order as the doubles do (a floating-point min reduction
+    // does not vectorise without fast-math; this one does).
+    std::int64_t omin = INT64_MAX, omax = INT64_MIN;
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
       bad |= (bits & kAbsMask) >= kInfBits;
       keys[i] = key(bits);
+      const std::int64_t o = ordered(xb[i]);
+      omin = std::min(omin, o);
+      omax = std::max(omax, o);
     }
     // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
     // AVX-512; a ternary on a value that is not a key is a select, not a branch).
@@ -361,6 +375,7 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       add_general(xb, m);  // throws at the first NaN or infinity
       continue;
     }
+    min_ = std::min(min_, unordered(omin)), max_ = std::max(max_, unordered(omax));
     if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
     store_.cover(neg_min, neg_max, pos_min, pos_max);
     // Keys to store indices (vectorises): index = key + an offset for its sign.
@@ -389,6 +404,7 @@ void QuantileSketch::add_general(const double* x, std::size_t count) {
     store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
     ++store_.counts[store_.index(k)];
     ++n_;
+    note_extreme(x[i]);
   }
 }
 
@@ -401,6 +417,7 @@ void QuantileSketch::merge(const QuantileSketch& o) {
     return;
   }
   windows_.merge(o.windows_);
+  min_ = std::min(min_, o.min_), max_ = std::max(max_, o.max_);
   // Each of src's three runs (negatives, zero, positives) without its empty ends (growth slack):
   // cover them once, then add them range at once.
   const Store& src = o.store_;
@@ -434,6 +451,7 @@ void QuantileSketch::serialize(Writer& w) const {
   w.put(alpha_);
   w.put(zero_threshold_);
   w.put(n_);
+  w.put(min_), w.put(max_);
   w.put(store_.neg_lo), w.put(store_.neg_hi), w.put(store_.pos_lo), w.put(store_.pos_hi);
   std::vector<std::uint64_t> counts(store_.size());
   for (std::size_t j = 0; j < counts.size(); ++j) counts[j] = store_.at(j);
@@ -445,6 +463,7 @@ QuantileSketch QuantileSketch::deserialize(Reader& r) {
   const double alpha = r.get<double>(), zero_threshold = r.get<double>();
   QuantileSketch s(alpha, zero_threshold);
   s.n_ = r.get<std::uint64_t>();
+  s.min_ = r.get<double>(), s.max_ = r.get<double>();
   s.store_.neg_lo = r.get<std::int32_t>(), s.store_.neg_hi = r.get<std::int32_t>();
   s.store_.pos_lo = r.get<std::int32_t>(), s.store_.pos_hi = r.get<std::int32_t>();
   s.store_.counts = r.get_vector<std::uint64_t>();
@@ -458,21 +477,26 @@ double QuantileSketch::quantile(double q) const {
   const double rank = std::ceil(q * static_cast<double>(n_));
   const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
   // Store order is the order of x: negatives by decreasing |x|, the zero band, positives.
+  if (r == 1) return min_;
+  if (r == n_) return max_;
   std::uint64_t seen = 0;
   for (std::size_t j = 0; j < store_.size(); ++j)
-    if ((seen += store_.at(j)) >= r) return value(store_.key_at(j));
+    if ((seen += store_.at(j)) >= r) return std::clamp(value(store_.key_at(j)), min_, max_);
   return kNaN;  // unreachable: the counts sum to n_
 }
 
 QuantileWindows::Answer QuantileSketch::fine_quantile(double q) const {
-  const std::vector<std::uint64_t> extra = below_for_queries();
-  if (auto a = windows_.quantile(q, n_, extra.data())) return *a;
   const double v = quantile(q);
   if (std::isnan(v)) return {v, v};
   const double rank = std::ceil(q * static_cast<double>(n_));  // as quantile()
-  const auto [lo, hi] =
-      windows_.bracket(rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank)), extra.data());
-  return {std::clamp(v, lo, std::max(lo, hi)), alpha_ * std::fabs(v) + zero_threshold_};
+  const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
+  if (r == 1 || r == n_ || min_ == max_) return {v, 0.0};  // the exact extremes
+  const std::vector<std::uint64_t> extra = below_for_queries();
+  // Clamping into [min, max], which holds the exact value, can only bring an answer closer to it.
+  if (auto a = windows_.quantile(q, n_, extra.data()))
+    return {std::clamp(a->value, min_, max_), std::min(a->bound, max_ - min_)};
+  const auto [lo, hi] = windows_.bracket(r, extra.data());
+  return {std::clamp(v, lo, std::max(lo, hi)), std::min(alpha_ * std::fabs(v) + zero_threshold_, max_ - min_)};
 }
 
 std::size_t QuantileSketch::memory_bytes() const {

@@ -3,9 +3,11 @@
 // and block size: the driver adds values in path order within a chunk and merges Moments/Proportion
 // in chunk order; QuantileSketch merges are exact (integer counts), so their order is free.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -103,7 +105,11 @@ class QuantileSketch {
   void serialize(Writer& w) const;
   static QuantileSketch deserialize(Reader& r);
 
-  double quantile(double q) const;  // NaN if empty or q outside [0,1]
+  // NaN if empty or q outside [0,1]; the bucket's representative clamped to [min(), max()] (rank 1
+  // and rank n are those exactly).
+  double quantile(double q) const;
+  double min() const { return min_; }  // the exact extremes (+inf, -inf when empty)
+  double max() const { return max_; }
   // Fine windows (engine/quantiles.hpp) counted beside the sketch by add() and merge(): both sides
   // of a merge must carry the same windows (or the other none, never added to).
   //
@@ -187,6 +193,10 @@ class QuantileSketch {
   std::int64_t lin_keys_;        // 2^k: keys 1 .. 2^k - 1 are the linear buckets
   std::uint64_t n_ = 0;
   std::uint64_t fresh_n_ = 0;  // values added to the fresh counts since they were last settled
+  // The exact smallest and largest values added: every answer lies between them, so a series capped
+  // at 1 on many paths reports 1, not its bucket's representative just above (issue 14).
+  double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
+  void note_extreme(double x) { min_ = std::min(min_, x), max_ = std::max(max_, x); }
   Store store_;
   QuantileWindows windows_;
   std::vector<std::int32_t> window_keys_;  // per window, the lowest key of its range

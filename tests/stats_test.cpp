@@ -288,14 +288,16 @@ TEST(QuantileSketch, LinearStepsNearZero) {
   // 511 linear steps and one octave (512 buckets) per sign, the zero bucket, 25% slack: ~26 KB.
   // Logarithmic buckets down to 1e-3 would be ten octaves per sign: ~100 KB.
   EXPECT_LT(s.memory_bytes(), 40u * 1024);
-  // Exact zeros and values under one step report 0; a value in a step reports the step's middle.
+  // Values under one step report 0 and a value in a step reports the step's middle (ranks between
+  // the extremes); the smallest and largest values are known exactly.
   QuantileSketch z(1e-3, 1e-3);
-  z.add(0.0);
-  z.add(-9e-4);
-  EXPECT_EQ(z.quantile(0.0), 0.0);
-  EXPECT_EQ(z.quantile(1.0), 0.0);
-  z.add(0.25);  // in [0.25, 0.25 + 0.5 / 512)
-  EXPECT_EQ(z.quantile(1.0), 0.25 + 0.25 / 512);
+  for (double v : {-9e-4, 5e-4, 9e-4}) z.add(v);
+  EXPECT_EQ(z.quantile(0.5), 0.0);
+  EXPECT_EQ(z.quantile(0.0), -9e-4);
+  EXPECT_EQ(z.quantile(1.0), 9e-4);
+  QuantileSketch w(1e-3, 1e-3);
+  for (double v : {0.0, 0.25, 0.3}) w.add(v);  // 0.25 in [0.25, 0.25 + 0.5 / 512)
+  EXPECT_EQ(w.quantile(0.5), 0.25 + 0.25 / 512);
 }
 
 // Sketches holding one sign each, the zero band, or both, merged in any order: the same counts as
@@ -324,14 +326,19 @@ TEST(QuantileSketch, EmptySingleAndInvalid) {
   EXPECT_EQ(s.count(), 0u);
   EXPECT_TRUE(std::isnan(s.quantile(0.5)));
   s.add(-3.7);
-  // -3.7 is below 2^6 * 0.5 = 32, in the linear steps of 0.5: its bucket [3.5, 4) reports 3.75.
-  for (double q : {0.0, 0.3, 1.0}) EXPECT_EQ(s.quantile(q), -3.75);
+  // One value is the smallest and the largest: every quantile is that value exactly.
+  for (double q : {0.0, 0.3, 1.0}) EXPECT_EQ(s.quantile(q), -3.7);
+  // Between the extremes, -3.7 (below 2^6 * 0.5 = 32, in the linear steps of 0.5) reports the middle
+  // of its bucket [3.5, 4): 3.75.
+  QuantileSketch three(0.01, 0.5);
+  for (double v : {-10.0, -3.7, 10.0}) three.add(v);
+  EXPECT_EQ(three.quantile(0.5), -3.75);
   EXPECT_TRUE(std::isnan(s.quantile(-0.1)));
   EXPECT_TRUE(std::isnan(s.quantile(1.1)));
   EXPECT_TRUE(std::isnan(s.quantile(NAN)));
 
   QuantileSketch z(0.01, 0.5);
-  z.add(0.4);  // inside the zero band
+  for (double v : {-1.0, 0.4, 1.0}) z.add(v);  // 0.4 inside the zero band
   EXPECT_EQ(z.quantile(0.5), 0.0);
   EXPECT_EQ(s.alpha(), 0.01);
   EXPECT_EQ(s.zero_threshold(), 0.5);
