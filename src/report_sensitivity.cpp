@@ -26,12 +26,10 @@ std::string probability(double p, std::uint64_t paths) {
   return fr_probability(engine::Proportion{std::uint64_t(std::llround(p * double(paths))), paths});
 }
 
-// An axis label of the figure's value, in its unit (M€, k€, € after the axis' step).
-std::function<std::string(double, double)> value_tick(const std::string& unit) {
-  return [unit](double v, double step) {
-    if (unit == "€") return svg::MoneyAxis(std::fabs(v) + step, step)(v);
-    return fr_amount(v, unit);
-  };
+// An axis label of the figure's value, in its unit: one scale for the whole axis (M€ or k€ from
+// its largest value, decimals from its step), as every chart's value axis (svg::axis_label).
+std::function<std::string(double, double, double)> value_tick(const std::string& unit) {
+  return [unit](double v, double max_abs, double step) { return svg::axis_label(v, max_abs, step, unit); };
 }
 
 // The spider chart: the figure as each input alone moves from its P5 to its P95, the others at
@@ -100,7 +98,7 @@ TornadoSpec probability_tornado(const engine::SensitivityResults& r, const Figur
                       probability(b.high, r.paths) + " (" + signed_points(b.high - r.mean) + ")"});
   }
   for (double m : {0.5, 0.8}) t.marks.emplace_back(m - r.mean, "seuil de " + fr_percent(m, 0));
-  t.tick = [](double v, double step) { return signed_points(v, step < 0.01 ? 1 : 0); };
+  t.tick = [](double v, double, double step) { return signed_points(v, step < 0.01 ? 1 : 0); };
   t.axis_title = "écart de la probabilité d'atteindre la cible, en points (erreur-type de chaque écart ≤ " +
                  fr_number(100 * worst_se, 2) + std::string(kNbsp) + "pt, sur les mêmes trajectoires)";
   return t;

@@ -493,7 +493,7 @@ std::string spider_svg(const SpiderSpec& s) {
   for (double v = lo; v <= hi + step * 1e-9; v += step)
     o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(v)) << "\" y2=\""
       << num(Y(v)) << "\"/><text class=\"tick\" x=\"" << num(L - 5) << "\" y=\"" << num(Y(v) + 3.5)
-      << "\" text-anchor=\"end\">" << s.tick(std::fabs(v) < step * 1e-9 ? 0.0 : v, step) << "</text>";
+      << "\" text-anchor=\"end\">" << s.tick(std::fabs(v) < step * 1e-9 ? 0.0 : v, std::max(std::fabs(lo), std::fabs(hi)), step) << "</text>";
   double labelled = -1;  // a tick's label only where it has room (P10 and P90 sit close to P5 and P95)
   for (double c : s.centiles) {
     o << "<line class=\"axis\" x1=\"" << num(X(c)) << "\" x2=\"" << num(X(c)) << "\" y1=\"" << num(H - B) << "\" y2=\""

@@ -102,7 +102,7 @@ struct SpiderSpec {
   std::vector<std::vector<double>> lines;   // one per input, a value per centile
   double centre = 0;
   std::optional<double> target;
-  std::function<std::string(double, double)> tick;  // a value's label, given the axis step
+  std::function<std::string(double, double, double)> tick;  // a value's label, given the axis' largest |value| and step
   std::string aria;
 };
 std::string spider_svg(const SpiderSpec& s);

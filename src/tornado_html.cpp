@@ -63,7 +63,7 @@ void axis(std::ostream& o, const TornadoSpec& t, const TornadoAxis& ax) {
     // Every other tick (and the one before the last) is hidden on a narrow screen (the CSS), the
     // first and the last always shown.
     o << "<span class=\"tick" << (k == 0 ? " first" : k == n ? " last" : k % 2 || k == n - 1 ? " odd" : "") << "\" style=\"left:"
-      << svg::num(ax.pct(v)) << "%\">" << html_escape(t.tick(std::fabs(v) < ax.step * 1e-9 ? 0.0 : v, ax.step))
+      << svg::num(ax.pct(v)) << "%\">" << html_escape(t.tick(std::fabs(v) < ax.step * 1e-9 ? 0.0 : v, std::max(std::fabs(ax.d0), std::fabs(ax.d1)), ax.step))
       << "</span>";
   }
   o << "</div><div class=\"tval\"></div></div>";

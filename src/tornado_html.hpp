@@ -27,7 +27,7 @@ struct TornadoSpec {
   std::string target_text;
   std::vector<std::pair<double, std::string>> marks;  // dotted reference lines (e.g. 50 %, 80 %)
   int better = 0;             // +1: a higher figure is good, −1: lower is good, 0: unknown
-  std::function<std::string(double, double)> tick;  // axis label of a value, given the step
+  std::function<std::string(double, double, double)> tick;  // axis label of a value, given the axis' largest |value| and step
   std::string axis_title;     // under the axis: what it measures, in which unit
 };
 
