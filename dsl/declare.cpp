@@ -5,6 +5,7 @@
 #include "dsl/csv_tables.hpp"
 #include "dsl/declare.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/units.hpp"
 
 namespace cogsim::dsl {
 
@@ -53,11 +54,8 @@ std::optional<std::pair<double, Dim>> Stage::literal(const ast::Number& n) {
   if (n.unit == "%" && std::fabs(n.value) > 1000)
     warning(n.loc, "implausible rate: " + percent_text(n.value / 100) + " is above 1 000 % (did you mean " +
                        percent_text(n.value / 10000) + "?)");
-  if (n.unit == "%") v /= 100;
-  else if (n.unit == "€") d.money = 1;
-  else if (n.unit == "k€") d.money = 1, v *= 1e3;
-  else if (n.unit == "M€") d.money = 1, v *= 1e6;
-  else if (n.unit == "Md€") d.money = 1, v *= 1e9;
+  if (n.unit.find("€") != std::string::npos) d.money = 1;
+  v = unit_value(v, n.unit);  // 2.8 % is 0.028, not 2.8 / 100
   if (n.unit.empty() && n.value == 0) d.wild = true;
   if (!std::isfinite(v))  // 1e309, or 1e305 M€: the model fails to compile, located (the value is kept)
     error(n.loc, "'" + n.spelling + "' is not a finite number: numbers are at most about 1.8e308" +

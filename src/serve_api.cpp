@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "dsl/suggest.hpp"
+#include "dsl/units.hpp"
 #include "engine/compare.hpp"
 #include "src/compare_report.hpp"
 #include "src/goal.hpp"
@@ -73,12 +74,12 @@ double value_of(const std::string& field, const json& v, const dsl::ParamCell& c
     if (num.empty() || end != num.c_str() + num.size()) throw BadRequest{field + ": '" + s + "' is not a number"};
     if (u == "%") {
       if (money) throw BadRequest{field + ": wrong unit: % given, the param is in " + unit};
-      x /= 100;
+      x = dsl::unit_value(x, u);
     } else if (u == "€" || u == "k€" || u == "M€" || u == "Md€") {
       if (!money)
         throw BadRequest{field + ": wrong unit: " + u + " given, the param is a plain number or rate (" +
                          (unit.empty() ? std::string("no unit declared") : "declared `: " + unit + "`") + ")"};
-      x *= u == "k€" ? 1e3 : u == "M€" ? 1e6 : u == "Md€" ? 1e9 : 1;
+      x = dsl::unit_value(x, u);
     } else if (!u.empty()) {
       throw BadRequest{field + ": unknown unit '" + u + "'"};
     } else if (money && x != 0) {

@@ -11,6 +11,7 @@
 
 #include "dsl/compiler.hpp"
 #include "dsl/text_checks.hpp"
+#include "dsl/units.hpp"
 #include "engine/finite.hpp"
 #include "engine/simulator.hpp"
 
@@ -162,6 +163,36 @@ TEST(ModelNumbers, ReplayOfAPathWithANonFiniteOutputFailsAtItsDefinition) {
   EXPECT_GT(failed, 0);
   EXPECT_GT(fine, 0);
   std::remove(path.c_str());
+}
+
+// A number with a unit is the double nearest its decimal value, the value the same number reads
+// written in the model's units: `2.8 %` is `0.028` (2.8 / 100 is one unit in the last place above),
+// `1.88 %` is `0.0188`, `13.6 M€` is `13600000`.
+TEST(ModelNumbers, AUnitIsADecimalShiftNotADivision) {
+  EXPECT_NE(2.8 / 100, 0.028);  // the reason for this test
+  EXPECT_EQ(dsl::unit_value(2.8, "%"), 0.028);
+  EXPECT_EQ(dsl::unit_value(-2.8, "%"), -0.028);
+  EXPECT_EQ(dsl::unit_value(1.88, "%"), 0.0188);
+  EXPECT_EQ(dsl::unit_value(1e2, "%"), 1.0);
+  EXPECT_EQ(dsl::unit_value(0.7, "%"), 0.007);
+  EXPECT_EQ(dsl::unit_value(13.6, "M€"), 13600000.0);
+  EXPECT_EQ(dsl::unit_value(26633000.5, "€"), 26633000.5);
+  EXPECT_EQ(dsl::unit_value(0.5, "k€"), 500.0);
+  EXPECT_EQ(dsl::unit_value(1.35, "Md€"), 1350000000.0);
+  EXPECT_EQ(dsl::unit_value(0.0, "%"), 0.0);
+  // Every literal of up to 4 decimals in [0, 100] %, against the plain literal strtod reads.
+  for (int k = 0; k <= 1000000; k += 7) {
+    const std::string pct = std::to_string(k / 10000) + "." + std::to_string(10000 + k % 10000).substr(1);
+    const std::string frac = std::to_string(k / 1000000) + "." + std::to_string(1000000 + k % 1000000).substr(1);
+    ASSERT_EQ(dsl::unit_value(std::strtod(pct.c_str(), nullptr), "%"), std::strtod(frac.c_str(), nullptr)) << pct;
+  }
+  // Through the language: the param's cell and the run read 0.028.
+  auto r = check("model \"m\" base 2019 years 2020..2020\nparam a : % = 2.8 %\nparam b = 0.028\n"
+                 "var x[t in 2020..2020] = a - b\noutput x\n");
+  ASSERT_TRUE(r.c.program) << r.text;
+  ASSERT_EQ(r.c.params.size(), 2u);
+  EXPECT_EQ(r.c.params[0].value, 0.028);
+  EXPECT_EQ(r.c.params[1].value, 0.028);
 }
 
 }  // namespace
