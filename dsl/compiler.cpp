@@ -61,10 +61,10 @@ static std::string law_of(const Sources& sources, const ast::VarDecl& v) {
 static std::map<std::string, InputInfo> describe_inputs(const Model& m, const Sources& sources) {
   std::map<std::string, InputInfo> v;
   for (const auto& s : m.symbols)
-    v[s.name] = {s.name, s.label, s.unit_word, s.source, s.var ? law_of(sources, *s.var) : ""};
+    v[s.name] = {s.name, s.label, s.unit_word, s.source, s.var ? law_of(sources, *s.var) : "", {}};
   for (const auto& l : m.lines) {
     const std::string name = l.full + ".execution";
-    v[name] = {name, l.label + " : taux d'exécution", "%", l.source, l.execution ? written(sources, l.execution->loc) : ""};
+    v[name] = {name, l.label + " : taux d'exécution", "%", l.source, l.execution ? written(sources, l.execution->loc) : "", {}};
   }
   return v;
 }

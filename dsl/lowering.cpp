@@ -126,7 +126,7 @@ static const ast::Number* written_literal(const Symbol& s, int flat, int year) {
 
 void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v) {
   if (s.map_set >= 0 || v.dim.error) return;
-  ParamCell c{s.name, m_.cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false};
+  ParamCell c{s.name, m_.cell_name(s, flat, year), s.label, s.unit_word, s.source, {}, std::nullopt, false, std::nullopt};
   for (const auto& a : s.axes) {
     ParamAxis axis;
     if (a.is_year) {

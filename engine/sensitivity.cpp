@@ -326,7 +326,7 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   // The targets are given in the compiled program's slots; pin_draws renames them consistently
   // only through the program's roots, so look them up as roots of a copy.
   Program marked = compiled;
-  marked.outputs.push_back({"__target", "", "", "", {{0, target_in}, {1, tornado_on.value_or(target_in)}}});
+  marked.outputs.push_back({"__target", "", "", "", {{0, target_in}, {1, tornado_on.value_or(target_in)}}, {UINT32_MAX, 0, 0}, ""});
   const Program p = pin_draws(marked);
   const Operand target = p.outputs.back().years[0].second;
   const Operand bar_target = p.outputs.back().years[1].second;
