@@ -302,6 +302,13 @@ namespace {
   return i ^ ((i >> 63) & INT64_MAX);
 }
 inline double unordered(std::int64_t o) { return std::bit_cast<double>(o ^ ((o >> 63) & INT64_MAX)); }
+// How many of x[0..m) equal v (vectorises).
+COGSIM_CLONES
+std::uint64_t count_equal(const double* x, std::size_t m, double v) {
+  std::uint64_t c = 0;
+  for (std::size_t i = 0; i < m; ++i) c += x[i] == v;
+  return c;
+}
 // Whether x[0..count) are all the same bits (a finite value repeated: add_repeated's case).
 COGSIM_CLONES
 bool all_same_bits(const double* x, std::size_t count) {
@@ -314,7 +321,7 @@ bool all_same_bits(const double* x, std::size_t count) {
 
 void QuantileSketch::add_repeated(double x, std::uint64_t count) {
   const std::int32_t k = key(std::bit_cast<std::uint64_t>(x));
-  note_extreme(x);
+  note_extreme(x, count);
   store_.cover(k < 0 ? -k : kNoneRange, k < 0 ? -k : 0, k > 0 ? k : kNoneRange, k > 0 ? k : 0);
   store_.counts[store_.index(k)] += count;
   n_ += count;
@@ -375,7 +382,11 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       add_general(xb, m);  // throws at the first NaN or infinity
       continue;
     }
-    min_ = std::min(min_, unordered(omin)), max_ = std::max(max_, unordered(omax));
+    // How many values sit exactly at each extreme (a series capped at 1, floored at 0): counted
+    // only in a piece that reaches an extreme seen so far (rare for a continuous series).
+    const double pmin = unordered(omin), pmax = unordered(omax);
+    if (pmin <= min_) note_extreme(pmin, count_equal(xb, m, pmin), true, false);
+    if (pmax >= max_) note_extreme(pmax, count_equal(xb, m, pmax), false, true);
     if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
     store_.cover(neg_min, neg_max, pos_min, pos_max);
     // Keys to store indices (vectorises): index = key + an offset for its sign.
@@ -417,7 +428,7 @@ void QuantileSketch::merge(const QuantileSketch& o) {
     return;
   }
   windows_.merge(o.windows_);
-  min_ = std::min(min_, o.min_), max_ = std::max(max_, o.max_);
+  if (o.n_ > 0) note_extreme(o.min_, o.at_min_, true, false), note_extreme(o.max_, o.at_max_, false, true);
   // Each of src's three runs (negatives, zero, positives) without its empty ends (growth slack):
   // cover them once, then add them range at once.
   const Store& src = o.store_;
@@ -451,7 +462,7 @@ void QuantileSketch::serialize(Writer& w) const {
   w.put(alpha_);
   w.put(zero_threshold_);
   w.put(n_);
-  w.put(min_), w.put(max_);
+  w.put(min_), w.put(max_), w.put(at_min_), w.put(at_max_);
   w.put(store_.neg_lo), w.put(store_.neg_hi), w.put(store_.pos_lo), w.put(store_.pos_hi);
   std::vector<std::uint64_t> counts(store_.size());
   for (std::size_t j = 0; j < counts.size(); ++j) counts[j] = store_.at(j);
@@ -464,6 +475,7 @@ QuantileSketch QuantileSketch::deserialize(Reader& r) {
   QuantileSketch s(alpha, zero_threshold);
   s.n_ = r.get<std::uint64_t>();
   s.min_ = r.get<double>(), s.max_ = r.get<double>();
+  s.at_min_ = r.get<std::uint64_t>(), s.at_max_ = r.get<std::uint64_t>();
   s.store_.neg_lo = r.get<std::int32_t>(), s.store_.neg_hi = r.get<std::int32_t>();
   s.store_.pos_lo = r.get<std::int32_t>(), s.store_.pos_hi = r.get<std::int32_t>();
   s.store_.counts = r.get_vector<std::uint64_t>();
@@ -477,8 +489,8 @@ double QuantileSketch::quantile(double q) const {
   const double rank = std::ceil(q * static_cast<double>(n_));
   const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
   // Store order is the order of x: negatives by decreasing |x|, the zero band, positives.
-  if (r == 1) return min_;
-  if (r == n_) return max_;
+  if (r <= at_min_) return min_;
+  if (r > n_ - at_max_) return max_;
   std::uint64_t seen = 0;
   for (std::size_t j = 0; j < store_.size(); ++j)
     if ((seen += store_.at(j)) >= r) return std::clamp(value(store_.key_at(j)), min_, max_);
@@ -490,7 +502,7 @@ QuantileWindows::Answer QuantileSketch::fine_quantile(double q) const {
   if (std::isnan(v)) return {v, v};
   const double rank = std::ceil(q * static_cast<double>(n_));  // as quantile()
   const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
-  if (r == 1 || r == n_ || min_ == max_) return {v, 0.0};  // the exact extremes
+  if (r <= at_min_ || r > n_ - at_max_) return {v, 0.0};  // a rank on an exact extreme
   const std::vector<std::uint64_t> extra = below_for_queries();
   // Clamping into [min, max], which holds the exact value, can only bring an answer closer to it.
   if (auto a = windows_.quantile(q, n_, extra.data()))

@@ -105,8 +105,8 @@ class QuantileSketch {
   void serialize(Writer& w) const;
   static QuantileSketch deserialize(Reader& r);
 
-  // NaN if empty or q outside [0,1]; the bucket's representative clamped to [min(), max()] (rank 1
-  // and rank n are those exactly).
+  // NaN if empty or q outside [0,1]; the bucket's representative clamped to [min(), max()], and
+  // exactly min() or max() for a rank among the values equal to it (a cap, a floor, rank 1 and n).
   double quantile(double q) const;
   double min() const { return min_; }  // the exact extremes (+inf, -inf when empty)
   double max() const { return max_; }
@@ -196,7 +196,14 @@ class QuantileSketch {
   // The exact smallest and largest values added: every answer lies between them, so a series capped
   // at 1 on many paths reports 1, not its bucket's representative just above (issue 14).
   double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
-  void note_extreme(double x) { min_ = std::min(min_, x), max_ = std::max(max_, x); }
+  std::uint64_t at_min_ = 0, at_max_ = 0;  // how many values equal each
+  // `count` values equal to x, as a candidate for the smallest (low) and the largest (high) value.
+  void note_extreme(double x, std::uint64_t count = 1, bool low = true, bool high = true) {
+    if (low && x < min_) min_ = x, at_min_ = count;
+    else if (low && x == min_) at_min_ += count;
+    if (high && x > max_) max_ = x, at_max_ = count;
+    else if (high && x == max_) at_max_ += count;
+  }
   Store store_;
   QuantileWindows windows_;
   std::vector<std::int32_t> window_keys_;  // per window, the lowest key of its range

@@ -64,12 +64,11 @@ std::vector<Series> series() {
        },
        [](double q) { return q < 0.52 ? 0.0 : 0.48; }},
       // Capped at 1 on 51 % of the paths (a deployment rate): the median's window holds both the
-      // continuous part and the cap. The answer is within its bound and never above the cap, the
-      // exact largest value (RM2 printed P50 = 1.0000005); it may be the middle of the bin holding
-      // the cap, just below it (NaN: no density, no exactness claimed; see design.md).
+      // continuous part and the cap. The sketch counts the values equal to its exact largest value,
+      // so a level on the cap is 1 exactly (RM2 printed P50 = 1.0000005, then 0.999989).
       {"capped at 1 (51%), else U(0.51, 1)",
        [](std::mt19937_64& g) { return std::min(1.0, std::uniform_real_distribution<double>(0.51, 1.51)(g)); },
-       [](double q) { return q < 0.49 ? 1.0 : std::nan(""); }},
+       [](double q) { return q < 0.49 ? 1.0 : 0.0; }},
       // Discrete laws: every level on one of the outcomes, exactly (RM2's agreements printed 1.0018).
       {"discrete 0/1/2 (25/50/25 %)",
        [](std::mt19937_64& g) {
