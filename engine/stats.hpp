@@ -199,6 +199,7 @@ class QuantileSketch {
   std::uint64_t at_min_ = 0, at_max_ = 0;  // how many values equal each
   // `count` values equal to x, as a candidate for the smallest (low) and the largest (high) value.
   void note_extreme(double x, std::uint64_t count = 1, bool low = true, bool high = true) {
+    x += 0.0;  // -0 as +0: which zero comes first (threads, block sizes) must not show in the result
     if (low && x < min_) min_ = x, at_min_ = count;
     else if (low && x == min_) at_min_ += count;
     if (high && x > max_) max_ = x, at_max_ = count;

@@ -321,6 +321,42 @@ TEST(QuantileSketch, MergeAcrossSignsAndZero) {
   }
 }
 
+// The exact extremes and their counts: a level on a cap (or a floor) is that value exactly, and
+// which zero (-0 or +0) comes first, by thread or block, does not show in any answer's bits.
+TEST(QuantileSketch, ExtremesAreExactAndIndependentOfTheOrderOfZeros) {
+  std::vector<double> x;
+  for (int i = 0; i < 4000; ++i) x.push_back(-1.0 + i / 4000.0);  // the continuous part, below 0
+  for (int i = 0; i < 6000; ++i) x.push_back(i % 3 ? 0.0 : -0.0);  // the cap, both zeros: 60 %
+  auto answers = [](const QuantileSketch& s) {
+    std::vector<std::uint64_t> bits;
+    for (double q : {0.0, 0.05, 0.39, 0.41, 0.5, 0.95, 1.0}) bits.push_back(std::bit_cast<std::uint64_t>(s.quantile(q)));
+    bits.push_back(std::bit_cast<std::uint64_t>(s.max()));
+    bits.push_back(std::bit_cast<std::uint64_t>(s.min()));
+    return bits;
+  };
+  QuantileSketch whole(1e-3, 1e-6);
+  whole.add(x.data(), x.size());
+  EXPECT_EQ(whole.max(), 0.0);
+  EXPECT_EQ(whole.min(), -1.0);
+  EXPECT_EQ(whole.quantile(0.5), 0.0);  // on the cap: exact
+  EXPECT_EQ(whole.quantile(0.41), 0.0);
+  EXPECT_EQ(whole.quantile(0.0), -1.0);
+  const auto want = answers(whole);
+  for (std::size_t block : {1u, 7u, 256u, 1000u}) {
+    for (bool reversed : {false, true}) {
+      std::vector<double> y = x;
+      if (reversed) std::reverse(y.begin(), y.end());
+      std::vector<QuantileSketch> parts(3, QuantileSketch(1e-3, 1e-6));
+      for (std::size_t b = 0, k = 0; b < y.size(); b += block, ++k)
+        parts[k % 3].add(y.data() + b, std::min(block, y.size() - b));
+      QuantileSketch merged = parts[2];
+      merged.merge(parts[0]);
+      merged.merge(parts[1]);
+      EXPECT_EQ(answers(merged), want) << "block " << block << (reversed ? ", reversed" : "");
+    }
+  }
+}
+
 TEST(QuantileSketch, EmptySingleAndInvalid) {
   QuantileSketch s(0.01, 0.5);
   EXPECT_EQ(s.count(), 0u);
