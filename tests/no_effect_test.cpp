@@ -103,14 +103,7 @@ TEST(NoEffect, AnInputTheFigureDoesNotReadHasNoBarNoIndex) {
   EXPECT_EQ(r.sobol.size(), 3u);
 }
 
-std::string run(const std::string& cmd) {
-  FILE* f = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  EXPECT_EQ(::pclose(f), 0) << cmd;
-  return out;
-}
+std::string run(const std::string& cmd) { return test::run_command(cmd); }
 
 // RM1: the centres de santé's result does not read the budget lines' execution rates; the BNASS
 // cancelled credits do.

@@ -2,7 +2,6 @@
 // its own scale from its own value, so an axis read "500 k€ … 0,75 M€ … −0,75 M€".
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <regex>
 #include <set>
 #include <string>
@@ -12,19 +11,10 @@
 namespace cogsim {
 namespace {
 
-std::string run(const std::string& cmd) {
-  FILE* f = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  EXPECT_EQ(::pclose(f), 0) << cmd;
-  return out;
-}
-
 // RM1's Carmaux result in 2024 spans about ±750 k€: every euro tick of the page in k€.
 TEST(SensitivityPage, EachValueAxisKeepsOneScale) {
   const std::string dir = testing::TempDir(), m = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
-  run(std::string(COGSIM_EXE) + " sensitivity " + m + " --output resultat.CARMAUX --year 2024 -n 20000 --report " +
+  test::run_command(std::string(COGSIM_EXE) + " sensitivity " + m + " --output resultat.CARMAUX --year 2024 -n 20000 --report " +
       dir + "/axes.html");
   const std::string html = test::read_text(dir + "/axes.html");
   const std::regex tick(R"re(class="tick[^"]*"[^>]*>([^<]*€)<)re");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +22,20 @@ inline std::string read_text(const std::filesystem::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The standard output of a shell command that must succeed (its exit status is checked).
+inline std::string run_command(const std::string& cmd) {
+  FILE* f = ::popen(cmd.c_str(), "r");
+  std::string out;
+  if (!f) {
+    ADD_FAILURE() << "cannot run " << cmd;
+    return out;
+  }
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+  EXPECT_EQ(::pclose(f), 0) << cmd;
+  return out;
 }
 
 // Compiles rules text that must compile (a failure is reported with its diagnostics, and an empty
