@@ -5,6 +5,7 @@
 #include "dsl/csv_tables.hpp"
 #include "dsl/declare.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/text_checks.hpp"
 #include "dsl/units.hpp"
 
 namespace cogsim::dsl {
@@ -590,33 +591,18 @@ std::optional<int> Declarer::fixed_members(const ast::FixDecl& d, const Symbol& 
   return m_.flat_index(s, members);
 }
 
-// The first string literal at or after FROM (comments skipped): where a declaration's label is.
-SourceLoc Declarer::quoted_after(SourceLoc from) const {
-  const std::string& text = sources_.text(from.file);
-  for (std::size_t p = from.offset, end = std::min(text.size(), std::size_t(from.offset) + 4096); p < end; ++p) {
-    if (text[p] == '#' || text.compare(p, 2, "//") == 0) {
-      p = std::min(text.find('\n', p), end);
-      continue;
-    }
-    if (text[p] != '"') continue;
-    const std::size_t close = text.find('"', p + 1);
-    return {from.file, std::uint32_t(p), std::uint32_t(close == std::string::npos ? 1 : close - p + 1)};
-  }
-  return from;
-}
-
 // A label written but blank ("", "  "): the reports would show nothing where the name goes.
 void Declarer::check_labels() {
   auto check = [&](const boost::optional<std::string>& label, SourceLoc name) {
-    if (label && label->find_first_not_of(" \t") == std::string::npos)
-      error(quoted_after(name), "an empty label: write between the quotes what the reports should show, or "
+    if (label && blank(*label))
+      error(quoted_after(sources_, name), "an empty label: write between the quotes what the reports should show, or "
                                 "leave the quotes out (the name is shown then)");
   };
   for (const auto& it : loaded_.items) {
     const ast::Statement& st = *it.statement;
     if (const auto* d = get<ast::ModelDecl>(st)) {
-      if (d->name.find_first_not_of(" \t") == std::string::npos)
-        error(quoted_after(d->loc), "an empty model name: the reports headline it (model \"COG 2022-2024\" …)");
+      if (blank(d->name))
+        error(quoted_after(sources_, d->loc), "an empty model name: the reports headline it (model \"COG 2022-2024\" …)");
     } else if (const auto* d = get<ast::SetDecl>(st)) {
       check(d->label, d->name.loc);
       for (const auto& m : d->members) check(m.label, m.name.loc);

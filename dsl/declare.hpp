@@ -22,7 +22,6 @@ class Declarer : Stage {
  private:
   void declare_model();
   void check_labels();                            // a label written but blank is an error
-  SourceLoc quoted_after(SourceLoc from) const;  // the first string literal from there
   void declare_conventions(const ast::ModelDecl& m);
   void declare_set(const ast::SetDecl& d, int layer);
   void declare_param(const ast::ParamDecl& d, int layer);

@@ -3,7 +3,6 @@
 // copied to its cells, and the `report params` lines that group the params into sections. Neither
 // changes a result: they only describe the params.
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/text_checks.hpp"
 
 namespace cogsim::dsl {
 
@@ -26,22 +26,10 @@ std::string plain(double v) {
 }
 
 // Where the title of a `report` line is written: the string after its kind (comments and line
-// breaks may come between), its quotes included; the kind's own place if the text says otherwise.
+// breaks may come between), its quotes included; the kind's own place when it has no title.
 SourceLoc title_loc(const Sources& sources, const ast::ReportDecl& line) {
-  const std::string& text = sources.text(line.kind.loc.file);
-  std::size_t p = std::size_t(line.kind.loc.offset) + line.kind.loc.length;
-  while (p < text.size()) {
-    if (std::isspace(static_cast<unsigned char>(text[p]))) ++p;
-    else if (text[p] == '#' || text.compare(p, 2, "//") == 0) p = std::min(text.find('\n', p), text.size());
-    else break;
-  }
-  if (p >= text.size() || text[p] != '"') return line.kind.loc;
-  const std::size_t close = text.find('"', p + 1);
-  return {line.kind.loc.file, std::uint32_t(p), std::uint32_t(close == std::string::npos ? 1 : close - p + 1)};
-}
-
-bool blank(const std::string& s) {
-  return s.find_first_not_of(" \t") == std::string::npos;
+  if (!line.title) return line.kind.loc;
+  return quoted_after(sources, {line.kind.loc.file, line.kind.loc.offset + line.kind.loc.length, 0});
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "dsl/text_checks.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -71,5 +72,21 @@ Diagnostics check_text(const Loaded& loaded, const Sources& sources) {
   for (const auto& item : loaded.items) boost::apply_visitor(TableVisitor{out}, *item.statement);
   return out;
 }
+
+SourceLoc quoted_after(const Sources& sources, SourceLoc from) {
+  const std::string& text = sources.text(from.file);
+  for (std::size_t p = from.offset, end = std::min(text.size(), std::size_t(from.offset) + 4096); p < end; ++p) {
+    if (text[p] == '#' || text.compare(p, 2, "//") == 0) {
+      p = std::min(text.find('\n', p), end);
+      continue;
+    }
+    if (text[p] != '"') continue;
+    const std::size_t close = text.find('"', p + 1);
+    return {from.file, std::uint32_t(p), std::uint32_t(close == std::string::npos ? 1 : close - p + 1)};
+  }
+  return from;
+}
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
 
 }  // namespace cogsim::dsl
