@@ -600,7 +600,12 @@ void Declarer::check_labels() {
   };
   for (const auto& it : loaded_.items) {
     const ast::Statement& st = *it.statement;
-    if (const auto* d = get<ast::ModelDecl>(st)) {
+    if (const auto* d = get<ast::ScenarioDecl>(st)) {
+      const SourceLoc id = quoted_after(sources_, d->loc);
+      if (blank(d->name))
+        error(id, "an empty scenario name: results and comparisons name the scenario by it (scenario \"avenant-2023\" …)");
+      check(d->label, {id.file, id.offset + id.length, 0});
+    } else if (const auto* d = get<ast::ModelDecl>(st)) {
       if (blank(d->name))
         error(quoted_after(sources_, d->loc), "an empty model name: the reports headline it (model \"COG 2022-2024\" …)");
     } else if (const auto* d = get<ast::SetDecl>(st)) {
