@@ -262,20 +262,32 @@ bool discrete_quantiles(const double* p, std::size_t np, double* d, std::size_t 
     total += p[2 * i + 1];
     if (i > 0 && p[2 * i] < p[2 * i - 2]) return false;
   }
-  std::vector<double> cum, value;  // the outcomes of positive probability
+  // The outcomes of positive probability, their running sums: on the stack for up to 32 outcomes
+  // (this runs once per draw and block).
+  constexpr std::size_t kSmall = 32;
+  double small[2 * kSmall];
+  std::vector<double> big(k > kSmall ? 2 * k : 0);
+  double* const cum = k > kSmall ? big.data() : small;
+  double* const value = cum + (k > kSmall ? k : kSmall);
+  std::size_t m = 0;
   double c = 0.0;
   for (std::size_t i = 0; i < k; ++i) {
     if (p[2 * i + 1] <= 0.0) continue;
     c += p[2 * i + 1];
-    cum.push_back(c);
-    value.push_back(p[2 * i]);
+    cum[m] = c;
+    value[m++] = p[2 * i];
   }
-  const double none = value.empty() ? p[0] : value.back();
-  std::vector<double> target(n);
-  for (std::size_t i = 0; i < n; ++i) target[i] = d[i] * total, d[i] = none;
-  for (std::size_t j = cum.size(); j-- > 0;) {
-    const double cj = cum[j], vj = value[j];
-    for (std::size_t i = 0; i < n; ++i) d[i] = target[i] <= cj ? vj : d[i];
+  const double none = m == 0 ? p[0] : value[m - 1];
+  constexpr std::size_t kTile = 256;  // targets of a tile of the block, on the stack
+  double target[kTile];
+  for (std::size_t base = 0; base < n; base += kTile) {
+    const std::size_t len = std::min(kTile, n - base);
+    double* const db = d + base;
+    for (std::size_t i = 0; i < len; ++i) target[i] = db[i] * total, db[i] = none;
+    for (std::size_t j = m; j-- > 0;) {
+      const double cj = cum[j], vj = value[j];
+      for (std::size_t i = 0; i < len; ++i) db[i] = target[i] <= cj ? vj : db[i];
+    }
   }
   return true;
 }

@@ -142,14 +142,19 @@ struct DrawLaw {
   const Instr& in;
   const Workspace& ws;
   // Every parameter: a discrete law has as many as its values and probabilities (no cap: a cap
-  // once dropped a tenth outcome without a word).
-  std::vector<double> store;
+  // once dropped a tenth outcome without a word). Held inline up to kInline (every law but a long
+  // discrete one), so that a draw instruction does not allocate on each block.
+  static constexpr std::size_t kInline = 18;
+  double inline_params[kInline];
+  std::vector<double> heap_params;
   double* params;
   std::size_t np_all, np;  // all parameters; the law's own (without a truncation's bounds)
   bool all_const = true;
 
   DrawLaw(const Program& prog, const Instr& instr, const Workspace& w)
-      : p(prog), in(instr), ws(w), store(instr.params_count), params(store.data()) {
+      : p(prog), in(instr), ws(w),
+        heap_params(instr.params_count > kInline ? instr.params_count : 0),
+        params(instr.params_count > kInline ? heap_params.data() : inline_params) {
     np_all = in.params_count;
     np = in.truncated ? np_all - 2 : np_all;
     for (std::size_t k = 0; k < np_all; ++k) {
@@ -158,6 +163,8 @@ struct DrawLaw {
       else params[k] = p.constants[const_index(o)];
     }
   }
+  DrawLaw(const DrawLaw&) = delete;  // `params` may point into the object
+  DrawLaw& operator=(const DrawLaw&) = delete;
   const double* bounds() const { return params + np; }  // lo, hi when truncated
   void load(std::size_t i) {
     for (std::size_t k = 0; k < np_all; ++k) {

@@ -446,11 +446,11 @@ void select_ranks(double* first, double* last, const std::size_t* r_first, const
   select_ranks(nth + 1, last, mid + 1, r_last, *mid + 1);
 }
 
-// The window around level q of the pilot y, whose ranks window_ranks(q) hold their sorted values
-// (see place_windows).
-QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::uint64_t paths) {
+// The window around level q of the pilot y, whose ranks i_lo, i_hi = window_ranks(q) hold their
+// sorted values (see place_windows).
+QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::size_t i_lo, std::size_t i_hi,
+                                  std::uint64_t paths) {
   const double m = static_cast<double>(y.size()), pq = q * (1 - q);
-  const auto [i_lo, i_hi] = window_ranks(y.size(), q);
   QuantileWindows::Window w;
   w.lo = y[i_lo];
   const double span = y[i_hi] - y[i_lo];
@@ -470,6 +470,10 @@ QuantileWindows::Window window_at(const std::vector<double>& y, double q, std::u
 // on one of them is answered exactly (a law of counts, 0/1/2 agreements, reports 1, not 1.004).
 constexpr std::size_t kMaxAtoms = 8;
 std::vector<double> atoms_between(const std::vector<double>& y, std::size_t i_lo, std::size_t i_hi) {
+  // y[i_lo] is the smallest value there (place_windows selected it): seen once, as it is in a
+  // continuous series, it rules the range out without a sort.
+  const auto b = y.begin() + static_cast<std::ptrdiff_t>(i_lo), e = y.begin() + static_cast<std::ptrdiff_t>(i_hi) + 1;
+  if (std::count(b, e, y[i_lo]) < 2) return {};
   std::vector<double> v(y.begin() + static_cast<std::ptrdiff_t>(i_lo), y.begin() + static_cast<std::ptrdiff_t>(i_hi) + 1);
   std::sort(v.begin(), v.end());
   std::vector<double> atoms;
@@ -528,8 +532,10 @@ QuantileWindows place_windows(PilotSample pilot, const std::vector<double>& qs, 
   // ~6 % of a 1M-path run of a model with a few hundred series).
   std::vector<std::size_t> ranks;
   for (double q : qs)
-    if (q > 0 && q < 1) ranks.push_back(window_ranks(pilot.values.size(), q).first),
-                        ranks.push_back(window_ranks(pilot.values.size(), q).second);
+    if (q > 0 && q < 1) {
+      const auto [i_lo, i_hi] = window_ranks(pilot.values.size(), q);
+      ranks.push_back(i_lo), ranks.push_back(i_hi);
+    }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   select_ranks(pilot.values.data(), pilot.values.data() + pilot.values.size(), ranks.data(),
@@ -542,7 +548,7 @@ QuantileWindows place_windows(PilotSample pilot, const std::vector<double>& qs, 
     if (atoms.size() >= 2)
       for (double a : atoms) ws.push_back({a, 0.0, 1});
     else
-      ws.push_back(window_at(pilot.values, q, std::max<std::uint64_t>(paths, 1)));
+      ws.push_back(window_at(pilot.values, q, i_lo, i_hi, std::max<std::uint64_t>(paths, 1)));
   }
   return QuantileWindows(fuse(std::move(ws)));
 }

@@ -488,9 +488,9 @@ double QuantileSketch::quantile(double q) const {
   if (n_ == 0 || !(q >= 0 && q <= 1)) return kNaN;
   const double rank = std::ceil(q * static_cast<double>(n_));
   const std::uint64_t r = rank < 1 ? 1 : std::min(n_, static_cast<std::uint64_t>(rank));
-  // Store order is the order of x: negatives by decreasing |x|, the zero band, positives.
-  if (r <= at_min_) return min_;
+  if (r <= at_min_) return min_;  // a rank among the values equal to an extreme: that value
   if (r > n_ - at_max_) return max_;
+  // Store order is the order of x: negatives by decreasing |x|, the zero band, positives.
   std::uint64_t seen = 0;
   for (std::size_t j = 0; j < store_.size(); ++j)
     if ((seen += store_.at(j)) >= r) return std::clamp(value(store_.key_at(j)), min_, max_);

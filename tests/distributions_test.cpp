@@ -98,9 +98,13 @@ TEST(Dist, DiscreteBlockPathGivesTheScalarBits) {
       {-3.0, 1.0 / 3, 0.0, 1.0 / 3, 3.0, 1.0 / 3},
       {7.0, 1.0},
   };
+  std::vector<std::vector<double>> all = laws;
+  all.emplace_back();  // 40 outcomes: more than the kernel keeps on its stack
+  for (int j = 0; j < 40; ++j) all.back().insert(all.back().end(), {double(j * j), (j % 3 + 1) / 80.0});
+  // More values than one tile of the kernel (256), so that tiles after the first are checked.
   std::vector<double> u = {0.0, 1.0, 0x1p-53, 1 - 0x1p-53, 0.2, 0.7, 0.3, 0.5, 0.1, 0.9, 1.0 / 3, 2.0 / 3};
   for (int k = 0; k < 1000; ++k) u.push_back(uniform_at(7, 11, static_cast<std::uint64_t>(k)));
-  for (const auto& p : laws) {
+  for (const auto& p : all) {
     std::vector<double> x = u;
     ASSERT_TRUE(discrete_quantiles(p.data(), p.size(), x.data(), x.size()));
     for (std::size_t i = 0; i < u.size(); ++i)
