@@ -257,6 +257,7 @@ void QuantileSketch::place_window_keys() {
     else
       flag_keys_.push_back(r);
   }
+  moved_keys_.resize(flag_keys_.size());
 }
 
 bool QuantileSketch::flagged(std::int32_t k) const {
@@ -336,10 +337,11 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     add_repeated(x[0], count);
     return;
   }
-  // Per piece of 256 values: a branch-free pass computes every key, their range and whether any
-  // value is not finite (it vectorises); the store then grows at most once per piece, and a second
-  // pass adds the counts without range checks, one load and one store per value. A piece with a
-  // NaN or an infinity goes through the general loop, which throws at the first one.
+  // Per piece of 256 values: a branch-free pass finds the exact extremes and whether any value is
+  // not finite (it vectorises); a piece with a NaN or an infinity goes through the general loop,
+  // which throws at the first one. A second pass computes every value's store index (the store
+  // grows at most once per piece, to the piece's key range), and a third adds the counts without
+  // range checks, one load and one store per value.
   constexpr std::size_t kPiece = 256;
   std::int32_t keys[kPiece];
   // The values whose key lies in a window's range (set_windows), gathered over pieces so that the
@@ -353,31 +355,31 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       store_.settle();
       fresh_n_ = 0;
     }
+    // Whether any value is not finite, and the exact extremes, on integers that order as the
+    // doubles do (a floating-point min reduction does not vectorise without fast-math; this one
+    // does). The same pass computes the keys too, unless the last piece was a one-sign piece (below),
+    // whose indices come from the bits more cheaply.
+    const bool guess_one_sign = one_sign_hint_;
     std::uint64_t bad = 0;
-    // The exact extremes, on integers that order as the doubles do (a floating-point min reduction
-    // does not vectorise without fast-math; this one does).
     std::int64_t omin = INT64_MAX, omax = INT64_MIN;
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
-      bad |= (bits & kAbsMask) >= kInfBits;
-      keys[i] = key(bits);
-      const std::int64_t o = ordered(xb[i]);
-      omin = std::min(omin, o);
-      omax = std::max(omax, o);
+    if (guess_one_sign) {
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
+        bad |= (bits & kAbsMask) >= kInfBits;
+        const std::int64_t o = ordered(xb[i]);
+        omin = std::min(omin, o);
+        omax = std::max(omax, o);
+      }
+    } else {
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
+        bad |= (bits & kAbsMask) >= kInfBits;
+        keys[i] = key(bits);
+        const std::int64_t o = ordered(xb[i]);
+        omin = std::min(omin, o);
+        omax = std::max(omax, o);
+      }
     }
-    // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
-    // AVX-512; a ternary on a value that is not a key is a select, not a branch).
-    std::int32_t lo = INT32_MAX, hi = INT32_MIN, neg_near = INT32_MIN, pos_near = INT32_MAX;
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::int32_t k = keys[i];
-      lo = std::min(lo, k);
-      hi = std::max(hi, k);
-      const std::int32_t is_neg = k >> 31, is_pos = (-k) >> 31;  // all ones if k < 0 / k > 0
-      neg_near = std::max(neg_near, (k & is_neg) | (INT32_MIN & ~is_neg));
-      pos_near = std::min(pos_near, (k & is_pos) | (INT32_MAX & ~is_pos));
-    }
-    const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
-    const std::int64_t pos_min = hi > 0 ? pos_near : kNoneRange, pos_max = hi > 0 ? hi : 0;
     if (bad) {
       add_general(xb, m);  // throws at the first NaN or infinity
       continue;
@@ -387,14 +389,67 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     const double pmin = unordered(omin), pmax = unordered(omax);
     if (pmin <= min_) note_extreme(pmin, count_equal(xb, m, pmin), true, false);
     if (pmax >= max_) note_extreme(pmax, count_equal(xb, m, pmax), false, true);
-    if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
-    store_.cover(neg_min, neg_max, pos_min, pos_max);
-    // Keys to store indices (vectorises): index = key + an offset for its sign.
-    const std::int32_t off_neg = store_.neg_hi, off_zero = std::int32_t(store_.neg_size()),
-                       off_pos = off_zero + 1 - store_.pos_lo;
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::int32_t k = keys[i], is_neg = k >> 31, is_pos = (-k) >> 31;
-      keys[i] = k + ((off_neg & is_neg) | (off_pos & is_pos) | (off_zero & ~(is_neg | is_pos)));
+    const bool one_sign = pmin >= lin_top_ || pmax <= -lin_top_;
+    one_sign_hint_ = one_sign;
+    if (one_sign) {
+      // The common piece: one sign, every |x| at or above T. A key is then its magnitude's bits
+      // shifted, with the sign (key()'s logarithmic branch), and keys grow with x, so the extremes'
+      // keys are the piece's range (no range reduction) and each value's store index is a constant
+      // plus or minus its shifted bits (the same indices as the general pass below).
+      const bool neg = pmax < 0;
+      const auto mag = [&](double v) {
+        return static_cast<std::int64_t>((std::bit_cast<std::uint64_t>(v) & kAbsMask) >> shift_) - base_ + lin_keys_;
+      };
+      const std::int64_t mag_lo = mag(neg ? pmax : pmin), mag_hi = mag(neg ? pmin : pmax);
+      if (neg) store_.cover(mag_lo, mag_hi, kNoneRange, 0);
+      else store_.cover(kNoneRange, 0, mag_lo, mag_hi);
+      // index = key + off: off_neg = neg_hi for a negative key, off_pos = neg_size + 1 - pos_lo.
+      const std::int32_t off = neg ? store_.neg_hi : std::int32_t(store_.neg_size()) + 1 - store_.pos_lo;
+      if (guess_one_sign) {
+        const auto flip = static_cast<std::int32_t>(-std::int32_t{neg});  // all ones for negatives
+        const auto c = static_cast<std::int32_t>(off + ((lin_keys_ - base_) ^ flip) - flip);
+        for (std::size_t i = 0; i < m; ++i) {
+          const auto a = static_cast<std::int32_t>((std::bit_cast<std::uint64_t>(xb[i]) & kAbsMask) >> shift_);
+          keys[i] = c + ((a ^ flip) - flip);
+        }
+      } else {
+        for (std::size_t i = 0; i < m; ++i) keys[i] += off;
+      }
+      // The windows' key ranges moved by the same constant (wrapping: select_by_key tests k - lo
+      // as unsigned, which the move leaves unchanged).
+      if (!flag_keys_.empty()) {
+        const auto u_off = static_cast<std::uint32_t>(off);
+        for (std::size_t r = 0; r < flag_keys_.size(); ++r)
+          moved_keys_[r] = {static_cast<std::int32_t>(static_cast<std::uint32_t>(flag_keys_[r].lo) + u_off),
+                            static_cast<std::int32_t>(static_cast<std::uint32_t>(flag_keys_[r].hi) + u_off)};
+        n_near += select_by_key(xb, keys, m, moved_keys_.data(), moved_keys_.size(), near + n_near);
+      }
+    } else {
+      // Any other piece (both signs, or values below T): the general key.
+      if (guess_one_sign)
+        for (std::size_t i = 0; i < m; ++i) keys[i] = key(std::bit_cast<std::uint64_t>(xb[i]));
+      // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
+      // AVX-512; a ternary on a value that is not a key is a select, not a branch).
+      std::int32_t lo = INT32_MAX, hi = INT32_MIN, neg_near = INT32_MIN, pos_near = INT32_MAX;
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::int32_t k = keys[i];
+        lo = std::min(lo, k);
+        hi = std::max(hi, k);
+        const std::int32_t is_neg = k >> 31, is_pos = (-k) >> 31;  // all ones if k < 0 / k > 0
+        neg_near = std::max(neg_near, (k & is_neg) | (INT32_MIN & ~is_neg));
+        pos_near = std::min(pos_near, (k & is_pos) | (INT32_MAX & ~is_pos));
+      }
+      const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
+      const std::int64_t pos_min = hi > 0 ? pos_near : kNoneRange, pos_max = hi > 0 ? hi : 0;
+      if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
+      store_.cover(neg_min, neg_max, pos_min, pos_max);
+      // Keys to store indices (vectorises): index = key + an offset for its sign.
+      const std::int32_t off_neg = store_.neg_hi, off_zero = std::int32_t(store_.neg_size()),
+                         off_pos = off_zero + 1 - store_.pos_lo;
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::int32_t k = keys[i], is_neg = k >> 31, is_pos = (-k) >> 31;
+        keys[i] = k + ((off_neg & is_neg) | (off_pos & is_pos) | (off_zero & ~(is_neg | is_pos)));
+      }
     }
     // One load and one store per value. (Two fresh counts per key, alternating by position so that
     // a run of equal values does not chain every increment on the last, measured slower on RM1:

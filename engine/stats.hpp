@@ -209,6 +209,9 @@ class QuantileSketch {
   QuantileWindows windows_;
   std::vector<std::int32_t> window_keys_;  // per window, the lowest key of its range
   std::vector<KeyRange> flag_keys_;        // the windows' key ranges, disjoint and sorted
+  std::vector<KeyRange> moved_keys_;       // room for them moved to store indices (add()'s one-sign pieces)
+  bool one_sign_hint_ = true;              // whether add()'s last piece was of one sign, |x| >= T (a guess
+                                           // of the next one's path; either path gives the same indices)
   std::vector<std::uint64_t> sealed_below_;  // unflagged_below() when count() was sealed_n_
   std::uint64_t sealed_n_ = UINT64_MAX;
 };
