@@ -357,6 +357,53 @@ TEST(QuantileSketch, ExtremesAreExactAndIndependentOfTheOrderOfZeros) {
   }
 }
 
+// add() computes a piece's store indices by one of two paths (a piece of one sign with every |x|
+// at or above the linear band, or any other), guessing from the previous piece which one to start
+// with. Whatever the order of the pieces, and so whichever guesses are wrong, the counts (and the
+// windows' counts) must be those of adding the values one at a time.
+TEST(QuantileSketch, BlockPathsCountAsOneValueAtATime) {
+  const double zero_threshold = 1e-6;  // linear band below 2^-11
+  std::mt19937_64 g(5);
+  std::normal_distribution<double> d(0, 1);
+  auto piece = [&](int kind) {
+    std::vector<double> v(256);
+    for (auto& x : v) {
+      const double z = d(g);
+      x = kind == 0   ? 5 + z            // positive, far from zero
+          : kind == 1 ? -7e6 + 1e3 * z   // negative
+          : kind == 2 ? z                // both signs
+                      : 1e-5 * z * z;    // one sign, partly in the linear band
+    }
+    return v;
+  };
+  std::vector<double> x;
+  for (int kind : {0, 0, 2, 0, 1, 1, 3, 1, 0, 3, 3, 2, 2, 0, 1, 2, 0}) {
+    const auto v = piece(kind);
+    x.insert(x.end(), v.begin(), v.end());
+  }
+  QuantileSketch proto(1e-3, zero_threshold);
+  proto.set_windows(cogsim::engine::place_windows(x, cogsim::engine::reported_quantiles(), 1'000'000));
+  ASSERT_FALSE(proto.windows().windows().empty());
+  QuantileSketch one = proto;
+  for (double v : x) one.add(v);
+  // The counts, seen through what reads them: the windows' own counts (their bytes) and the
+  // sketch's answer at every level (its store's bounds differ: they grow by piece or by value).
+  auto counts = [](const QuantileSketch& s) {
+    cogsim::engine::Writer w;
+    s.windows().serialize(w);
+    std::vector<std::uint64_t> out(w.bytes().begin(), w.bytes().end());
+    for (int k = 0; k <= 4000; ++k) out.push_back(std::bit_cast<std::uint64_t>(s.quantile(k / 4000.0)));
+    out.push_back(s.count());
+    return out;
+  };
+  const auto want = counts(one);
+  for (std::size_t block : {256u, 512u, 1024u, 300u, 4352u}) {
+    QuantileSketch blocks = proto;
+    for (std::size_t b = 0; b < x.size(); b += block) blocks.add(x.data() + b, std::min(block, x.size() - b));
+    EXPECT_EQ(counts(blocks), want) << "block " << block;
+  }
+}
+
 TEST(QuantileSketch, EmptySingleAndInvalid) {
   QuantileSketch s(0.01, 0.5);
   EXPECT_EQ(s.count(), 0u);
