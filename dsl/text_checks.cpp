@@ -75,14 +75,16 @@ Diagnostics check_text(const Loaded& loaded, const Sources& sources) {
 
 SourceLoc quoted_after(const Sources& sources, SourceLoc from) {
   const std::string& text = sources.text(from.file);
-  for (std::size_t p = from.offset, end = std::min(text.size(), std::size_t(from.offset) + 4096); p < end; ++p) {
+  for (std::size_t p = from.offset; p < text.size(); ++p) {
     if (text[p] == '#' || text.compare(p, 2, "//") == 0) {
-      p = std::min(text.find('\n', p), end);
+      p = std::min(text.find('\n', p), text.size());
       continue;
     }
     if (text[p] != '"') continue;
-    const std::size_t close = text.find('"', p + 1);
-    return {from.file, std::uint32_t(p), std::uint32_t(close == std::string::npos ? 1 : close - p + 1)};
+    std::size_t close = p + 1;  // the closing quote: \" and \\ are escapes inside the string
+    while (close < text.size() && text[close] != '"' && text[close] != '\n') close += text[close] == '\\' ? 2 : 1;
+    if (close >= text.size() || text[close] != '"') return {from.file, std::uint32_t(p), 1};
+    return {from.file, std::uint32_t(p), std::uint32_t(close - p + 1)};
   }
   return from;
 }

@@ -16,7 +16,7 @@ std::size_t first_invalid_utf8(const std::string& text);
 Diagnostics check_text(const Loaded& loaded, const Sources& sources);
 
 // Where a label or title is written: the first string literal at or after FROM (comments
-// skipped), its quotes included; FROM itself when none comes in the next 4 KiB.
+// skipped), its quotes included; FROM itself when none follows.
 SourceLoc quoted_after(const Sources& sources, SourceLoc from);
 // A label that would show nothing: empty, or only spaces and tabs.
 bool blank(const std::string& s);

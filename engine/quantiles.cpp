@@ -222,9 +222,10 @@ std::size_t select_scalar(const double* x, const std::int32_t* keys, std::size_t
   constexpr std::size_t kPiece = 256;
   std::uint8_t in[kPiece] = {};
   for (std::size_t r = 0; r < nr; ++r) {
-    const std::int32_t lo = ranges[r].lo;
-    const auto span = static_cast<std::uint32_t>(ranges[r].hi) - static_cast<std::uint32_t>(lo);
-    for (std::size_t i = 0; i < m; ++i) in[i] |= static_cast<std::uint32_t>(keys[i] - lo) <= span;
+    // Unsigned throughout: a range moved to store indices (QuantileSketch::add) may wrap.
+    const auto lo = static_cast<std::uint32_t>(ranges[r].lo);
+    const auto span = static_cast<std::uint32_t>(ranges[r].hi) - lo;
+    for (std::size_t i = 0; i < m; ++i) in[i] |= static_cast<std::uint32_t>(keys[i]) - lo <= span;
   }
   std::size_t n = 0;
   for (std::size_t i = 0; i < m; ++i) {
