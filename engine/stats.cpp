@@ -343,6 +343,7 @@ void QuantileSketch::add(const double* x, std::size_t count) {
   // grows at most once per piece, to the piece's key range), and a third adds the counts without
   // range checks, one load and one store per value.
   constexpr std::size_t kPiece = 256;
+  constexpr std::size_t kNarrowKeys = 64, kCopies = 4;  // a narrow piece, its local histograms
   std::int32_t keys[kPiece];
   // The values whose key lies in a window's range (set_windows), gathered over pieces so that the
   // windows' kernel sees long runs; room for a piece more and select_by_key's 8 slack.
@@ -453,9 +454,25 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     }
     // One load and one store per value. (Two fresh counts per key, alternating by position so that
     // a run of equal values does not chain every increment on the last, measured slower on RM1:
-    // its wider fresh arrays cost more in cache than the runs they break.)
+    // its wider fresh arrays cost more in cache than the runs they break.) A piece whose values
+    // fall in few buckets (a series whose spread is small against its level: a few buckets hold
+    // every path) would chain its increments on the same counters, each waiting for the last; it
+    // counts in kCopies local histograms by position instead, then adds them to the store.
     std::uint16_t* const f = store_.fresh.data();
-    for (std::size_t i = 0; i < m; ++i) ++f[keys[i]];
+    std::int32_t imin = INT32_MAX, imax = INT32_MIN;  // (vectorises; std::minmax_element does not)
+    for (std::size_t i = 0; i < m; ++i) imin = std::min(imin, keys[i]), imax = std::max(imax, keys[i]);
+    const auto lo = static_cast<std::size_t>(imin), span = static_cast<std::size_t>(imax - imin) + 1;
+    if (span <= kNarrowKeys) {
+      alignas(64) std::uint16_t local[kCopies][kNarrowKeys] = {};
+      std::size_t i = 0;
+      for (; i + kCopies <= m; i += kCopies)
+        for (std::size_t c = 0; c < kCopies; ++c) ++local[c][static_cast<std::size_t>(keys[i + c]) - lo];
+      for (; i < m; ++i) ++local[0][static_cast<std::size_t>(keys[i]) - lo];
+      for (std::size_t j = 0; j < span; ++j)
+        f[lo + j] = static_cast<std::uint16_t>(f[lo + j] + local[0][j] + local[1][j] + local[2][j] + local[3][j]);
+    } else {
+      for (std::size_t i = 0; i < m; ++i) ++f[keys[i]];
+    }
     n_ += m;
     fresh_n_ += m;
     if (n_near >= kPiece) windows_.add(near, n_near), n_near = 0;

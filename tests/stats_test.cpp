@@ -359,8 +359,9 @@ TEST(QuantileSketch, ExtremesAreExactAndIndependentOfTheOrderOfZeros) {
 
 // add() computes a piece's store indices by one of two paths (a piece of one sign with every |x|
 // at or above the linear band, or any other), guessing from the previous piece which one to start
-// with. Whatever the order of the pieces, and so whichever guesses are wrong, the counts (and the
-// windows' counts) must be those of adding the values one at a time.
+// with, and counts a piece that falls in few buckets in local histograms. Whatever the order of the
+// pieces, and so whichever guesses are wrong, the counts (and the windows' counts) must be those of
+// adding the values one at a time.
 TEST(QuantileSketch, BlockPathsCountAsOneValueAtATime) {
   const double zero_threshold = 1e-6;  // linear band below 2^-11
   std::mt19937_64 g(5);
@@ -370,14 +371,15 @@ TEST(QuantileSketch, BlockPathsCountAsOneValueAtATime) {
     for (auto& x : v) {
       const double z = d(g);
       x = kind == 0   ? 5 + z            // positive, far from zero
-          : kind == 1 ? -7e6 + 1e3 * z   // negative
+          : kind == 1 ? -7e6 + 1e3 * z   // negative, in two or three buckets (counted locally)
           : kind == 2 ? z                // both signs
-                      : 1e-5 * z * z;    // one sign, partly in the linear band
+          : kind == 3 ? 1e-5 * z * z     // one sign, partly in the linear band
+                      : 1e9 + z;         // one bucket
     }
     return v;
   };
   std::vector<double> x;
-  for (int kind : {0, 0, 2, 0, 1, 1, 3, 1, 0, 3, 3, 2, 2, 0, 1, 2, 0}) {
+  for (int kind : {0, 0, 2, 0, 1, 1, 3, 1, 0, 3, 3, 2, 2, 0, 1, 2, 0, 4, 4, 1, 4}) {
     const auto v = piece(kind);
     x.insert(x.end(), v.begin(), v.end());
   }
@@ -397,7 +399,7 @@ TEST(QuantileSketch, BlockPathsCountAsOneValueAtATime) {
     return out;
   };
   const auto want = counts(one);
-  for (std::size_t block : {256u, 512u, 1024u, 300u, 4352u}) {
+  for (std::size_t block : {256u, 512u, 1024u, 300u, 1021u, 5376u}) {
     QuantileSketch blocks = proto;
     for (std::size_t b = 0; b < x.size(); b += block) blocks.add(x.data() + b, std::min(block, x.size() - b));
     EXPECT_EQ(counts(blocks), want) << "block " << block;
