@@ -7,6 +7,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -77,6 +78,7 @@ struct Claim {
   std::size_t windows;
   double origin, inv_step;
   std::uint64_t *below, *at_lo;
+  bool lanes = false;  // every window has bins, at most 16 of them: claim_avx512_lanes may count
 };
 
 // The grid step of x: one subtraction and one product, clamped to [-1, 2^30], floored.
@@ -129,6 +131,30 @@ std::size_t claim_scalar(const Claim& c, const double* xb, std::size_t m, std::i
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+// The 16 values of xb at i (fewer at the end: `valid` marks them, the others load as 0) and their
+// grid steps, grid_step() 8 lanes at a time (max/min are std::clamp for a finite t).
+struct Group16 {
+  __mmask16 valid;
+  __m512d x0, x1;
+  __m512i step;
+};
+__attribute__((target("avx512f,popcnt"), always_inline)) inline Group16 load_group(const Claim& c, const double* xb,
+                                                                                   std::size_t i, std::size_t m) {
+  const __m512d org = _mm512_set1_pd(c.origin), inv = _mm512_set1_pd(c.inv_step);
+  const __m512d floor_t = _mm512_set1_pd(-1.0), ceil_t = _mm512_set1_pd(1073741824.0), one = _mm512_set1_pd(1.0);
+  const std::size_t left = std::min<std::size_t>(16, m - i);
+  Group16 g;
+  g.valid = static_cast<__mmask16>(left == 16 ? 0xFFFF : (1u << left) - 1);
+  const auto v0 = static_cast<__mmask8>(g.valid & 0xFF), v1 = static_cast<__mmask8>(g.valid >> 8);
+  g.x0 = _mm512_maskz_loadu_pd(v0, xb + i), g.x1 = _mm512_maskz_loadu_pd(v1, xb + i + 8);
+  const __m512d t0 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(g.x0, org), inv), floor_t), ceil_t);
+  const __m512d t1 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(g.x1, org), inv), floor_t), ceil_t);
+  g.step = _mm512_sub_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvttpd_epi32(_mm512_add_pd(t0, one))),
+                                               _mm512_cvttpd_epi32(_mm512_add_pd(t1, one)), 1),
+                            _mm512_set1_epi32(1));
+  return g;
+}
+
 // AVX-512: 16 values at a time, all windows tested while they sit in registers, and the claimed
 // bins packed by vpcompressd (the scalar loop above spends most of its time on that compaction).
 // The same tests as claim_scalar, in the same arithmetic, so the same counts.
@@ -136,8 +162,6 @@ std::size_t claim_scalar(const Claim& c, const double* xb, std::size_t m, std::i
 // zeros and count nowhere): the sketch gives its windows only some values, so every call has a tail.
 __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& c, const double* xb, std::size_t m,
                                                                   std::int32_t* out) {
-  const __m512d org = _mm512_set1_pd(c.origin), inv = _mm512_set1_pd(c.inv_step);
-  const __m512d floor_t = _mm512_set1_pd(-1.0), ceil_t = _mm512_set1_pd(1073741824.0), one = _mm512_set1_pd(1.0);
   const __m512i ones = _mm512_set1_epi32(1), none = _mm512_set1_epi32(-1), zero = _mm512_setzero_si512();
   const __m512i two = _mm512_set1_epi32(2);
   constexpr std::size_t kMaxWindows = 64;  // per piece, counts of values below each window (lanes)
@@ -146,17 +170,7 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& 
   for (std::size_t j = 0; j < c.windows; ++j) below[j] = zero;
   std::size_t n = 0;
   for (std::size_t i = 0; i < m; i += 16) {
-    const std::size_t left = std::min<std::size_t>(16, m - i);
-    const auto valid = static_cast<__mmask16>(left == 16 ? 0xFFFF : (1u << left) - 1);
-    const auto v0 = static_cast<__mmask8>(valid & 0xFF), v1 = static_cast<__mmask8>(valid >> 8);
-    const __m512d x0 = _mm512_maskz_loadu_pd(v0, xb + i), x1 = _mm512_maskz_loadu_pd(v1, xb + i + 8);
-    // grid_step, 8 lanes at a time (max/min are std::clamp for a finite t)
-    const __m512d t0 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(x0, org), inv), floor_t), ceil_t);
-    const __m512d t1 = _mm512_min_pd(_mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(x1, org), inv), floor_t), ceil_t);
-    const __m512i step = _mm512_sub_epi32(
-        _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvttpd_epi32(_mm512_add_pd(t0, one))),
-                           _mm512_cvttpd_epi32(_mm512_add_pd(t1, one)), 1),
-        ones);
+    const auto [valid, x0, x1, step] = load_group(c, xb, i, m);
     __m512i idx = none;
     __mmask16 claimed = 0;
     for (std::size_t j = 0; j < c.windows; ++j) {
@@ -196,21 +210,88 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& 
     c.below[j] += static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm512_reduce_add_epi32(below[j])));
   return n;
 }
+
+// The same counts when every window has bins (no point window) and there are at most 16: the grid
+// windows are sorted and disjoint on the grid (the constructor starts each at or after the last
+// one's end), so a value's window is the last whose first step a_j is at or below its step, p - 1
+// for p = #{j : a_j <= step}, and the value is below exactly the windows j >= p. Each lane then
+// reads its window's start, end, first bin and shift from tables held in registers (vpermd), instead
+// of being tested against every window: two operations per window and lane instead of about nine.
+// A value equal to lo_j sits on step a_j (then p = j + 1, rel = 0) or a_j - 1 (then p = j and
+// step + 1 = a_p); only a group with such a lane tests the values against every lower edge.
+__attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512_lanes(const Claim& c, const double* xb,
+                                                                        std::size_t m, std::int32_t* out) {
+  const __m512i ones = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
+  alignas(64) std::int32_t ta[16], te[16], toff[16], tsh[16];
+  for (std::size_t j = 0; j < 16; ++j) {
+    const bool real = j < c.windows;
+    const QuantileWindows::Window* w = real ? &c.w[j] : nullptr;
+    ta[j] = real ? w->a : INT32_MAX;  // never at or below a step (steps are at most 2^30)
+    te[j] = real ? static_cast<std::int32_t>(static_cast<std::uint32_t>(w->a) + (w->bins << w->shift)) : 0;
+    toff[j] = real ? static_cast<std::int32_t>(w->offset) : 0;
+    tsh[j] = real ? w->shift : 0;
+  }
+  const __m512i A = _mm512_load_si512(ta), E = _mm512_load_si512(te), OFF = _mm512_load_si512(toff),
+                SH = _mm512_load_si512(tsh);
+  const __m512i nwin = _mm512_set1_epi32(static_cast<std::int32_t>(c.windows));
+  constexpr std::size_t kMaxWindows = 16;
+  __m512i below[kMaxWindows];
+  __m512i a_of[kMaxWindows];
+  for (std::size_t j = 0; j < c.windows; ++j) below[j] = zero, a_of[j] = _mm512_set1_epi32(ta[j]);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m; i += 16) {
+    const auto [valid, x0, x1, step] = load_group(c, xb, i, m);
+    __m512i p = zero;
+    for (std::size_t j = 0; j < c.windows; ++j) {
+      const __mmask16 lt = _mm512_mask_cmplt_epi32_mask(valid, step, a_of[j]);
+      below[j] = _mm512_mask_add_epi32(below[j], lt, below[j], ones);
+      p = _mm512_mask_add_epi32(p, static_cast<__mmask16>(valid & ~lt), p, ones);
+    }
+    const __mmask16 above_first = _mm512_mask_cmpgt_epi32_mask(valid, p, zero);
+    const __m512i w = _mm512_max_epi32(_mm512_sub_epi32(p, ones), zero);
+    const __m512i rel = _mm512_sub_epi32(step, _mm512_permutexvar_epi32(w, A));
+    const __mmask16 in = _mm512_mask_cmplt_epi32_mask(above_first, step, _mm512_permutexvar_epi32(w, E));
+    const __m512i idx = _mm512_add_epi32(_mm512_permutexvar_epi32(w, OFF),
+                                         _mm512_srav_epi32(rel, _mm512_permutexvar_epi32(w, SH)));
+    const __mmask16 at_own = _mm512_mask_cmpeq_epi32_mask(above_first, rel, zero);
+    const __mmask16 below_next = _mm512_mask_cmpeq_epi32_mask(
+        _mm512_mask_cmplt_epi32_mask(valid, p, nwin), _mm512_add_epi32(step, ones), _mm512_permutexvar_epi32(p, A));
+    if (at_own | below_next) {
+      for (std::size_t j = 0; j < c.windows; ++j) {
+        const __m512d lo = _mm512_set1_pd(c.w[j].lo);
+        const unsigned eq =
+            (_mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8)) & valid;
+        c.at_lo[j] += static_cast<std::uint64_t>(__builtin_popcount(eq));
+      }
+    }
+    _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(in, idx));
+    n += static_cast<std::size_t>(__builtin_popcount(in));
+  }
+  for (std::size_t j = 0; j < c.windows; ++j)
+    c.below[j] += static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm512_reduce_add_epi32(below[j])));
+  return n;
+}
 #if !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
 #endif
 
-using ClaimFn = std::size_t (*)(const Claim&, const double*, std::size_t, std::int32_t*);
+std::atomic<WindowKernel> g_kernel{WindowKernel::Best};
 
 std::size_t claim(const Claim& c, const double* xb, std::size_t m, std::int32_t* out) {
-  static const ClaimFn pick = [] {
+  static const bool avx512 = [] {
 #ifdef COGSIM_WINDOWS_AVX512
-    if (__builtin_cpu_supports("avx512f")) return ClaimFn{claim_avx512};
+    return __builtin_cpu_supports("avx512f") != 0;
+#else
+    return false;
 #endif
-    return ClaimFn{claim_scalar};
   }();
-  return pick(c, xb, m, out);
+  const WindowKernel k = g_kernel.load(std::memory_order_relaxed);
+#ifdef COGSIM_WINDOWS_AVX512
+  if (avx512 && k != WindowKernel::Scalar)
+    return (c.lanes && k == WindowKernel::Best ? claim_avx512_lanes : claim_avx512)(c, xb, m, out);
+#endif
+  return claim_scalar(c, xb, m, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +348,16 @@ __attribute__((target("avx512f,popcnt"))) std::size_t select_avx512(const double
 
 }  // namespace
 
+bool use_window_kernel(WindowKernel k) {
+#ifdef COGSIM_WINDOWS_AVX512
+  const bool vector = __builtin_cpu_supports("avx512f") != 0;
+#else
+  const bool vector = false;
+#endif
+  g_kernel.store(k, std::memory_order_relaxed);
+  return k == WindowKernel::Scalar || vector;
+}
+
 std::size_t select_by_key(const double* x, const std::int32_t* keys, std::size_t m, const KeyRange* ranges,
                           std::size_t nr, double* out) {
   using SelectFn = std::size_t (*)(const double*, const std::int32_t*, std::size_t, const KeyRange*, std::size_t,
@@ -290,7 +381,9 @@ void QuantileWindows::add(const double* x, std::size_t count) {
   // are counted (about a fifth of them at 1M paths).
   constexpr std::size_t kPiece = 256;
   std::int32_t idx[kPiece + 16];  // claim_avx512 stores 16 lanes past its count
-  const Claim c{windows_.data(), windows_.size(), origin_, inv_step_, below_.data(), at_lo_.data()};
+  const bool lanes = windows_.size() <= 16 &&
+                     std::all_of(windows_.begin(), windows_.end(), [](const Window& w) { return w.width > 0; });
+  const Claim c{windows_.data(), windows_.size(), origin_, inv_step_, below_.data(), at_lo_.data(), lanes};
   std::uint16_t* const f = fresh_.data();
   for (std::size_t base = 0; base < count; base += kPiece) {
     const std::size_t m = std::min(kPiece, count - base);

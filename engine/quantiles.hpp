@@ -89,6 +89,14 @@ class QuantileWindows {
   std::uint64_t fresh_n_ = 0;
 };
 
+// Which kernel counts the windows' values (QuantileWindows::add). All give the same counts; the
+// choice exists for the tests that prove it and for benchmarks. Best: AVX-512 with each value's
+// window looked up per lane where every window has bins (at most 16), else AVX-512 testing every
+// window; PerWindow: always the latter; Scalar: the portable loop. Process-wide; returns whether
+// the machine has the kernel asked for (the scalar one otherwise).
+enum class WindowKernel { Best, PerWindow, Scalar };
+bool use_window_kernel(WindowKernel k);
+
 // A range of a sketch's bucket keys, both ends included (QuantileSketch::key).
 struct KeyRange {
   std::int32_t lo, hi;

@@ -225,15 +225,32 @@ TEST(QuantileWindows, VectorAndScalarCountingGiveTheSameCounts) {
   ASSERT_GE(placed.windows().size(), 3u);
   for (std::size_t i = 0; i < x.size(); i += 11) x[i] = placed.windows()[(i / 11) % placed.windows().size()].lo;
   for (std::size_t i = 5; i < x.size(); i += 13) x[i] = (i % 2 ? -1e300 : 1e300);
-  auto state = [&](std::size_t batch) {
-    QuantileWindows w = placed;
+  auto state = [&](const QuantileWindows& windows, std::size_t batch) {
+    QuantileWindows w = windows;
     for (std::size_t i = 0; i < x.size(); i += batch) w.add(x.data() + i, std::min(batch, x.size() - i));
     engine::Writer out;
     w.serialize(out);
     return out.bytes();
   };
-  const auto one = state(1);
-  for (std::size_t batch : {15, 16, 17, 256, 1000, 40'000}) EXPECT_EQ(state(batch), one) << batch;
+  // Every kernel the machine has, against the portable one value at a time: the windows placed
+  // (each with bins: the per-lane kernel's case), and with a point window among them (the others').
+  std::vector<QuantileWindows::Window> grid, mixed;  // every window with bins; and a point window too
+  for (const auto& w : placed.windows())
+    if (w.width > 0) grid.push_back(w);
+  ASSERT_GE(grid.size(), 3u);
+  mixed = grid;
+  mixed.insert(mixed.begin() + 1, {0.5 * (mixed[0].hi() + mixed[1].lo), 0.0, 1});
+  for (std::size_t i = 3; i < x.size(); i += 17) x[i] = mixed[1].lo;
+  for (const QuantileWindows& windows : {QuantileWindows(grid), QuantileWindows(mixed), placed}) {
+    engine::use_window_kernel(engine::WindowKernel::Scalar);
+    const auto one = state(windows, 1);
+    for (auto k : {engine::WindowKernel::Scalar, engine::WindowKernel::PerWindow, engine::WindowKernel::Best}) {
+      if (!engine::use_window_kernel(k)) continue;  // not on this machine
+      for (std::size_t batch : {1, 15, 16, 17, 256, 1000, 40'000})
+        EXPECT_EQ(state(windows, batch), one) << "kernel " << int(k) << ", batch " << batch;
+    }
+    engine::use_window_kernel(engine::WindowKernel::Best);
+  }
   // A point window (a series constant in the pilot) counts its value exactly, in both kernels.
   QuantileWindows point = engine::place_windows(std::vector<double>(100, 2.5), engine::reported_quantiles(), 1000);
   std::vector<double> y(1000, 2.5);
