@@ -23,8 +23,10 @@ std::vector<double> block(double mean, double sd, unsigned seed) {
   return x;
 }
 
-// Arg 0: the series' mean (0: crosses zero, 3: one sign); arg 1: the number of series fed in turn,
-// which sets how much of the sketches' counts stays in cache (RM1 has ~90).
+// Arg 0: the series' mean, sd 1 (0: crosses zero, 3: one sign; 1 000 and 10^9: a spread small
+// against the level, as a budget line's: a few buckets hold every value, and nearly every value is
+// near a quantile window); arg 1: the number of series fed in turn, which sets how much of the
+// sketches' counts stays in cache (RM1 has ~90).
 void BM_SketchAddBlock(benchmark::State& state) {
   const double mean = double(state.range(0));
   const std::size_t series = std::size_t(state.range(1));
@@ -38,7 +40,8 @@ void BM_SketchAddBlock(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(BM_SketchAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90});
+BENCHMARK(BM_SketchAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90})
+    ->Args({1000, 1})->Args({1'000'000'000, 1});
 
 // What the simulator now adds per block: the sketch and the fine quantile windows (engine/quantiles.hpp),
 // placed from a pilot of 16384 values for a run of 10M paths (~750 bins around each of 7 levels).
@@ -63,7 +66,8 @@ void BM_QuantileSummaryAddBlock(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(BM_QuantileSummaryAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90});
+BENCHMARK(BM_QuantileSummaryAddBlock)->ArgNames({"mean", "series"})->Args({3, 1})->Args({0, 1})->Args({3, 90})->Args({0, 90})
+    ->Args({1000, 1})->Args({1'000'000'000, 1});
 
 void BM_MomentsAddBlock(benchmark::State& state) {
   const auto x = block(3, 1, 7);

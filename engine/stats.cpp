@@ -459,9 +459,9 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     // every path) would chain its increments on the same counters, each waiting for the last; it
     // counts in kCopies local histograms by position instead, then adds them to the store.
     std::uint16_t* const f = store_.fresh.data();
-    std::int32_t imin = INT32_MAX, imax = INT32_MIN;  // (vectorises; std::minmax_element does not)
-    for (std::size_t i = 0; i < m; ++i) imin = std::min(imin, keys[i]), imax = std::max(imax, keys[i]);
-    const auto lo = static_cast<std::size_t>(imin), span = static_cast<std::size_t>(imax - imin) + 1;
+    // Store indices grow with x: the piece's extremes hold the first and the last.
+    const std::size_t lo = store_.index(key(std::bit_cast<std::uint64_t>(pmin))),
+                      span = store_.index(key(std::bit_cast<std::uint64_t>(pmax))) - lo + 1;
     if (span <= kNarrowKeys) {
       alignas(64) std::uint16_t local[kCopies][kNarrowKeys] = {};
       std::size_t i = 0;
