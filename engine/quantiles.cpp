@@ -218,7 +218,7 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512(const Claim& 
 // reads its window's start, end, first bin and shift from tables held in registers (vpermd), instead
 // of being tested against every window: two operations per window and lane instead of about nine.
 // A value equal to lo_j sits on step a_j (then p = j + 1, rel = 0) or a_j - 1 (then p = j and
-// step + 1 = a_p); only a group with such a lane tests the values against every lower edge.
+// step + 1 = a_p); only such a lane is tested against that lower edge.
 __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512_lanes(const Claim& c, const double* xb,
                                                                         std::size_t m, std::int32_t* out) {
   const __m512i ones = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
@@ -256,12 +256,18 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512_lanes(const C
     const __mmask16 at_own = _mm512_mask_cmpeq_epi32_mask(above_first, rel, zero);
     const __mmask16 below_next = _mm512_mask_cmpeq_epi32_mask(
         _mm512_mask_cmplt_epi32_mask(valid, p, nwin), _mm512_add_epi32(step, ones), _mm512_permutexvar_epi32(p, A));
-    if (at_own | below_next) {
-      for (std::size_t j = 0; j < c.windows; ++j) {
-        const __m512d lo = _mm512_set1_pd(c.w[j].lo);
-        const unsigned eq =
-            (_mm512_cmp_pd_mask(x0, lo, _CMP_EQ_OQ) | (unsigned(_mm512_cmp_pd_mask(x1, lo, _CMP_EQ_OQ)) << 8)) & valid;
-        c.at_lo[j] += static_cast<std::uint64_t>(__builtin_popcount(eq));
+    if (at_own | below_next) {  // each such lane against the one edge it sits by (values below
+                                // the first window, clamped to step -1, sit by its edge: often)
+      alignas(64) double xs[16];
+      alignas(64) std::int32_t ps[16];
+      _mm512_store_pd(xs, x0), _mm512_store_pd(xs + 8, x1), _mm512_store_si512(ps, p);
+      for (unsigned bits = at_own; bits; bits &= bits - 1) {
+        const int l = __builtin_ctz(bits), j = ps[l] - 1;
+        c.at_lo[j] += xs[l] == c.w[j].lo;
+      }
+      for (unsigned bits = below_next; bits; bits &= bits - 1) {
+        const int l = __builtin_ctz(bits), j = ps[l];
+        c.at_lo[j] += xs[l] == c.w[j].lo;
       }
     }
     _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(in, idx));

@@ -266,6 +266,51 @@ TEST(QuantileWindows, VectorAndScalarCountingGiveTheSameCounts) {
   EXPECT_EQ(median->value, 2.5);
 }
 
+// A value equal to a window's lower edge lands on the edge's grid step or, by the rounding of
+// (x - origin) / w0, on the step below it; the per-lane kernel finds the edge from either side
+// (its own window, or the next one's). Window sets are drawn until edges of both kinds have been
+// seen, values are put on every edge and between, and every kernel must count as the scalar one.
+TEST(QuantileWindows, EveryKernelCountsValuesOnALowerEdgeFromEitherSide) {
+  std::mt19937_64 g(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  int on_step = 0, below_step = 0;
+  for (int trial = 0; trial < 400 && (on_step == 0 || below_step == 0 || trial < 40); ++trial) {
+    const double origin = 1000 * u(g) - 500, w0 = std::ldexp(0.5 + u(g), -int(u(g) * 20));
+    std::vector<QuantileWindows::Window> ws;
+    double lo = origin;
+    for (int j = 0; j < 6; ++j) {
+      ws.push_back({lo, w0 * double(1 << (j % 3)), 5 + std::uint32_t(j)});
+      lo = ws.back().hi() + w0 * (1 + 7 * u(g));
+    }
+    const QuantileWindows placed(ws);
+    // The grid as the constructor sets it: 1 / the finest width, from the lowest lower edge.
+    const double inv = 1 / w0;
+    std::vector<double> x;
+    for (const auto& w : placed.windows()) {
+      const double t = std::floor((w.lo - placed.origin()) * inv);
+      on_step += t == w.a, below_step += t == w.a - 1;
+      for (int k = 0; k < 3; ++k) x.push_back(w.lo);
+      x.push_back(std::nextafter(w.lo, -1e300)), x.push_back(w.lo + 0.5 * w.width), x.push_back(w.hi());
+    }
+    x.push_back(placed.origin() - 1), x.push_back(lo + 1);
+    std::shuffle(x.begin(), x.end(), g);
+    auto bytes = [&](engine::WindowKernel k) {
+      engine::use_window_kernel(k);
+      QuantileWindows w = placed;
+      w.add(x.data(), x.size());
+      engine::Writer out;
+      w.serialize(out);
+      return out.bytes();
+    };
+    const auto want = bytes(engine::WindowKernel::Scalar);
+    for (auto k : {engine::WindowKernel::PerWindow, engine::WindowKernel::Best})
+      if (engine::use_window_kernel(k)) EXPECT_EQ(bytes(k), want) << "trial " << trial << ", kernel " << int(k);
+    engine::use_window_kernel(engine::WindowKernel::Best);
+  }
+  EXPECT_GT(on_step, 0);
+  EXPECT_GT(below_step, 0) << "no lower edge fell on the step below its window: the case is not covered";
+}
+
 // A block on which a series is one value is counted at once (QuantileSketch::add_repeated): the
 // sketch and its windows must end with exactly the counts of adding the values one by one, for a
 // value inside a window, on a window's lower edge, between windows, below and above them all, on
