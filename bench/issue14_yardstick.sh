@@ -50,7 +50,9 @@ cols = ["then:BM_SketchAddBlock", "now:BM_SketchAddBlock", "now:BM_QuantileSumma
 print("| args | sketch at the issue (ns) | sketch now (ns) | summary now (ns) | summary / sketch at the issue |")
 print("|---|---|---|---|---|")
 for a in argsets:
-    v = [best.get((a, c), float("nan")) for c in cols]
-    print(f"| {a} | {v[0]:.0f} | {v[1]:.0f} | {v[2]:.0f} | {v[2] / v[0]:.2f} |")
+    v = [best.get((a, c)) for c in cols]
+    cell = lambda x: "—" if x is None else f"{x:.0f}"
+    ratio = "—" if v[0] is None or v[2] is None else f"{v[2] / v[0]:.2f}"  # a row the issue's bench had not
+    print(f"| {a} | {cell(v[0])} | {cell(v[1])} | {cell(v[2])} | {ratio} |")
 EOF
 echo "== end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
