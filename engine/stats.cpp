@@ -363,24 +363,18 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     const bool guess_one_sign = one_sign_hint_;
     std::uint64_t bad = 0;
     std::int64_t omin = INT64_MAX, omax = INT64_MIN;
-    if (guess_one_sign) {
+    auto scan = [&]<bool kKeys>() {
       for (std::size_t i = 0; i < m; ++i) {
         const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
         bad |= (bits & kAbsMask) >= kInfBits;
+        if constexpr (kKeys) keys[i] = key(bits);
         const std::int64_t o = ordered(xb[i]);
         omin = std::min(omin, o);
         omax = std::max(omax, o);
       }
-    } else {
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint64_t bits = std::bit_cast<std::uint64_t>(xb[i]);
-        bad |= (bits & kAbsMask) >= kInfBits;
-        keys[i] = key(bits);
-        const std::int64_t o = ordered(xb[i]);
-        omin = std::min(omin, o);
-        omax = std::max(omax, o);
-      }
-    }
+    };
+    if (guess_one_sign) scan.template operator()<false>();
+    else scan.template operator()<true>();
     if (bad) {
       add_general(xb, m);  // throws at the first NaN or infinity
       continue;
@@ -390,20 +384,18 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     const double pmin = unordered(omin), pmax = unordered(omax);
     if (pmin <= min_) note_extreme(pmin, count_equal(xb, m, pmin), true, false);
     if (pmax >= max_) note_extreme(pmax, count_equal(xb, m, pmax), false, true);
+    // Keys grow with x: the extremes' keys are the piece's first and last.
+    const std::int32_t kmin = key(std::bit_cast<std::uint64_t>(pmin)), kmax = key(std::bit_cast<std::uint64_t>(pmax));
     const bool one_sign = pmin >= lin_top_ || pmax <= -lin_top_;
     one_sign_hint_ = one_sign;
     if (one_sign) {
       // The common piece: one sign, every |x| at or above T. A key is then its magnitude's bits
-      // shifted, with the sign (key()'s logarithmic branch), and keys grow with x, so the extremes'
-      // keys are the piece's range (no range reduction) and each value's store index is a constant
-      // plus or minus its shifted bits (the same indices as the general pass below).
+      // shifted, with the sign (key()'s logarithmic branch), so the extremes' keys are the piece's
+      // range (no range reduction) and each value's store index is a constant plus or minus its
+      // shifted bits (the same indices as the general pass below).
       const bool neg = pmax < 0;
-      const auto mag = [&](double v) {
-        return static_cast<std::int64_t>((std::bit_cast<std::uint64_t>(v) & kAbsMask) >> shift_) - base_ + lin_keys_;
-      };
-      const std::int64_t mag_lo = mag(neg ? pmax : pmin), mag_hi = mag(neg ? pmin : pmax);
-      if (neg) store_.cover(mag_lo, mag_hi, kNoneRange, 0);
-      else store_.cover(kNoneRange, 0, mag_lo, mag_hi);
+      if (neg) store_.cover(-std::int64_t{kmax}, -std::int64_t{kmin}, kNoneRange, 0);
+      else store_.cover(kNoneRange, 0, kmin, kmax);
       // index = key + off: off_neg = neg_hi for a negative key, off_pos = neg_size + 1 - pos_lo.
       const std::int32_t off = neg ? store_.neg_hi : std::int32_t(store_.neg_size()) + 1 - store_.pos_lo;
       if (guess_one_sign) {
@@ -429,19 +421,18 @@ void QuantileSketch::add(const double* x, std::size_t count) {
       // Any other piece (both signs, or values below T): the general key.
       if (guess_one_sign)
         for (std::size_t i = 0; i < m; ++i) keys[i] = key(std::bit_cast<std::uint64_t>(xb[i]));
-      // The magnitude range of each sign, by masked reductions on the 32-bit keys (16 to a vector on
-      // AVX-512; a ternary on a value that is not a key is a select, not a branch).
-      std::int32_t lo = INT32_MAX, hi = INT32_MIN, neg_near = INT32_MIN, pos_near = INT32_MAX;
+      // The magnitude nearest zero of each sign, by masked reductions on the 32-bit keys (16 to a
+      // vector on AVX-512; a ternary on a value that is not a key is a select, not a branch); the
+      // farthest are the extremes' keys.
+      std::int32_t neg_near = INT32_MIN, pos_near = INT32_MAX;
       for (std::size_t i = 0; i < m; ++i) {
         const std::int32_t k = keys[i];
-        lo = std::min(lo, k);
-        hi = std::max(hi, k);
         const std::int32_t is_neg = k >> 31, is_pos = (-k) >> 31;  // all ones if k < 0 / k > 0
         neg_near = std::max(neg_near, (k & is_neg) | (INT32_MIN & ~is_neg));
         pos_near = std::min(pos_near, (k & is_pos) | (INT32_MAX & ~is_pos));
       }
-      const std::int64_t neg_min = lo < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = lo < 0 ? -std::int64_t{lo} : 0;
-      const std::int64_t pos_min = hi > 0 ? pos_near : kNoneRange, pos_max = hi > 0 ? hi : 0;
+      const std::int64_t neg_min = kmin < 0 ? -std::int64_t{neg_near} : kNoneRange, neg_max = kmin < 0 ? -std::int64_t{kmin} : 0;
+      const std::int64_t pos_min = kmax > 0 ? pos_near : kNoneRange, pos_max = kmax > 0 ? kmax : 0;
       if (!flag_keys_.empty()) n_near += select_by_key(xb, keys, m, flag_keys_.data(), flag_keys_.size(), near + n_near);
       store_.cover(neg_min, neg_max, pos_min, pos_max);
       // Keys to store indices (vectorises): index = key + an offset for its sign.
@@ -459,9 +450,7 @@ void QuantileSketch::add(const double* x, std::size_t count) {
     // every path) would chain its increments on the same counters, each waiting for the last; it
     // counts in kCopies local histograms by position instead, then adds them to the store.
     std::uint16_t* const f = store_.fresh.data();
-    // Store indices grow with x: the piece's extremes hold the first and the last.
-    const std::size_t lo = store_.index(key(std::bit_cast<std::uint64_t>(pmin))),
-                      span = store_.index(key(std::bit_cast<std::uint64_t>(pmax))) - lo + 1;
+    const std::size_t lo = store_.index(kmin), span = store_.index(kmax) - lo + 1;  // indices grow with keys
     if (span <= kNarrowKeys) {
       alignas(64) std::uint16_t local[kCopies][kNarrowKeys] = {};
       std::size_t i = 0;
