@@ -282,19 +282,22 @@ __attribute__((target("avx512f,popcnt"))) std::size_t claim_avx512_lanes(const C
 #endif
 #endif
 
+// Whether this machine runs the AVX-512 kernels (asked once).
+bool has_avx512() {
+#ifdef COGSIM_WINDOWS_AVX512
+  static const bool yes = __builtin_cpu_supports("avx512f") != 0;
+  return yes;
+#else
+  return false;
+#endif
+}
+
 std::atomic<WindowKernel> g_kernel{WindowKernel::Best};
 
 std::size_t claim(const Claim& c, const double* xb, std::size_t m, std::int32_t* out) {
-  static const bool avx512 = [] {
 #ifdef COGSIM_WINDOWS_AVX512
-    return __builtin_cpu_supports("avx512f") != 0;
-#else
-    return false;
-#endif
-  }();
   const WindowKernel k = g_kernel.load(std::memory_order_relaxed);
-#ifdef COGSIM_WINDOWS_AVX512
-  if (avx512 && k != WindowKernel::Scalar)
+  if (has_avx512() && k != WindowKernel::Scalar)
     return (c.lanes && k == WindowKernel::Best ? claim_avx512_lanes : claim_avx512)(c, xb, m, out);
 #endif
   return claim_scalar(c, xb, m, out);
@@ -355,13 +358,8 @@ __attribute__((target("avx512f,popcnt"))) std::size_t select_avx512(const double
 }  // namespace
 
 bool use_window_kernel(WindowKernel k) {
-#ifdef COGSIM_WINDOWS_AVX512
-  const bool vector = __builtin_cpu_supports("avx512f") != 0;
-#else
-  const bool vector = false;
-#endif
   g_kernel.store(k, std::memory_order_relaxed);
-  return k == WindowKernel::Scalar || vector;
+  return k == WindowKernel::Scalar || has_avx512();
 }
 
 std::size_t select_by_key(const double* x, const std::int32_t* keys, std::size_t m, const KeyRange* ranges,
@@ -370,7 +368,7 @@ std::size_t select_by_key(const double* x, const std::int32_t* keys, std::size_t
                                    double*);
   static const SelectFn pick = [] {
 #ifdef COGSIM_WINDOWS_AVX512
-    if (__builtin_cpu_supports("avx512f")) return SelectFn{select_avx512};
+    if (has_avx512()) return SelectFn{select_avx512};
 #endif
     return SelectFn{select_scalar};
   }();
