@@ -446,8 +446,9 @@ std::optional<QuantileWindows::Answer> QuantileWindows::quantile(double q, std::
         const double v = w.lo + (b + 0.5) * w.width;
         // Rounding: x - origin, lo and the middle each within half an ulp of |x|, |origin|, |lo| or
         // |v|; the grid step (x - origin) / w0 < 2^30 within 2^30 ulps of w0.
+        // (2 eps scales exactly: summed apart, the same bits, without overflowing near DBL_MAX.)
         const double eps = std::numeric_limits<double>::epsilon();
-        return Answer{v, 0.5 * w.width + 2 * eps * (std::fabs(v) + std::fabs(origin_)) + 1e-6 * w.width};
+        return Answer{v, 0.5 * w.width + (2 * eps * std::fabs(v) + 2 * eps * std::fabs(origin_)) + 1e-6 * w.width};
       }
   }
   return std::nullopt;
@@ -598,6 +599,7 @@ std::vector<QuantileWindows::Window> fuse(std::vector<QuantileWindows::Window> w
     }
     auto& f = out.back();
     const double lo = f.lo, hi = std::max(f.hi(), w.hi());
+    if (!std::isfinite(hi - lo)) continue;  // their union spans more than the largest double: w is dropped
     double width = f.width == 0 ? w.width : w.width == 0 ? f.width : std::min(f.width, w.width);
     if (width == 0) continue;  // two point windows at the same value
     ++parts.back();
@@ -645,8 +647,9 @@ QuantileWindows place_windows(PilotSample pilot, const std::vector<double>& qs, 
     const std::vector<double> atoms = atoms_between(pilot.values, i_lo, i_hi);
     if (atoms.size() >= 2)
       for (double a : atoms) ws.push_back({a, 0.0, 1});
-    else
-      ws.push_back(window_at(pilot.values, q, i_lo, i_hi, std::max<std::uint64_t>(paths, 1)));
+    else if (const auto w = window_at(pilot.values, q, i_lo, i_hi, std::max<std::uint64_t>(paths, 1));
+             std::isfinite(w.width) && std::isfinite(w.hi()))
+      ws.push_back(w);  // else a range past the largest double (a pilot near ±DBL_MAX): the sketch answers
   }
   return QuantileWindows(fuse(std::move(ws)));
 }

@@ -156,11 +156,12 @@ double QuantileSketch::value(std::int32_t key) const {
     const double lo = std::bit_cast<double>(b << shift_) - lin_top_, hi = std::bit_cast<double>((b + 1) << shift_) - lin_top_;
     v = lo + 0.5 * (hi - lo);
   } else {
-    // Bucket b holds [L, U); 2LU/(L+U) = 2L / (1 + L/U) without overflowing. The top bucket's U is
-    // 2^1024 (infinite as a double): then 2L, capped at DBL_MAX, which is closer to every value in it.
+    // Bucket b holds [L, U); 2LU/(L+U) = 2L / (1 + L/U). Above DBL_MAX / 2, where 2L overflows,
+    // L · (2 / (1 + L/U)) instead (below, the first form: the same bits as ever). The top bucket's U
+    // is 2^1024 (infinite as a double): then 2L, capped at DBL_MAX, which is closer to every value in it.
     const auto b = static_cast<std::uint64_t>(base_ + j - lin_keys_);
     const double lo = std::bit_cast<double>(b << shift_), hi = std::bit_cast<double>((b + 1) << shift_);
-    v = std::min(2 * lo / (1 + lo / hi), DBL_MAX);
+    v = std::min(lo <= DBL_MAX / 2 ? 2 * lo / (1 + lo / hi) : lo * (2 / (1 + lo / hi)), DBL_MAX);
   }
   return key < 0 ? -v : v;
 }

@@ -179,6 +179,17 @@ TEST(QuantileSketch, BoundWideRangeAndExtremes) {
   expect_bound(x, 1e-3, 0);
 }
 
+TEST(QuantileSketch, BoundInTheTopOctaves) {
+  // Magnitudes above DBL_MAX / 4, both signs: a bucket's representative must not overflow where its
+  // lower edge passes DBL_MAX / 2 (it read DBL_MAX, clamped to the largest value, for every bucket
+  // above 2^1023). Interior levels, not only the exact extremes.
+  std::mt19937_64 g(29);
+  std::uniform_real_distribution<double> u(0.25, 1);
+  std::vector<double> x(20000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i % 3 ? 1 : -1) * u(g) * DBL_MAX;
+  expect_bound(x, 1e-3, 0);
+}
+
 TEST(QuantileSketch, BoundAtBucketBoundaries) {
   // Values at and one ulp around gamma^i (the edges of a logarithmic mapping).
   for (double alpha : {1e-3, 0.01, 0.3}) {
