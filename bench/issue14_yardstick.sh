@@ -36,7 +36,7 @@ for name, ns in best.items():
 echo "== start $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds"
 for r in $(seq "$rounds"); do
   run then "$tmp/then" 'BM_SketchAddBlock'
-  run now "$build/bench/cogsim_bench" 'BM_SketchAddBlock|BM_QuantileSummaryAddBlock'
+  run now "$build/bench/cogsim_bench" 'BM_SketchAddBlock|BM_QuantileSummaryAddBlock|BM_CounterFloor'
 done >"$tmp/all.txt"
 python3 - "$tmp/all.txt" <<'EOF'
 import sys
@@ -47,12 +47,14 @@ for line in open(sys.argv[1]):
     best[key] = min(best.get(key, float("inf")), float(ns))
 argsets = sorted({a for a, _ in best}, key=lambda a: (a.split("/")[1], a))
 cols = ["then:BM_SketchAddBlock", "now:BM_SketchAddBlock", "now:BM_QuantileSummaryAddBlock"]
-print("| args | sketch at the issue (ns) | sketch now (ns) | summary now (ns) | summary / sketch at the issue |")
-print("|---|---|---|---|---|")
+cols.append("now:BM_CounterFloor")
+print("| args | sketch at the issue (ns) | sketch now (ns) | summary now (ns) | summary / sketch at the issue "
+      "| one increment per value (ns) | increments / sketch at the issue |")
+print("|---|---|---|---|---|---|---|")
 for a in argsets:
     v = [best.get((a, c)) for c in cols]
     cell = lambda x: "—" if x is None else f"{x:.0f}"
-    ratio = "—" if v[0] is None or v[2] is None else f"{v[2] / v[0]:.2f}"  # a row the issue's bench had not
-    print(f"| {a} | {cell(v[0])} | {cell(v[1])} | {cell(v[2])} | {ratio} |")
+    ratio = lambda x: "—" if v[0] is None or x is None else f"{x / v[0]:.2f}"  # a row the issue's bench had not
+    print(f"| {a} | {cell(v[0])} | {cell(v[1])} | {cell(v[2])} | {ratio(v[2])} | {cell(v[3])} | {ratio(v[3])} |")
 EOF
 echo "== end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
