@@ -25,6 +25,8 @@ std::string shown_path(const std::string& path) {
 
 namespace {
 
+constexpr std::size_t kMaxIncludeDepth = 256;
+
 struct Loader {
   Sources& sources;
   Diagnostics& diags;
@@ -49,6 +51,18 @@ struct Loader {
         error(from, "'" + shown_path(raw_path) + "' includes itself (include cycle)");
         return;
       }
+    }
+    // Each nested include is a level of recursion (and of this check): a bound, located at the include.
+    if (stack.size() >= kMaxIncludeDepth) {
+      std::string msg = "includes nested more than ";
+      msg += std::to_string(kMaxIncludeDepth);
+      msg += " deep ('";
+      msg += shown_path(raw_path);
+      msg += "' would be level ";
+      msg += std::to_string(stack.size() + 1);
+      msg += ")";
+      error(from, std::move(msg));
+      return;
     }
     std::string why;
     auto id = sources.load(path, &why);

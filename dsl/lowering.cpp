@@ -2,8 +2,11 @@
 #include "dsl/lowering.hpp"
 #include "dsl/report_layout.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "dsl/suggest.hpp"
 #include "engine/evaluator.hpp"
@@ -28,6 +31,35 @@ Env Lowering::cell_env(const Symbol& s, int flat, int year) {
 // The key bit of a cell before its `adjust` (cell_key leaves the top bit free).
 constexpr std::uint64_t kRawCell = std::uint64_t(1) << 63;
 
+namespace {
+// Cells are lowered depth first, each one's inputs before it: a chain of definitions each reading
+// the next (v2999 = v2998 + 1, ..., written dependents first) recurses once per link, a few KB of
+// stack each. Past what the thread's stack holds, lowering stops with an error at the link rather
+// than overflowing it (which was a segfault). The room is measured, not counted, because stacks and
+// frames differ: the main thread's follows `ulimit -s`, a server thread's is smaller, and a
+// sanitizer build's frames are larger.
+constexpr std::size_t kStackReserve = std::size_t(1) << 20;  // left for the error and what follows
+
+// The bytes of this thread's stack below the current frame (SIZE_MAX where it cannot be known).
+std::size_t stack_left() {
+  thread_local const char* const low = [] {
+    const char* bottom = nullptr;
+    pthread_attr_t a;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+      void* addr = nullptr;
+      std::size_t size = 0;
+      if (pthread_attr_getstack(&a, &addr, &size) == 0) bottom = static_cast<const char*>(addr);
+      pthread_attr_destroy(&a);
+    }
+    return bottom;
+  }();
+  // The frame's address, not a local's: a sanitizer may keep locals in a heap-allocated fake stack.
+  const auto* here = static_cast<const char*>(__builtin_frame_address(0));
+  if (low == nullptr) return SIZE_MAX;
+  return here > low ? static_cast<std::size_t>(here - low) : 0;
+}
+}  // namespace
+
 std::uint64_t cell_key(int sym, int flat, int year) {
   return (std::uint64_t(sym) << 44) ^ (std::uint64_t(flat) << 20) ^ std::uint64_t(year & 0xFFFFF);
 }
@@ -47,6 +79,21 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use, bool raw) {
     chain += m_.cell_name(m_.symbols[sym], flat, year);
     // One report per definition: the same cycle usually repeats for every member and year.
     if (cycle_reported_.insert(sym).second) error(use, "cycle: " + chain);
+    Val v = em_.constant(0);
+    v.dim.error = true;
+    return v;
+  }
+  if (stack_left() < kStackReserve) {
+    if (!too_deep_reported_) {
+      too_deep_reported_ = true;
+      const std::uint64_t first = stack_.empty() ? cell_key(sym, flat, year) : stack_.front();
+      error(use, "definitions read one another " + std::to_string(stack_.size()) + " deep here (from " +
+                     m_.cell_name(m_.symbols[int((first & ~kRawCell) >> 44)], int((first >> 20) & 0xFFFFFF),
+                                  int(first & 0xFFFFF)) +
+                     " to " + m_.cell_name(m_.symbols[sym], flat, year) +
+                     "), more than this thread's stack holds: define each input before what reads it (then "
+                     "each is ready when it is read), or raise the stack limit (`ulimit -s`)");
+    }
     Val v = em_.constant(0);
     v.dim.error = true;
     return v;

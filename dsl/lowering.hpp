@@ -120,6 +120,7 @@ class Lowering : Stage {
   std::vector<std::optional<Dim>> sym_dim_;
   std::map<int, std::set<int>> undefined_years_;
   std::set<int> cycle_reported_;
+  bool too_deep_reported_ = false;  // a chain of cells past this thread's stack (reported once)
   std::map<std::string, std::pair<double, bool>> param_overrides_;  // cell name -> (value, used)
   std::vector<ParamCell> param_cells_;
   std::map<std::pair<std::string, int>, std::pair<Val, Val>> indicator_cells_;  // (id, year) -> met, target

@@ -1,11 +1,13 @@
 // Hostile input (issue 12): one test per case of the mutation campaign, with its exact message.
 // Each must end in a located error (or be accepted), never a crash, a hang or a stack overflow.
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "dsl/compiler.hpp"
@@ -165,6 +167,56 @@ TEST(HostileInput, IncludeOfAFifo) {
   EXPECT_EQ(first_message(kHeader + "include \"" + fifo.string() + "\"\n"),
             "t.cog:2:9: error: cannot read '" + fifo.string() +
                 "': the file is not a regular file (a device, a FIFO or a socket)");
+  fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- deep chains (was: segfault)
+
+// Runs fn on a thread with a stack of `bytes` (so that the test does not depend on `ulimit -s`).
+template <class F>
+void on_stack(std::size_t bytes, F fn) {
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setstacksize(&a, bytes);
+  pthread_t t;
+  auto body = [](void* p) -> void* {
+    (*static_cast<F*>(p))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&t, &a, body, &fn), 0);
+  pthread_join(t, nullptr);
+  pthread_attr_destroy(&a);
+}
+
+// A chain of 20 000 definitions written dependents first: lowering recursed once per link and
+// overflowed the stack (exit 139). It must stop with a located error on an 8 MiB stack, and the same
+// chain written inputs first (no recursion) must compile.
+TEST(HostileInput, AChainOfDefinitionsDeeperThanTheStackIsALocatedError) {
+  constexpr int kN = 20000;
+  std::string backward = kHeader, forward = kHeader;
+  for (int i = kN - 1; i > 0; --i) backward += "var v" + std::to_string(i) + " = v" + std::to_string(i - 1) + " + 1\n";
+  backward += "var v0 = normal(0, 1)\noutput v" + std::to_string(kN - 1) + "\n";
+  forward += "var v0 = normal(0, 1)\n";
+  for (int i = 1; i < kN; ++i) forward += "var v" + std::to_string(i) + " = v" + std::to_string(i - 1) + " + 1\n";
+  forward += "output v" + std::to_string(kN - 1) + "\n";
+  std::string back_msg, fwd_msg;
+  on_stack(std::size_t{8} << 20, [&] { back_msg = first_message(backward), fwd_msg = diagnostics(forward); });
+  EXPECT_TRUE(std::regex_match(back_msg, std::regex("t\\.cog:[0-9]+:[0-9]+: error: definitions read one another [0-9]+ "
+                                                    "deep here \\(from v19999 to v[0-9]+\\), "
+                                                    "more than this thread's stack holds.*")))
+      << back_msg;
+  EXPECT_EQ(fwd_msg, "");
+}
+
+TEST(HostileInput, IncludesNestedPastTheLimitAreALocatedError) {
+  fs::path dir = fs::temp_directory_path() / ("cogsim_hostile_inc_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (int i = 1; i < 300; ++i)
+    std::ofstream(dir / ("f" + std::to_string(i) + ".cog")) << "include \"f" << i + 1 << ".cog\"\n";
+  std::ofstream(dir / "f300.cog") << "param q = 2\n";
+  EXPECT_EQ(first_message(kHeader + "include \"" + (dir / "f1.cog").string() + "\"\nparam p = 1\noutput p\n"),
+            (dir / "f255.cog").string() + ":1:9: error: includes nested more than 256 deep ('" + (dir / "f256.cog").string() +
+                "' would be level 257)");
   fs::remove_all(dir);
 }
 
