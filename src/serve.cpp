@@ -42,7 +42,12 @@ void mount(httplib::Server& server, Session& session) {
 }
 
 int serve(const Options& options, std::ostream& out, std::ostream& err) {
-  if (!options.save_dir.empty() && !std::filesystem::is_directory(options.save_dir)) {
+  // --save-dir: a folder, made if missing once the model compiles (not its parents: a typo in them
+  // is likelier than a wish for a tree).
+  std::error_code ec;
+  const bool make_save_dir =
+      !options.save_dir.empty() && std::filesystem::status(options.save_dir, ec).type() == std::filesystem::file_type::not_found;
+  if (!options.save_dir.empty() && !make_save_dir && !std::filesystem::is_directory(options.save_dir, ec)) {
     err << "cogsim: --save-dir " << options.save_dir << " is not a folder\n";
     return 2;
   }
@@ -51,6 +56,14 @@ int serve(const Options& options, std::ostream& out, std::ostream& err) {
   if (!session) {
     err << error << "\n";
     return 3;
+  }
+  if (make_save_dir) {
+    if (!std::filesystem::create_directory(options.save_dir, ec) || ec) {
+      err << "cogsim: --save-dir " << options.save_dir << " does not exist and cannot be made"
+          << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
+      return 2;
+    }
+    out << "cogsim serve: made the folder " << options.save_dir << " for saved avenants\n";
   }
   httplib::Server server;
   mount(server, *session);

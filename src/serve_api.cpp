@@ -216,8 +216,8 @@ std::string cell_key(const std::string& cell) {
   return k;
 }
 
-Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, double>& edits, const Options& o,
-                    const std::string& requested_name);  // serve_avenant.cpp
+Reply avenant_reply(const dsl::Compiled& base, const dsl::Sources& sources, const std::map<std::string, double>& edits,
+                    const Options& o, const std::string& requested_name);  // serve_avenant.cpp
 
 std::unique_ptr<Session> Session::open(const Options& options, std::string& error) {
   std::unique_ptr<Session> s(new Session());
@@ -377,7 +377,7 @@ Reply Session::avenant(const std::string& body) {
     if (overrides.empty()) throw BadRequest{"overrides: no change to save"};
     std::string name = string_field(j, "name", false);
     std::lock_guard<std::mutex> hold(mutex_);
-    return avenant_reply(base_, overrides, options_, name);
+    return avenant_reply(base_, sources_, overrides, options_, name);
   });
 }
 

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "src/output_set.hpp"
 #include "src/report_csv.hpp"
 #include "src/results.hpp"
 #include "src/serve.hpp"
@@ -208,8 +209,8 @@ std::string avenant_text(const dsl::Compiled& base, const std::map<std::string, 
   return out.str();
 }
 
-Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, double>& edits, const Options& o,
-                    const std::string& requested_name) {
+Reply avenant_reply(const dsl::Compiled& base, const dsl::Sources& sources, const std::map<std::string, double>& edits,
+                    const Options& o, const std::string& requested_name) {
   const std::string name = sanitised(requested_name);
   std::string text;
   try {
@@ -220,6 +221,10 @@ Reply avenant_reply(const dsl::Compiled& base, const std::map<std::string, doubl
   json j{{"name", name}, {"text", text}};
   if (!o.save_dir.empty()) {
     const std::string file = (std::filesystem::path(o.save_dir) / (name + ".cog")).string();
+    // --save-dir may be the model's own folder: an avenant named after one of its files (main,
+    // drivers) would replace it, and the model would then extend itself.
+    if (const DestinationError clash = check_not_inputs({{"the avenant", file, false}}, sources); !clash.message.empty())
+      return {409, json{{"error", clash.message + " (choose another name)"}}.dump(-1, ' ', false, json::error_handler_t::replace)};
     if (std::string e = write_atomically(file, text); !e.empty())
       return {500, json{{"error", "cannot write " + file + ": " + e}}.dump(-1, ' ', false, json::error_handler_t::replace)};
     j["file"] = file;

@@ -373,6 +373,35 @@ TEST(ServeApi, SavedAvenantReproducesThePageToTheBit) {
 
 // Goal seek answers with a value on both sides of which P is on each side of the target
 // (checked with two runs of the API, not with the goal code).
+// --save-dir set to the model's own folder: an avenant named after one of the model's files would
+// replace it (and the model would then extend itself). Refused, the file unchanged; another name saves.
+TEST(ServeApi, AnAvenantNeverReplacesAFileOfTheModel) {
+  const fs::path dir = temp_dir("own-folder");
+  fs::copy(kRm1, dir, fs::copy_options::recursive);
+  app::serve::Options o;
+  o.path = dir.string();
+  o.threads = 1;
+  o.save_dir = dir.string();
+  std::string error;
+  auto s = Session::open(o, error);
+  ASSERT_TRUE(s) << error;
+  auto read = [](const fs::path& f) {
+    std::ifstream in(f);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  for (const std::string name : {"main", "drivers"}) {
+    const std::string before = read(dir / (name + ".cog"));
+    Reply r = s->avenant(R"({"overrides": {"gap_sd": 0.02}, "name": ")" + name + R"("})");
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_NE(error_of(r).find("a file of the model"), std::string::npos) << r.body;
+    EXPECT_EQ(read(dir / (name + ".cog")), before) << name;
+  }
+  Reply ok = s->avenant(R"({"overrides": {"gap_sd": 0.02}, "name": "avenant-1"})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_TRUE(fs::exists(dir / "avenant-1.cog"));
+  fs::remove_all(dir);
+}
+
 TEST(ServeApi, GoalAnswerBracketsTheTarget) {
   Session& s = session();
   Reply g = s.goal(R"({"param": "savings[CDS, 2024]", "indicator": "8", "year": 2024, "probability": 0.8, "lo": 0,
