@@ -323,8 +323,8 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   sens->add_option("--threads,-t", sa->opt.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
   sens->add_option("--bootstrap", sa->opt.bootstrap, "Bootstrap resamples for the Sobol intervals (default 200)")
       ->check(unsigned_in(0, 100000));
-  sens->add_option("--json", sa->json, "Write the results (JSON) here");
-  sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)");
+  sens->add_option("--json", sa->json, "Write the results (JSON) here")->check(path_given());
+  sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)")->check(path_given());
   sens->add_option("--evaluations", sa->evaluations,
                    "Write the model evaluations behind the Sobol indices here (CSV: f on A, on B, and on A with "
                    "each input taken from B, path by path), to run another estimator on the same evaluations");
@@ -349,7 +349,7 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   goal->add_option("--seed,-s", ga->req.run.seed, "Seed (default 42)")
       ->check(unsigned_in(0, UINT64_MAX));
   goal->add_option("--threads,-t", ga->req.run.threads, "Worker threads (default: all cores)")->check(unsigned_in(1, 1024));
-  goal->add_option("--json", ga->json, "Write the answer (JSON) here");
+  goal->add_option("--json", ga->json, "Write the answer (JSON) here")->check(path_given());
 
   return [=](std::ostream& out, std::ostream& err) {
     if (*sens) {

@@ -496,13 +496,13 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& ra) {
   run->add_option("--sampling", ra.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   run->add_option("--replicates", ra.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   run->add_option("--correlation", ra.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
-  run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically");
-  run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here");
+  run->add_option("--json", ra.json, "Write the results file (JSON) here, atomically")->check(path_given());
+  run->add_option("--report", ra.report, "Write the report (one self-contained HTML page, in French) here")->check(path_given());
   run->add_option("--report-why", ra.report_why,
                   "With --report: add the sensitivity of the N indicators most at risk (\"Et pourquoi ?\")")
       ->check(CLI::Range(1, 1000));
-  run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here");
-  run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder");
+  run->add_option("--xlsx", ra.xlsx, "Write the results workbook (XLSX: summary, indicators, outputs, funds) here")->check(path_given());
+  run->add_option("--csv", ra.csv, "Write tidy CSV tables (outputs, indicators, events, labels, run) into this folder")->check(path_given());
   run->add_option("--csv-dialect", ra.csv_dialect,
                   "tidy (default: ',' and decimal point) or excel-fr (';', decimal comma, UTF-8 BOM)")
       ->check(CLI::IsMember({"tidy", "excel-fr"}));
@@ -530,11 +530,12 @@ CLI::App* add_compare_command(CLI::App& app, CommandLine& cl) {
   cmp->add_option("--sampling", ca.sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   cmp->add_option("--replicates", ca.replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   cmp->add_option("--correlation", ca.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
-  cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically");
-  cmp->add_option("--report", cl.compare_report, "Write an HTML page of the comparison here (self-contained)");
+  cmp->add_option("--json", ca.json, "Write the comparison (JSON) here, atomically")->check(path_given());
+  cmp->add_option("--report", cl.compare_report, "Write an HTML page of the comparison here (self-contained)")->check(path_given());
   cmp->add_option("--xlsx", ca.xlsx,
                   "Write the comparison workbook (XLSX: probabilities, series that moved, the variant's own series, "
-                  "a chart) here; one variant");
+                  "a chart) here; with several variants, each row names its variant")
+      ->check(path_given());
   cmp->add_flag("--quiet,-q", ca.quiet, "No progress bar and no summary");
   return cmp;
 }
@@ -554,7 +555,7 @@ CLI::App* add_replay_command(CLI::App& app, CommandLine& cl) {
   replay->add_option("--correlation", pa.correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
   replay->add_option("--paths,-n", pa.paths, "Paths of the run (default 100000): --path must be below it")
       ->check(unsigned_in(1, std::uint64_t(1) << 40));
-  replay->add_option("--json", pa.json, "Write the path's figures (JSON) here");
+  replay->add_option("--json", pa.json, "Write the path's figures (JSON) here")->check(path_given());
   return replay;
 }
 

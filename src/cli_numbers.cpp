@@ -53,4 +53,9 @@ CLI::Validator finite() {
   return finite_in(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
 }
 
+CLI::Validator path_given() {
+  return CLI::Validator([](std::string& s) { return s.empty() ? std::string("an empty path (no file to write)") : std::string(); },
+                        "PATH");
+}
+
 }  // namespace cogsim::app

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("SCENARIO", o.path, "Rules file (.cog) or scenario folder holding main.cog")->required();
   app.add_option("--port,-p", o.port, "Port (default 8080; 0: any free port)")->check(CLI::Range(0, 65535));
   app.add_option("--host", o.host, "Address to listen on (default 127.0.0.1: this machine only)");
-  app.add_option("--save-dir", o.save_dir, "Folder where \"Enregistrer l'avenant\" writes its scenario file");
+  app.add_option("--save-dir", o.save_dir, "Folder where \"Enregistrer l'avenant\" writes its scenario file")->check(cogsim::app::path_given());
   app.add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   try {
     app.parse(argc, argv);

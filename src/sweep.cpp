@@ -38,6 +38,14 @@ struct SweepArgs {
 const double kQuantiles[] = {0.05, 0.50, 0.95};
 const char* const kQuantileNames[] = {"p5", "p50", "p95"};
 
+// A cell's name as the compiler matches it (spaces do not matter).
+std::string without_spaces(const std::string& cell) {
+  std::string k;
+  for (char c : cell)
+    if (c != ' ') k += c;
+  return k;
+}
+
 // The grid's points, the first axis varying slowest; one empty point when there is no axis.
 std::vector<std::vector<double>> grid_points(const std::vector<SweepAxis>& axes) {
   std::vector<std::vector<double>> points{{}};
@@ -287,6 +295,14 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
       err << "cogsim: --grid " << a.grid[i] << ": " << e << "\n";
       status = kUsage;
     }
+  // One cell on two axes: the last would win at every point while the rows show the other's values.
+  for (std::size_t i = 0; i < axes.size() && status == kOk; ++i)
+    for (std::size_t j = 0; j < i && status == kOk; ++j)
+      if (without_spaces(axes[i].cell) == without_spaces(axes[j].cell)) {
+        err << "cogsim: --grid " << a.grid[i] << ": the cell " << axes[i].cell << " is already an axis (--grid "
+            << a.grid[j] << "); give all its values on one axis\n";
+        status = kUsage;
+      }
   dsl::Sources sources;
   std::vector<dsl::Loaded> loaded;
   if (status == kOk) status = load_all(a, sources, loaded, err);
@@ -393,9 +409,9 @@ std::function<int(std::ostream& out, std::ostream& err)> add_sweep_command(CLI::
   sw->add_option("--sampling", a->sampling, kSamplingHelp)->check(CLI::IsMember(kSamplingNames));
   sw->add_option("--replicates", a->replicates, kReplicatesHelp)->check(CLI::Range(2, 100000));
   sw->add_option("--correlation", a->correlation, kCorrelationHelp)->check(CLI::IsMember(kCorrelationNames));
-  sw->add_option("--csv", a->csv, "Write the tidy table here (CSV: scenario, point, params, kind, name, year, statistic, value)");
-  sw->add_option("--jsonl", a->jsonl, "Write the table here as JSON lines (one object per figure and point)");
-  sw->add_option("--html", a->html, "Write heat maps of P(met) over the grid here (one HTML page)");
+  sw->add_option("--csv", a->csv, "Write the tidy table here (CSV: scenario, point, params, kind, name, year, statistic, value)")->check(path_given());
+  sw->add_option("--jsonl", a->jsonl, "Write the table here as JSON lines (one object per figure and point)")->check(path_given());
+  sw->add_option("--html", a->html, "Write heat maps of P(met) over the grid here (one HTML page)")->check(path_given());
   sw->add_flag("--quiet,-q", a->quiet, "No summary line");
   return [a, sw](std::ostream& out, std::ostream& err) { return *sw ? run_sweep(*a, out, err) : -1; };
 }

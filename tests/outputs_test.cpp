@@ -200,6 +200,27 @@ TEST(Outputs, ThePathGivenTwiceIsRefusedBeforeRunning) {
   fs::remove_all(dir);
 }
 
+// An empty output path (`--json "$OUT"` with OUT unset) was taken as "no output": exit 0 and
+// nothing written. Every output option of every command refuses it, status 2.
+TEST(Outputs, AnEmptyOutputPathIsRefused) {
+  fs::path dir = fresh_dir("empty-path");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", kModel, "-n", "100", "--json", ""},
+           {"run", kModel, "-n", "100", "--report", ""},
+           {"run", kModel, "-n", "100", "--csv", ""},
+           {"run", kModel, "-n", "100", "--xlsx", ""},
+           {"compare", kModel, kVariant, "-n", "100", "--json", ""},
+           {"replay", kModel, "--path", "1", "--json", ""},
+           {"sweep", kModel, "--grid", "gap_sd=0.01", "-n", "100", "--html", ""},
+           {"sensitivity", kModel, "--indicator", "8", "--year", "2024", "--report", ""}}) {
+    Exit x = run_cogsim(args, dir);
+    EXPECT_EQ(x.status, 2) << args[0] << " " << args[args.size() - 2] << ": " << x.err;
+    EXPECT_NE(x.err.find(args[args.size() - 2] + ": an empty path"), std::string::npos) << x.err;
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
 // Each file of a run failing in turn (as on a full disk), then each rename of the commit: the
 // outputs of the previous run are untouched and no temporary is left.
 TEST(Outputs, AFailureHalfwayChangesNothing) {

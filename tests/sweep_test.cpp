@@ -2,6 +2,8 @@
 // the table has a row per point and figure; the grid's syntax.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -96,6 +98,21 @@ TEST(Sweep, AnUnknownCellIsRefused) {
   const int status = ::pclose(f);
   EXPECT_NE(status, 0);
   EXPECT_NE(out.find("no param cell named 'no_such_param'"), std::string::npos) << out;
+}
+
+// The same cell on two axes (spaces aside): the last axis won at every point while the rows showed
+// the first one's values. Refused before anything runs, naming both axes.
+TEST(Sweep, ACellOnTwoAxesIsRefused) {
+  const std::string cmd = std::string(COGSIM_EXE) + " sweep " + rm1() +
+                          " --grid \"savings[CDS, 2024]=0,0.1\" --grid \"savings[CDS,2024]=0.05\" -n 100 -q 2>&1";
+  FILE* f = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, f)) out += buf;
+  const int status = ::pclose(f);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << out;
+  EXPECT_NE(out.find("the cell savings[CDS,2024] is already an axis (--grid savings[CDS, 2024]=0,0.1)"), std::string::npos)
+      << out;
 }
 
 }  // namespace
