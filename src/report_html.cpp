@@ -507,8 +507,11 @@ class Page {
       << "<p><b>Distribution.</b> L'histogramme répartit les trajectoires selon le résultat de la dernière année ; "
       << "le trait vertical marque la cible, les barres vertes les trajectoires qui l'atteignent. Les 0,5 % de "
       << "trajectoires les plus extrêmes de chaque côté sont hors du graphique.</p>"
-      << "<p><b>Précision des centiles.</b> Les centiles sont calculés par une esquisse de quantiles (DDSketch) "
-      << "d'une précision relative de 0,1 % ; moyennes et probabilités sont exactes sur les trajectoires simulées.</p>"
+      << "<p><b>Précision des centiles.</b> Les centiles des tableaux et de l'éventail (P5 à P95) sont lus dans des "
+      << "histogrammes fins placés autour de chaque centile d'après les premières trajectoires : leur erreur, donnée "
+      << "dans le fichier de résultats (<code>quantile_error</code>), reste bien en deçà de l'erreur d'échantillonnage. "
+      << "L'histogramme et les courbes en S lisent une esquisse de quantiles (DDSketch) d'une précision relative "
+      << "de 0,1 %. Moyennes et probabilités sont exactes sur les trajectoires simulées.</p>"
       << "<p><b>Fichiers joints.</b> Les mêmes chiffres, complets, sont dans le fichier de résultats JSON, le "
       << "classeur XLSX et les tables CSV de la même exécution (<code>cogsim run … --json --xlsx --csv</code>).</p>"
       << "</section>";
