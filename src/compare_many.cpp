@@ -1,6 +1,7 @@
 #include "src/compare_many.hpp"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "src/compare_block.hpp"
@@ -18,15 +19,18 @@ constexpr std::size_t kColumns = 100;
 // One row of the table: an indicator's year, its base probability, and each variant's delta
 // (null when that variant does not share the indicator-year).
 struct Row {
-  std::string id, label;
+  std::string id, label;  // the base's label (the row is the base's indicator)
   int year = 0;
   double base = NAN;
   std::vector<const engine::ProbabilityDelta*> deltas;
+  std::vector<std::string> relabelled;  // per variant: its own label where it differs from the base's
 };
 
 // The rows, in the base's order of indicators (the first variant's comparison lists them), each
-// indicator-year shared by at least one variant.
-std::vector<Row> rows_of(const std::vector<VariantRun>& variants) {
+// indicator-year shared by at least one variant. A variant that relabels an indicator (an avenant
+// easing its target says so) keeps its label to itself: the row, and the base's column, carry
+// the base's.
+std::vector<Row> rows_of(const engine::Program& base, const std::vector<VariantRun>& variants) {
   std::vector<Row> rows;
   for (std::size_t v = 0; v < variants.size(); ++v)
     for (const auto& ind : variants[v].results.indicators)
@@ -35,10 +39,15 @@ std::vector<Row> rows_of(const std::vector<VariantRun>& variants) {
         for (auto& r : rows)
           if (r.id == ind.id && r.year == y.year) row = &r;
         if (!row) {
-          rows.push_back({ind.id, ind.label, y.year, y.base.p(), std::vector<const engine::ProbabilityDelta*>(variants.size())});
+          std::string label = ind.label;
+          for (const auto& b : base.indicators)
+            if (b.id == ind.id) label = b.label;
+          rows.push_back({ind.id, label, y.year, y.base.p(), std::vector<const engine::ProbabilityDelta*>(variants.size()),
+                          std::vector<std::string>(variants.size())});
           row = &rows.back();
         }
         row->deltas[v] = &y;
+        if (ind.label != row->label) row->relabelled[v] = ind.label;
       }
   return rows;
 }
@@ -64,7 +73,7 @@ std::string compare_many_summary(const engine::Program& base, const std::vector<
                        kColumns)
         << "\n";
   out << report::fr_number(double(variants.front().results.paths), 0) << " trajectoires appariées par variante "
-      << "(les tirages de la base), graine " << meta.seed << ", " << meta.threads << " threads, "
+      << "(les tirages de la base), graine " << meta.seed << ", " << meta.threads << (meta.threads == 1 ? " thread, " : " threads, ")
       << report::fr_number(meta.wall_seconds, 2) << " s\n";
   out << "\n== P(atteint) : la base, puis chaque variante et son écart en points ==\n"
          "   (▲ favorable, ▼ défavorable : un écart de plus de deux erreurs types appariées)\n";
@@ -77,7 +86,7 @@ std::string compare_many_summary(const engine::Program& base, const std::vector<
   for (std::size_t v = 0; v < variants.size(); ++v) head += report::pad_columns("V" + std::to_string(v + 1), per);
   while (!head.empty() && head.back() == ' ') head.pop_back();
   out << head << "\n";
-  for (const Row& r : rows_of(variants)) {
+  for (const Row& r : rows_of(base, variants)) {
     std::string line = report::pad_columns(r.id, 5) + report::pad_columns(fit_columns(r.label, label - 1), label) +
                        report::pad_columns(std::to_string(r.year), 6) +
                        report::pad_columns(report::fr_percent(r.base, 1), 8);
@@ -85,6 +94,13 @@ std::string compare_many_summary(const engine::Program& base, const std::vector<
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << "\n";
   }
+  // The labels a variant gives its own way (once per indicator), below the table that shows the base's.
+  std::set<std::pair<std::size_t, std::string>> said;
+  for (const Row& r : rows_of(base, variants))
+    for (std::size_t v = 0; v < r.relabelled.size(); ++v)
+      if (!r.relabelled[v].empty() && said.insert({v, r.id}).second)
+        out << fit_columns("V" + std::to_string(v + 1) + ", indicateur " + r.id + " : « " + r.relabelled[v] + " »", kColumns)
+            << "\n";
   for (std::size_t v = 0; v < variants.size(); ++v) {
     out << "\n" << fit_columns("=== V" + std::to_string(v + 1) + " : " + variants[v].path + " ===", kColumns) << "\n";
     out << compare_summary(base, *variants[v].program, variants[v].results, meta, variants[v].shared, colour);
@@ -130,8 +146,12 @@ std::string compare_many_html(const engine::Program& base, const std::vector<Var
        "<th>n°</th><th class=\"l\">Indicateur</th><th>Année</th><th>Base</th>";
   for (std::size_t v = 0; v < variants.size(); ++v) h << "<th>V" << v + 1 << "</th>";
   h << "</tr></thead><tbody>";
-  for (const Row& r : rows_of(variants)) {
-    h << "<tr><td>" << html_escape(r.id) << "</td><td class=\"l\">" << html_escape(r.label) << "</td><td>" << r.year
+  for (const Row& r : rows_of(base, variants)) {
+    h << "<tr><td>" << html_escape(r.id) << "</td><td class=\"l\">" << html_escape(r.label);
+    for (std::size_t v = 0; v < r.relabelled.size(); ++v)
+      if (!r.relabelled[v].empty())
+        h << "<div class=\"note\">V" << v + 1 << " : " << html_escape(r.relabelled[v]) << "</div>";
+    h << "</td><td>" << r.year
       << "</td><td>" << fr_percent(r.base, 1) << "</td>";
     for (const auto* d : r.deltas) {
       const Verdict v =

@@ -182,7 +182,7 @@ std::string compare_summary(const engine::Program& base, const engine::Program& 
   out << fit_columns("Base :      " + scenario_title(base), kColumns) << "\n"
       << fit_columns("Variante :  " + scenario_title(variant), kColumns) << "\n";
   out << report::fr_number(double(r.paths), 0) << " trajectoires appariées, graine " << meta.seed << ", "
-      << meta.threads << " threads, " << report::fr_number(meta.wall_seconds, 2) << " s\n";
+      << meta.threads << (meta.threads == 1 ? " thread, " : " threads, ") << report::fr_number(meta.wall_seconds, 2) << " s\n";
   out << "En commun : " << shared.series << " séries (sur " << shared.base_series << " dans la base, "
       << shared.variant_series << " dans la variante), " << shared.draws << " cellules aléatoires\n"
       << "            aux mêmes tirages (sur " << shared.base_draws << ", " << shared.variant_draws << ")\n";

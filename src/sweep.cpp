@@ -351,8 +351,9 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
   if (int rc = write_sweep(a, table, axes, err)) return rc;
   if (!a.quiet) {
     char buf[200];
-    std::snprintf(buf, sizeof buf, "%zu points x %llu paths in %.2f s (%.3g paths/s)\n", point,
-                  static_cast<unsigned long long>(a.paths), seconds, double(point) * double(a.paths) / seconds);
+    std::snprintf(buf, sizeof buf, "%zu point%s x %llu path%s in %.2f s (%.3g paths/s)\n", point, point == 1 ? "" : "s",
+                  static_cast<unsigned long long>(a.paths), a.paths == 1 ? "" : "s", seconds,
+                  double(point) * double(a.paths) / seconds);
     out << buf;
   }
   return kOk;

@@ -270,7 +270,17 @@ TEST(CompareMany, EachVariantIsItsOwnComparisonAndTheTableMarksTheClearChanges) 
       clear += delta > 2 * se;
     }
   EXPECT_GT(clear, 5);
+  // avenant-cds relabels indicator 8 ("cible 2024 assouplie"): the row, shared with the base and V2,
+  // carries the base's label; V1's own is said once below the table and under the row on the page.
+  for (const auto& [key, line] : rows)
+    if (key.first == "8") EXPECT_EQ(line.find("assouplie"), std::string::npos) << line;
+  EXPECT_NE(out.find("V1, indicateur 8 : « Réduire le déficit des centres de santé (cible 2024 assouplie par l'avenant) »"),
+            std::string::npos)
+      << out;
   const std::string html = test::read_text(dir + "/many.html");
+  EXPECT_NE(html.find("<div class=\"note\">V1 : Réduire le déficit des centres de santé (cible 2024 assouplie par "
+                      "l&#39;avenant)</div>"),
+            std::string::npos);
   EXPECT_NE(html.find("avenant-cds"), std::string::npos);
   EXPECT_NE(html.find("avenant-inflation"), std::string::npos);
   EXPECT_NE(html.find("Comparaison de 2 variantes"), std::string::npos);
