@@ -206,17 +206,19 @@ void pair_last_years(const Program& base, const Program& variant, const CompareR
 }
 
 // A series that is not finite, named rather than numbered, and located at the output that
-// defines it (the variant's for a difference).
+// defines it: for a difference, in the model whose own value is not finite (the kernel says which,
+// core.error_program: the variant's when both are, or when only the difference overflows).
 void name_nonfinite(const CoreResult& core, const Program& base, const Program& variant, std::size_t paired,
                     CompareResults& r) {
   std::size_t k = core.nonfinite_series;
   std::string what = "an indicator or event (variant − base)";
+  const bool in_base = core.error_program == 0;
   for (const auto& o : r.outputs)
     for (const auto& y : o.years)
       if (k-- == 0) {
-        what = "output " + o.name + " in " + std::to_string(y.year) + " (variant − base)";
-        r.error->loc = output_loc(variant, o.name);
-        r.error_model = 1;
+        what = "output " + o.name + " in " + std::to_string(y.year) + (in_base ? " (base)" : " (variant − base)");
+        r.error->loc = output_loc(in_base ? base : variant, o.name);
+        r.error_model = in_base ? 0 : 1;
       }
   k = core.nonfinite_series;
   if (k >= paired) {

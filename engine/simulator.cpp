@@ -103,6 +103,13 @@ class Kernel {
     double v = value_of(progs_, ws, s.plus, i);
     return s.minus ? v - value_of(progs_, ws, *s.minus, i) : v;
   }
+  // Which program a series' value that is not finite at path i comes from: the side whose own value
+  // is not finite (a difference is blamed on the base when only the base's is), else the first.
+  std::uint32_t nonfinite_program(const std::vector<Workspace>& ws, const SeriesSpec& s, std::size_t i) const {
+    if (s.minus && std::isfinite(value_of(progs_, ws, s.plus, i)) && !std::isfinite(value_of(progs_, ws, *s.minus, i)))
+      return static_cast<std::uint32_t>(s.minus->prog);
+    return static_cast<std::uint32_t>(s.plus.prog);
+  }
 
   // The central path of each program first: it gives the shift of every moment accumulator.
   bool central_pass() {
@@ -122,6 +129,7 @@ class Kernel {
       if (!std::isfinite(centre_[i])) {
         r_.error = nonfinite("on the central path");
         r_.nonfinite_series = i;
+        r_.error_program = nonfinite_program(central_, series_[i], 0);
         return false;
       }
     }
@@ -248,6 +256,7 @@ class Kernel {
             std::find_if(v, v + spec.size, [](double x) { return !std::isfinite(x); }) - v);
         cr.error = nonfinite("on path " + std::to_string(spec.first_path + k));
         cr.nonfinite_series = i;
+        cr.error_program = nonfinite_program(st.ws, s, k);
         return false;
       }
     }

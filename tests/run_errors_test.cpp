@@ -143,6 +143,19 @@ TEST(CompareErrors, ANonFiniteDifferenceIsLocatedAtTheVariantsDefinition) {
   EXPECT_FALSE(fs::exists(json));
 }
 
+// The same pair the other way round: the base's y is not finite, the variant's is. The error used
+// to say "(variant − base)" at the variant's definition, blaming the healthy model.
+TEST(CompareErrors, ANonFiniteBaseIsLocatedInTheBase) {
+  Pair p = folder("cmp_nan_base");
+  auto good = p.write("good.cog", kBase);
+  auto bad = p.write("bad.cog", kHead + "\n\nvar x[t in 2020..2022] = normal(1, 1)\nvar y[t in 2020..2022] = sqrt(x[t])\noutput y\n");
+  auto [status, text] = cogsim("compare " + bad.string() + " " + good.string() + " -n 2000");
+  EXPECT_EQ(status, 5) << text;
+  EXPECT_EQ(first_line(text).substr(0, first_line(text).find(" on path ")),
+            bad.string() + ":5:5: error: output y in 2020 (base) is not a finite number") << text;
+  EXPECT_NE(text.find("cogsim: " + bad.string() + " failed while running; no results written"), std::string::npos) << text;
+}
+
 TEST(CompareErrors, AnInvalidDrawIsLocatedInTheModelThatDrewIt) {
   Pair p = folder("cmp_draw");
   auto good = p.write("good.cog", kBase);
