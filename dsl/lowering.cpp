@@ -701,8 +701,19 @@ void Lowering::report_unused_overrides() {
       std::vector<std::string> names;
       for (const auto& s : m_.symbols)
         if (s.kind == Kind::Param) names.push_back(s.name);
+      // The param exists but takes other indices (`--set tariff_mean=1` for tariff_mean[kinds]): say
+      // so with one of its cells, rather than suggest the name just written.
+      const std::string bare = name.substr(0, name.find('['));
+      const ParamCell* example = nullptr;
+      for (const ParamCell& c : param_cells_)
+        if (c.param == bare && !example) example = &c;
+      if (example && example->cell != bare) {
+        error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "': the cells of '" + bare +
+                                              "' are written with their indices, like " + example->cell);
+        continue;
+      }
       error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "' (write it as name or name[MEMBER,YEAR])" +
-                                            did_you_mean(name.substr(0, name.find('[')), names));
+                                            did_you_mean(bare, names));
     }
 }
 

@@ -100,6 +100,24 @@ TEST(Sweep, AnUnknownCellIsRefused) {
   EXPECT_NE(out.find("no param cell named 'no_such_param'"), std::string::npos) << out;
 }
 
+// A param written without its indices (`--set tariff_mean=1`, tariff_mean being per kind) was
+// answered "did you mean 'tariff_mean'?"; the message now shows how its cells are written.
+TEST(Sweep, AParamWithoutItsIndicesIsAnsweredWithOneOfItsCells) {
+  for (const std::string cmd : {" run " + rm1() + " -n 100 -q --set tariff_mean=1 2>&1",
+                                " sweep " + rm1() + " --grid \"tariff_mean=1,2\" -n 100 -q 2>&1"}) {
+    FILE* f = ::popen((std::string(COGSIM_EXE) + cmd).c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, f)) out += buf;
+    EXPECT_NE(::pclose(f), 0);
+    EXPECT_NE(out.find("no param cell named 'tariff_mean': the cells of 'tariff_mean' are written with their indices, "
+                       "like tariff_mean[SAN]"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(out.find("did you mean"), std::string::npos) << out;
+  }
+}
+
 // The same cell on two axes (spaces aside): the last axis won at every point while the rows showed
 // the first one's values. Refused before anything runs, naming both axes.
 TEST(Sweep, ACellOnTwoAxesIsRefused) {
