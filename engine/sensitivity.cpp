@@ -343,11 +343,16 @@ SensitivityResults sensitivity(const Program& compiled, Operand target_in, const
   std::vector<double> fa;
   std::vector<std::vector<double>> draws;
   if ((r.error = sample(p, target, n, seed_a, nullptr, fa, &draws))) return r;
-  double mean = 0, sq = 0;
-  for (std::uint64_t i = 0; i < n; ++i) mean += fa[i], sq += fa[i] * fa[i];
-  r.mean = mean / double(n);
+  // Two passes, the first about the first value: sum(x²) − n·mean² cancels catastrophically for a
+  // large level with a small spread (a constant −13.6 M€ came out with variance −158 and a mean
+  // 5e-6 € off its value). A constant gives its value and variance 0 exactly.
+  double shifted = 0;
+  for (std::uint64_t i = 0; i < n; ++i) shifted += fa[i] - fa[0];
+  r.mean = n > 0 ? fa[0] + shifted / double(n) : 0;
   r.paths = n;
-  r.variance = n > 1 ? (sq - double(n) * r.mean * r.mean) / double(n - 1) : 0;
+  double ss = 0;
+  for (std::uint64_t i = 0; i < n; ++i) ss += (fa[i] - r.mean) * (fa[i] - r.mean);
+  r.variance = n > 1 ? ss / double(n - 1) : 0;
   contributions(p, fa, draws, feeds, r);
   if (opt.probability) {
     missed_profiles(p, fa, draws, feeds, draws_feeding(p, {target}), r);

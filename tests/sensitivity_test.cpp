@@ -91,6 +91,33 @@ output y
   EXPECT_NEAR(sa.first, 9.0 / 13, 0.05);
 }
 
+// An output that does not move (a realised year: -13 607 724.82 € on every path) has its value as
+// mean and a variance of exactly 0; with sum(x²) − n·mean² the variance came out at −158 and the
+// mean 5e-6 € off. A large level with a small spread keeps its variance to 1e-9 relative (closed
+// form: the sample variance of y = 1e9 + a, a ~ N(0, 1), is that of a, computed here apart).
+TEST(Sensitivity, MeanAndVarianceOfALargeLevelAreExactEnough) {
+  auto p = compile_model(R"(
+model "level" base 2019 years 2020..2020
+var a[t in 2020..2020] = normal(0, 1)
+var still[t in 2020..2020] = -13607724.82 € + 0 * a[t]
+var high[t in 2020..2020] = 1e9 + a[t]
+var alone[t in 2020..2020] = a[t]
+output still, high, alone
+)");
+  engine::SensitivityOptions opt;
+  opt.paths = 20000;
+  opt.sobol = false;
+  auto still = engine::sensitivity(p, p.outputs[0].years[0].second, opt);
+  ASSERT_FALSE(still.error);
+  EXPECT_EQ(still.mean, -13607724.82);
+  EXPECT_EQ(still.variance, 0.0);
+  auto high = engine::sensitivity(p, p.outputs[1].years[0].second, opt);
+  auto alone = engine::sensitivity(p, p.outputs[2].years[0].second, opt);
+  ASSERT_FALSE(high.error || alone.error);
+  EXPECT_NEAR(high.variance, alone.variance, 1e-6 * alone.variance);
+  EXPECT_NEAR(high.mean - 1e9, alone.mean, 1e-6);
+}
+
 // The centred estimators at N = 2^14 on y = 3a + b + 0c and on the same plus 10^6 (mean 10^6
 // sd, where an uncentred first-order estimator is useless): the 95 % bootstrap intervals contain
 // the closed forms S_a = 9/13, S_b = 4/13, S_c = 0 (first order = total: additive), each interval
