@@ -326,6 +326,11 @@ PathFigures print_path(const engine::Program& program, const engine::Workspace& 
 }
 
 int do_replay(const RunArgs& a, std::uint64_t path, std::ostream& out, std::ostream& err) {
+  // A path of a run that `run` itself would refuse (fewer paths than replicates) does not exist.
+  if (auto e = design_usage_error(a.sampling, a.paths, a.replicates); !e.empty()) {
+    err << e;
+    return kUsage;
+  }
   const std::vector<Destination> dests = {{"--json", a.json}};
   if (int rc = destination_status(check_destinations(dests), err)) return rc;
   dsl::Sources sources;
