@@ -265,18 +265,18 @@ TEST(Design, FewerPathsThanReplicatesIsAUsageError) {
   // replay too: a path of a run that `run` refuses does not exist (it was replayed, exit 0).
   for (const char* sampling : {"lhs", "qmc"})
     for (const char* command : {"run", "replay"}) {
-    const std::string model = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
-    std::vector<std::string> args = {"cogsim", command, model, "-n", "5", "--sampling", sampling};
-    if (std::string(command) == "run") args.push_back("-q");
-    else args.insert(args.end(), {"--path", "1"});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::ostringstream out, err;
-    EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 2) << err.str();
-    EXPECT_NE(err.str().find("runs 10 replicates (--replicates): give at least that many paths (--paths 5)"),
-              std::string::npos)
-        << err.str();
-  }
+      const std::string model = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+      std::vector<std::string> args = {"cogsim", command, model, "-n", "5", "--sampling", sampling};
+      if (std::string(command) == "run") args.push_back("-q");
+      else args.insert(args.end(), {"--path", "1"});
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      std::ostringstream out, err;
+      EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 2) << err.str();
+      EXPECT_NE(err.str().find("runs 10 replicates (--replicates): give at least that many paths (--paths 5)"),
+                std::string::npos)
+          << err.str();
+    }
 }
 
 }  // namespace
