@@ -60,6 +60,13 @@ std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::Correlat
       error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
       continue;
     }
+    // Correlated is its one draw: a var without any would be paired with nothing (it was accepted,
+    // and its measured rank correlation came out null).
+    if (const ast::VarDecl* v = m_.symbols[it->second].var; v && !holds_a_draw(*v)) {
+      error(names[k]->loc, "'" + names[k]->name + "' holds no random draw, so it cannot be correlated (correlate pairs "
+                           "the draws of two vars)");
+      continue;
+    }
     ids[k] = it->second;
   }
   if (ids[0] < 0 || ids[1] < 0) return std::nullopt;
@@ -74,10 +81,11 @@ std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::Correlat
   }
   const Symbol &sa = m_.symbols[ids[0]], &sb = m_.symbols[ids[1]];
   bool same = sa.axes.size() == sb.axes.size();
-  for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
-    same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
+  for (std::size_t i = 0; same && i < sa.axes.size(); ++i)  // the same sets, and the same years
+    same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set &&
+           (!sa.axes[i].is_year || (sa.axes[i].y0 == sb.axes[i].y0 && sa.axes[i].y1 == sb.axes[i].y1));
   if (!same) {
-    error(d.loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices to be correlated cell by cell");
+    error(d.loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices and years to be correlated cell by cell");
     return std::nullopt;
   }
   return CorrPair{ids[0], ids[1], rho, d.rank, &d};
@@ -109,8 +117,9 @@ void Declarer::factor_group(int gi, const std::vector<CorrPair>& pairs) {
     for (const CorrPair* p : mine)
       what += "; " + m_.symbols[p->a].name + "–" + m_.symbols[p->b].name + " " + fmt(as_asked(*p)) + " (asked " +
               fmt(p->rho) + ")";
-    warning(mine.front()->d->loc, "the correlations asked are not consistent (the matrix is not positive "
-                                  "semi-definite); using the nearest valid matrix" + what);
+    warning(mine.front()->d->loc, "the correlations asked cannot be used as they are (a correlation of ±1, or pairs "
+                                  "that cannot hold together: the matrix is not positive definite); using the nearest "
+                                  "valid matrix" + what);
   }
   Eigen::LLT<Eigen::MatrixXd> llt(used);
   Eigen::MatrixXd l = llt.matrixL();
@@ -136,8 +145,17 @@ void Declarer::declare_correlations() {
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = int(i);
   std::function<int(int)> root = [&](int x) { return parent[x] == x ? x : parent[x] = root(parent[x]); };
   std::vector<CorrPair> pairs;
+  std::map<std::pair<int, int>, const ast::CorrelateDecl*> seen;  // a pair given twice: the second is an error
   for (const auto* d : m_.correlates)
     if (auto p = correlation_pair(*d)) {
+      const auto key = std::minmax(p->a, p->b);
+      if (auto [it, fresh] = seen.emplace(std::pair{key.first, key.second}, d); !fresh) {
+        const SourceLoc first = it->second->loc;
+        error(d->loc, "'" + m_.symbols[p->a].name + "' and '" + m_.symbols[p->b].name + "' are already correlated (at " +
+                          sources_.path(first.file) + ":" +
+                          std::to_string(sources_.line_col(first.file, first.offset).first) + "); give each pair once");
+        continue;
+      }
       pairs.push_back(*p);
       parent[root(p->a)] = root(p->b);
     }

@@ -74,5 +74,7 @@ class Declarer : Stage {
 // The checker's warning for a `fix` that replaces a series whose draws other equations still
 // read (fix_checks.cpp).
 void warn_partial_fixes(const Loaded& loaded, const Model& model, const Sources& sources, Reporter& reporter);
+// Whether a var's definition calls a distribution anywhere (fix_checks.cpp): what `correlate` pairs.
+bool holds_a_draw(const ast::VarDecl& v);
 
 }  // namespace cogsim::dsl

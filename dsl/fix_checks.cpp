@@ -240,6 +240,8 @@ void FixChecker::check_actual(int x) {
 
 }  // namespace
 
+bool holds_a_draw(const ast::VarDecl& v) { return reads_of(v).draws; }
+
 void warn_partial_fixes(const Loaded& loaded, const Model& model, const Sources& src, Reporter& reporter) {
   FixChecker c{model, src, reporter, {}, {}, {}};
   for (const auto& it : loaded.items)

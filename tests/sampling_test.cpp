@@ -142,7 +142,7 @@ output a
 )");
   ASSERT_EQ(c.diags.size(), 1u);
   EXPECT_EQ(c.diags[0].severity, Severity::Warning);
-  EXPECT_NE(c.diags[0].message.find("not positive semi-definite"), std::string::npos);
+  EXPECT_NE(c.diags[0].message.find("not positive definite"), std::string::npos);
   // The repaired matrix is a valid correlation matrix: its 3×3 determinant is ≥ 0.
   double x = c.program.correlations[0].used, y = c.program.correlations[1].used,
          z = c.program.correlations[2].used;
