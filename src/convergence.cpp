@@ -50,10 +50,23 @@ nlohmann::ordered_json convergence_json(const engine::Program& p, const engine::
   return {{"indicators", inds}, {"events", evs}};
 }
 
+namespace {
+// `text` on two lines of at most `columns` code points: the first cut at the last space that fits,
+// the second shortened with an ellipsis if it must be.
+std::pair<std::string, std::string> two_lines(const std::string& text, std::size_t columns) {
+  if (report::fit_columns(text, columns) == text) return {text, ""};
+  std::size_t cut = std::string::npos;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == ' ' && report::fit_columns(text.substr(0, i), columns) == text.substr(0, i)) cut = i;
+  if (cut == std::string::npos) return {report::fit_columns(text, columns), ""};
+  return {text.substr(0, cut), report::fit_columns(text.substr(cut + 1), columns)};
+}
+}  // namespace
+
 std::string convergence_svg(const std::vector<engine::ConvergencePoint>& points, const ConvergenceItem& item) {
   if (points.size() < 2) return "";
   using report::svg::num;
-  const double W = 220, H = 124, L = 40, R = 8, T = 26, B = 20;  // T: the title clear of the top tick
+  const double W = 220, H = 136, L = 40, R = 8, T = 38, B = 20;  // T: a title of two lines clear of the top tick
   double lo = 1, hi = 0;
   for (const auto& pt : points) {
     lo = std::min(lo, pt.p[item.hit] - 1.96 * pt.se[item.hit]);
@@ -66,8 +79,14 @@ std::string convergence_svg(const std::vector<engine::ConvergencePoint>& points,
   auto Y = [&](double v) { return T + (H - T - B) * (hi - v) / (hi - lo); };
   std::ostringstream o, upper, lower, line;
   o << "<svg class=\"chart conv\" viewBox=\"0 0 " << num(W) << ' ' << num(H) << "\" role=\"img\" aria-label=\""
-    << report::html_escape(item.label) << "\"><text class=\"legend\" x=\"2\" y=\"13\"><title>"
-    << report::html_escape(item.label) << "</title>" << report::html_escape(report::fit_columns(item.label, 34)) << "</text>";
+    << report::html_escape(item.label) << "\">";
+  // The title on at most two lines of 34 columns, cut at a space (a headline event's label is long:
+  // "Tous les indicateurs de l'année atteints (2024)" was cut to "… de l'année a…").
+  const auto [first, second] = two_lines(item.label, 34);
+  o << "<text class=\"legend\" x=\"2\" y=\"13\"><title>" << report::html_escape(item.label) << "</title>"
+    << report::html_escape(first);
+  if (!second.empty()) o << "<tspan x=\"2\" dy=\"12\">" << report::html_escape(second) << "</tspan>";
+  o << "</text>";
   for (double g : {lo, hi})
     o << "<line class=\"grid\" x1=\"" << num(L) << "\" x2=\"" << num(W - R) << "\" y1=\"" << num(Y(g)) << "\" y2=\""
       << num(Y(g)) << "\"/><text class=\"tick\" x=\"" << num(L - 4) << "\" y=\"" << num(Y(g) + 3.5)

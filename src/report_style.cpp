@@ -98,6 +98,9 @@ svg .hit:hover { fill: rgba(18,63,115,.06); }
 svg .bar { fill: #7fb0d8; } svg .bar.ok { fill: #5aa86a; } svg .bar.bad { fill: #d9634f; }
 svg .pbar.ok { fill: var(--ok); } svg .pbar.warn { fill: #d99a00; } svg .pbar.bad { fill: var(--bad); }
 svg.chart.conv { width: 49%; display: inline-block; vertical-align: top; }
+/* A small bar chart (a viewBox of 380 × 150) drawn at most ~1.2 times its size: stretched to a wide
+   card its text came out three times the page's. */
+svg.chart.pbars { max-width: 460px; margin: 0 auto; }
 svg .cdf { fill: none; stroke: #08306b; stroke-width: 2; }
 .entity .scurve { margin: 4px 0 0; } .entity .scurve svg { display: block; max-width: 440px; }
 svg .band { fill: #c9dcf2; } svg .est { fill: none; stroke: #1f5fa8; stroke-width: 1.5; }
