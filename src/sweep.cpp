@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -65,7 +66,7 @@ std::vector<std::vector<double>> grid_points(const std::vector<SweepAxis>& axes)
 struct Table {
   std::string csv, jsonl;
   struct Heat {
-    std::string scenario, what;  // "indicator ID in YEAR"
+    std::string scenario, what;  // "n° ID — LABEL (YEAR)"
     std::vector<double> p;       // per point of the scenario's grid
   };
   std::vector<Heat> heat;
@@ -104,7 +105,10 @@ void add_point(Table& t, const std::string& scenario, std::size_t point, const s
       const auto& met = r.indicator_met[i][k];
       row("indicator", p.indicators[i].id, p.indicators[i].years[k].year, {{"p_met", met.p()}, {"se", met.std_error()}});
       if (first)
-        t.heat.push_back({scenario, p.indicators[i].id + " en " + std::to_string(p.indicators[i].years[k].year), {}});
+        t.heat.push_back({scenario,
+                          "n° " + p.indicators[i].id + " — " + p.indicators[i].label + " (" +
+                              std::to_string(p.indicators[i].years[k].year) + ")",
+                          {}});
       t.heat[heat_base + h++].p.push_back(met.p());
     }
   for (std::size_t i = 0; i < p.outputs.size(); ++i)
@@ -125,42 +129,98 @@ std::string number(double v) {
   return buf;
 }
 
+// An axis value as a French reader writes it (decimal comma; the tidy files keep the point).
+std::string fr_axis_value(double v) {
+  std::string s = number(v);
+  for (char& c : s)
+    if (c == '.') c = ',';
+  return s;
+}
+
+// P(met) as a colour: red below 50 %, amber to 80 %, green from 80 % (the report's thresholds),
+// darker towards the ends so that 47 % and 62 % do not look alike.
+std::string heat_colour(double p) {
+  const double hue = p < 0.5 ? 4 : p < 0.8 ? 40 : 130;
+  const double depth = p < 0.5 ? (0.5 - p) / 0.5 : p < 0.8 ? (p - 0.5) / 0.3 : (p - 0.8) / 0.2;
+  char style[64];
+  std::snprintf(style, sizeof style, "background:hsl(%.0f,70%%,%.0f%%)", hue, 88 - 30 * std::clamp(depth, 0.0, 1.0));
+  return style;
+}
+
 // One heat map: a row per combination of the axes but the last, a column per value of the last.
 std::string heat_table(const Table::Heat& h, const std::vector<SweepAxis>& axes) {
   const std::size_t cols = axes.empty() ? 1 : axes.back().values.size();
   std::vector<SweepAxis> row_axes(axes.begin(), axes.end() - (axes.empty() ? 0 : 1));
   const auto rows = grid_points(row_axes);
-  std::string o = "<table><tr><th>" + (row_axes.empty() ? std::string() : report::html_escape(row_axes.back().cell)) + "</th>";
+  std::string o = "<table><tr><th class=\"corner\">";
+  for (std::size_t i = 0; i < row_axes.size(); ++i) o += (i ? ", " : "") + report::html_escape(row_axes[i].cell);
+  o += (axes.empty() ? std::string() : " \\ " + report::html_escape(axes.back().cell)) + "</th>";
   for (std::size_t c = 0; c < cols; ++c)
-    o += "<th>" + (axes.empty() ? std::string("P(met)") : report::html_escape(axes.back().cell) + " = " + number(axes.back().values[c])) + "</th>";
+    o += "<th>" + (axes.empty() ? std::string("P(atteint)") : fr_axis_value(axes.back().values[c])) + "</th>";
   o += "</tr>\n";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string label;
-    for (std::size_t i = 0; i < row_axes.size(); ++i) label += (i ? ", " : "") + number(rows[r][i]);
+    for (std::size_t i = 0; i < row_axes.size(); ++i) label += (i ? ", " : "") + fr_axis_value(rows[r][i]);
     o += "<tr><th>" + label + "</th>";
     for (std::size_t c = 0; c < cols; ++c) {
       const double p = h.p[r * cols + c];
-      char style[64];
-      std::snprintf(style, sizeof style, "background:hsl(%.0f,70%%,75%%)", 120 * p);
-      o += std::string("<td style=\"") + style + "\">" + report::fr_percent(p) + "</td>";
+      o += "<td style=\"" + heat_colour(p) + "\">" + report::fr_percent(p) + "</td>";
     }
     o += "</tr>\n";
   }
   return o + "</table>\n";
 }
 
+// The page: per scenario, first the maps the grid moves (with an index), then in one table the
+// indicator-years it leaves where they are (the same P(met) at every point).
 std::string heat_html(const Table& t, const std::vector<SweepAxis>& axes, std::uint64_t paths, std::uint64_t seed) {
   std::string o =
       "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>cogsim sweep</title><style>"
-      "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-      "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;text-align:right}</style></head><body>\n"
-      "<h1>P(objectif atteint) sur la grille</h1>\n<p>" +
-      std::to_string(paths) + " trajectoires par point, graine " + std::to_string(seed) +
-      ", mêmes nombres aléatoires à chaque point (rouge 0 %, vert 100 %).</p>\n";
-  std::string scenario;
-  for (const auto& h : t.heat) {
-    if (h.scenario != scenario) o += "<h2>" + report::html_escape(scenario = h.scenario) + "</h2>\n";
-    o += "<h3>Indicateur " + report::html_escape(h.what) + "</h3>\n" + heat_table(h, axes);
+      "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;max-width:1100px;"
+      "color:#1d2733;padding:0 1em}h1{font-size:22px;color:#123f73}h2{font-size:18px;color:#123f73;"
+      "border-bottom:1px solid #ccd5df;padding-bottom:4px;margin-top:2em}h3{font-size:15px;margin:1.4em 0 .4em}"
+      "p.lead{color:#4a5866}table{border-collapse:collapse;margin-bottom:1em}"
+      "td,th{border:1px solid #d5dce4;padding:3px 8px;font-size:13px;text-align:right;font-variant-numeric:tabular-nums}"
+      "th{background:#f2f5f8;font-weight:600}th.corner{font-weight:400;color:#4a5866;text-align:left}"
+      "td.l,th.l{text-align:left}ul.index{columns:2;font-size:14px}a{color:#1f5fa8}</style></head><body>\n"
+      "<h1>P(objectif atteint) sur la grille</h1>\n<p class=\"lead\">" +
+      report::fr_number(double(paths), 0) + " trajectoires par point, graine " + std::to_string(seed) +
+      ", les mêmes nombres aléatoires à chaque point. Couleurs : rouge sous 50 %, orange de 50 à 80 %, vert "
+      "à partir de 80 %, plus foncé vers 0 % et 100 %.</p>\n";
+  std::size_t first = 0;
+  while (first < t.heat.size()) {
+    std::size_t end = first;
+    while (end < t.heat.size() && t.heat[end].scenario == t.heat[first].scenario) ++end;
+    o += "<h2>" + report::html_escape(t.heat[first].scenario) + "</h2>\n";
+    std::vector<std::size_t> moving, still;
+    for (std::size_t h = first; h < end; ++h) {
+      const auto [lo, hi] = std::minmax_element(t.heat[h].p.begin(), t.heat[h].p.end());
+      (lo != t.heat[h].p.end() && *hi > *lo ? moving : still).push_back(h);
+    }
+    // The most moved first: the indicator a grid is about leads the page.
+    auto range = [&](std::size_t h) {
+      const auto [lo, hi] = std::minmax_element(t.heat[h].p.begin(), t.heat[h].p.end());
+      return *hi - *lo;
+    };
+    std::stable_sort(moving.begin(), moving.end(), [&](std::size_t a, std::size_t b) { return range(a) > range(b); });
+    if (moving.empty()) o += "<p>La grille ne change aucune probabilité.</p>\n";
+    else {
+      o += "<p>La grille change " + std::to_string(moving.size()) + " des " + std::to_string(end - first) +
+           " probabilités (indicateur, année), de la plus à la moins touchée :</p>\n<ul class=\"index\">";
+      for (std::size_t h : moving)
+        o += "<li><a href=\"#h" + std::to_string(h) + "\">" + report::html_escape(t.heat[h].what) + "</a></li>";
+      o += "</ul>\n";
+    }
+    for (std::size_t h : moving)
+      o += "<h3 id=\"h" + std::to_string(h) + "\">" + report::html_escape(t.heat[h].what) + "</h3>\n" + heat_table(t.heat[h], axes);
+    if (!still.empty()) {
+      o += "<h3>Sans changement sur la grille</h3>\n<table><tr><th class=\"l\">Indicateur (année)</th><th>P(atteint)</th></tr>\n";
+      for (std::size_t h : still)
+        o += "<tr><td class=\"l\">" + report::html_escape(t.heat[h].what) + "</td><td style=\"" + heat_colour(t.heat[h].p.at(0)) +
+             "\">" + report::fr_percent(t.heat[h].p.at(0)) + "</td></tr>\n";
+      o += "</table>\n";
+    }
+    first = end;
   }
   return o + "</body></html>\n";
 }

@@ -72,7 +72,17 @@ TEST(Sweep, AGridPointIsTheSingleRunToTheBit) {
   std::ifstream h(html);
   std::stringstream page;
   page << h.rdbuf();
-  EXPECT_NE(page.str().find("<table>"), std::string::npos);
+  // The page: maps titled with the indicator's label, the most moved first (savings[CDS] moves
+  // indicator 8 in 2024 most), the unmoved ones gathered in one table, French numbers.
+  const std::string html_text = page.str();
+  const auto first_map = html_text.find("<h3 id=");
+  ASSERT_NE(first_map, std::string::npos);
+  EXPECT_EQ(html_text.find("n° 8 — Réduire le déficit des centres de santé", first_map),
+            html_text.find("\">", first_map) + 2)
+      << html_text.substr(first_map, 200);
+  EXPECT_NE(html_text.find("<h3>Sans changement sur la grille</h3>"), std::string::npos);
+  EXPECT_NE(html_text.find("40\u202f000 trajectoires par point"), std::string::npos);  // a narrow no-break space
+  EXPECT_NE(html_text.find("<th>0,015</th>"), std::string::npos);
 }
 
 TEST(Sweep, GridSyntax) {
