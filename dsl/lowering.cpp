@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 
 #include "dsl/suggest.hpp"
 #include "engine/evaluator.hpp"
@@ -39,6 +40,13 @@ namespace {
 // frames differ: the main thread's follows `ulimit -s`, a server thread's is smaller, and a
 // sanitizer build's frames are larger.
 constexpr std::size_t kStackReserve = std::size_t(1) << 20;  // left for the error and what follows
+
+// A number in a message, as it would be written in a rules file (in the model's base unit).
+std::string shown(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", v);
+  return text;
+}
 
 // The bytes of this thread's stack below the current frame (SIZE_MAX where it cannot be known).
 std::size_t stack_left() {
@@ -425,6 +433,10 @@ std::optional<engine::IndicatorYear> Lowering::lower_target(const IndicatorInfo&
   } else {
     target_v = amount_arg(t.args[0]);
     hi = amount_arg(t.args[1]);
+    // between(200 €, 100 €) is met by no value: reported where it is written, not as a 0 % forever.
+    if (is_const(target_v) && is_const(hi) && em_.const_value(target_v) > em_.const_value(hi))
+      error(t.args[1].loc, "'" + t.kind + "' needs its lower bound first: " + shown(em_.const_value(target_v)) +
+                               " is above " + shown(em_.const_value(hi)) + ", so no value could meet it");
     met = {em_.emit(Op::And, em_.emit(Op::Ge, value.op, target_v.op), em_.emit(Op::Le, value.op, hi.op)), {}};
   }
   iy.target = target_v.op;
@@ -667,9 +679,13 @@ void Lowering::lower_asserts() {
         if (r && r->fn.name == "rounding" && !c.rounding)
           error(r->loc, "write `a == b within rounding(TOLERANCE)`: one tolerance, after ==");
         Val t = expr(r && r->fn.name == "rounding" && !r->args.empty() ? r->args[0] : *a->within, env);
-        if (!t.dim.error && !t.dim.wild && !l.dim.error && !l.dim.wild && !(t.dim == l.dim))
+        // A negative tolerance fails every time ("got 100, expected 100 (tolerance -1)").
+        if (is_const(t) && !(em_.const_value(t) >= 0)) {
+          error(a->within->loc, "a tolerance must be >= 0 (got " + shown(em_.const_value(t)) + ")");
+        } else if (!t.dim.error && !t.dim.wild && !l.dim.error && !l.dim.wild && !(t.dim == l.dim)) {
           error(a->within->loc, "unit mismatch: the tolerance is " + describe(t.dim) + " but the value is " +
                                     describe(l.dim));
+        }
         c.tolerance = t.op;
       } else {
         c.tolerance = em_.intern(0);
