@@ -152,6 +152,18 @@ int do_check(const std::string& file, bool listing, std::ostream& out, std::ostr
         << path << "\n";
     return kInvalidModel;
   }
+  // The central path, as `run --central` computes it: a value that is not finite there (a division
+  // by a cell that is zero) fails every run, so `check` says so rather than "ok".
+  {
+    engine::RunOptions central;
+    central.central = true;
+    central.threads = 1;
+    const engine::RunResults r = engine::simulate(*program, central);
+    if (r.error) {
+      err << sources.format(*r.error) << "cogsim: " << path << " fails on its central path (every run would)\n";
+      return kInvalidModel;
+    }
+  }
   // "1 assert passed", "2 asserts passed": every count agrees with its noun.
   auto count = [](std::size_t n, const std::string& noun, const std::string& tail = "") {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s") + tail;
