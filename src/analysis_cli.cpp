@@ -287,6 +287,7 @@ int run_goal(GoalArgs a, std::ostream& out, std::ostream& err) {
   GoalResult g = goal_seek(a.req);
   if (!g.error.empty()) {
     err << g.diagnostics << "cogsim: " << g.error << "\n";
+    if (g.usage) return kUsage;
     return g.runtime || g.diagnostics.empty() ? kRuntime : kInvalidModel;
   }
   std::string of = a.req.indicator.empty() ? "P(" + a.req.event + ")" : "P(indicator " + a.req.indicator + " met)";

@@ -18,6 +18,7 @@ struct Probe {
   double p = 0;
   std::string error;
   bool runtime = false;  // the error happened while running (status 5), not while compiling
+  bool usage = false;    // the request names what the model does not have (status 2)
 };
 
 Probe probability_at(const GoalRequest& q, double value, std::string& diagnostics) {
@@ -28,6 +29,11 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   dsl::Compiled c = q.compile ? q.compile(options) : dsl::compile_file(q.model_path, sources, options);
   if (!c.program) {
     if (!q.compile) diagnostics = sources.format_all(c.diags);  // a hook's sources are its own
+    // Errors without a place in the files are about the cells the request names (--param, --set).
+    const bool request = std::all_of(c.diags.begin(), c.diags.end(), [](const Diagnostic& d) {
+      return d.severity != Severity::Error || d.loc.file == UINT32_MAX;
+    });
+    if (request) return {0, "--param " + q.param + " or a --set names no param cell of the model", false, true};
     return {0, "the model does not compile"};
   }
   const engine::Program& p = *c.program;
@@ -35,20 +41,22 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   if (r.error) {
     // located: file:line:col of the definition (a hook's sources are its own: the message alone)
     diagnostics = q.compile ? r.error->message + "\n" : sources.format(*r.error);
-    return {0, "the model failed while running", true};
+    char at[64];
+    std::snprintf(at, sizeof at, "%.15g", value);
+    return {0, "the model failed while running with " + q.param + " = " + at, true};
   }
   if (!q.indicator.empty()) {
     for (std::size_t i = 0; i < p.indicators.size(); ++i)
       if (p.indicators[i].id == q.indicator)
         for (std::size_t k = 0; k < p.indicators[i].years.size(); ++k)
           if (p.indicators[i].years[k].year == q.year) return {r.indicator_met[i][k].p(), ""};
-    return {0, "indicator " + q.indicator + " has no target for " + std::to_string(q.year)};
+    return {0, "indicator " + q.indicator + " has no target for " + std::to_string(q.year), false, true};
   }
   for (std::size_t i = 0; i < p.events.size(); ++i)
     if (p.events[i].name == q.event)
       for (std::size_t k = 0; k < p.events[i].years.size(); ++k)
         if (p.events[i].years[k].first == q.year) return {r.events[i][k].p(), ""};
-  return {0, "no event " + q.event + " for " + std::to_string(q.year)};
+  return {0, "no event " + q.event + " for " + std::to_string(q.year), false, true};
 }
 
 std::string without_spaces(std::string s) {
@@ -134,6 +142,7 @@ GoalResult goal_seek(const GoalRequest& q) {
     if (!p->error.empty()) {
       g.error = p->error;
       g.runtime = p->runtime;
+      g.usage = p->usage;
       return g;
     }
   g.p_lo = plo.p;
@@ -145,6 +154,7 @@ GoalResult goal_seek(const GoalRequest& q) {
                   "the probability does not cross %.4g between %g (P = %.4g) and %g (P = %.4g): widen --lo/--hi",
                   target, lo, plo.p, hi, phi.p);
     g.error = buf;
+    g.usage = true;  // the interval asked holds no answer: the request, not the model
     return g;
   }
   const bool rising = phi.p > plo.p;

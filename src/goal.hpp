@@ -37,6 +37,7 @@ struct GoalResult {
   std::string error;      // non-empty when no answer (with the reason)
   std::string diagnostics;  // compile errors, or the run-time error, formatted (with file:line:col)
   bool runtime = false;     // the error happened while running (status 5)
+  bool usage = false;       // the request asks what the model has not, or an interval with no answer (status 2)
   // The param cell searched, as the model (with the request's other overrides) has it.
   std::string label, unit;
   std::optional<double> current;  // its value today (empty: not a constant)

@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "dsl/compiler.hpp"
 #include "engine/sensitivity.hpp"
+#include "src/cli.hpp"
 #include "src/goal.hpp"
 #include "tests/support.hpp"
 
@@ -291,6 +293,28 @@ namespace cogsim {
 namespace {
 
 // The sensitivity page shows the tornado chart: one pair of bars per input, self-contained.
+// What the request gets wrong is a usage error (status 2), as in `sensitivity`: an indicator or an
+// event the model has not, a --param naming no cell, an interval the probability does not cross.
+// These used to end with status 5 ("failed while running") or 3 ("does not compile").
+TEST(GoalCli, WhatTheRequestGetsWrongIsAUsageError) {
+  const std::string model = std::string(COGSIM_SOURCE_DIR) + "/scenarios/cog-2022-2024";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--param", "savings[CDS, 2024]", "--indicator", "99", "--lo", "0", "--hi", "0.1"}, "indicator 99 has no target for 2024"},
+      {{"--param", "savings[CDS, 2024]", "--event", "nope", "--lo", "0", "--hi", "0.1"}, "no event nope for 2024"},
+      {{"--param", "nope", "--indicator", "8", "--lo", "0", "--hi", "0.1"}, "--param nope or a --set names no param cell"},
+      {{"--param", "savings[CDS, 2024]", "--indicator", "8", "--lo", "0", "--hi", "0.001"},
+       "the probability does not cross 0.8 between 0"}};
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args = {"cogsim", "goal", model, "--year", "2024", "-p", "0.8", "-n", "2000", "-t", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::ostringstream out, err;
+    EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 2) << err.str();
+    EXPECT_NE(err.str().find(message), std::string::npos) << err.str();
+  }
+}
+
 TEST(SensitivityCli, ReportShowsTheTornadoChart) {
   std::string dir = testing::TempDir();
   std::string cmd = std::string(COGSIM_EXE) + " sensitivity " + COGSIM_SOURCE_DIR +
