@@ -216,7 +216,7 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
   for (const auto& set : a.sets) {
     SweepAxis axis;  // CELL=VALUE: an axis of one value
     if (auto e = parse_axis(set, axis); !e.empty() || axis.values.size() != 1) {
-      err << "cogsim: --set " << set << ": " << (e.empty() ? "expected one value" : e) << "\n";
+      err << "cogsim: --set " << set << ": " << (e.empty() ? "expected one value (CELL=VALUE)" : e) << "\n";
       return kUsage;
     }
     options.param_overrides[axis.cell] = axis.values[0];

@@ -423,13 +423,24 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
 
 std::string parse_axis(const std::string& spec, SweepAxis& axis) {
   const auto eq = spec.rfind('=');
-  if (eq == std::string::npos || eq == 0) return "expected CELL=v1,v2,... or CELL=lo:hi:step";
+  if (eq == std::string::npos || eq == 0) return "expected CELL=VALUE (a param cell, = and its value; --grid: values v1,v2,... or lo:hi:step)";
   axis.cell = spec.substr(0, eq);
   axis.values.clear();
   const std::string v = spec.substr(eq + 1);
-  auto num = [](const std::string& t, double& x) {
+  // A decimal number in the model's units, spaces around it ignored, `%` after it dividing by 100
+  // ("5 %" is 0.05, as in the rules files); not hexadecimal (strtod reads "0x10" as 16).
+  auto num = [](std::string t, double& x) {
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+    const bool percent = !t.empty() && t.back() == '%';
+    if (percent) {
+      t.pop_back();
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+    }
+    if (t.find_first_of("xXpP") != std::string::npos) return false;
     char* end = nullptr;
     x = std::strtod(t.c_str(), &end);
+    if (percent) x /= 100;
     return !t.empty() && end == t.c_str() + t.size() && std::isfinite(x);
   };
   if (v.find(':') != std::string::npos) {
@@ -449,7 +460,8 @@ std::string parse_axis(const std::string& spec, SweepAxis& axis) {
   std::string t;
   while (std::getline(ss, t, ',')) {
     double x;
-    if (!num(t, x)) return "'" + t + "' is not a finite number";
+    if (!num(t, x))
+      return "'" + t + "' is not a finite number in the model's units (a rate as 0.05 or 5 %, an amount in euros)";
     axis.values.push_back(x);
   }
   return axis.values.empty() ? "no value" : "";
