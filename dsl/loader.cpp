@@ -1,6 +1,7 @@
 #include "dsl/loader.hpp"
 
 #include <filesystem>
+#include <map>
 
 #include "dsl/csv_tables.hpp"
 #include "dsl/parser.hpp"
@@ -32,6 +33,7 @@ struct Loader {
   Diagnostics& diags;
   Loaded out;
   std::vector<std::string> stack;  // canonical paths being loaded, to catch include cycles
+  std::map<std::pair<std::string, int>, SourceLoc> read;  // (canonical path, layer) -> where it was first read
 
   void error(SourceLoc loc, std::string msg) { diags.push_back({Severity::Error, loc, std::move(msg)}); }
 
@@ -62,6 +64,25 @@ struct Loader {
       msg += std::to_string(stack.size() + 1);
       msg += ")";
       error(from, std::move(msg));
+      return;
+    }
+    // A file read twice into one layer defines everything twice (a screen of "duplicate definition"
+    // errors that all point inside it): one error at the second include instead.
+    if (auto [it, fresh] = read.emplace(std::pair{canon, layer}, from); !fresh) {
+      if (has_from) {
+        std::string msg = "'";
+        msg += shown_path(raw_path);
+        msg += "' is already read into this model";
+        if (it->second.file != UINT32_MAX) {
+          msg += " (at ";
+          msg += sources.path(it->second.file);
+          msg += ":";
+          msg += std::to_string(sources.line_col(it->second.file, it->second.offset).first);
+          msg += ")";
+        }
+        msg += ": a file is read once";
+        error(from, std::move(msg));
+      }
       return;
     }
     std::string why;
@@ -109,14 +130,14 @@ struct Loader {
 }  // namespace
 
 Loaded load(const std::string& path, Sources& sources, Diagnostics& diags) {
-  Loader l{sources, diags, {}, {}};
+  Loader l{sources, diags, {}, {}, {}};
   l.load_file(path, 0, {}, false);
   return std::move(l.out);
 }
 
 Loaded load_text(const std::string& name, const std::string& text, Sources& sources,
                  Diagnostics& diags) {
-  Loader l{sources, diags, {}, {}};
+  Loader l{sources, diags, {}, {}, {}};
   std::uint32_t id = sources.add(name, text);
   l.stack.push_back(fs::weakly_canonical(name).string());
   l.take(id, 0);

@@ -211,6 +211,15 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
     err << e;
     return kUsage;
   }
+  // An option that shapes an output not asked for would be silently ignored.
+  if (a.report_why > 0 && a.report.empty()) {
+    err << "cogsim: --report-why adds a section to the report: give --report FILE.html too\n";
+    return kUsage;
+  }
+  if (a.csv_dialect != "tidy" && !a.csv_dialect.empty() && a.csv.empty()) {
+    err << "cogsim: --csv-dialect says how --csv writes its tables: give --csv DIR too\n";
+    return kUsage;
+  }
   if (int rc = destination_status(check_destinations(destinations(a)), err)) return rc;
   dsl::CompileOptions options;
   for (const auto& set : a.sets) {

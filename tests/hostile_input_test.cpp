@@ -220,6 +220,20 @@ TEST(HostileInput, IncludesNestedPastTheLimitAreALocatedError) {
   fs::remove_all(dir);
 }
 
+// The same file included twice defined everything twice: nine "duplicate definition" errors all
+// inside it, none at the second include. Now one error there.
+TEST(HostileInput, AFileIncludedTwiceIsOneErrorAtTheSecondInclude) {
+  fs::path dir = fs::temp_directory_path() / ("cogsim_hostile_twice_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.cog") << "param p0 = 1\nparam p1 = 2\n";
+  const std::string a = (dir / "a.cog").string();
+  const std::string all = diagnostics(kHeader + "include \"" + a + "\"\ninclude \"" + a + "\"\nparam q = p0 + p1\noutput q\n");
+  EXPECT_EQ(all.substr(0, all.find('\n')),
+            "t.cog:3:9: error: '" + a + "' is already read into this model (at t.cog:2): a file is read once");
+  EXPECT_EQ(all.find("duplicate definition"), std::string::npos) << all;
+  fs::remove_all(dir);
+}
+
 // ---------------------------------------------------------------- many errors, long names
 
 TEST(HostileInput, FiftyThousandUnknownNamesStopWithACount) {

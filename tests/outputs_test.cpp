@@ -221,6 +221,19 @@ TEST(Outputs, AnEmptyOutputPathIsRefused) {
   fs::remove_all(dir);
 }
 
+// An option shaping an output that is not asked for was silently ignored.
+TEST(Outputs, AnOptionForAnOutputNotAskedForIsRefused) {
+  fs::path dir = fresh_dir("orphan-option");
+  Exit why = run_cogsim({"run", kModel, "-n", "100", "--report-why", "3"}, dir);
+  EXPECT_EQ(why.status, 2) << why.err;
+  EXPECT_NE(why.err.find("--report-why adds a section to the report: give --report FILE.html too"), std::string::npos) << why.err;
+  Exit dialect = run_cogsim({"run", kModel, "-n", "100", "--csv-dialect", "excel-fr"}, dir);
+  EXPECT_EQ(dialect.status, 2) << dialect.err;
+  EXPECT_NE(dialect.err.find("--csv-dialect says how --csv writes its tables"), std::string::npos) << dialect.err;
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
 // Each file of a run failing in turn (as on a full disk), then each rename of the commit: the
 // outputs of the previous run are untouched and no temporary is left.
 TEST(Outputs, AFailureHalfwayChangesNothing) {
