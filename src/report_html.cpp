@@ -287,7 +287,11 @@ class Page {
     for (const auto& ind : p.indicators)
       for (const auto& y : ind.years) years.insert(y.year);
     o << "<table class=\"grid\"><thead><tr><th>n°</th><th>Indicateur (libellé du modèle) et source</th>";
-    for (int y : years) o << "<th style=\"text-align:center\">" << y << "</th>";
+    // Year columns share at most two thirds of the table: with six years (a model over two
+    // conventions) the label column kept ~100 px and its labels wrapped word by word.
+    char width[32];
+    std::snprintf(width, sizeof width, "%.1f%%", std::min(16.0, 64.0 / double(std::max<std::size_t>(1, years.size()))));
+    for (int y : years) o << "<th style=\"text-align:center;width:" << width << "\">" << y << "</th>";
     o << "</tr></thead><tbody>";
     for (std::size_t i = 0; i < p.indicators.size(); ++i) {
       const auto& ind = p.indicators[i];

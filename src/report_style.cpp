@@ -61,7 +61,7 @@ table.grid { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.grid th { background: var(--accent); color: #fff; text-align: left; padding: 6px 8px; font-weight: bold; }
 table.grid td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
 table.grid tr { break-inside: avoid; }
-td.pc { text-align: center; width: 16%; }
+td.pc { text-align: center; }  /* widths: on the year headers (report_html.cpp) */
 td.pc .p { display: block; font-size: 17px; font-weight: bold; }
 td.pc .ci, td.pc .tg { display: block; font-size: 11px; }
 td.pc .tg { color: var(--ink); margin-top: 2px; }
@@ -145,7 +145,6 @@ td.num .small { white-space: normal; }
   .split svg.pbars { max-width: 75%; margin: 0 auto; }
   table.grid { font-size: 8pt; }
   table.grid td, table.grid th { padding: 1px 4px; }
-  td.pc { width: 19%; }
   td.pc .p { font-size: 10.5pt; line-height: 1.2; }
   td.pc .ci, td.pc .tg { font-size: 7pt; line-height: 1.15; }
   .kpi .big { font-size: 24pt; }
