@@ -132,6 +132,7 @@ const char* const kSensitivityStyle =
     "width:100%}td,th{border-bottom:1px solid #d9dee5;padding:4px 8px;text-align:right;white-space:nowrap}td:first-child,"
     "th:first-child{text-align:left;white-space:normal}code{font-size:12px;color:#5b6775}.none{color:#5b6775}"
     ".detail{color:#5b6775;font-size:13px}svg.chart{width:100%;max-width:640px;height:auto;display:block}"
+    "svg.chart.spider{max-width:500px}"
     "svg .leg{fill:none;stroke-width:2}svg .centre{stroke:#1d2733;stroke-width:1.5}"
     "svg .target{stroke:#6a3d9a;stroke-width:1.5;stroke-dasharray:6 3}.spleg{list-style:none;padding:0;"
     "font-size:13px;columns:2 300px}.spleg li{margin:2px 0;break-inside:avoid}.spleg .sw,.spleg .ln{display:inline-block;"

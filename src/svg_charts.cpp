@@ -469,8 +469,10 @@ std::string overlay_cdf_svg(const engine::SeriesStats& base, const engine::Serie
 // ---- Spider chart (sensitivity) ----------------------------------------------------------------
 
 const char* spider_colour(std::size_t k) {
-  static const char* const kColours[] = {"#1f5fa8", "#d9622b", "#2e8540", "#8e44ad",
-                                         "#b8860b", "#c2185b", "#00838f", "#5d4037"};
+  // No green nor red (the tornado above says "helps" and "hurts" with them) and no purple (the
+  // dashed target line's).
+  static const char* const kColours[] = {"#1f5fa8", "#e07b00", "#00838f", "#6d4c41",
+                                         "#b8860b", "#546e7a", "#4fa3d9", "#a1887f"};
   return kColours[k % 8];
 }
 
