@@ -52,7 +52,7 @@ bool Declarer::within_cell_limit(const Symbol& s) {
 std::optional<std::pair<double, Dim>> Stage::literal(const ast::Number& n) {
   Dim d;
   double v = n.value;
-  if (n.unit == "%" && std::fabs(n.value) > 1000)
+  if (n.unit == "%" && std::fabs(n.value) > 1000 && std::isfinite(n.value))  // an infinity has its own error
     warning(n.loc, "implausible rate: " + percent_text(n.value / 100) + " is above 1 000 % (did you mean " +
                        percent_text(n.value / 10000) + "?)");
   if (n.unit.find("€") != std::string::npos) d.money = 1;

@@ -122,6 +122,9 @@ TEST(HostileInput, InfiniteLiteralsAreLocatedErrors) {
   EXPECT_NE(d.find("t.cog:4:20: error: '1e400' is not a finite number"), std::string::npos) << d;
   EXPECT_NE(d.find("t.cog:5:26: error: '1e999' is not a finite number"), std::string::npos) << d;
   EXPECT_EQ(diagnostics(kHeader + "param k \"k\" = 1.7e308\nvar x[t in 2020..2024] = k\n"), "");  // the largest are fine
+  // An infinite rate gets its error alone, not also "implausible rate: inf % (did you mean inf %?)".
+  EXPECT_EQ(first_message(kHeader + "param a = 1e999 %\noutput a\n"),
+            "t.cog:2:11: error: '1e999 %' is not a finite number: numbers are at most about 1.8e308");
 }
 
 // Found by the deterministic fuzz run: an extends path holding a quote mark and control bytes was
