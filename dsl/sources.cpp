@@ -1,5 +1,7 @@
 #include "dsl/sources.hpp"
 
+#include <cerrno>
+
 #include <sys/stat.h>
 
 #include <fstream>
@@ -36,7 +38,14 @@ std::optional<std::uint32_t> Sources::load(const std::string& path, std::string*
   };
   // stat first: opening a FIFO would block, reading /dev/zero would never end.
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return fail("does not exist");
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    if (e == ELOOP) return fail("is a symbolic link that leads back to itself (a loop of links)");
+    if (e == EACCES) return fail("cannot be reached (permission denied on a folder of its path)");
+    if (e == ENOTDIR) return fail("does not exist (a part of its path is a file, not a folder)");
+    if (e == ENAMETOOLONG) return fail("does not exist (its path is too long)");
+    return fail("does not exist");
+  }
   if (S_ISDIR(st.st_mode)) return fail("is a folder");
   if (!S_ISREG(st.st_mode)) return fail("is not a regular file (a device, a FIFO or a socket)");
   if (static_cast<std::uint64_t>(st.st_size) > kMaxFileBytes)

@@ -237,6 +237,18 @@ TEST(HostileInput, AFileIncludedTwiceIsOneErrorAtTheSecondInclude) {
   fs::remove_all(dir);
 }
 
+// A loop of symbolic links was reported as "the file does not exist".
+TEST(HostileInput, IncludeOfALoopOfLinksSaysSo) {
+  fs::path dir = fs::temp_directory_path() / ("cogsim_hostile_links_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::create_symlink(dir / "b.cog", dir / "a.cog");
+  fs::create_symlink(dir / "a.cog", dir / "b.cog");
+  EXPECT_EQ(first_message(kHeader + "include \"" + (dir / "a.cog").string() + "\"\n"),
+            "t.cog:2:9: error: cannot read '" + (dir / "a.cog").string() +
+                "': the file is a symbolic link that leads back to itself (a loop of links)");
+  fs::remove_all(dir);
+}
+
 // ---------------------------------------------------------------- many errors, long names
 
 TEST(HostileInput, FiftyThousandUnknownNamesStopWithACount) {
