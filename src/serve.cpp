@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -68,11 +70,17 @@ int serve(const Options& options, std::ostream& out, std::ostream& err) {
   httplib::Server server;
   mount(server, *session);
   int port = options.port;
+  errno = 0;
   if (port == 0) port = server.bind_to_any_port(options.host);
   else if (!server.bind_to_port(options.host, port)) port = -1;
   if (port < 0) {
-    err << "cogsim: cannot listen on " << options.host << ":" << options.port << "\n";
-    return 1;
+    // Not a bug of cogsim (status 1): the address asked cannot be used here (status 2), with the
+    // system's reason (an address of another machine, a port in use or reserved).
+    const int e = errno;
+    err << "cogsim: cannot listen on " << options.host << ":" << options.port
+        << (e ? std::string(" (") + std::strerror(e) + ")" : std::string(" (the address cannot be resolved or used here)"))
+        << "; give --host 127.0.0.1 or this machine's address, and a free --port\n";
+    return 2;
   }
   out << "cogsim serve: " << session->base().program->model_name << " on http://" << options.host << ":" << port
       << "/ (Ctrl-C to stop)" << std::endl;
