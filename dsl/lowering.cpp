@@ -130,12 +130,15 @@ Val Lowering::adjusted(int sym, int flat, int year, const ast::Number& amount) {
   return binary("+", before, add, amount.loc);
 }
 
-void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
+// A mismatch is reported here, once; the cell then reads as declared (or as unknown), so that the
+// definitions reading it do not each report it again as their own unit error.
+void Lowering::check_dim(int sym, Val& v, SourceLoc where, int year) {
   if (v.dim.error || v.dim.wild) return;
   Symbol& s = m_.symbols[sym];
   if (s.has_declared && !(v.dim == s.declared)) {
     error(where, "'" + s.name + "' is declared as " + describe(s.declared) + " but this is " +
                      describe(v.dim));
+    v.dim = s.declared;
     return;
   }
   auto& known = sym_dim_[sym];
@@ -143,9 +146,11 @@ void Lowering::check_dim(int sym, const Val& v, SourceLoc where, int year) {
     known = v.dim;
     return;
   }
-  if (!(*known == v.dim))
+  if (!(*known == v.dim)) {
     error(where, "unit mismatch: '" + s.name + "' is " + describe(v.dim) + " for " +
                      std::to_string(year) + " but " + describe(*known) + " for other years");
+    v.dim.error = true;
+  }
 }
 
 Val Lowering::lower_cell(int sym, int flat, int year, bool raw) {

@@ -40,7 +40,7 @@ class Lowering : Stage {
   Val lower_var_cell(const Symbol& s, int flat, int year);
   Val lower_param_cell(const Symbol& s, int flat, int year);
   Env cell_env(const Symbol& s, int flat, int year);
-  void check_dim(int sym, const Val& v, SourceLoc where, int year);
+  void check_dim(int sym, Val& v, SourceLoc where, int year);
   void note_param_cell(const Symbol& s, int flat, int year, const Val& v);
   void lower_everything();
   void lower_indicators();
