@@ -92,6 +92,7 @@ struct CsvReader {
   Diagnostics& diags;
   std::string header_unit;  // `(M€)` at the end of the header's first cell
   char sep = 0;             // `;` if the header has one, else `,`
+  std::string param, declared;  // a param's name and declared unit word (`: €`, `: %`), if any
 
   void error(std::uint32_t offset, std::size_t length, std::string msg) {
     table.unreadable = true;
@@ -113,6 +114,16 @@ struct CsvReader {
       if (!is_unit(header_unit))
         error(cells[0].offset + std::uint32_t(open), first.size() - open,
               "unknown unit '" + header_unit + "' in the header of " + where() + " (the units are %, €, k€, M€, Md€)");
+      // A header unit of the other dimension than the param's declared one: one error here, and
+      // the cells read in the declared unit (not one error per cell, each repeating it).
+      auto money = [](const std::string& u) { return u == "€" || u == "k€" || u == "M€" || u == "Md€"; };
+      const bool plain = declared == "%" || declared == "rate" || declared == "number";
+      if (is_unit(header_unit) && (money(declared) || plain) && money(header_unit) != money(declared)) {
+        error(cells[0].offset + std::uint32_t(open), first.size() - open,
+              "the header of " + where() + " gives its values in " + header_unit + " but '" + param +
+                  "' is declared `: " + declared + "` (write the header's unit as the param's, or none)");
+        header_unit = is_unit(declared) ? declared : "";
+      }
     }
   }
 
@@ -192,7 +203,8 @@ struct CsvReader {
   }
 };
 
-void read_table(ast::Table& t, const fs::path& dir, Sources& sources, Diagnostics& diags) {
+void read_table(ast::Table& t, const fs::path& dir, Sources& sources, Diagnostics& diags,
+                const ast::ParamDecl* of = nullptr) {
   if (!t.csv) return;
   const std::string path = (dir / *t.csv).string();
   std::string why;
@@ -203,6 +215,7 @@ void read_table(ast::Table& t, const fs::path& dir, Sources& sources, Diagnostic
     return;
   }
   CsvReader r{t, *id, diags, {}};
+  if (of) r.param = of->name.name, r.declared = of->unit ? of->unit->name : "";
   r.read(sources.text(*id));
 }
 
@@ -216,7 +229,7 @@ void read_line_attrs(std::vector<ast::LineAttr>& attrs, const fs::path& dir, Sou
 void read_csv_tables(ast::File& file_ast, const std::string& dir, Sources& sources, Diagnostics& diags) {
   for (auto& st : file_ast.statements) {
     if (auto* p = boost::get<ast::ParamDecl>(&st)) {
-      if (auto* t = boost::get<ast::Table>(&p->value)) read_table(*t, dir, sources, diags);
+      if (auto* t = boost::get<ast::Table>(&p->value)) read_table(*t, dir, sources, diags, p);
     } else if (auto* v = boost::get<ast::VarDecl>(&st)) {
       if (v->actual) read_table(*v->actual, dir, sources, diags);
     } else if (auto* f = boost::get<ast::FixDecl>(&st)) {
