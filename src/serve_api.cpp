@@ -374,6 +374,12 @@ Reply Session::avenant(const std::string& body) {
     json j = parse_body(body);
     only_fields(j, {"overrides", "name"});
     auto overrides = parse_overrides(j, base_);
+    // A cell set to the model's own value is no change (docs/serve.md): not written as one.
+    const auto cells = cells_of(base_);
+    for (auto it = overrides.begin(); it != overrides.end();) {
+      const auto c = cells.find(cell_key(it->first));
+      it = c != cells.end() && c->second->value && *c->second->value == it->second ? overrides.erase(it) : std::next(it);
+    }
     if (overrides.empty()) throw BadRequest{"overrides: no change to save"};
     std::string name = string_field(j, "name", false);
     std::lock_guard<std::mutex> hold(mutex_);

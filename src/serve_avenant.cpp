@@ -27,19 +27,29 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// A string of the rules language: `\"` and `\\` escaped (docs/language.md §1), so that a label
+// holding either reads back as it is; a line break (strings are one line) becomes a space.
 std::string quoted(const std::string& s) {
   std::string q = "\"";
-  for (char c : s) q += c == '"' ? '\'' : c == '\n' ? ' ' : c;
+  for (char c : s) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c == '\n' || c == '\r' ? ' ' : c;
+  }
   return q + "\"";
 }
 
-std::string number(double v, const std::string& unit) {
+bool money_unit(const std::string& unit) { return unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€"; }
+
+// A value as stored (euros for an amount, a fraction for a rate), with the fewest digits that read
+// back as the same double; an amount gets `€`, whatever its declared multiple (`: M€` reads
+// `3000000 €` as 3 M€), a value without a unit word would change the param's dimension.
+std::string number(double v, bool money) {
   char buf[64];
   for (int digits = 15; digits <= 17; ++digits) {  // the shortest that reads back as the same double
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  return unit == "€" ? std::string(buf) + " €" : std::string(buf);
+  return money ? std::string(buf) + " €" : std::string(buf);
 }
 
 // The cell name of each combination of `axes` (from index `from` on), in table order: the last
@@ -60,11 +70,11 @@ struct Failure {
 // A param's cells with the page's edits applied, by key, and how the file writes them.
 struct EditedCells {
   std::map<std::string, double> value;
-  std::string unit;
+  bool money;
   std::string edited;  // the edited cells' names, for the source line
 
   EditedCells(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits)
-      : unit(cells.front()->unit) {
+      : money(cells.front()->money || money_unit(cells.front()->unit)) {
     for (const auto* c : cells) {
       auto e = edits.find(cell_key(c->cell));
       if (e != edits.end()) value[cell_key(c->cell)] = e->second;
@@ -76,7 +86,7 @@ struct EditedCells {
     auto it = value.find(cell_key(cell));
     if (it == value.end())
       throw Failure{"overrides: '" + cell + "' is not a number in the model: its param cannot be written as a table"};
-    return number(it->second, unit);
+    return number(it->second, money);
   }
   // The rows of PARAM's table over AXES for the first axis' members KEEP accepts: each row's values
   // run over the other axes, the last fastest.
@@ -108,9 +118,10 @@ std::string override_of(const std::vector<const dsl::ParamCell*>& cells, const s
   std::ostringstream o;
   o << "override param " << c0.param << axes_text(c0.axes);
   if (!c0.unit.empty()) o << " : " << c0.unit;
-  o << " " << quoted(c0.label) << "\n  source "
+  if (!c0.label.empty()) o << " " << quoted(c0.label);  // none: the name is shown, as in the model
+  o << "\n  source "
     << quoted("page cogsim serve, " + when + " (" + t.edited + ")" + (c0.source.empty() ? "" : "; avant : " + c0.source));
-  if (c0.range) o << " range " << number(c0.range->first, c0.unit) << " .. " << number(c0.range->second, c0.unit);
+  if (c0.range) o << " range " << number(c0.range->first, t.money) << " .. " << number(c0.range->second, t.money);
   if (c0.axes.empty()) return o.str() + " = " + t.at(c0.param) + "\n";
   o << " = {\n";
   t.rows(o, c0.param, c0.axes, [](const std::string&) { return true; });

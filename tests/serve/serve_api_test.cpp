@@ -402,6 +402,49 @@ TEST(ServeApi, AnAvenantNeverReplacesAFileOfTheModel) {
   fs::remove_all(dir);
 }
 
+// A saved avenant must compile and hold the page's values, whatever the params look like: one
+// without a label (was written `""`, an error), a scalar declared `: M€` and one whose € comes
+// from its value (were written without a unit: a rate in place of an amount), a label holding a
+// quote and a backslash (was cut short, or altered). A value equal to the model's is no change.
+TEST(ServeApi, ASavedAvenantCompilesAndHoldsThePagesValuesForEveryKindOfParam) {
+  const fs::path dir = temp_dir("kinds");
+  std::ofstream(dir / "main.cog") << R"(model "m" base 2019 years 2020..2021
+param pct = 2 %
+param m : M€ "Millions" = 2 M€
+param plain = 3 €
+param odd : € "a \"quoted\" label \\ with a backslash" source "s \\ \"q\"" = 5 €
+var x[t in 2020..2021] = m + plain + odd + pct * 1 € + normal(0 €, 1 €)
+output x
+)";
+  app::serve::Options o;
+  o.path = dir.string();
+  o.threads = 1;
+  o.save_dir = (dir / "saved").string();
+  fs::create_directories(o.save_dir);
+  std::string error;
+  auto s = Session::open(o, error);
+  ASSERT_TRUE(s) << error;
+  Reply same = s->avenant(R"({"overrides": {"pct": "2 %", "m": "2 M€"}, "name": "same"})");
+  EXPECT_EQ(same.status, 400) << same.body;
+  EXPECT_NE(error_of(same).find("no change to save"), std::string::npos) << same.body;
+  Reply r = s->avenant(R"({"overrides": {"pct": "3 %", "m": "3 M€", "plain": "4 €", "odd": "6 €"}, "name": "all"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string file = json::parse(r.body)["file"];
+  dsl::Sources sources;
+  const dsl::Compiled c = dsl::compile_file(file, sources);
+  ASSERT_TRUE(c.program) << sources.format_all(c.diags) << json::parse(r.body)["text"].get<std::string>();
+  std::map<std::string, double> got;
+  for (const auto& p : c.params)
+    if (p.value) got[p.cell] = *p.value;
+  EXPECT_EQ(got["pct"], 0.03);
+  EXPECT_EQ(got["m"], 3e6);
+  EXPECT_EQ(got["plain"], 4);
+  EXPECT_EQ(got["odd"], 6);
+  for (const auto& p : c.params)
+    if (p.param == "odd") EXPECT_EQ(p.label, "a \"quoted\" label \\ with a backslash");
+  fs::remove_all(dir);
+}
+
 TEST(ServeApi, GoalAnswerBracketsTheTarget) {
   Session& s = session();
   Reply g = s.goal(R"({"param": "savings[CDS, 2024]", "indicator": "8", "year": 2024, "probability": 0.8, "lo": 0,
