@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "engine/finite.hpp"
 
@@ -28,12 +29,12 @@ double ProbabilityDelta::std_error() const {
 
 SharedCounts shared_counts(const Program& base, const Program& variant) {
   SharedCounts c;
-  std::set<std::pair<std::string, int>> base_years;
+  std::set<std::tuple<std::string, std::string, int>> base_years;  // name, unit, year: as compare() pairs
   for (const auto& o : base.outputs)
-    for (const auto& y : o.years) base_years.insert({o.name, y.first});
+    for (const auto& y : o.years) base_years.insert({o.name, o.unit, y.first});
   for (const auto& o : variant.outputs)
     for (const auto& y : o.years)
-      if (base_years.count({o.name, y.first})) {
+      if (base_years.count({o.name, o.unit, y.first})) {
         ++c.series;
         break;
       }
@@ -61,13 +62,32 @@ struct Pairing {
   std::vector<Term> hits;
 };
 
-// Outputs present in both, by name and year; the others listed as present on one side only.
+// The unit of each output of a program, by name: two outputs of one name but different units
+// (an amount in the base, a rate in the variant) are different series, never subtracted.
+std::map<std::string, std::string> units_of(const Program& p) {
+  std::map<std::string, std::string> u;
+  for (const auto& o : p.outputs) u[o.name] = o.unit;
+  return u;
+}
+bool shared_name(const std::map<std::string, std::string>& other_units, const SeriesOut& o) {
+  const auto it = other_units.find(o.name);
+  return it != other_units.end() && it->second == o.unit;
+}
+
+// Outputs present in both, by name (with the same unit) and year; the others listed as present
+// on one side only.
 void pair_outputs(const Program& base, const Program& variant, CompareResults& r, Pairing& pairing) {
   std::map<std::pair<std::string, int>, Operand> base_out;
+  const auto base_units = units_of(base), variant_units = units_of(variant);
   for (const auto& o : base.outputs)
-    for (const auto& [y, op] : o.years) base_out[{o.name, y}] = op;
+    if (shared_name(variant_units, o))
+      for (const auto& [y, op] : o.years) base_out[{o.name, y}] = op;
   std::map<std::string, bool> variant_names;
   for (const auto& o : variant.outputs) {
+    if (!shared_name(base_units, o)) {
+      r.only_in_variant.push_back(o.name);
+      continue;
+    }
     variant_names[o.name] = true;
     OutputDelta d;
     d.name = o.name, d.label = o.label, d.unit = o.unit;
@@ -113,9 +133,11 @@ void pair_probabilities(const Items& b_items, const Items& v_items, NameOf name_
 void solo_outputs(const Program& base, const Program& variant, CompareResults& r, Pairing& pairing) {
   const Program* sides[2] = {&base, &variant};
   for (int side : {1, 0}) {
-    std::set<std::pair<std::string, int>> other;
+    std::set<std::pair<std::string, int>> other;  // the other side's output-years of the same unit
+    const auto units = units_of(*sides[side]);
     for (const auto& o : sides[1 - side]->outputs)
-      for (const auto& y : o.years) other.insert({o.name, y.first});
+      if (shared_name(units, o))
+        for (const auto& y : o.years) other.insert({o.name, y.first});
     for (const auto& o : sides[side]->outputs) {
       OutputSolo solo{o.name, o.label, o.unit, side, {}};
       for (const auto& [y, op] : o.years) {

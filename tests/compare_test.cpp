@@ -195,6 +195,27 @@ TEST(CompareCli, ReportIsASelfContainedPageWithEveryIndicator) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
+// An output of one name but another unit in the variant (an amount become a rate) is two series,
+// each on its side: 0.05 − 100 € was printed as "−9 995,00 %".
+TEST(Compare, OutputsOfOneNameButDifferentUnitsAreNeverSubtracted) {
+  const auto base = test::compile_model("model \"a\" base 2019 years 2020..2021\nvar x[t in 2020..2021] : € = 100 €\n"
+                                        "var y[t in 2020..2021] = normal(0, 1)\noutput x, y\n");
+  const auto variant = test::compile_model("model \"a\" base 2019 years 2020..2021\nvar x[t in 2020..2021] : % = 5 %\n"
+                                           "var y[t in 2020..2021] = normal(0, 1)\noutput x, y\n");
+  engine::RunOptions opt;
+  opt.paths = 2000;
+  const auto r = engine::compare(base, variant, opt);
+  ASSERT_FALSE(r.error);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(r.outputs[0].name, "y");
+  EXPECT_EQ(r.only_in_base, std::vector<std::string>{"x"});
+  EXPECT_EQ(r.only_in_variant, std::vector<std::string>{"x"});
+  std::size_t solo_x = 0;
+  for (const auto& s : r.solo_outputs) solo_x += s.name == "x";
+  EXPECT_EQ(solo_x, 2u);  // each side's x alone
+  EXPECT_EQ(engine::shared_counts(base, variant).series, 1u);
+}
+
 TEST(Compare, TwoModelsThatShareNoSeriesAreRefusedAndSharedCountsAreSaid) {
   const std::string other = testing::TempDir() + "/unrelated.cog";
   std::ofstream(other) << "model \"other\" base 2019 years 2020..2022\n"
