@@ -531,7 +531,7 @@ void Declarer::declare_indicator(const ast::IndicatorDecl& d, int layer) {
 
 // `fix NAME[members] { YEAR: value }` (known values) and `adjust …` (amounts added, a level
 // change): the cells they name, checked; FLAT is -1 when no member is named (every member).
-void Declarer::declare_fix(const ast::FixDecl& d) {
+void Declarer::declare_fix(const ast::FixDecl& d, int layer) {
   const bool adjust = d.verb == "adjust";
   auto it = m_.symbol_index.find(d.name.name);
   if (it == m_.symbol_index.end()) {
@@ -564,7 +564,20 @@ void Declarer::declare_fix(const ast::FixDecl& d) {
                         std::to_string(s.axes.back().y0) + ".." + std::to_string(s.axes.back().y1) + ")");
       continue;
     }
-    if (adjust) s.adjust[{*flat, year}] = v;
+    // The same cell twice in one layer is a slip (as a table's duplicate row); across layers a
+    // `fix` replaces the lower one's value and an `adjust` adds to it (an avenant on an avenant).
+    const auto key = std::tuple{it->second, *flat, year, adjust};
+    if (auto [seen, fresh] = fixed_where_.emplace(key, std::pair{layer, v->loc}); !fresh) {
+      if (seen->second.first == layer) {
+        const SourceLoc first = seen->second.second;
+        error(y->loc, "'" + s.name + "' " + (adjust ? "is already adjusted" : "is already fixed") + " for " +
+                          std::to_string(year) + " in this layer (at " + sources_.path(first.file) + ":" +
+                          std::to_string(sources_.line_col(first.file, first.offset).first) + ")");
+        continue;
+      }
+      seen->second = {layer, v->loc};
+    }
+    if (adjust) s.adjust[{*flat, year}].push_back(v);
     else s.fixed[{*flat, year}] = {literal(*v)->first, v->loc, v->unit};
   }
 }
@@ -657,7 +670,7 @@ Model Declarer::run() {
   }
   // Fixes and transfers refer to the symbols above, from any layer.
   for (const auto& it : loaded_.items) {
-    if (const auto* d = get<ast::FixDecl>(*it.statement)) declare_fix(*d);
+    if (const auto* d = get<ast::FixDecl>(*it.statement)) declare_fix(*d, it.layer);
     else if (const auto* d = get<ast::TransferDecl>(*it.statement)) declare_transfer(*d);
     else if (const auto* d = get<ast::CorrelateDecl>(*it.statement)) m_.correlates.push_back(d);
   }

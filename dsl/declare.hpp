@@ -46,7 +46,9 @@ class Declarer : Stage {
   void extend_indicator(const ast::IndicatorDecl& d, int layer);
   void collect_fund_changes();                               // funds.cpp: the scenarios' override/extend fund
   void declare_fund_item(const ast::FundDecl& d, int layer);  // a base fund where it is written, changed
-  void declare_fix(const ast::FixDecl& d);
+  void declare_fix(const ast::FixDecl& d, int layer);
+  // (symbol, members, year, adjust?) -> the layer and place of the last `fix`/`adjust` of that cell
+  std::map<std::tuple<int, int, int, bool>, std::pair<int, SourceLoc>> fixed_where_;
   std::optional<int> fixed_members(const ast::FixDecl& d, const Symbol& s);
   void declare_transfer(const ast::TransferDecl& d);  // funds.cpp
   void declare_correlations();                        // correlations.cpp, with the two below

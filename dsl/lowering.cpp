@@ -114,20 +114,23 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use, bool raw) {
   return v;
 }
 
-// A cell with a scenario's `adjust`: its value before the adjustment, plus the amount (whose
-// unit must be the series').
-Val Lowering::adjusted(int sym, int flat, int year, const ast::Number& amount) {
-  Val before = cell(sym, flat, year, amount.loc, /*raw=*/true);
-  auto lit = literal(amount);
-  if (!lit) return before;
-  Val add = em_.constant(lit->first);
-  add.dim = lit->second;
-  if (!before.dim.error && !before.dim.wild && !add.dim.wild && !(add.dim == before.dim)) {
-    error(amount.loc, "unit mismatch: '" + m_.symbols[sym].name + "' is " + describe(before.dim) +
-                          " but this adjustment is " + describe(add.dim));
-    return before;
+// A cell with a scenario's `adjust`: its value before the adjustment, plus each amount (whose
+// unit must be the series'), one per layer that adjusts it: an avenant on an avenant adds to it.
+Val Lowering::adjusted(int sym, int flat, int year, const std::vector<const ast::Number*>& amounts) {
+  Val v = cell(sym, flat, year, amounts.front()->loc, /*raw=*/true);
+  for (const ast::Number* amount : amounts) {
+    auto lit = literal(*amount);
+    if (!lit) continue;
+    Val add = em_.constant(lit->first);
+    add.dim = lit->second;
+    if (!v.dim.error && !v.dim.wild && !add.dim.wild && !(add.dim == v.dim)) {
+      error(amount->loc, "unit mismatch: '" + m_.symbols[sym].name + "' is " + describe(v.dim) +
+                             " but this adjustment is " + describe(add.dim));
+      continue;
+    }
+    v = binary("+", v, add, amount->loc);
   }
-  return binary("+", before, add, amount.loc);
+  return v;
 }
 
 // A mismatch is reported here, once; the cell then reads as declared (or as unknown), so that the
@@ -157,7 +160,7 @@ Val Lowering::lower_cell(int sym, int flat, int year, bool raw) {
   const Symbol& s = m_.symbols[sym];
   if (!raw && !s.adjust.empty())
     for (int f : {flat, -1})
-      if (auto it = s.adjust.find({f, year}); it != s.adjust.end()) return adjusted(sym, flat, year, *it->second);
+      if (auto it = s.adjust.find({f, year}); it != s.adjust.end()) return adjusted(sym, flat, year, it->second);
   switch (s.kind) {
     case Kind::Param: {
       Val v = lower_param_cell(s, flat, year);

@@ -36,7 +36,7 @@ class Lowering : Stage {
   // adjustment is a level change and does not compound).
   Val cell(int sym, int flat, int year, SourceLoc use, bool raw = false);
   Val lower_cell(int sym, int flat, int year, bool raw);
-  Val adjusted(int sym, int flat, int year, const ast::Number& amount);
+  Val adjusted(int sym, int flat, int year, const std::vector<const ast::Number*>& amounts);
   Val lower_var_cell(const Symbol& s, int flat, int year);
   Val lower_param_cell(const Symbol& s, int flat, int year);
   Env cell_env(const Symbol& s, int flat, int year);

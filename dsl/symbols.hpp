@@ -108,7 +108,8 @@ struct Symbol {
   std::map<std::pair<int, int>, Fixed> fixed;
   // Amounts added by a scenario's `adjust`, keyed like `fixed`: a level change of the series
   // that its own lags do not see (so it does not compound).
-  std::map<std::pair<int, int>, const ast::Number*> adjust;
+  // Per (member tuple or -1, year): the amounts added, one per layer that adjusts the cell, lowest first.
+  std::map<std::pair<int, int>, std::vector<const ast::Number*>> adjust;
   // Param tables, keyed by (flat member index, year or 0).
   std::map<std::pair<int, int>, ast::Cell> table;
 

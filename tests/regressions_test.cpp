@@ -204,5 +204,32 @@ TEST(Regressions, ARunTimeDrawErrorQuotesTheDraw) {
       << err;
 }
 
+// An avenant on an avenant: each `adjust` of one cell adds its amount (the second used to replace
+// the first: +2000 in place of +3000). The same cell adjusted twice in one file is an error there.
+TEST(Regressions, AdjustmentsOfOneCellInTwoLayersAddUp) {
+  const std::string dir = testing::TempDir() + "/adjust_layers";
+  std::system(("mkdir -p " + dir).c_str());
+  std::ofstream(dir + "/base.cog") << "model \"m\" base 2019 years 2020..2021\n"
+                                      "var x[t in 2020..2021] : € = 100 € + normal(0 €, 1 €)\noutput x\n";
+  std::ofstream(dir + "/a1.cog") << "extends \"base.cog\"\nscenario \"a1\" \"avenant 1\"\nadjust x { 2021: 1000 € }\n";
+  std::ofstream(dir + "/a2.cog") << "extends \"a1.cog\"\nscenario \"a2\" \"avenant 2\"\nadjust x { 2021: 2000 € }\n";
+  std::ofstream(dir + "/twice.cog") << "extends \"base.cog\"\nscenario \"t\" \"twice\"\nadjust x { 2021: 1 € }\n"
+                                       "adjust x { 2021: 2 € }\n";
+  dsl::Sources sources;
+  const dsl::Compiled c = dsl::compile_file(dir + "/a2.cog", sources);
+  ASSERT_TRUE(c.program) << sources.format_all(c.diags);
+  engine::RunOptions opt;
+  opt.central = true;
+  const engine::RunResults r = engine::simulate(*c.program, opt);
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.outputs[0][1].moments.mean(), 3100.0);
+  dsl::Sources s2;
+  const dsl::Compiled t = dsl::compile_file(dir + "/twice.cog", s2);
+  ASSERT_FALSE(t.program);
+  EXPECT_NE(s2.format_all(t.diags).find("twice.cog:4:12: error: 'x' is already adjusted for 2021 in this layer (at "),
+            std::string::npos)
+      << s2.format_all(t.diags);
+}
+
 }  // namespace
 }  // namespace cogsim
