@@ -60,12 +60,19 @@ std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::Correlat
       error(names[k]->loc, "only the draws of a var can be correlated; '" + names[k]->name + "' is not a var");
       continue;
     }
-    // Correlated is its one draw: a var without any would be paired with nothing (it was accepted,
-    // and its measured rank correlation came out null).
+    // Correlated is its one draw: a var without any is paired with nothing (its measured rank
+    // correlation comes out null). An error where the var is defined beside the `correlate`; a
+    // warning when a later layer made it constant (`override var a = 0.02`: a scenario's right).
     if (const ast::VarDecl* v = m_.symbols[it->second].var; v && !holds_a_draw(*v)) {
-      error(names[k]->loc, "'" + names[k]->name + "' holds no random draw, so it cannot be correlated (correlate pairs "
-                           "the draws of two vars)");
-      continue;
+      const std::string why = "'" + names[k]->name + "' holds no random draw, so it cannot be correlated (correlate "
+                              "pairs the draws of two vars)";
+      if (v->loc.file == d.loc.file) {
+        error(names[k]->loc, why);
+        continue;
+      }
+      warning(names[k]->loc, why + "; its definition at " + sources_.path(v->loc.file) + ":" +
+                                 std::to_string(sources_.line_col(v->loc.file, v->loc.offset).first) +
+                                 " replaces a random one: this pair has no effect");
     }
     ids[k] = it->second;
   }
@@ -80,12 +87,13 @@ std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::Correlat
     return std::nullopt;
   }
   const Symbol &sa = m_.symbols[ids[0]], &sb = m_.symbols[ids[1]];
+  // The same sets; a year index on both (its ranges may differ: `inflation_gap` from 2021 and
+  // `rmpp` from 2020 are paired on the years both draw).
   bool same = sa.axes.size() == sb.axes.size();
-  for (std::size_t i = 0; same && i < sa.axes.size(); ++i)  // the same sets, and the same years
-    same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set &&
-           (!sa.axes[i].is_year || (sa.axes[i].y0 == sb.axes[i].y0 && sa.axes[i].y1 == sb.axes[i].y1));
+  for (std::size_t i = 0; same && i < sa.axes.size(); ++i)
+    same = sa.axes[i].is_year == sb.axes[i].is_year && sa.axes[i].set == sb.axes[i].set;
   if (!same) {
-    error(d.loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices and years to be correlated cell by cell");
+    error(d.loc, "'" + sa.name + "' and '" + sb.name + "' must have the same indices to be correlated cell by cell");
     return std::nullopt;
   }
   return CorrPair{ids[0], ids[1], rho, d.rank, &d};
@@ -148,13 +156,17 @@ void Declarer::declare_correlations() {
   std::map<std::pair<int, int>, const ast::CorrelateDecl*> seen;  // a pair given twice: the second is an error
   for (const auto* d : m_.correlates)
     if (auto p = correlation_pair(*d)) {
+      // Twice in one file is a slip; a later file (a scenario) restating a pair changes its value,
+      // the last one holding, as before.
       const auto key = std::minmax(p->a, p->b);
-      if (auto [it, fresh] = seen.emplace(std::pair{key.first, key.second}, d); !fresh) {
+      if (auto [it, fresh] = seen.emplace(std::pair{key.first, key.second}, d); !fresh && it->second->loc.file == d->loc.file) {
         const SourceLoc first = it->second->loc;
         error(d->loc, "'" + m_.symbols[p->a].name + "' and '" + m_.symbols[p->b].name + "' are already correlated (at " +
                           sources_.path(first.file) + ":" +
                           std::to_string(sources_.line_col(first.file, first.offset).first) + "); give each pair once");
         continue;
+      } else if (!fresh) {
+        it->second = d;
       }
       pairs.push_back(*p);
       parent[root(p->a)] = root(p->b);
