@@ -166,12 +166,6 @@ void Declarer::declare_conventions(const ast::ModelDecl& m) {
     for (const auto& range : *m.convention) {
       auto r = const_range(range);
       if (!r) continue;
-      if (r->first < m_.first || r->second > m_.horizon) {
-        error(range.loc, "the convention period " + std::to_string(r->first) + ".." + std::to_string(r->second) +
-                             " goes beyond the model's years " + std::to_string(m_.first) + ".." +
-                             std::to_string(m_.horizon) + " (its indicators and funds could not be followed there)");
-        continue;
-      }
       if (!m_.conventions.empty() && r->first <= m_.conventions.back().second) {
         error(range.loc, "convention periods must follow each other without overlapping: " +
                              std::to_string(r->first) + ".." + std::to_string(r->second) + " starts before " +
