@@ -39,7 +39,10 @@ namespace {
 // than overflowing it (which was a segfault). The room is measured, not counted, because stacks and
 // frames differ: the main thread's follows `ulimit -s`, a server thread's is smaller, and a
 // sanitizer build's frames are larger.
-constexpr std::size_t kStackReserve = std::size_t(1) << 20;  // left for the error and what follows
+// Left for the error and what follows: 1 MiB, or a quarter of a smaller stack. Checked only past
+// 64 links, so that no model of ordinary depth depends on the stack's size.
+constexpr std::size_t kStackReserve = std::size_t(1) << 20;
+constexpr std::size_t kUncheckedDepth = 64;
 
 // A number in a message, as it would be written in a rules file (in the model's base unit).
 std::string shown(double v) {
@@ -48,23 +51,34 @@ std::string shown(double v) {
   return text;
 }
 
-// The bytes of this thread's stack below the current frame (SIZE_MAX where it cannot be known).
-std::size_t stack_left() {
-  thread_local const char* const low = [] {
-    const char* bottom = nullptr;
+// This thread's stack: its lowest address and its size (null, 0 where they cannot be known).
+struct ThreadStack {
+  const char* low = nullptr;
+  std::size_t size = 0;
+};
+const ThreadStack& thread_stack() {
+  thread_local const ThreadStack stack = [] {
+    ThreadStack t;
     pthread_attr_t a;
     if (pthread_getattr_np(pthread_self(), &a) == 0) {
       void* addr = nullptr;
       std::size_t size = 0;
-      if (pthread_attr_getstack(&a, &addr, &size) == 0) bottom = static_cast<const char*>(addr);
+      if (pthread_attr_getstack(&a, &addr, &size) == 0) t = {static_cast<const char*>(addr), size};
       pthread_attr_destroy(&a);
     }
-    return bottom;
+    return t;
   }();
+  return stack;
+}
+
+// Whether the stack below the current frame is shorter than the reserve.
+bool stack_short() {
+  const ThreadStack& t = thread_stack();
+  if (t.low == nullptr) return false;
   // The frame's address, not a local's: a sanitizer may keep locals in a heap-allocated fake stack.
   const auto* here = static_cast<const char*>(__builtin_frame_address(0));
-  if (low == nullptr) return SIZE_MAX;
-  return here > low ? static_cast<std::size_t>(here - low) : 0;
+  const std::size_t left = here > t.low ? static_cast<std::size_t>(here - t.low) : 0;
+  return left < std::min(kStackReserve, t.size / 4);
 }
 }  // namespace
 
@@ -91,16 +105,16 @@ Val Lowering::cell(int sym, int flat, int year, SourceLoc use, bool raw) {
     v.dim.error = true;
     return v;
   }
-  if (stack_left() < kStackReserve) {
+  if (stack_.size() >= kUncheckedDepth && stack_short()) {
     if (!too_deep_reported_) {
       too_deep_reported_ = true;
-      const std::uint64_t first = stack_.empty() ? cell_key(sym, flat, year) : stack_.front();
+      const std::uint64_t first = stack_.front();
       error(use, "definitions read one another " + std::to_string(stack_.size()) + " deep here (from " +
                      m_.cell_name(m_.symbols[int((first & ~kRawCell) >> 44)], int((first >> 20) & 0xFFFFFF),
                                   int(first & 0xFFFFF)) +
                      " to " + m_.cell_name(m_.symbols[sym], flat, year) +
-                     "), more than this thread's stack holds: define each input before what reads it (then "
-                     "each is ready when it is read), or raise the stack limit (`ulimit -s`)");
+                     "), more than this thread's stack holds: shorten the chain, or raise the stack limit "
+                     "(`ulimit -s`)");
     }
     Val v = em_.constant(0);
     v.dim.error = true;
