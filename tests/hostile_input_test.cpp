@@ -211,6 +211,33 @@ TEST(HostileInput, AChainOfDefinitionsDeeperThanTheStackIsALocatedError) {
   EXPECT_EQ(fwd_msg, "");
 }
 
+// The guard must not refuse a model of ordinary depth on a small stack: with a fixed 1 MiB reserve,
+// RM2 failed on a 1 MiB thread ("0 deep").
+// (A sanitizer's frames are several times larger: there the stack is 4 MiB, still under the old
+// fixed reserve's 1 MiB plus RM2's depth.)
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::size_t kSmallStack = std::size_t{4} << 20;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr std::size_t kSmallStack = std::size_t{4} << 20;
+#else
+constexpr std::size_t kSmallStack = std::size_t{1} << 20;
+#endif
+#else
+constexpr std::size_t kSmallStack = std::size_t{1} << 20;
+#endif
+TEST(HostileInput, TheShippedModelsCompileOnAOneMebibyteStack) {
+  for (const char* model : {"/scenarios/cog-2022-2024", "/scenarios/cog-2022-2024-full"}) {
+    std::string diags = "not run";
+    on_stack(kSmallStack, [&] {
+      Sources sources;
+      const auto c = cogsim::dsl::compile_file(std::string(COGSIM_SOURCE_DIR) + model + "/main.cog", sources);
+      diags = c.program ? "" : sources.format_all(c.diags);
+    });
+    EXPECT_EQ(diags, "") << model;
+  }
+}
+
 TEST(HostileInput, IncludesNestedPastTheLimitAreALocatedError) {
   fs::path dir = fs::temp_directory_path() / ("cogsim_hostile_inc_" + std::to_string(::getpid()));
   fs::create_directories(dir);
