@@ -29,11 +29,13 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   dsl::Compiled c = q.compile ? q.compile(options) : dsl::compile_file(q.model_path, sources, options);
   if (!c.program) {
     if (!q.compile) diagnostics = sources.format_all(c.diags);  // a hook's sources are its own
-    // Errors without a place in the files are about the cells the request names (--param, --set).
-    const bool request = std::all_of(c.diags.begin(), c.diags.end(), [](const Diagnostic& d) {
-      return d.severity != Severity::Error || d.loc.file == UINT32_MAX;
-    });
-    if (request) return {0, "--param " + q.param + " or a --set names no param cell of the model", false, true};
+    // The request's fault (a cell it names that the model has not) when the model compiles
+    // without the request's cells; the model's otherwise (a missing file, a typo in it).
+    dsl::Sources plain_sources;
+    const dsl::Compiled plain = q.compile ? q.compile({}) : dsl::compile_file(q.model_path, plain_sources, {});
+    if (plain.program)
+      return {0, "--param " + q.param + (q.overrides.empty() ? "" : " or an edited cell") + " names no param cell of the model",
+              false, true};
     return {0, "the model does not compile"};
   }
   const engine::Program& p = *c.program;

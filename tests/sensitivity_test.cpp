@@ -301,7 +301,7 @@ TEST(GoalCli, WhatTheRequestGetsWrongIsAUsageError) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--param", "savings[CDS, 2024]", "--indicator", "99", "--lo", "0", "--hi", "0.1"}, "indicator 99 has no target for 2024"},
       {{"--param", "savings[CDS, 2024]", "--event", "nope", "--lo", "0", "--hi", "0.1"}, "no event nope for 2024"},
-      {{"--param", "nope", "--indicator", "8", "--lo", "0", "--hi", "0.1"}, "--param nope or a --set names no param cell"},
+      {{"--param", "nope", "--indicator", "8", "--lo", "0", "--hi", "0.1"}, "--param nope names no param cell of the model"},
       {{"--param", "savings[CDS, 2024]", "--indicator", "8", "--lo", "0", "--hi", "0.001"},
        "the probability does not cross 0.8 between 0"}};
   for (const auto& [extra, message] : cases) {
@@ -313,6 +313,14 @@ TEST(GoalCli, WhatTheRequestGetsWrongIsAUsageError) {
     EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 2) << err.str();
     EXPECT_NE(err.str().find(message), std::string::npos) << err.str();
   }
+  // A model that cannot be read is the model's fault, status 3, as in `run`.
+  std::vector<std::string> args = {"cogsim", "goal", "/nonexistent/m.cog", "--param", "gap_sd", "--indicator", "8",
+                                   "--year", "2024", "-p", "0.5", "--lo", "0", "--hi", "1", "-n", "1000"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  EXPECT_EQ(app::run_cli(int(argv.size()), argv.data(), out, err), 3) << err.str();
+  EXPECT_NE(err.str().find("the model does not compile"), std::string::npos) << err.str();
 }
 
 TEST(SensitivityCli, ReportShowsTheTornadoChart) {
