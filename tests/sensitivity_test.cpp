@@ -292,7 +292,6 @@ TEST(Goal, SaysWhenTheTargetIsNotBracketed) {
 namespace cogsim {
 namespace {
 
-// The sensitivity page shows the tornado chart: one pair of bars per input, self-contained.
 // What the request gets wrong is a usage error (status 2), as in `sensitivity`: an indicator or an
 // event the model has not, a --param naming no cell, an interval the probability does not cross.
 // These used to end with status 5 ("failed while running") or 3 ("does not compile").
@@ -323,6 +322,7 @@ TEST(GoalCli, WhatTheRequestGetsWrongIsAUsageError) {
   EXPECT_NE(err.str().find("the model does not compile"), std::string::npos) << err.str();
 }
 
+// The sensitivity page shows the tornado chart: one pair of bars per input, self-contained.
 TEST(SensitivityCli, ReportShowsTheTornadoChart) {
   std::string dir = testing::TempDir();
   std::string cmd = std::string(COGSIM_EXE) + " sensitivity " + COGSIM_SOURCE_DIR +

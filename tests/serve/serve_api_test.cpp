@@ -371,8 +371,6 @@ TEST(ServeApi, SavedAvenantReproducesThePageToTheBit) {
   EXPECT_TRUE(moved);
 }
 
-// Goal seek answers with a value on both sides of which P is on each side of the target
-// (checked with two runs of the API, not with the goal code).
 // --save-dir set to the model's own folder: an avenant named after one of the model's files would
 // replace it (and the model would then extend itself). Refused, the file unchanged; another name saves.
 TEST(ServeApi, AnAvenantNeverReplacesAFileOfTheModel) {
@@ -445,6 +443,8 @@ output x
   fs::remove_all(dir);
 }
 
+// Goal seek answers with a value on both sides of which P is on each side of the target
+// (checked with two runs of the API, not with the goal code).
 TEST(ServeApi, GoalAnswerBracketsTheTarget) {
   Session& s = session();
   Reply g = s.goal(R"({"param": "savings[CDS, 2024]", "indicator": "8", "year": 2024, "probability": 0.8, "lo": 0,
