@@ -67,8 +67,10 @@ struct Loader {
       return;
     }
     // A file read twice into one layer defines everything twice (a screen of "duplicate definition"
-    // errors that all point inside it): one error at the second include instead.
-    if (auto [it, fresh] = read.emplace(std::pair{canon, layer}, from); !fresh) {
+    // errors that all point inside it): one error at the second include instead. Only a file that
+    // was read counts (a missing one included twice gets its own error twice), and only one whose
+    // canonical path is known.
+    if (auto it = read.find({canon, layer}); it != read.end() && !canon.empty()) {
       if (has_from) {
         std::string msg = "'";
         msg += shown_path(raw_path);
@@ -97,6 +99,7 @@ struct Loader {
         diags.push_back({Severity::Error, SourceLoc{UINT32_MAX, 0, 0}, msg});
       return;
     }
+    if (!canon.empty()) read.emplace(std::pair{canon, layer}, from);
     stack.push_back(canon);
     take(*id, layer);
     stack.pop_back();

@@ -746,8 +746,13 @@ void Lowering::report_unused_overrides() {
       for (const ParamCell& c : param_cells_)
         if (c.param == bare && !example) example = &c;
       if (example && example->cell != bare) {
-        error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "': the cells of '" + bare +
-                                              "' are written with their indices, like " + example->cell);
+        std::string axes;
+        for (const auto& a : example->axes) axes += (axes.empty() ? "" : ", ") + a.name;
+        error(SourceLoc{UINT32_MAX, 0, 0},
+              "no param cell named '" + name + "': " +
+                  (name.find('[') == std::string::npos
+                       ? "the cells of '" + bare + "' are written with their indices, like " + example->cell
+                       : "'" + bare + "' has the indices [" + axes + "], e.g. " + example->cell));
         continue;
       }
       error(SourceLoc{UINT32_MAX, 0, 0}, "no param cell named '" + name + "' (write it as name or name[MEMBER,YEAR])" +

@@ -328,7 +328,8 @@ std::function<int(std::ostream&, std::ostream&)> add_analysis_commands(CLI::App&
   sens->add_option("--report", sa->report, "Write an HTML page with the tornado chart here (self-contained)")->check(path_given());
   sens->add_option("--evaluations", sa->evaluations,
                    "Write the model evaluations behind the Sobol indices here (CSV: f on A, on B, and on A with "
-                   "each input taken from B, path by path), to run another estimator on the same evaluations");
+                   "each input taken from B, path by path), to run another estimator on the same evaluations")
+      ->check(path_given());
 
   auto ga = std::make_shared<GoalArgs>();
   ga->req.run.paths = 100000;

@@ -120,8 +120,8 @@ void write_overlays(const engine::CompareResults& r, std::ostream& h) {
   if (!first) h << "</div>";
   else if (!r.outputs.empty())  // said, so that a reader looking for the curves knows why there are none
     h << "<h2>Distributions de la base et de la variante</h2><p class=\"note\">La variante ne change aucune "
-      << "série en " << r.outputs.front().years.back().year << ", la dernière année commune : pas de courbes à "
-      << "comparer (ses effets sur les années précédentes sont dans le tableau ci-dessus).</p>";
+      << "série la dernière année que les deux scénarios lui donnent : pas de courbes à comparer (ses effets sur "
+      << "les années précédentes sont dans le tableau ci-dessus).</p>";
 }
 
 }  // namespace

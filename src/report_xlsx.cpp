@@ -598,14 +598,17 @@ void compare_solo(Sheet& s, const engine::Program& variant, const engine::Compar
 
 // P(met) of each indicator in its last shared year (the first variant's list): the base, then each
 // variant, side by side, and a native clustered column chart of them.
-void compare_chart(Sheet s, const std::vector<CompareSide>& variants) {
+void compare_chart(Sheet s, const engine::Program& base, const std::vector<CompareSide>& variants) {
   std::vector<std::string> head = {"Indicateur", "Année", "P base"};
   for (const CompareSide& v : variants) head.push_back("P " + scenario_title(*v.program));
   s.header(head);
   for (const auto& d : variants.front().results->indicators) {
     if (d.years.empty()) continue;
     const int year = d.years.back().year;
-    s.text(0, d.id + " — " + d.label);
+    std::string label = d.label;  // the base's: a variant may relabel it (an eased target), the row is shared
+    for (const auto& b : base.indicators)
+      if (b.id == d.id) label = b.label;
+    s.text(0, d.id + " — " + label);
     s.number(1, year, s.f.integer);
     s.number(2, d.years.back().base.p(), s.f.pct);
     for (std::size_t k = 0; k < variants.size(); ++k)
@@ -665,7 +668,7 @@ std::string write_compare_xlsx_file(const std::string& tmp, const std::string& p
   probs.fit_and_print({12, 6, 40, 7, 10, 10, 10, 10, 12, 30});
   series.fit_and_print({20, 40, 6, 7, 14, 14, 14, 14, 30});
   solo.fit_and_print({20, 40, 10, 7, 14, 14, 14, 30});
-  compare_chart(Sheet{ws[3], f, wb}, variants);
+  compare_chart(Sheet{ws[3], f, wb}, base, variants);
   const std::string title = variants.size() == 1 ? scenario_title(*variants.front().program)
                                                  : std::to_string(variants.size()) + " variantes";
   return close_book(wb, "Comparaison — " + title, path);

@@ -212,7 +212,8 @@ TEST(Outputs, AnEmptyOutputPathIsRefused) {
            {"compare", kModel, kVariant, "-n", "100", "--json", ""},
            {"replay", kModel, "--path", "1", "--json", ""},
            {"sweep", kModel, "--grid", "gap_sd=0.01", "-n", "100", "--html", ""},
-           {"sensitivity", kModel, "--indicator", "8", "--year", "2024", "--report", ""}}) {
+           {"sensitivity", kModel, "--indicator", "8", "--year", "2024", "--report", ""},
+           {"sensitivity", kModel, "--indicator", "8", "--year", "2024", "--evaluations", ""}}) {
     Exit x = run_cogsim(args, dir);
     EXPECT_EQ(x.status, 2) << args[0] << " " << args[args.size() - 2] << ": " << x.err;
     EXPECT_NE(x.err.find(args[args.size() - 2] + ": an empty path"), std::string::npos) << x.err;
