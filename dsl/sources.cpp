@@ -40,7 +40,7 @@ std::optional<std::uint32_t> Sources::load(const std::string& path, std::string*
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     const int e = errno;
-    if (e == ELOOP) return fail("is a symbolic link that leads back to itself (a loop of links)");
+    if (e == ELOOP) return fail("cannot be reached: its path goes through a loop of symbolic links (or too many links)");
     if (e == EACCES) return fail("cannot be reached (permission denied on a folder of its path)");
     if (e == ENOTDIR) return fail("does not exist (a part of its path is a file, not a folder)");
     if (e == ENAMETOOLONG) return fail("does not exist (its path is too long)");

@@ -160,7 +160,7 @@ int do_check(const std::string& file, bool listing, std::ostream& out, std::ostr
     central.threads = 1;
     const engine::RunResults r = engine::simulate(*program, central);
     if (r.error) {
-      err << sources.format(*r.error) << "cogsim: " << path << " fails on its central path (every run would)\n";
+      err << sources.format(*r.error) << "cogsim: " << path << " fails on its central path (so would every run with these values)\n";
       return kInvalidModel;
     }
   }

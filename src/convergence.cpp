@@ -53,7 +53,10 @@ nlohmann::ordered_json convergence_json(const engine::Program& p, const engine::
 namespace {
 // `text` on two lines of at most `columns` code points: the first cut at the last space that fits,
 // the second shortened with an ellipsis if it must be.
-std::pair<std::string, std::string> two_lines(const std::string& text, std::size_t columns) {
+std::pair<std::string, std::string> two_lines(const std::string& whole, std::size_t columns) {
+  // Two lines hold at most 2 × columns code points: the rest is cut first, so that a label of any
+  // length costs the same (a multi-megabyte label with many spaces was quadratic).
+  const std::string text = report::fit_columns(whole, 2 * columns + 1);
   if (report::fit_columns(text, columns) == text) return {text, ""};
   std::size_t cut = std::string::npos;
   for (std::size_t i = 0; i < text.size(); ++i)

@@ -31,8 +31,14 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
     if (!q.compile) diagnostics = sources.format_all(c.diags);  // a hook's sources are its own
     // The request's fault (a cell it names that the model has not) when the model compiles
     // without the request's cells; the model's otherwise (a missing file, a typo in it).
+    // (A cell that exists but cannot take a number, `kind[CDS]`, is reported at its declaration:
+    // the model's message, status 3, as documented.)
+    const bool unlocated = std::all_of(c.diags.begin(), c.diags.end(), [](const Diagnostic& d) {
+      return d.severity != Severity::Error || d.loc.file == UINT32_MAX;
+    });
     dsl::Sources plain_sources;
-    const dsl::Compiled plain = q.compile ? q.compile({}) : dsl::compile_file(q.model_path, plain_sources, {});
+    const dsl::Compiled plain =
+        !unlocated ? dsl::Compiled{} : q.compile ? q.compile({}) : dsl::compile_file(q.model_path, plain_sources, {});
     if (plain.program)
       return {0, "--param " + q.param + (q.overrides.empty() ? "" : " or an edited cell") + " names no param cell of the model",
               false, true};

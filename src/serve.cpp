@@ -44,13 +44,14 @@ void mount(httplib::Server& server, Session& session) {
 }
 
 int serve(const Options& options, std::ostream& out, std::ostream& err) {
-  // --save-dir: a folder, made if missing once the model compiles (not its parents: a typo in them
-  // is likelier than a wish for a tree).
+  // --save-dir: a folder, made if missing once the model compiles and the address is bound (not its
+  // parents: a typo in them is likelier than a wish for a tree).
   std::error_code ec;
-  const bool make_save_dir =
-      !options.save_dir.empty() && std::filesystem::status(options.save_dir, ec).type() == std::filesystem::file_type::not_found;
-  if (!options.save_dir.empty() && !make_save_dir && !std::filesystem::is_directory(options.save_dir, ec)) {
-    err << "cogsim: --save-dir " << options.save_dir << " is not a folder\n";
+  const auto save_status = options.save_dir.empty() ? std::filesystem::file_status{} : std::filesystem::status(options.save_dir, ec);
+  const bool make_save_dir = !options.save_dir.empty() && save_status.type() == std::filesystem::file_type::not_found;
+  if (!options.save_dir.empty() && !make_save_dir && !std::filesystem::is_directory(save_status)) {
+    err << "cogsim: --save-dir " << options.save_dir
+        << (ec ? " cannot be reached (" + ec.message() + ")" : std::string(" is not a folder")) << "\n";
     return 2;
   }
   std::string error;
@@ -58,14 +59,6 @@ int serve(const Options& options, std::ostream& out, std::ostream& err) {
   if (!session) {
     err << error << "\n";
     return 3;
-  }
-  if (make_save_dir) {
-    if (!std::filesystem::create_directory(options.save_dir, ec) || ec) {
-      err << "cogsim: --save-dir " << options.save_dir << " does not exist and cannot be made"
-          << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
-      return 2;
-    }
-    out << "cogsim serve: made the folder " << options.save_dir << " for saved avenants\n";
   }
   httplib::Server server;
   mount(server, *session);
@@ -81,6 +74,14 @@ int serve(const Options& options, std::ostream& out, std::ostream& err) {
         << (e ? std::string(" (") + std::strerror(e) + ")" : std::string(" (the address cannot be resolved or used here)"))
         << "; give --host 127.0.0.1 or this machine's address, and a free --port\n";
     return 2;
+  }
+  if (make_save_dir) {  // once the server can start: a failed start leaves no folder behind
+    if (!std::filesystem::create_directory(options.save_dir, ec) || ec) {
+      err << "cogsim: --save-dir " << options.save_dir << " does not exist and cannot be made"
+          << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
+      return 2;
+    }
+    out << "cogsim serve: made the folder " << options.save_dir << " for saved avenants\n";
   }
   out << "cogsim serve: " << session->base().program->model_name << " on http://" << options.host << ":" << port
       << "/ (Ctrl-C to stop)" << std::endl;

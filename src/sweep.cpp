@@ -152,15 +152,16 @@ std::string heat_table(const Table::Heat& h, const std::vector<SweepAxis>& axes)
   const std::size_t cols = axes.empty() ? 1 : axes.back().values.size();
   std::vector<SweepAxis> row_axes(axes.begin(), axes.end() - (axes.empty() ? 0 : 1));
   const auto rows = grid_points(row_axes);
+  // " ; " between axes: cell names hold ", " and values a decimal comma.
   std::string o = "<table><tr><th class=\"corner\">";
-  for (std::size_t i = 0; i < row_axes.size(); ++i) o += (i ? ", " : "") + report::html_escape(row_axes[i].cell);
+  for (std::size_t i = 0; i < row_axes.size(); ++i) o += (i ? " ; " : "") + report::html_escape(row_axes[i].cell);
   o += (axes.empty() ? std::string() : " \\ " + report::html_escape(axes.back().cell)) + "</th>";
   for (std::size_t c = 0; c < cols; ++c)
     o += "<th>" + (axes.empty() ? std::string("P(atteint)") : fr_axis_value(axes.back().values[c])) + "</th>";
   o += "</tr>\n";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string label;
-    for (std::size_t i = 0; i < row_axes.size(); ++i) label += (i ? ", " : "") + fr_axis_value(rows[r][i]);
+    for (std::size_t i = 0; i < row_axes.size(); ++i) label += (i ? " ; " : "") + fr_axis_value(rows[r][i]);
     o += "<tr><th>" + label + "</th>";
     for (std::size_t c = 0; c < cols; ++c) {
       const double p = h.p[r * cols + c];
