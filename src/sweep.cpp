@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "dsl/compiler.hpp"
+#include "dsl/units.hpp"
 #include "engine/bytes.hpp"
 #include "src/cli.hpp"
 #include "src/cli_numbers.hpp"
@@ -441,7 +442,7 @@ std::string parse_axis(const std::string& spec, SweepAxis& axis) {
     if (t.find_first_of("xXpP") != std::string::npos) return false;
     char* end = nullptr;
     x = std::strtod(t.c_str(), &end);
-    if (percent) x /= 100;
+    if (percent) x = dsl::unit_value(x, "%");  // as a literal reads: "2.8 %" is 0.028, not 2.8 / 100
     return !t.empty() && end == t.c_str() + t.size() && std::isfinite(x);
   };
   if (v.find(':') != std::string::npos) {

@@ -98,8 +98,8 @@ TEST(Sweep, GridSyntax) {
   EXPECT_NE(app::parse_axis("x=0:1:0", a), "");
   EXPECT_NE(app::parse_axis("x", a), "");
   // A value in percent is divided by 100, as in the rules files; hexadecimal and units are refused.
-  EXPECT_EQ(app::parse_axis("x=5 %, 1.5%,2", a), "");
-  EXPECT_EQ(a.values, (std::vector<double>{0.05, 0.015, 2}));
+  EXPECT_EQ(app::parse_axis("x=5 %, 1.5%,2, 2.8 %", a), "");
+  EXPECT_EQ(a.values, (std::vector<double>{0.05, 0.015, 2, 0.028}));  // 2.8 / 100 is 0.027999999999999997
   EXPECT_NE(app::parse_axis("x=0x10", a), "");
   EXPECT_NE(app::parse_axis("x=5 €", a), "");
 }
