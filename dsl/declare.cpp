@@ -269,6 +269,13 @@ int Declarer::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
   auto it = m_.symbol_index.find(s.name);
   if (it != m_.symbol_index.end()) {
     Symbol& old = m_.symbols[it->second];
+    if (auto ext = extended_in_.find({it->second, s.layer}); is_override && ext != extended_in_.end()) {
+      const SourceLoc at = ext->second;
+      error(name_loc, "'" + s.name + "' is extended in this layer (at " + sources_.path(at.file) + ":" +
+                          std::to_string(sources_.line_col(at.file, at.offset).first) +
+                          "), which this override would drop: give those cells here, and remove the `extend param`");
+      return -1;
+    }
     if (is_override && old.layer < s.layer) {
       old = std::move(s);
       return it->second;

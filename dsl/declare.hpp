@@ -49,6 +49,8 @@ class Declarer : Stage {
   void declare_fix(const ast::FixDecl& d, int layer);
   // (symbol, members, year, adjust?) -> the layer and place of the last `fix`/`adjust` of that cell
   std::map<std::tuple<int, int, int, bool>, std::pair<int, SourceLoc>> fixed_where_;
+  // (symbol, layer) -> where an `extend param` of that layer extended it
+  std::map<std::pair<int, int>, SourceLoc> extended_in_;
   std::optional<int> fixed_members(const ast::FixDecl& d, const Symbol& s);
   void declare_transfer(const ast::TransferDecl& d);  // funds.cpp
   void declare_correlations();                        // correlations.cpp, with the two below

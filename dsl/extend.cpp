@@ -14,6 +14,14 @@ void Declarer::extend_param(const ast::ParamDecl& d, int layer) {
     error(d.name.loc, "write `override param` or `extend param`, not both");
     return;
   }
+  if (it != m_.symbol_index.end() && m_.symbols[it->second].layer == layer && m_.symbols[it->second].kind == Kind::Param) {
+    // Overridden by this same layer: the override restates the table, so the new cells go there.
+    const SourceLoc at = m_.symbols[it->second].loc;
+    error(d.name.loc, "'" + d.name.name + "' is overridden in this layer (at " + sources_.path(at.file) + ":" +
+                          std::to_string(sources_.line_col(at.file, at.offset).first) +
+                          "): give the cells in that `override param`, not in an `extend param` beside it");
+    return;
+  }
   if (it == m_.symbol_index.end() || m_.symbols[it->second].layer >= layer) {
     std::vector<std::string> names;
     for (const auto& x : m_.symbols)
@@ -23,6 +31,7 @@ void Declarer::extend_param(const ast::ParamDecl& d, int layer) {
     return;
   }
   Symbol& old = m_.symbols[it->second];
+  extended_in_.emplace(std::pair{it->second, layer}, d.name.loc);  // an override in this layer would drop it
   const auto* table = boost::get<ast::Table>(&d.value);
   if (old.kind != Kind::Param || !old.param || !boost::get<ast::Table>(&old.param->value) || !old.has_year()) {
     error(d.name.loc, "only a param given by a table with a year index can be extended; '" + old.name +
