@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "src/serve_page.hpp"
 
@@ -37,6 +38,21 @@ void mount(httplib::Server& server, Session& session) {
   });
   server.Post("/api/avenant", [&](const httplib::Request& req, httplib::Response& res) {
     answer(res, session.avenant(req.body));
+  });
+  // Every answer is JSON (docs/serve.md), the library's own too: an unknown route (404), a method
+  // a route does not take, a body it refuses before the handlers (413; a form-encoded body over
+  // its 8 KiB limit: send JSON, `Content-Type: application/json`).
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string what = res.status == 404 ? "no such page or API route: " + req.method + " " + req.path
+                     : res.status == 413 ? "request body too large (send JSON with Content-Type: application/json, at "
+                                           "most " + std::to_string(kMaxBody / 1024) + " KiB)"
+                     : res.status == 400 || res.status == 405
+                         ? "not a request this server answers: " + req.method + " " + req.path +
+                               " (it answers GET / and /api/model, POST /api/run, /api/goal and /api/avenant)"
+                         : "HTTP error " + std::to_string(res.status);
+    res.set_content(nlohmann::json{{"error", what}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    "application/json");
   });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     answer(res, {500, "{\"error\":\"internal error\"}"});

@@ -522,6 +522,25 @@ TEST(ServeHttp, PageAndApiOverLoopback) {
   EXPECT_TRUE(json::parse(ok->body)["results"].contains("indicators"));
 }
 
+// Every answer is JSON, the library's refusals too (they had empty bodies): an unknown route, a
+// method no route takes, a form-encoded body past the library's own 8 KiB limit.
+TEST(ServeHttp, TheLibrarysOwnRefusalsAreJson) {
+  LiveServer live(session());
+  httplib::Client c("127.0.0.1", live.port);
+  auto missing = c.Get("/nope");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(json::parse(missing->body)["error"], "no such page or API route: GET /nope");
+  auto put = c.Put("/api/run", "{}", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_GE(put->status, 400);
+  EXPECT_NE(json::parse(put->body)["error"].get<std::string>().find("PUT /api/run"), std::string::npos);
+  auto form = c.Post("/api/run", "{\"x\": \"" + std::string(20000, 'a') + "\"}", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 413);
+  EXPECT_NE(json::parse(form->body)["error"].get<std::string>().find("Content-Type: application/json"), std::string::npos);
+}
+
 // A bounded loop of malformed and concurrent requests; afterwards the server still answers.
 TEST(ServeHttp, SurvivesMalformedAndConcurrentRequests) {
   LiveServer live(session());
