@@ -94,7 +94,10 @@ struct CsvReader {
   char sep = 0;             // `;` if the header has one, else `,`
   std::string param, declared;  // a param's name and declared unit word (`: €`, `: %`), if any
 
+  std::size_t errors = 0;  // the reading stops at kMaxCheckErrors, as the checker does
+
   void error(std::uint32_t offset, std::size_t length, std::string msg) {
+    ++errors;
     table.unreadable = true;
     diags.push_back({Severity::Error, {file, offset, static_cast<std::uint32_t>(length)}, std::move(msg)});
   }
@@ -175,7 +178,7 @@ struct CsvReader {
 
   void read(const std::string& text) {
     std::size_t pos = 0;
-    while (pos < text.size()) {
+    while (pos < text.size() && errors < std::size_t(kMaxCheckErrors)) {
       std::size_t end = text.find('\n', pos);
       if (end == std::string::npos) end = text.size();
       std::string_view line(text.data() + pos, end - pos);

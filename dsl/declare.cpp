@@ -365,6 +365,7 @@ void Declarer::fill_table(Symbol& s, const ast::Table& t, const boost::optional<
   for (std::size_t i = 1; i < s.axes.size(); ++i) per_row *= s.axes[i].size(m_.sets);
   std::vector<bool> seen(first.size(m_.sets), false);
   for (const auto& row : t.rows) {
+    if (rep_.errors() >= kMaxCheckErrors) break;  // a CSV of a million bad rows: enough to read
     int k = -1;
     if (first.is_year) {
       const auto* n = boost::get<ast::Number>(&row.key);
