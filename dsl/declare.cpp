@@ -101,7 +101,7 @@ std::optional<std::pair<int, int>> Stage::const_range(const ast::Range& r) {
 
 void Declarer::declare_model() {
   const ast::ModelDecl* m = nullptr;
-  int layer = -1;
+  int layer = -1, scenario_layer = -1;
   for (const auto& it : loaded_.items) {
     if (const auto* d = get<ast::ModelDecl>(*it.statement)) {
       if (m && layer == it.layer)
@@ -109,7 +109,12 @@ void Declarer::declare_model() {
       m = d;
       layer = it.layer;
     }
-    if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) m_.scenario_name = s->name;
+    if (const auto* s = get<ast::ScenarioDecl>(*it.statement)) {
+      // One per layer (a later layer's names its own scenario); two in one, the last silently won.
+      if (scenario_layer == it.layer) error(s->loc, "a second scenario line in the same layer: a scenario has one name");
+      m_.scenario_name = s->name;
+      scenario_layer = it.layer;
+    }
   }
   if (!m) {
     if (loaded_.files.empty()) return;  // nothing could be read: that error is already reported
