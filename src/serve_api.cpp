@@ -299,7 +299,8 @@ Reply Session::run(const std::string& body) {
     only_fields(j, {"overrides", "paths", "seed", "results", "fan"});
     auto overrides = parse_overrides(j, base_);
     engine::RunOptions opt = run_options(j, options_, 100000);
-    const bool with_results = !j.contains("results") || j["results"] != false;
+    if (j.contains("results") && !j["results"].is_boolean()) throw BadRequest{"results: expected true or false"};
+    const bool with_results = !j.contains("results") || j["results"].get<bool>();
     const engine::Program& base = *base_.program;
     const int fan = fan_field(j, base);
     const std::uint64_t ticket = ++latest_run_;  // a valid request: the newest one

@@ -191,6 +191,7 @@ TEST(ServeApi, FanChartAndMeansOfBaseAndVariant) {
   EXPECT_TRUE(ranged) << json::parse(scalar.body)["text"].get<std::string>();
   expect_400(s.run(R"({"fan": "resultat.CDX"})"), "fan: unknown output 'resultat.CDX'; did you mean 'resultat.CDS'?");
   expect_400(s.run(R"({"fan": 3})"), "fan: expected a string");
+  expect_400(s.run(R"({"results": "yes"})"), "results: expected true or false");  // was read as true
 }
 
 TEST(ServeApi, EveryBadRequestIsA400NamingTheField) {
