@@ -170,14 +170,38 @@ std::string extend_of(const std::vector<const dsl::ParamCell*>& cells, const std
   return o.str() + "}\n";
 }
 
-// A file name from what the page sent: letters, digits, '-' and '_' only, at most 64.
+// The ASCII letter of a Latin-1 accented letter written in UTF-8 as C3 xx (é -> e), or 0.
+char unaccented(unsigned char second) {
+  static const char* const kFrom = "AAAAAAACEEEEIIIIDNOOOOO*OUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";  // C3 80 .. C3 BF
+  if (second < 0x80 || second > 0xBF) return 0;
+  const char c = kFrom[second - 0x80];
+  return std::isalpha(static_cast<unsigned char>(c)) ? c : 0;
+}
+
+// A file name from what the page sent: letters, digits, '-' and '_' only (an accented letter as
+// its plain one: "Avenant n°2 été" -> "Avenant-n-2-ete"), no run of '-', at most 64.
 std::string sanitised(const std::string& name) {
   std::string s;
-  for (char c : name) {
-    if (s.size() >= 64) break;
-    s += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
+  auto put = [&s](char c) {
+    if (c == '-' && (s.empty() || s.back() == '-')) return;
+    s += c;
+  };
+  for (std::size_t i = 0; i < name.size() && s.size() < 64; ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c == 0xC3 && i + 1 < name.size()) {
+      const char plain = unaccented(static_cast<unsigned char>(name[i + 1]));
+      ++i;
+      put(plain ? plain : '-');
+      continue;
+    }
+    if (c >= 0x80) {  // any other non-ASCII byte: one '-' for the whole character
+      while (i + 1 < name.size() && (static_cast<unsigned char>(name[i + 1]) & 0xC0) == 0x80) ++i;
+      put('-');
+      continue;
+    }
+    put(std::isalnum(c) || c == '_' ? static_cast<char>(c) : '-');
   }
-  while (!s.empty() && s.front() == '-') s.erase(s.begin());
+  while (!s.empty() && s.back() == '-') s.pop_back();
   return s.empty() ? "avenant-page" : s;
 }
 

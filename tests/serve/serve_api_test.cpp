@@ -332,7 +332,7 @@ TEST(ServeApi, SavedAvenantReproducesThePageToTheBit) {
   Reply av = s.avenant(R"({"overrides": )" + edits + R"(, "name": "../../etc/évil name"})");
   ASSERT_EQ(av.status, 200) << av.body;
   json a = json::parse(av.body);
-  EXPECT_EQ(a["name"], "etc---vil-name");  // sanitised ("é" is two bytes): no folder can be reached
+  EXPECT_EQ(a["name"], "etc-evil-name");  // sanitised (é as e, no run of -): no folder can be reached
   const fs::path file = a["file"].get<std::string>();
   EXPECT_EQ(file.parent_path(), fs::path(s.options().save_dir));
   EXPECT_NE(a["text"].get<std::string>().find("source \"page cogsim serve, "), std::string::npos);
@@ -441,6 +441,10 @@ output x
   EXPECT_EQ(got["odd"], 6);
   for (const auto& p : c.params)
     if (p.param == "odd") EXPECT_EQ(p.label, "a \"quoted\" label \\ with a backslash");
+  // A French name keeps its letters (each byte of "é" was a '-').
+  Reply named = s->avenant(R"({"overrides": {"pct": "4 %"}, "name": "Avenant n°2 été"})");
+  ASSERT_EQ(named.status, 200) << named.body;
+  EXPECT_EQ(json::parse(named.body)["name"], "Avenant-n-2-ete");
   fs::remove_all(dir);
 }
 
