@@ -61,7 +61,11 @@ double value_of(const std::string& field, const json& v, const dsl::ParamCell& c
   if (v.is_number()) {
     x = v.get<double>();
   } else if (v.is_string()) {
-    const std::string s = v.get<std::string>();
+    // As French figures are written (and the page shows them): no-break spaces between digit
+    // groups (U+00A0, U+202F) read as spaces, the minus sign (U+2212) as '-'.
+    std::string s = v.get<std::string>();
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"\u00a0", " "}, {"\u202f", " "}, {"\u2212", "-"}})
+      for (std::size_t at; (at = s.find(from)) != std::string::npos;) s.replace(at, from.size(), to);
     std::size_t k = 0;
     while (k < s.size() && std::string_view("0123456789.,+-eE ").find(s[k]) != std::string_view::npos) ++k;
     std::string num, u;

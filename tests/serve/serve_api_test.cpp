@@ -302,6 +302,11 @@ TEST(ServeApi, ValuesTypedTheFrenchWayReachTheModelAsItsLiterals) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["overrides"]["cost"].get<double>(), 2500);
   EXPECT_EQ(json::parse(r.body)["overrides"]["g[2023]"].get<double>(), 0.028);
+  // French figures as the page shows them: a narrow no-break space between digit groups, the minus sign.
+  r = s->run("{\"overrides\": {\"cost\": \"1\u202f500 €\", \"g[2023]\": \"\u22121,5 %\"}, \"paths\": 1000, \"results\": false}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["overrides"]["cost"].get<double>(), 1500);
+  EXPECT_EQ(json::parse(r.body)["overrides"]["g[2023]"].get<double>(), -0.015);
   fs::remove_all(dir);
 }
 
