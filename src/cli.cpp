@@ -232,6 +232,24 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
   }
   program = load_model(a.path, err, sources, options, &described);
   if (!program) return kInvalidModel;
+  // A value in percent is a rate: for an amount cell a rules file refuses it, and so does --set.
+  for (const auto& set : a.sets) {
+    const auto eq = set.rfind('=');
+    if (eq == std::string::npos || set.find('%', eq) == std::string::npos) continue;
+    std::string key;
+    for (char ch : set.substr(0, eq))
+      if (ch != ' ') key += ch;
+    for (const auto& c : described.params) {
+      std::string cell;
+      for (char ch : c.cell)
+        if (ch != ' ') cell += ch;
+      const bool money = c.money || c.unit == "€" || c.unit == "k€" || c.unit == "M€" || c.unit == "Md€";
+      if (cell == key && money) {
+        err << "cogsim: --set " << set << ": '" << c.cell << "' is an amount in € (write its value in euros)\n";
+        return kUsage;
+      }
+    }
+  }
   if (int rc = destination_status(check_not_inputs(destinations(a), sources), err)) return rc;
   return kOk;
 }

@@ -222,6 +222,16 @@ TEST(Outputs, AnEmptyOutputPathIsRefused) {
   fs::remove_all(dir);
 }
 
+// `--set CELL=5 %` for an amount cell was taken as 0.05 €; a rules file refuses a rate there.
+TEST(Outputs, APercentForAnAmountCellIsRefused) {
+  fs::path dir = fresh_dir("set-percent");
+  Exit x = run_cogsim({"run", kModel, "-n", "100", "-q", "--set", "fnmo_investment=5 %"}, dir);
+  EXPECT_EQ(x.status, 2) << x.err;
+  EXPECT_NE(x.err.find("'fnmo_investment' is an amount in € (write its value in euros)"), std::string::npos) << x.err;
+  EXPECT_EQ(run_cogsim({"run", kModel, "-n", "100", "-q", "--set", "gap_sd=1.5 %"}, dir).status, 0);
+  fs::remove_all(dir);
+}
+
 // An option shaping an output that is not asked for was silently ignored.
 TEST(Outputs, AnOptionForAnOutputNotAskedForIsRefused) {
   fs::path dir = fresh_dir("orphan-option");
