@@ -233,8 +233,8 @@ void pair_last_years(const Program& base, const Program& variant, const CompareR
 void name_nonfinite(const CoreResult& core, const Program& base, const Program& variant, std::size_t paired,
                     CompareResults& r) {
   std::size_t k = core.nonfinite_series;
-  std::string what = "an indicator or event (variant − base)";
   const bool in_base = core.error_program == 0;
+  std::string what = in_base ? "an indicator or event (base)" : "an indicator or event (variant − base)";
   for (const auto& o : r.outputs)
     for (const auto& y : o.years)
       if (k-- == 0) {
