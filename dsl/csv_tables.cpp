@@ -259,6 +259,14 @@ bool check_csv_columns(const Symbol& s, const ast::Table& t, const Model& m, Rep
     bool present = false;
     for (std::size_t c = 1; c < t.columns.size(); ++c) present = present || t.columns[c].name == w;
     if (!present) {
+      // `2020 (%)`: a unit written on a value column, where it is not read.
+      for (std::size_t c = 1; c < t.columns.size(); ++c)
+        if (t.columns[c].name.rfind(w + " (", 0) == 0 || t.columns[c].name.rfind(w + "(", 0) == 0) {
+          rep.error(t.columns[c].loc, "column '" + t.columns[c].name + "' of '" + *t.csv + "': write " + w +
+                                          " alone; a unit for the whole file goes at the end of the first cell, "
+                                          "e.g. 'entité (%)'");
+          return false;
+        }
       rep.error(t.columns.front().loc, "column " + w + " is missing from the header of '" + *t.csv + "'" + rule);
       return false;
     }
