@@ -13,6 +13,7 @@
 
 #include "dsl/loader.hpp"
 #include "dsl/symbols.hpp"
+#include "dsl/units.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/ir.hpp"
 
@@ -33,6 +34,8 @@ struct ParamCell {
   bool table = false;  // given by a table with a year index: `extend param` can replace some of its cells
   bool money = false;  // an amount in € (declared, or inferred from the values when no unit word is)
   bool written_percent = false;  // its value is one number written with `%` in the model (`2 %`)
+  // An amount: money by its value, or by its declared unit word (a cell of 0 has no unit of its own).
+  bool amount() const { return money || is_money_unit(unit); }
 };
 
 // A group of params for the page of `cogsim serve`: a `report params "TITLE" a, b` line, or

@@ -1,5 +1,6 @@
 #include "dsl/csv_tables.hpp"
 #include "dsl/loader.hpp"
+#include "dsl/units.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_unit(const std::string& u) { return u == "%" || u == "€" || u == "k€" || u == "M€" || u == "Md€"; }
+bool is_unit(const std::string& u) { return u == "%" || is_money_unit(u); }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 // One cell of a CSV line: its text, trimmed, and where it is in the file.
@@ -119,9 +120,8 @@ struct CsvReader {
               "unknown unit '" + header_unit + "' in the header of " + where() + " (the units are %, €, k€, M€, Md€)");
       // A header unit of the other dimension than the param's declared one: one error here, and
       // the cells read in the declared unit (not one error per cell, each repeating it).
-      auto money = [](const std::string& u) { return u == "€" || u == "k€" || u == "M€" || u == "Md€"; };
       const bool plain = declared == "%" || declared == "rate" || declared == "number";
-      if (is_unit(header_unit) && (money(declared) || plain) && money(header_unit) != money(declared)) {
+      if (is_unit(header_unit) && (is_money_unit(declared) || plain) && is_money_unit(header_unit) != is_money_unit(declared)) {
         error(cells[0].offset + std::uint32_t(open), first.size() - open,
               "the header of " + where() + " gives its values in " + header_unit + " but '" + param +
                   "' is declared `: " + declared + "` (write the header's unit as the param's, or none)");

@@ -309,7 +309,7 @@ int Declarer::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
 static Dim dim_of_unit_word(const std::string& w, bool& known) {
   known = true;
   Dim d;
-  if (w == "€" || w == "k€" || w == "M€" || w == "Md€") d.money = 1;
+  if (is_money_unit(w)) d.money = 1;
   else if (w == "%" || w == "number" || w == "rate") d.money = 0;
   else known = false;
   return d;

@@ -13,4 +13,9 @@ namespace cogsim::dsl {
 // last place above. Any other unit: `written` unchanged.
 double unit_value(double written, const std::string& unit);
 
+// Whether a unit word is an amount of money: €, k€, M€ or Md€.
+inline bool is_money_unit(const std::string& unit) {
+  return unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€";
+}
+
 }  // namespace cogsim::dsl

@@ -243,8 +243,7 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
       std::string cell;
       for (char ch : c.cell)
         if (ch != ' ') cell += ch;
-      const bool money = c.money || c.unit == "€" || c.unit == "k€" || c.unit == "M€" || c.unit == "Md€";
-      if (cell == key && money) {
+      if (cell == key && c.amount()) {
         err << "cogsim: --set " << set << ": '" << c.cell << "' is an amount in € (write its value in euros)\n";
         return kUsage;
       }

@@ -93,7 +93,7 @@ struct Shown {
 };
 Shown shown_as(const std::string& unit) {
   if (unit == "%" || unit == "rate") return {100, std::string(kNbsp) + "%"};
-  if (unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€")
+  if (dsl::is_money_unit(unit))
     return {unit == "k€" ? 1e-3 : unit == "M€" ? 1e-6 : unit == "Md€" ? 1e-9 : 1, kNbsp + unit};
   return {1, ""};
 }

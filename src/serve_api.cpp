@@ -50,13 +50,12 @@ void only_fields(const json& j, const std::set<std::string>& allowed) {
     if (!allowed.count(it.key())) throw BadRequest{it.key() + ": unknown field"};
 }
 
-bool money_word(const std::string& unit) { return unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€"; }
 
 // A value: a JSON number in the model's own units (a % as a fraction, € as euros), or a string
 // with its unit ("3 %", "1,5 M€"), checked against the param's unit.
 double value_of(const std::string& field, const json& v, const dsl::ParamCell& cell) {
-  const bool money = cell.money || money_word(cell.unit);
-  const std::string unit = money_word(cell.unit) ? cell.unit : money ? "€" : cell.unit;
+  const bool money = cell.amount();
+  const std::string unit = dsl::is_money_unit(cell.unit) ? cell.unit : money ? "€" : cell.unit;
   double x = 0;
   if (v.is_number()) {
     x = v.get<double>();
@@ -79,7 +78,7 @@ double value_of(const std::string& field, const json& v, const dsl::ParamCell& c
     if (u == "%") {
       if (money) throw BadRequest{field + ": wrong unit: % given, the param is in " + unit};
       x = dsl::unit_value(x, u);
-    } else if (u == "€" || u == "k€" || u == "M€" || u == "Md€") {
+    } else if (dsl::is_money_unit(u)) {
       if (!money)
         throw BadRequest{field + ": wrong unit: " + u + " given, the param is a plain number or rate (" +
                          (unit.empty() ? std::string("no unit declared") : "declared `: " + unit + "`") + ")"};
@@ -206,7 +205,7 @@ std::map<std::string, std::string> shown_units(const std::vector<dsl::ParamCell>
   for (const auto& [name, p] : seen) {
     const std::string& d = p.declared;
     if (d == "%" || d == "rate") out[name] = "%";
-    else if (!d.empty()) out[name] = money_word(d) ? d : "";  // `number`
+    else if (!d.empty()) out[name] = dsl::is_money_unit(d) ? d : "";  // `number`
     else if (p.money) out[name] = "€";
     else out[name] = p.percent && !p.plain ? "%" : "";
   }

@@ -38,8 +38,6 @@ std::string quoted(const std::string& s) {
   return q + "\"";
 }
 
-bool money_unit(const std::string& unit) { return unit == "€" || unit == "k€" || unit == "M€" || unit == "Md€"; }
-
 // A value as stored (euros for an amount, a fraction for a rate), with the fewest digits that read
 // back as the same double; an amount gets `€`, whatever its declared multiple (`: M€` reads
 // `3000000 €` as 3 M€), a value without a unit word would change the param's dimension.
@@ -74,7 +72,7 @@ struct EditedCells {
   std::string edited;  // the edited cells' names, for the source line
 
   EditedCells(const std::vector<const dsl::ParamCell*>& cells, const std::map<std::string, double>& edits)
-      : money(cells.front()->money || money_unit(cells.front()->unit)) {
+      : money(cells.front()->amount()) {
     for (const auto* c : cells) {
       auto e = edits.find(cell_key(c->cell));
       if (e != edits.end()) value[cell_key(c->cell)] = e->second;
