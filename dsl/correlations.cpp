@@ -10,6 +10,7 @@
 #include "dsl/declare.hpp"
 #include "dsl/lowering.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/text_checks.hpp"
 #include "engine/random.hpp"
 
 namespace cogsim::dsl {
@@ -70,8 +71,7 @@ std::optional<Declarer::CorrPair> Declarer::correlation_pair(const ast::Correlat
         error(names[k]->loc, why);
         continue;
       }
-      warning(names[k]->loc, why + "; its definition at " + sources_.path(v->loc.file) + ":" +
-                                 std::to_string(sources_.line_col(v->loc.file, v->loc.offset).first) +
+      warning(names[k]->loc, why + "; its definition at " + file_line(sources_, v->loc) +
                                  " replaces a random one: this pair has no effect");
     }
     ids[k] = it->second;
@@ -160,10 +160,8 @@ void Declarer::declare_correlations() {
       // the last one holding, as before.
       const auto key = std::minmax(p->a, p->b);
       if (auto [it, fresh] = seen.emplace(std::pair{key.first, key.second}, d); !fresh && it->second->loc.file == d->loc.file) {
-        const SourceLoc first = it->second->loc;
         error(d->loc, "'" + m_.symbols[p->a].name + "' and '" + m_.symbols[p->b].name + "' are already correlated (at " +
-                          sources_.path(first.file) + ":" +
-                          std::to_string(sources_.line_col(first.file, first.offset).first) + "); give each pair once");
+                          file_line(sources_, it->second->loc) + "); give each pair once");
         continue;
       } else if (!fresh) {
         it->second = d;

@@ -275,9 +275,7 @@ int Declarer::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
   if (it != m_.symbol_index.end()) {
     Symbol& old = m_.symbols[it->second];
     if (auto ext = extended_in_.find({it->second, s.layer}); is_override && ext != extended_in_.end()) {
-      const SourceLoc at = ext->second;
-      error(name_loc, "'" + s.name + "' is extended in this layer (at " + sources_.path(at.file) + ":" +
-                          std::to_string(sources_.line_col(at.file, at.offset).first) +
+      error(name_loc, "'" + s.name + "' is extended in this layer (at " + file_line(sources_, ext->second) +
                           "), which this override would drop: give those cells here, and remove the `extend param`");
       return -1;
     }
@@ -289,9 +287,7 @@ int Declarer::add_symbol(Symbol s, bool is_override, SourceLoc name_loc) {
       error(name_loc, "'" + s.name + "' is already defined in the base model; write `override` "
                       "before the definition to replace it");
     else
-      error(name_loc, "duplicate definition of '" + s.name + "' (first defined at " +
-                          sources_.path(old.loc.file) + ":" +
-                          std::to_string(sources_.line_col(old.loc.file, old.loc.offset).first) + ")");
+      error(name_loc, "duplicate definition of '" + s.name + "' (first defined at " + file_line(sources_, old.loc) + ")");
     return -1;
   }
   if (is_override) {
@@ -576,10 +572,8 @@ void Declarer::declare_fix(const ast::FixDecl& d, int layer) {
     const auto key = std::tuple{it->second, *flat, year, adjust};
     if (auto [seen, fresh] = fixed_where_.emplace(key, std::pair{layer, v->loc}); !fresh) {
       if (seen->second.first == layer) {
-        const SourceLoc first = seen->second.second;
         error(y->loc, "'" + s.name + "' " + (adjust ? "is already adjusted" : "is already fixed") + " for " +
-                          std::to_string(year) + " in this layer (at " + sources_.path(first.file) + ":" +
-                          std::to_string(sources_.line_col(first.file, first.offset).first) + ")");
+                          std::to_string(year) + " in this layer (at " + file_line(sources_, seen->second.second) + ")");
         continue;
       }
       seen->second = {layer, v->loc};

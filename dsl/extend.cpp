@@ -5,6 +5,7 @@
 
 #include "dsl/declare.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/text_checks.hpp"
 
 namespace cogsim::dsl {
 
@@ -16,10 +17,8 @@ void Declarer::extend_param(const ast::ParamDecl& d, int layer) {
   }
   if (it != m_.symbol_index.end() && m_.symbols[it->second].layer == layer && m_.symbols[it->second].kind == Kind::Param) {
     // Overridden by this same layer: the override restates the table, so the new cells go there.
-    const SourceLoc at = m_.symbols[it->second].loc;
-    error(d.name.loc, "'" + d.name.name + "' is overridden in this layer (at " + sources_.path(at.file) + ":" +
-                          std::to_string(sources_.line_col(at.file, at.offset).first) +
-                          "): give the cells in that `override param`, not in an `extend param` beside it");
+    error(d.name.loc, "'" + d.name.name + "' is overridden in this layer (at " +
+                          file_line(sources_, m_.symbols[it->second].loc) + "): give the cells in that `override param`, not in an `extend param` beside it");
     return;
   }
   if (it == m_.symbol_index.end() || m_.symbols[it->second].layer >= layer) {

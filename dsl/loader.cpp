@@ -5,6 +5,7 @@
 
 #include "dsl/csv_tables.hpp"
 #include "dsl/parser.hpp"
+#include "dsl/text_checks.hpp"
 
 namespace cogsim::dsl {
 namespace fs = std::filesystem;
@@ -77,9 +78,7 @@ struct Loader {
         msg += "' is already read into this model";
         if (it->second.file != UINT32_MAX) {
           msg += " (at ";
-          msg += sources.path(it->second.file);
-          msg += ":";
-          msg += std::to_string(sources.line_col(it->second.file, it->second.offset).first);
+          msg += file_line(sources, it->second);
           msg += ")";
         }
         msg += ": a file is read once";

@@ -91,4 +91,8 @@ SourceLoc quoted_after(const Sources& sources, SourceLoc from) {
 
 bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
 
+std::string file_line(const Sources& sources, SourceLoc loc) {
+  return sources.path(loc.file) + ":" + std::to_string(sources.line_col(loc.file, loc.offset).first);
+}
+
 }  // namespace cogsim::dsl

@@ -20,5 +20,7 @@ Diagnostics check_text(const Loaded& loaded, const Sources& sources);
 SourceLoc quoted_after(const Sources& sources, SourceLoc from);
 // A label that would show nothing: empty, or only spaces and tabs.
 bool blank(const std::string& s);
+// "FILE:LINE" of a place, as messages name an earlier one ("first defined at main.cog:4").
+std::string file_line(const Sources& sources, SourceLoc loc);
 
 }  // namespace cogsim::dsl
