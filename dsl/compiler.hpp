@@ -62,6 +62,13 @@ struct Compiled {
   std::vector<ParamSection> param_sections;  // how the page groups them (dsl/param_info.cpp)
 };
 
+// A param cell's name without its spaces: how cells are matched everywhere (overrides, --set,
+// --grid, goal --param, the serve page): "savings[CDS, 2024]" is "savings[CDS,2024]".
+inline std::string spaceless(std::string name) {
+  std::erase(name, ' ');
+  return name;
+}
+
 struct CompileOptions {
   // Param cells replaced by a value, e.g. {"savings[CDS,2024]", 0.02} or {"gap_sd", 0.01}
   // (what `cogsim goal` searches over). Spaces in the names do not matter.

@@ -219,9 +219,7 @@ void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v
   c.money = v.dim.money == 1;
   const ast::Number* lit = written_literal(s, flat, year);
   c.written_percent = lit && lit->unit == "%";
-  std::string key;
-  for (char ch : c.cell)
-    if (ch != ' ') key += ch;
+  const std::string key = spaceless(c.cell);
   c.overridden = param_overrides_.count(key) > 0;
   param_cells_.push_back(std::move(c));
 }
@@ -229,9 +227,7 @@ void Lowering::note_param_cell(const Symbol& s, int flat, int year, const Val& v
 Val Lowering::lower_param_cell(const Symbol& s, int flat, int year) {
   int sym = int(&s - m_.symbols.data());
   if (!param_overrides_.empty()) {
-    std::string key;
-    for (char ch : m_.cell_name(s, flat, year))
-      if (ch != ' ') key += ch;
+    const std::string key = spaceless(m_.cell_name(s, flat, year));
     auto it = param_overrides_.find(key);
     if (it != param_overrides_.end()) {
       it->second.second = true;
@@ -726,9 +722,7 @@ void Lowering::lower_asserts() {
 Lowering::Lowering(Model model, Sources& sources, Reporter& reporter, const LowerOptions& options)
     : Stage(sources, reporter, std::move(model)), em_(program_, options.cse), max_cells_(options.max_cells) {
   for (const auto& [name, value] : options.param_overrides) {
-    std::string key;
-    for (char ch : name)
-      if (ch != ' ') key += ch;
+    const std::string key = spaceless(name);
     param_overrides_[key] = {value, false};
   }
 }

@@ -236,14 +236,9 @@ int prepare_run(const RunArgs& a, dsl::Sources& sources, std::optional<engine::P
   for (const auto& set : a.sets) {
     const auto eq = set.rfind('=');
     if (eq == std::string::npos || set.find('%', eq) == std::string::npos) continue;
-    std::string key;
-    for (char ch : set.substr(0, eq))
-      if (ch != ' ') key += ch;
+    const std::string key = dsl::spaceless(set.substr(0, eq));
     for (const auto& c : described.params) {
-      std::string cell;
-      for (char ch : c.cell)
-        if (ch != ' ') cell += ch;
-      if (cell == key && c.amount()) {
+      if (dsl::spaceless(c.cell) == key && c.amount()) {
         err << "cogsim: --set " << set << ": '" << c.cell << "' is an amount in € (write its value in euros)\n";
         return kUsage;
       }

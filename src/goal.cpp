@@ -67,11 +67,6 @@ Probe probability_at(const GoalRequest& q, double value, std::string& diagnostic
   return {0, "no event " + q.event + " for " + std::to_string(q.year), false, true};
 }
 
-std::string without_spaces(std::string s) {
-  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  return s;
-}
-
 // The cell searched, as the model has it without the trial's value: its label, unit and value.
 void describe_cell(const GoalRequest& q, GoalResult& g) {
   dsl::Sources sources;
@@ -79,7 +74,7 @@ void describe_cell(const GoalRequest& q, GoalResult& g) {
   options.param_overrides = q.overrides;
   dsl::Compiled c = q.compile ? q.compile(options) : dsl::compile_file(q.model_path, sources, options);
   for (const auto& cell : c.params)
-    if (without_spaces(cell.cell) == without_spaces(q.param)) {
+    if (dsl::spaceless(cell.cell) == dsl::spaceless(q.param)) {
       g.label = cell.label, g.unit = cell.unit, g.current = cell.value;
       return;
     }

@@ -33,7 +33,7 @@ inline constexpr std::uint64_t kMinPaths = 1000, kMaxPaths = 1000000;
 inline constexpr std::size_t kMaxOverrides = 2000;
 
 // A param cell's name without spaces: how cells are matched ("savings[CDS, 2024]" = "savings[CDS,2024]").
-std::string cell_key(const std::string& cell);
+inline std::string cell_key(const std::string& cell) { return dsl::spaceless(cell); }
 
 // The unit the page shows each param's values in (param -> "%", "€", "k€", "M€", "Md€" or "" for a
 // plain number), from the model's declarations: its unit word, or without one its dimension and

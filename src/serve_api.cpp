@@ -212,13 +212,6 @@ std::map<std::string, std::string> shown_units(const std::vector<dsl::ParamCell>
   return out;
 }
 
-std::string cell_key(const std::string& cell) {
-  std::string k;
-  for (char c : cell)
-    if (c != ' ') k += c;
-  return k;
-}
-
 Reply avenant_reply(const dsl::Compiled& base, const dsl::Sources& sources, const std::map<std::string, double>& edits,
                     const Options& o, const std::string& requested_name);  // serve_avenant.cpp
 

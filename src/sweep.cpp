@@ -40,14 +40,6 @@ struct SweepArgs {
 const double kQuantiles[] = {0.05, 0.50, 0.95};
 const char* const kQuantileNames[] = {"p5", "p50", "p95"};
 
-// A cell's name as the compiler matches it (spaces do not matter).
-std::string without_spaces(const std::string& cell) {
-  std::string k;
-  for (char c : cell)
-    if (c != ' ') k += c;
-  return k;
-}
-
 // The grid's points, the first axis varying slowest; one empty point when there is no axis.
 std::vector<std::vector<double>> grid_points(const std::vector<SweepAxis>& axes) {
   std::vector<std::vector<double>> points{{}};
@@ -360,7 +352,7 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
   // One cell on two axes: the last would win at every point while the rows show the other's values.
   for (std::size_t i = 0; i < axes.size() && status == kOk; ++i)
     for (std::size_t j = 0; j < i && status == kOk; ++j)
-      if (without_spaces(axes[i].cell) == without_spaces(axes[j].cell)) {
+      if (dsl::spaceless(axes[i].cell) == dsl::spaceless(axes[j].cell)) {
         err << "cogsim: --grid " << a.grid[i] << ": the cell " << axes[i].cell << " is already an axis (--grid "
             << a.grid[j] << "); give all its values on one axis\n";
         status = kUsage;
